@@ -1,0 +1,56 @@
+// Turning spreadsheet arguments (numbers or ranges) into the plain numbers
+// the formulas take. These are the conventions every function shares:
+//
+//  - an amount or a count accepts a number or a range; a range is summed,
+//    blank cells skipped, so a ratio over periods is a sum over a sum;
+//    text -> #VALUE!, a negative cell -> #NUM!, an error cell -> that error;
+//  - a single number (a rate, a margin, a per-customer value) accepts one
+//    cell; a range of several values -> #VALUE!;
+//  - an omitted optional argument takes its default;
+//  - the first problem in reading order (row by row) decides the error.
+#pragma once
+
+#include <vector>
+
+#include "kpi/cells.hpp"
+#include "kpi/result.hpp"
+
+namespace kpi {
+
+// Sum of an amount or count argument.
+Result amount(const ArgView& arg);
+
+// The one value of a single-number argument; a blank reads as 0.
+Result number(const ArgView& arg);
+
+// number(), or `fallback` when the argument is omitted.
+Result optional_number(const ArgView& arg, double fallback);
+
+// NPS: counts of promoters (9-10), passives (7-8), detractors (0-6) among the
+// numeric cells; blanks and text are skipped; a score that is not a whole
+// number from 0 to 10 -> #NUM!.
+struct NpsCounts {
+    double promoters = 0, passives = 0, detractors = 0;
+    Error error = Error::none;
+};
+NpsCounts nps_counts(const ArgView& scores);
+
+// Two ranges read as pairs, cell by cell in reading order. A pair with a blank
+// on either side is skipped; text -> #VALUE!; ranges of different sizes ->
+// #VALUE!.
+struct Pairs {
+    std::vector<double> first, second;
+    Error error = Error::none;
+};
+Pairs pairs(const ArgView& a, const ArgView& b);
+
+// The cells of a single row or column, as numbers (blank or text -> #VALUE!),
+// with the shape to give back: a 2-D range -> #VALUE!.
+struct Line {
+    std::vector<double> values;
+    bool is_row = false;
+    Error error = Error::none;
+};
+Line line(const ArgView& arg);
+
+}  // namespace kpi

@@ -1,0 +1,67 @@
+// The KPI formulas: pure, total functions of plain numbers.
+//
+// Every function returns a value or an error kind for any input, NaN and
+// infinities included; none keeps state, so all are safe from any thread.
+// Definitions and sources are in the catalogue (catalogue.cpp) and in the
+// generated docs/functions.md.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "kpi/result.hpp"
+
+namespace kpi {
+
+// --- cost per unit -------------------------------------------------------
+Result cpl(double cost, double leads);
+Result cpa(double cost, double acquisitions);
+Result cac(double cost, double new_customers);
+Result cpc(double cost, double clicks);
+Result cpm(double cost, double impressions);
+
+// --- rates (fractions, 0.05 = 5 %) ---------------------------------------
+Result ctr(double clicks, double impressions);
+Result convrate(double conversions, double visitors);
+Result share(double part, double total);
+Result openrate(double opens, double delivered);
+Result ctor(double clicks, double opens);
+Result unsubrate(double unsubscribes, double delivered);
+Result bouncerate(double bounces, double sent);
+Result engagement(double engagements, double impressions);
+Result mql2sql(double sqls, double mqls);
+Result retention(double customers_end, double new_customers, double customers_start);
+Result churn(double customers_lost, double customers_start);
+
+// --- returns and growth --------------------------------------------------
+Result roi(double gain, double investment);
+Result roas(double revenue, double ad_spend);
+Result growth(double current, double previous);
+
+// --- revenue per head and customer value ---------------------------------
+Result aov(double revenue, double orders);
+Result arpu(double revenue, double users);
+Result clv(double average_order_value, double purchase_frequency, double lifespan,
+           double gross_margin = 1.0);
+Result clvret(double margin, double retention_rate, double discount_rate,
+              bool first_margin_now = false);
+Result ltv2cac(double clv, double cac);
+Result payback(double cac, double monthly_revenue_per_customer, double gross_margin = 1.0);
+
+// --- scores and series ---------------------------------------------------
+Result npscount(double promoters, double passives, double detractors);
+
+enum class Statistic { mean = 0, median = 1 };
+// days[i] = close[i] - first[i]; the spans must have the same length.
+Result time_to_close(std::span<const double> first_contact, std::span<const double> close,
+                     Statistic statistic);
+
+// ROC AUC of scores against 0/1 outcomes (Mann-Whitney U with mid-ranks for
+// ties), O(n log n).
+Result score_auc(std::span<const double> scores, std::span<const double> converted);
+
+// Stage-to-stage conversion: 1 for the first stage (when it is not zero),
+// then stage[i] / stage[i-1].
+std::vector<Result> funnel(std::span<const double> stage_counts);
+
+}  // namespace kpi

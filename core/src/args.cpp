@@ -1,0 +1,149 @@
+#include "kpi/args.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kpi {
+namespace {
+
+// Error for a required argument that is not usable at all.
+Error shape_error(const ArgView& arg) {
+    if (arg.omitted()) return Error::args;
+    if (!arg.well_formed()) return Error::value;
+    return Error::none;
+}
+
+std::size_t cell_count(const ArgView& arg) {
+    std::size_t n = 0;
+    for (std::size_t r = 0, nr = arg.rows(); r < nr; ++r) n += arg.cols(r);
+    return n;
+}
+
+}  // namespace
+
+Result amount(const ArgView& arg) {
+    if (Error e = shape_error(arg); e != Error::none) return Result::fail(e);
+    double sum = 0.0;
+    Error err = Error::none;
+    for_each_cell(arg, [&](const Cell& c) {
+        switch (c.kind) {
+            case Cell::Kind::empty: return true;
+            case Cell::Kind::text: err = Error::value; return false;
+            case Cell::Kind::error: err = c.error == Error::none ? Error::value : c.error; return false;
+            case Cell::Kind::number:
+                if (!std::isfinite(c.number) || c.number < 0.0) {
+                    err = Error::num;
+                    return false;
+                }
+                sum += c.number;
+                return true;
+        }
+        return true;
+    });
+    if (err != Error::none) return Result::fail(err);
+    return Result::of(sum);  // a sum that overflows is #NUM!
+}
+
+Result number(const ArgView& arg) {
+    if (Error e = shape_error(arg); e != Error::none) return Result::fail(e);
+    Result found{0.0, Error::none};
+    std::size_t values = 0;
+    for_each_cell(arg, [&](const Cell& c) {
+        switch (c.kind) {
+            case Cell::Kind::empty: return true;
+            case Cell::Kind::text: found = Result::fail(Error::value); return false;
+            case Cell::Kind::error:
+                found = Result::fail(c.error == Error::none ? Error::value : c.error);
+                return false;
+            case Cell::Kind::number:
+                if (++values > 1) {
+                    found = Result::fail(Error::value);
+                    return false;
+                }
+                found = std::isfinite(c.number) ? Result{c.number, Error::none} : Result::fail(Error::num);
+                return true;
+        }
+        return true;
+    });
+    return found;
+}
+
+Result optional_number(const ArgView& arg, double fallback) {
+    if (arg.omitted()) return Result{fallback, Error::none};
+    return number(arg);
+}
+
+NpsCounts nps_counts(const ArgView& scores) {
+    NpsCounts out;
+    if (Error e = shape_error(scores); e != Error::none) {
+        out.error = e;
+        return out;
+    }
+    for_each_cell(scores, [&](const Cell& c) {
+        if (c.kind == Cell::Kind::error) {
+            out.error = c.error == Error::none ? Error::value : c.error;
+            return false;
+        }
+        if (c.kind != Cell::Kind::number) return true;  // blanks and text (comments, "n/a") skipped
+        const double s = c.number;
+        if (!(s >= 0.0 && s <= 10.0) || s != std::floor(s)) {
+            out.error = Error::num;
+            return false;
+        }
+        if (s >= 9.0) out.promoters += 1;
+        else if (s >= 7.0) out.passives += 1;
+        else out.detractors += 1;
+        return true;
+    });
+    return out;
+}
+
+Pairs pairs(const ArgView& a, const ArgView& b) {
+    Pairs out;
+    if (Error e = shape_error(a); e != Error::none) { out.error = e; return out; }
+    if (Error e = shape_error(b); e != Error::none) { out.error = e; return out; }
+    if (cell_count(a) != cell_count(b)) { out.error = Error::value; return out; }
+    // Walk both views in reading order with one cursor each, so that ranges
+    // of the same size but different orientation (a row and a column) pair up.
+    std::size_t br = 0, bc = 0;
+    auto next_b = [&]() -> Cell {
+        while (br < b.rows() && bc >= b.cols(br)) { ++br; bc = 0; }
+        return br < b.rows() ? b.at(br, bc++) : Cell::blank();
+    };
+    auto cell_error = [](const Cell& c) -> Error {
+        if (c.kind == Cell::Kind::text) return Error::value;
+        if (c.kind == Cell::Kind::error) return c.error == Error::none ? Error::value : c.error;
+        return Error::none;
+    };
+    for_each_cell(a, [&](const Cell& x) {
+        const Cell y = next_b();
+        if (Error e = cell_error(x); e != Error::none) { out.error = e; return false; }
+        if (Error e = cell_error(y); e != Error::none) { out.error = e; return false; }
+        if (x.kind == Cell::Kind::empty || y.kind == Cell::Kind::empty) return true;
+        out.first.push_back(x.number);
+        out.second.push_back(y.number);
+        return true;
+    });
+    return out;
+}
+
+Line line(const ArgView& arg) {
+    Line out;
+    if (Error e = shape_error(arg); e != Error::none) { out.error = e; return out; }
+    const std::size_t nr = arg.rows();
+    std::size_t widest = 0;
+    for (std::size_t r = 0; r < nr; ++r) widest = std::max(widest, arg.cols(r));
+    if (nr == 0 || widest == 0 || (nr > 1 && widest > 1)) { out.error = Error::value; return out; }
+    out.is_row = nr == 1 && widest > 1;
+    for_each_cell(arg, [&](const Cell& c) {
+        if (c.kind == Cell::Kind::number) {
+            out.values.push_back(c.number);
+            return true;
+        }
+        out.error = c.kind == Cell::Kind::error && c.error != Error::none ? c.error : Error::value;
+        return false;
+    });
+    return out;
+}
+
+}  // namespace kpi

@@ -1,0 +1,180 @@
+#include "kpi/kpi.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace kpi {
+namespace {
+
+bool finite(double x) { return std::isfinite(x); }
+// A count or an amount: finite and not negative.
+bool nonneg(double x) { return finite(x) && x >= 0.0; }
+
+// numerator / denominator for quantities that cannot be negative. Checks the
+// domain before the denominator, so CPL(-5; 0) says #NUM! (the input is wrong)
+// rather than #DIV/0!.
+Result ratio(double num, double den) {
+    if (!nonneg(num) || !nonneg(den)) return Result::fail(Error::num);
+    if (den == 0.0) return Result::fail(Error::div0);
+    return Result::of(num / den);
+}
+
+// A ratio of a part to the whole it belongs to: cannot exceed 1.
+// Checked before the zero test: a part of nothing that is not nothing is an
+// inconsistent input (#NUM!), only 0 of 0 is #DIV/0!.
+Result part_of(double part, double whole) {
+    if (nonneg(part) && nonneg(whole) && part > whole) return Result::fail(Error::num);
+    return ratio(part, whole);
+}
+
+bool is_fraction(double x) { return finite(x) && x >= 0.0 && x <= 1.0; }
+
+}  // namespace
+
+Result cpl(double cost, double leads) { return ratio(cost, leads); }
+Result cpa(double cost, double acquisitions) { return ratio(cost, acquisitions); }
+Result cac(double cost, double new_customers) { return ratio(cost, new_customers); }
+Result cpc(double cost, double clicks) { return ratio(cost, clicks); }
+Result cpm(double cost, double impressions) {
+    Result r = ratio(cost, impressions);
+    return r.ok() ? Result::of(1000.0 * r.value) : r;
+}
+
+Result ctr(double clicks, double impressions) { return ratio(clicks, impressions); }
+Result convrate(double conversions, double visitors) { return ratio(conversions, visitors); }
+Result share(double part, double total) { return part_of(part, total); }
+Result openrate(double opens, double delivered) { return ratio(opens, delivered); }
+Result ctor(double clicks, double opens) { return ratio(clicks, opens); }
+Result unsubrate(double unsubscribes, double delivered) { return part_of(unsubscribes, delivered); }
+Result bouncerate(double bounces, double sent) { return part_of(bounces, sent); }
+Result engagement(double engagements, double impressions) { return ratio(engagements, impressions); }
+Result mql2sql(double sqls, double mqls) { return ratio(sqls, mqls); }
+
+Result retention(double customers_end, double new_customers, double customers_start) {
+    if (!nonneg(customers_end) || !nonneg(new_customers) || !nonneg(customers_start))
+        return Result::fail(Error::num);
+    const double kept = customers_end - new_customers;
+    // More new customers than customers at the end, or more kept than there
+    // were at the start, cannot happen: the inputs are inconsistent.
+    if (kept < 0.0) return Result::fail(Error::num);
+    return part_of(kept, customers_start);
+}
+Result churn(double customers_lost, double customers_start) { return part_of(customers_lost, customers_start); }
+
+Result roi(double gain, double investment) {
+    Result r = ratio(gain, investment);
+    return r.ok() ? Result::of((gain - investment) / investment) : r;
+}
+Result roas(double revenue, double ad_spend) { return ratio(revenue, ad_spend); }
+Result growth(double current, double previous) {
+    Result r = ratio(current, previous);
+    return r.ok() ? Result::of((current - previous) / previous) : r;
+}
+
+Result aov(double revenue, double orders) { return ratio(revenue, orders); }
+Result arpu(double revenue, double users) { return ratio(revenue, users); }
+
+Result clv(double average_order_value, double purchase_frequency, double lifespan, double gross_margin) {
+    if (!nonneg(average_order_value) || !nonneg(purchase_frequency) || !nonneg(lifespan) ||
+        !is_fraction(gross_margin))
+        return Result::fail(Error::num);
+    return Result::of(average_order_value * purchase_frequency * lifespan * gross_margin);
+}
+
+Result clvret(double margin, double retention_rate, double discount_rate, bool first_margin_now) {
+    if (!finite(margin) || !finite(retention_rate) || !finite(discount_rate)) return Result::fail(Error::num);
+    const double d = discount_rate, r = retention_rate;
+    // The geometric series sum_{t>=1} r^t/(1+d)^t converges only for r < 1+d;
+    // a retention rate is a probability.
+    if (d <= -1.0 || r < 0.0 || r > 1.0 || r >= 1.0 + d) return Result::fail(Error::num);
+    const double denom = 1.0 + d - r;
+    return Result::of(first_margin_now ? margin * (1.0 + d) / denom : margin * r / denom);
+}
+
+Result ltv2cac(double clv_value, double cac_value) { return ratio(clv_value, cac_value); }
+
+Result payback(double cac_value, double monthly_revenue_per_customer, double gross_margin) {
+    if (!nonneg(cac_value) || !nonneg(monthly_revenue_per_customer) || !is_fraction(gross_margin))
+        return Result::fail(Error::num);
+    return ratio(cac_value, monthly_revenue_per_customer * gross_margin);
+}
+
+Result npscount(double promoters, double passives, double detractors) {
+    if (!nonneg(promoters) || !nonneg(passives) || !nonneg(detractors)) return Result::fail(Error::num);
+    const double n = promoters + passives + detractors;
+    if (!finite(n)) return Result::fail(Error::num);
+    if (n == 0.0) return Result::fail(Error::div0);
+    return Result::of(100.0 * (promoters - detractors) / n);
+}
+
+Result time_to_close(std::span<const double> first_contact, std::span<const double> close,
+                     Statistic statistic) {
+    if (first_contact.size() != close.size()) return Result::fail(Error::value);
+    if (statistic != Statistic::mean && statistic != Statistic::median) return Result::fail(Error::num);
+    std::vector<double> days;
+    days.reserve(close.size());
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        const double d = close[i] - first_contact[i];
+        if (!finite(first_contact[i]) || !finite(close[i]) || !finite(d) || d < 0.0)
+            return Result::fail(Error::num);
+        days.push_back(d);
+    }
+    if (days.empty()) return Result::fail(Error::div0);
+    if (statistic == Statistic::mean) {
+        // Kahan-free but overflow-safe: the durations are differences of
+        // finite dates, and a mean of n of them cannot overflow when summed
+        // as d/n.
+        double mean = 0.0;
+        const double n = static_cast<double>(days.size());
+        for (double d : days) mean += d / n;
+        return Result::of(mean);
+    }
+    const std::size_t mid = days.size() / 2;
+    std::nth_element(days.begin(), days.begin() + mid, days.end());
+    const double upper = days[mid];
+    if (days.size() % 2 == 1) return Result::of(upper);
+    const double lower = *std::max_element(days.begin(), days.begin() + mid);
+    return Result::of(lower + (upper - lower) / 2.0);
+}
+
+Result score_auc(std::span<const double> scores, std::span<const double> converted) {
+    if (scores.size() != converted.size()) return Result::fail(Error::value);
+    const std::size_t n = scores.size();
+    std::vector<std::size_t> order(n);
+    double positives = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!finite(scores[i]) || !(converted[i] == 0.0 || converted[i] == 1.0))
+            return Result::fail(Error::num);
+        order[i] = i;
+        positives += converted[i];
+    }
+    const double negatives = static_cast<double>(n) - positives;
+    if (positives == 0.0 || negatives == 0.0) return Result::fail(Error::div0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+    // Sum of the (mid-)ranks of the converted leads; a run of equal scores
+    // shares the mean of its ranks, which counts each tie as one half.
+    double rank_sum = 0.0;
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i;
+        double pos_in_run = 0.0;
+        while (j < n && scores[order[j]] == scores[order[i]]) pos_in_run += converted[order[j++]];
+        const double mid_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+        rank_sum += pos_in_run * mid_rank;
+        i = j;
+    }
+    const double u = rank_sum - positives * (positives + 1.0) / 2.0;
+    return Result::of(u / (positives * negatives));
+}
+
+std::vector<Result> funnel(std::span<const double> stage_counts) {
+    std::vector<Result> out;
+    out.reserve(stage_counts.size());
+    for (std::size_t i = 0; i < stage_counts.size(); ++i) {
+        const double prev = i == 0 ? stage_counts[0] : stage_counts[i - 1];
+        out.push_back(ratio(stage_counts[i], prev));
+    }
+    return out;
+}
+
+}  // namespace kpi

@@ -1,0 +1,113 @@
+"""The shared conventions, as a user sees them in real Calc: errors
+(#DIV/0!, #NUM!, #VALUE!, Err:504), ranges summed as a sum over a sum, blank
+cells skipped, arrays in both orientations. Expected values are worked out
+by hand in the comments."""
+import sys
+
+from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, same
+
+# Data laid out in the sheet before the formulas run (address: value or formula).
+DATA = {
+    # Twelve months of cost (B) and leads (C). Total cost 13000, total leads 140.
+    **{f"B{r}": v for r, v in zip(range(2, 14), [1000, 1200, 900, 1100, 1000, 800, 700, 1500, 1300, 1000, 1200, 1300])},
+    **{f"C{r}": v for r, v in zip(range(2, 14), [10, 12, 9, 10, 20, 8, 7, 15, 13, 10, 12, 14])},
+    "E2": "=1/0",          # an error cell
+    "E3": 5,
+    "F2": "text",          # a text cell
+    "G2": 100, "G4": 200,  # G3 blank
+    "H2": -50,
+    # NPS answers with a blank and a comment: 10 9 8 7 6 3 10 9 5 10 -> 20
+    **{f"J{r}": v for r, v in zip(range(2, 12), [10, 9, 8, 7, 6, 3, 10, 9, 5, 10])},
+    "J13": "no answer",
+    # Funnel stages as a column
+    "L2": 10000, "L3": 2500, "L4": 500, "L5": 100,
+    "M2": "=TRUE()",
+}
+
+# (formula, expected): a number, or an error name.
+CASES = [
+    ("=KPI.CPL(30000;200)", 150),
+    ("=KPI.CPL(B2:B13;C2:C13)", 13000 / 140),  # sum over sum, not the mean of monthly CPLs
+    ("=KPI.CTR(C2:C13;B2:B13)", 140 / 13000),
+    ("=KPI.CPL(1;0)", "#DIV/0!"),
+    ("=KPI.CPL(-1;2)", "#NUM!"),
+    ("=KPI.CPL(H2;2)", "#NUM!"),
+    ("=KPI.CPL(G2:H2;2)", "#NUM!"),           # a negative cell in a range
+    ("=KPI.CPL(\"abc\";2)", "#VALUE!"),
+    ("=KPI.CPL(F2;2)", "#VALUE!"),            # a cell holding text
+    ("=KPI.CPL(F2:G2;2)", "#VALUE!"),         # text inside a range
+    ("=KPI.CPL(G2:G4;3)", 100),               # blank G3 skipped: 300 / 3
+    ("=KPI.CPL(G3;1)", 0),                    # a lone blank cell reads as 0, as in =G3/1
+    ("=KPI.CPL(E2;1)", "#DIV/0!"),            # an error cell passes its error through
+    ("=KPI.CPL(E2:E3;1)", "Err:504"),         # Calc does not call add-ins with an error inside a range
+    ("=KPI.CPL(1)", "Err:504"),               # a missing required argument
+    ("=KPI.CLV(75;4;3)", 900),
+    ("=KPI.CLV(75;4;3;0.3)", 270),
+    ("=KPI.CLV(G2:G4;4;3)", "#VALUE!"),       # a single-number argument given two values
+    ("=KPI.CLV(75;4;3;1.5)", "#NUM!"),        # margin above 100 %
+    ("=KPI.CLVRET(100;0.8;0.1;TRUE())", 110 / 0.3),
+    ("=KPI.CLVRET(100;0.8;0.1;M2)", 110 / 0.3),
+    ("=KPI.CLVRET(100;0.8;0.1;FALSE())", 80 / 0.3),
+    ("=KPI.CLVRET(100;1.2;0.1)", "#NUM!"),
+    ("=KPI.MQL2SQL(30;120)", 0.25),
+    ("=KPI.MQL2SQL(30;0)", "#DIV/0!"),
+    ("=KPI.MQL2SQL(-30;120)", "#NUM!"),
+    ("=KPI.NPS(J2:J13)", 20),                 # blank J12 and text J13 skipped
+    ("=KPI.NPS(J11:J12)", 100),               # J11 = 10, blank J12 skipped: one promoter
+    ("=KPI.NPS(G2:G4)", "#NUM!"),             # 100 and 200 are not 0-10 scores
+    ("=KPI.NPS(F2:F2)", "#DIV/0!"),           # only text: no score
+    ("=KPI.NPS({11})", "#NUM!"),
+    ("=KPI.NPS(G3)", -100),                   # Calc passes a lone blank cell as 0 (as in =G3+0): one detractor
+    ("=KPI.RETENTION(1100;200;1000)", 0.9),
+    ("=KPI.TIMETOCLOSE({45000;45010;45020};{45030;45025;45080};1)", 30),
+    ("=KPI.SCOREAUC({1;2;3};{1;1;1})", "#DIV/0!"),
+    ("=KPI.FUNNEL(L2:M3)", "#VALUE!"),        # 2-D
+]
+
+
+def main():
+    a = args_from_argv()
+    chk = Checker("calc.conventions")
+    with Office(oxt=a.oxt, workdir=a.workdir) as office:
+        doc = office.new_calc()
+        sheet = doc.Sheets.getByIndex(0)
+        for addr, v in DATA.items():
+            cell = sheet.getCellRangeByName(addr)
+            if isinstance(v, str) and v.startswith("="):
+                cell.setFormula(v)
+            elif isinstance(v, str):
+                cell.setString(v)
+            else:
+                cell.setValue(v)
+        first = 30
+        for i, (formula, _) in enumerate(CASES):
+            sheet.getCellByPosition(0, first + i).setFormula(formula)
+        # The funnel as an array formula, down a column and along a row.
+        sheet.getCellRangeByName("C60:C63").setArrayFormula("=KPI.FUNNEL(L2:L5)")
+        sheet.getCellRangeByName("C65:F65").setArrayFormula("=KPI.FUNNEL({100;0;5;1})")
+        doc.calculateAll()
+
+        for i, (formula, exp) in enumerate(CASES):
+            got = cell_result(sheet.getCellByPosition(0, first + i))
+            want = ("error", ERRORS[exp]) if isinstance(exp, str) else ("value", float(exp))
+            chk.check(same(got, want, rel=1e-9), f"{formula}: got {got}, expected {want}")
+
+        for addr, exp in [("C60", 1), ("C61", 0.25), ("C62", 0.2), ("C63", 0.2),
+                          ("C65", 1), ("D65", 0), ("E65", "#DIV/0!"), ("F65", 0.2)]:
+            got = cell_result(sheet.getCellRangeByName(addr))
+            want = ("error", ERRORS[exp]) if isinstance(exp, str) else ("value", float(exp))
+            chk.check(same(got, want), f"FUNNEL {addr}: got {got}, expected {want}")
+
+        # What the user reads in the cell, not only the error number.
+        for formula, shown in [("=KPI.CPL(1;0)", "#DIV/0!"), ("=KPI.CPL(-1;2)", "#NUM!"),
+                               ("=KPI.CPL(\"x\";2)", "#VALUE!")]:
+            cell = sheet.getCellRangeByName("Z1")
+            cell.setFormula(formula)
+            doc.calculateAll()
+            chk.check(cell.getString() == shown, f"{formula} shows {cell.getString()!r}, expected {shown!r}")
+        chk.check(office.alive(), "soffice still responds")
+    return chk.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

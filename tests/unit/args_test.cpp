@@ -1,0 +1,143 @@
+// Argument conventions through evaluate(): ranges summed as a sum over a sum,
+// blanks skipped, text and errors reported, shapes checked.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kpi/args.hpp"
+#include "kpi/catalogue.hpp"
+
+using namespace kpi;
+
+namespace {
+
+Result call(std::string_view name, std::vector<const ArgView*> args) {
+    const FunctionInfo* f = find_name(name);
+    EXPECT_NE(f, nullptr) << name;
+    return evaluate(*f, Args(args.data(), args.size())).single();
+}
+
+const Cell B = Cell::blank();
+Cell N(double v) { return Cell::num(v); }
+const Cell T = Cell::text();
+
+}  // namespace
+
+TEST(Amount, RangeIsSumOverSum) {
+    // Twelve months of cost and leads: the year's CPL is total / total.
+    std::vector<double> cost{1000, 1200, 900, 1100, 1000, 800, 700, 1500, 1300, 1000, 1200, 1300};
+    std::vector<double> leads{10, 12, 9, 10, 20, 8, 7, 15, 13, 10, 12, 14};
+    Grid c = Grid::column(cost), l = Grid::column(leads);
+    // 13000 / 140, not the mean of the monthly CPLs (which is about 96.1).
+    const Result r = call("KPI.CPL", {&c, &l});
+    ASSERT_TRUE(r.ok());
+    EXPECT_DOUBLE_EQ(r.value, 13000.0 / 140.0);
+}
+
+TEST(Amount, BlanksSkippedTextAndNegativesRejected) {
+    Grid with_blanks = Grid::column({N(100), B, N(200)});
+    Grid three(3.0);
+    EXPECT_DOUBLE_EQ(call("KPI.CPL", {&with_blanks, &three}).value, 100.0);
+
+    Grid with_text = Grid::column({N(100), T});
+    EXPECT_EQ(call("KPI.CPL", {&with_text, &three}).error, Error::value);
+
+    Grid negative_cell = Grid::column({N(100), N(-50)});  // sums to 50, still #NUM!
+    EXPECT_EQ(call("KPI.CPL", {&negative_cell, &three}).error, Error::num);
+
+    Grid all_blank = Grid::column({B, B});
+    EXPECT_EQ(call("KPI.CPL", {&three, &all_blank}).error, Error::div0);
+
+    Grid error_cell = Grid::column({N(1), Cell::err(Error::na)});
+    EXPECT_EQ(call("KPI.CPL", {&error_cell, &three}).error, Error::na);
+}
+
+TEST(Amount, FirstProblemInReadingOrderWins) {
+    Grid text_then_error = Grid::row({T, Cell::err(Error::div0)});
+    Grid three(3.0);
+    EXPECT_EQ(call("KPI.CPL", {&text_then_error, &three}).error, Error::value);
+    Grid bad_cost(-1.0), text(Cell::text());
+    EXPECT_EQ(call("KPI.CPL", {&bad_cost, &text}).error, Error::num);  // arguments left to right
+}
+
+TEST(Number, SingleValueOnly) {
+    Grid aov(75.0), freq(4.0), life(3.0), margin(0.3), omitted;
+    EXPECT_DOUBLE_EQ(call("KPI.CLV", {&aov, &freq, &life, &margin}).value, 270.0);
+    EXPECT_DOUBLE_EQ(call("KPI.CLV", {&aov, &freq, &life, &omitted}).value, 900.0);  // margin defaults to 1
+    Grid two = Grid::column({N(75), N(80)});
+    EXPECT_EQ(call("KPI.CLV", {&two, &freq, &life, &omitted}).error, Error::value);
+    Grid one_among_blanks = Grid::column({B, N(75), B});
+    EXPECT_DOUBLE_EQ(call("KPI.CLV", {&one_among_blanks, &freq, &life, &omitted}).value, 900.0);
+}
+
+TEST(Args, MissingAndMalformed) {
+    Grid omitted, one(1.0);
+    EXPECT_EQ(call("KPI.CPL", {&omitted, &one}).error, Error::args);  // a required argument left out
+    EXPECT_EQ(call("KPI.CPL", {&one}).error, Error::args);            // wrong count
+    std::vector<const ArgView*> with_null{&one, nullptr};
+    EXPECT_EQ(call("KPI.CPL", with_null).error, Error::args);
+}
+
+TEST(Flag, FirstMarginNow) {
+    Grid m(100.0), r(0.8), d(0.1), yes(1.0), no(0.0), omitted;
+    EXPECT_NEAR(call("KPI.CLVRET", {&m, &r, &d, &yes}).value, 110.0 / 0.3, 1e-9);
+    EXPECT_NEAR(call("KPI.CLVRET", {&m, &r, &d, &no}).value, 80.0 / 0.3, 1e-9);
+    EXPECT_NEAR(call("KPI.CLVRET", {&m, &r, &d, &omitted}).value, 80.0 / 0.3, 1e-9);
+}
+
+TEST(NpsScores, BlanksAndTextSkipped) {
+    // 10 answers: promoters 10, 9, 10, 9, 10; passives 8, 7; detractors 6, 3, 5.
+    Grid scores = Grid::column({N(10), N(9), N(8), N(7), N(6), N(3), N(10), N(9), N(5), N(10), B, T});
+    EXPECT_DOUBLE_EQ(call("KPI.NPS", {&scores}).value, 20.0);
+    Grid not_whole = Grid::column({N(9.5)});
+    EXPECT_EQ(call("KPI.NPS", {&not_whole}).error, Error::num);
+    Grid too_big = Grid::column({N(11)});
+    EXPECT_EQ(call("KPI.NPS", {&too_big}).error, Error::num);
+    Grid none = Grid::column({B, T});
+    EXPECT_EQ(call("KPI.NPS", {&none}).error, Error::div0);
+    Grid two_d({{N(10), N(0)}, {N(9), N(7)}});  // 2 promoters, 1 passive, 1 detractor: 25
+    EXPECT_DOUBLE_EQ(call("KPI.NPS", {&two_d}).value, 25.0);
+}
+
+TEST(Pairs, TimeToCloseSkipsRowsWithABlank) {
+    Grid first = Grid::column({N(45000), N(45010), N(45020), B});
+    Grid close = Grid::column({N(45030), B, N(45080), N(45100)});  // 30 and 60 count
+    Grid omitted, median(1.0), bad(2.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted}).value, 45.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median}).value, 45.0);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &bad}).error, Error::num);
+    Grid shorter = Grid::column({N(1)});
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &shorter, &omitted}).error, Error::value);
+    Grid as_row = Grid::row({N(45030), B, N(45080), N(45100)});  // same cells, other orientation
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &as_row, &omitted}).value, 45.0);
+}
+
+TEST(Funnel, KeepsTheShape) {
+    const FunctionInfo* f = find_name("KPI.FUNNEL");
+    ASSERT_NE(f, nullptr);
+    Grid row = Grid::row({N(1000), N(100), N(10)});
+    const ArgView* a[] = {&row};
+    Output out = evaluate(*f, a);
+    EXPECT_EQ(out.rows, 1u);
+    EXPECT_EQ(out.cols, 3u);
+    EXPECT_DOUBLE_EQ(out.cells[2].value, 0.1);
+    Grid col = Grid::column({N(1000), N(100)});
+    a[0] = &col;
+    out = evaluate(*f, a);
+    EXPECT_EQ(out.rows, 2u);
+    EXPECT_EQ(out.cols, 1u);
+    Grid square({{N(1), N(2)}, {N(3), N(4)}});
+    a[0] = &square;
+    EXPECT_EQ(evaluate(*f, a).single().error, Error::value);
+    Grid with_blank = Grid::column({N(1000), B});
+    a[0] = &with_blank;
+    EXPECT_EQ(evaluate(*f, a).single().error, Error::value);
+}
+
+TEST(Ragged, NeverReadsPastARow) {
+    // A malformed caller may pass rows of different lengths.
+    Grid ragged({{N(1), N(2), N(3)}, {N(4)}, {}});
+    Grid two(2.0);
+    EXPECT_DOUBLE_EQ(call("KPI.CPL", {&ragged, &two}).value, 5.0);
+}

@@ -1,0 +1,133 @@
+// The catalogue's integrity (what Calc and the docs rely on), and the core's
+// safety from several threads.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kpi/catalogue.hpp"
+
+using namespace kpi;
+
+namespace {
+std::string upper(std::string_view s) {
+    std::string u(s);
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+}
+}  // namespace
+
+TEST(Catalogue, HasTheContractedFunctions) {
+    // The names and argument lists of issue #3's catalogue are a contract.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> contract = {
+        {"KPI.CPL", {"cost", "leads"}},
+        {"KPI.CPA", {"cost", "acquisitions"}},
+        {"KPI.CAC", {"cost", "new_customers"}},
+        {"KPI.CPC", {"cost", "clicks"}},
+        {"KPI.CPM", {"cost", "impressions"}},
+        {"KPI.CTR", {"clicks", "impressions"}},
+        {"KPI.CONVRATE", {"conversions", "visitors"}},
+        {"KPI.ROI", {"return", "investment"}},
+        {"KPI.ROAS", {"revenue", "ad_spend"}},
+        {"KPI.GROWTH", {"current", "previous"}},
+        {"KPI.SHARE", {"part", "total"}},
+        {"KPI.OPENRATE", {"opens", "delivered"}},
+        {"KPI.CTOR", {"clicks", "opens"}},
+        {"KPI.UNSUBRATE", {"unsubscribes", "delivered"}},
+        {"KPI.BOUNCERATE", {"bounces", "sent"}},
+        {"KPI.ENGAGEMENT", {"engagements", "impressions"}},
+        {"KPI.MQL2SQL", {"sqls", "mqls"}},
+        {"KPI.RETENTION", {"customers_end", "new_customers", "customers_start"}},
+        {"KPI.CHURN", {"customers_lost", "customers_start"}},
+        {"KPI.AOV", {"revenue", "orders"}},
+        {"KPI.ARPU", {"revenue", "users"}},
+        {"KPI.CLV", {"average_order_value", "purchase_frequency", "lifespan", "gross_margin"}},
+        {"KPI.CLVRET", {"margin", "retention_rate", "discount_rate", "first_margin_now"}},
+        {"KPI.LTV2CAC", {"clv", "cac"}},
+        {"KPI.PAYBACK", {"cac", "monthly_revenue_per_customer", "gross_margin"}},
+        {"KPI.NPS", {"scores"}},
+        {"KPI.NPSCOUNT", {"promoters", "passives", "detractors"}},
+        {"KPI.TIMETOCLOSE", {"first_contact_dates", "close_dates", "statistic"}},
+        {"KPI.SCOREAUC", {"scores", "converted"}},
+        {"KPI.FUNNEL", {"stage_counts"}},
+    };
+    EXPECT_EQ(catalogue().size(), contract.size());
+    for (const auto& [name, args] : contract) {
+        const FunctionInfo* f = find_name(name);
+        ASSERT_NE(f, nullptr) << name;
+        ASSERT_EQ(f->args.size(), args.size()) << name;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            EXPECT_EQ(f->args[i].name, args[i]) << name;
+            EXPECT_EQ(f->args[i].display.en, args[i]) << name;
+        }
+    }
+}
+
+TEST(Catalogue, EveryEntryIsComplete) {
+    std::set<std::string_view> methods, names;
+    for (const FunctionInfo& f : catalogue()) {
+        SCOPED_TRACE(std::string(f.name));
+        EXPECT_TRUE(methods.insert(f.method).second) << "duplicate method";
+        EXPECT_TRUE(names.insert(f.name).second) << "duplicate name";
+        // Stored name = "KPI." + upper(method): display and stored names agree.
+        EXPECT_EQ(std::string(f.name), "KPI." + upper(f.method));
+        for (char c : f.method) EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)));
+        EXPECT_FALSE(f.description.en.empty());
+        EXPECT_FALSE(f.description.fr.empty());
+        EXPECT_NE(f.description.en, f.description.fr);
+        EXPECT_FALSE(f.definition.empty());
+        EXPECT_FALSE(f.unit.empty());
+        EXPECT_FALSE(f.source.empty());
+        EXPECT_FALSE(f.example.empty());
+        EXPECT_FALSE(f.example_result.empty());
+        EXPECT_TRUE((f.scalar != nullptr) != (f.eval != nullptr)) << "exactly one evaluator";
+        EXPECT_TRUE(f.returns == Returns::number || f.eval != nullptr) << "arrays need eval";
+        EXPECT_LE(f.args.size(), 8u);  // evaluate()'s fixed buffer
+        bool seen_optional = false;
+        for (const ArgInfo& a : f.args) {
+            EXPECT_FALSE(a.display.fr.empty());
+            EXPECT_FALSE(a.description.en.empty());
+            EXPECT_FALSE(a.description.fr.empty());
+            EXPECT_TRUE(!seen_optional || a.optional) << "optional arguments come last";
+            seen_optional |= a.optional;
+        }
+    }
+}
+
+TEST(Catalogue, LookUps) {
+    EXPECT_EQ(find_name("kpi.cpl"), find_method("cpl"));
+    EXPECT_EQ(find_name("KPI.NOPE"), nullptr);
+    EXPECT_EQ(find_method("CPL"), nullptr);  // methods are exact
+}
+
+TEST(Threads, ConcurrentCallsAgreeWithSerialOnes) {
+    // The core keeps no mutable state: many threads evaluating the same
+    // functions must get exactly the serial results.
+    std::vector<double> scores, outcome;
+    for (int i = 0; i < 2000; ++i) {
+        scores.push_back(i % 97);
+        outcome.push_back(i % 7 == 0 ? 1 : 0);
+    }
+    Grid s = Grid::column(scores), y = Grid::column(outcome), cost = Grid::column(scores), leads(40.0);
+    const FunctionInfo& auc = *find_name("KPI.SCOREAUC");
+    const FunctionInfo& cpl = *find_name("KPI.CPL");
+    const ArgView* auc_args[] = {&s, &y};
+    const ArgView* cpl_args[] = {&cost, &leads};
+    const double auc_serial = evaluate(auc, auc_args).single().value;
+    const double cpl_serial = evaluate(cpl, cpl_args).single().value;
+
+    std::vector<std::thread> threads;
+    std::vector<int> mismatches(8, 0);
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                if (evaluate(auc, auc_args).single().value != auc_serial) ++mismatches[t];
+                if (evaluate(cpl, cpl_args).single().value != cpl_serial) ++mismatches[t];
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (int m : mismatches) EXPECT_EQ(m, 0);
+}
