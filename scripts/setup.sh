@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the system packages the build and the tests need (Debian 12).
+# Runs apt-get only when something is missing; uses sudo when not root.
+set -euo pipefail
+
+packages=(cmake make g++ libboost-dev libgtest-dev
+          libreoffice-dev python3-uno libreoffice-l10n-fr)
+# Calc itself: the GUI-less build unless a full LibreOffice Calc is there
+# (the two conflict).
+if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then
+  packages+=(libreoffice-calc-nogui)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all system packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
