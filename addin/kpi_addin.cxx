@@ -1,13 +1,12 @@
 // The UNO component: Calc's view of the catalogue.
 //
 // Thin by design: the function wizard's answers come from the catalogue, the
-// methods (generated into kpi_methods.inc by tools/kpigen) convert their
-// arguments into ArgViews, call kpi::evaluate, and turn the result into
-// Calc's value or error. No exception leaves a function method: a catch-all
-// maps anything unexpected to #VALUE!, so the extension cannot take the
-// user's office down with it.
+// methods (generated into kpi_methods.inc by tools/kpigen) wrap their
+// arguments in ArgViews and hand them to dispatch.cxx, which calls
+// kpi::evaluate and turns the result into Calc's value or error. No exception
+// leaves a function method: a catch-all there maps anything unexpected to
+// #VALUE!, so the extension cannot take the user's office down with it.
 #include <atomic>
-#include <bit>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -28,6 +27,7 @@
 #include <uno/lbnames.h>
 
 #include "arg_views.hxx"
+#include "dispatch.hxx"
 #include "kpi/catalogue.hpp"
 
 using namespace css;
@@ -53,23 +53,6 @@ std::string utf8(const OUString& s) {
     const OString o = OUStringToOString(s, RTL_TEXTENCODING_UTF8);
     return std::string(o.getStr(), static_cast<std::size_t>(o.getLength()));
 }
-
-// Calc shows a double result as an error when it is a NaN whose low 32
-// fraction bits carry a FormulaError number (LibreOffice's CreateDoubleError).
-double calc_error(kpi::Error e) {
-    std::uint32_t code = 519;  // #VALUE!
-    switch (e) {
-        case kpi::Error::none: return 0.0;
-        case kpi::Error::div0: code = 532; break;   // #DIV/0!
-        case kpi::Error::num: code = 503; break;    // #NUM!
-        case kpi::Error::value: code = 519; break;  // #VALUE!
-        case kpi::Error::na: code = 32767; break;   // #N/A
-        case kpi::Error::args: code = 504; break;   // Err:504, parameter list error
-    }
-    return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | code);
-}
-
-double to_calc(const kpi::Result& r) { return r.ok() ? r.value : calc_error(r.error); }
 
 class KpiAddIn final
     : public cppu::WeakImplHelper5<org::kpifunctions::XKpiFunctions, sheet::XAddIn, sheet::XCompatibilityNames,
@@ -143,45 +126,6 @@ private:
         return &f->args[static_cast<std::size_t>(arg)];
     }
     std::string_view language() const { return french_ ? "fr" : "en"; }
-
-    template <std::size_t N>
-    static kpi::Output run(std::size_t index, const ArgHolder (&args)[N]) {
-        const kpi::ArgView* views[N];
-        for (std::size_t i = 0; i < N; ++i) views[i] = &args[i];
-        return kpi::evaluate(kpi::catalogue()[index], kpi::Args(views, N));
-    }
-
-    template <std::size_t N>
-    static double call_number(std::size_t index, const ArgHolder (&args)[N]) noexcept {
-        try {
-            return to_calc(run(index, args).single());
-        } catch (...) {
-            return calc_error(kpi::Error::value);
-        }
-    }
-
-    template <std::size_t N>
-    static uno::Sequence<uno::Sequence<double>> call_array(std::size_t index, const ArgHolder (&args)[N]) noexcept {
-        try {
-            const kpi::Output out = run(index, args);
-            uno::Sequence<uno::Sequence<double>> rows(static_cast<sal_Int32>(out.rows));
-            auto* row = rows.getArray();
-            for (std::size_t r = 0; r < out.rows; ++r) {
-                row[r].realloc(static_cast<sal_Int32>(out.cols));
-                auto* cell = row[r].getArray();
-                for (std::size_t c = 0; c < out.cols; ++c) cell[c] = to_calc(out.cells[r * out.cols + c]);
-            }
-            return rows;
-        } catch (...) {
-            try {
-                uno::Sequence<double> one(1);
-                one.getArray()[0] = calc_error(kpi::Error::value);
-                return uno::Sequence<uno::Sequence<double>>(&one, 1);
-            } catch (...) {
-                return {};
-            }
-        }
-    }
 
     std::mutex mutex_;
     lang::Locale locale_{"en", "US", ""};

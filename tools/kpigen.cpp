@@ -96,6 +96,16 @@ std::string kind_text(const ArgInfo& a) {
     return "";
 }
 
+std::string kind_name(ArgKind k) {
+    switch (k) {
+        case ArgKind::amount: return "amount";
+        case ArgKind::number: return "number";
+        case ArgKind::flag: return "flag";
+        case ArgKind::range: return "range";
+    }
+    return "";
+}
+
 std::string syntax(const FunctionInfo& f) {
     std::string s = std::string(f.name) + "(";
     for (std::size_t i = 0; i < f.args.size(); ++i) {
@@ -213,6 +223,7 @@ std::string json() {
         for (std::size_t i = 0; i < f.args.size(); ++i) {
             const ArgInfo& a = f.args[i];
             o << (i ? ", " : "") << "{\"name\": " << json_str(a.name) << ", \"optional\": " << (a.optional ? "true" : "false")
+              << ", \"kind\": " << json_str(kind_name(a.kind)) << ", \"fallback\": " << a.fallback
               << ", \"display\": {\"en\": " << json_str(a.display.en) << ", \"fr\": " << json_str(a.display.fr) << "}"
               << ", \"description\": {\"en\": " << json_str(a.description.en) << ", \"fr\": " << json_str(a.description.fr) << "}}";
         }

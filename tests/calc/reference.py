@@ -1,0 +1,227 @@
+"""An independent reference model of the KPI functions, for the bad-input
+matrix: the documented definitions (docs/functions.md) and argument
+conventions written again in Python, on the cells as Calc hands them to an
+add-in. Nothing here is derived from the C++ code's output.
+
+A cell is ("num", x), ("blank",) or ("text",). An argument is a list of rows
+of cells, or None when omitted. Results are a float or an error name."""
+import math
+
+DIV0, NUM, VALUE, ARGS = "#DIV/0!", "#NUM!", "#VALUE!", "Err:504"
+
+
+class Fail(Exception):
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+def fin(x):
+    if not math.isfinite(x):
+        raise Fail(NUM)
+    return x
+
+
+def nonneg(x):
+    return math.isfinite(x) and x >= 0
+
+
+def cells(arg):
+    return [c for row in arg for c in row]
+
+
+def amount(arg):
+    total = 0.0
+    for c in cells(arg):
+        if c[0] == "text":
+            raise Fail(VALUE)
+        if c[0] == "num":
+            if not nonneg(c[1]):
+                raise Fail(NUM)
+            total += c[1]
+    return fin(total)
+
+
+def number(arg):
+    found = [c for c in cells(arg) if c[0] != "blank"]
+    for i, c in enumerate(found):
+        if c[0] == "text" or i >= 1:
+            raise Fail(VALUE)
+    if not found:
+        return 0.0
+    if not math.isfinite(found[0][1]):
+        raise Fail(NUM)
+    return found[0][1]
+
+
+def ratio(n, d):
+    if not nonneg(n) or not nonneg(d):
+        raise Fail(NUM)
+    if d == 0:
+        raise Fail(DIV0)
+    return fin(n / d)
+
+
+def part_of(p, w):
+    if nonneg(p) and nonneg(w) and p > w:
+        raise Fail(NUM)
+    return ratio(p, w)
+
+
+def fraction(x):
+    return math.isfinite(x) and 0 <= x <= 1
+
+
+# --- scalar functions: reduced arguments -> value ------------------------------
+def _clv(aov, f, life, m):
+    if not (nonneg(aov) and nonneg(f) and nonneg(life) and fraction(m)):
+        raise Fail(NUM)
+    return fin(aov * f * life * m)
+
+
+def _clvret(m, r, d, now):
+    if not (math.isfinite(m) and math.isfinite(r) and math.isfinite(d)):
+        raise Fail(NUM)
+    if d <= -1 or r < 0 or r > 1 or r >= 1 + d:
+        raise Fail(NUM)
+    return fin(m * (1 + d) / (1 + d - r) if now != 0 else m * r / (1 + d - r))
+
+
+def _payback(cac, rev, m):
+    if not (nonneg(cac) and nonneg(rev) and fraction(m)):
+        raise Fail(NUM)
+    return ratio(cac, rev * m)
+
+
+def _retention(end, new, start):
+    if not (nonneg(end) and nonneg(new) and nonneg(start)):
+        raise Fail(NUM)
+    if end - new < 0:
+        raise Fail(NUM)
+    return part_of(end - new, start)
+
+
+def _npscount(p, pa, d):
+    if not (nonneg(p) and nonneg(pa) and nonneg(d)):
+        raise Fail(NUM)
+    n = fin(p + pa + d)
+    if n == 0:
+        raise Fail(DIV0)
+    return fin(100 * (p - d) / n)
+
+
+SCALAR = {
+    "cpl": ratio, "cpa": ratio, "cac": ratio, "cpc": ratio,
+    "cpm": lambda c, i: fin(1000 * ratio(c, i)),
+    "ctr": ratio, "convrate": ratio, "openrate": ratio, "ctor": ratio, "engagement": ratio,
+    "mql2sql": ratio, "roas": ratio, "aov": ratio, "arpu": ratio, "ltv2cac": ratio,
+    "share": part_of, "unsubrate": part_of, "bouncerate": part_of, "churn": part_of,
+    "roi": lambda r, i: (ratio(r, i), fin((r - i) / i))[1],
+    "growth": lambda c, p: (ratio(c, p), fin((c - p) / p))[1],
+    "retention": _retention, "clv": _clv, "clvret": _clvret, "payback": _payback,
+    "npscount": _npscount,
+}
+
+
+# --- functions reading ranges cell by cell ------------------------------------
+def _nps(args):
+    p = pa = d = 0
+    for c in cells(args[0]):
+        if c[0] != "num":
+            continue
+        s = c[1]
+        if not (0 <= s <= 10) or s != math.floor(s):
+            raise Fail(NUM)
+        if s >= 9:
+            p += 1
+        elif s >= 7:
+            pa += 1
+        else:
+            d += 1
+    return _npscount(p, pa, d)
+
+
+def _pairs(a, b):
+    ca, cb = cells(a), cells(b)
+    if len(ca) != len(cb):
+        raise Fail(VALUE)
+    xs, ys = [], []
+    for x, y in zip(ca, cb):
+        if x[0] == "text" or y[0] == "text":
+            raise Fail(VALUE)
+        if x[0] == "blank" or y[0] == "blank":
+            continue
+        xs.append(x[1])
+        ys.append(y[1])
+    return xs, ys
+
+
+def _timetoclose(args):
+    first, close = _pairs(args[0], args[1])
+    stat = 0.0 if args[2] is None else number(args[2])
+    if stat not in (0.0, 1.0):
+        raise Fail(NUM)
+    days = []
+    for f, c in zip(first, close):
+        if not (math.isfinite(f) and math.isfinite(c) and math.isfinite(c - f)) or c - f < 0:
+            raise Fail(NUM)
+        days.append(c - f)
+    if not days:
+        raise Fail(DIV0)
+    if stat == 0.0:
+        return fin(sum(days) / len(days))
+    days.sort()
+    n = len(days)
+    return days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2
+
+
+def _scoreauc(args):
+    s, y = _pairs(args[0], args[1])
+    for a, b in zip(s, y):
+        if not math.isfinite(a) or b not in (0.0, 1.0):
+            raise Fail(NUM)
+    pos = [a for a, b in zip(s, y) if b == 1]
+    neg = [a for a, b in zip(s, y) if b == 0]
+    if not pos or not neg:
+        raise Fail(DIV0)
+    # The definition itself: all pairs (the inputs here are small).
+    wins = sum(1.0 if p > q else 0.5 if p == q else 0.0 for p in pos for q in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def _funnel_first(args):
+    """The first cell of KPI.FUNNEL's result (what a non-array formula shows)."""
+    rows = args[0]
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0 or (len(rows) > 1 and width > 1):
+        raise Fail(VALUE)
+    vals = []
+    for c in cells(rows):
+        if c[0] != "num":
+            raise Fail(VALUE)
+        vals.append(c[1])
+    return ratio(vals[0], vals[0])
+
+
+RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funnel": _funnel_first}
+
+
+def expected(fn, args):
+    """fn: the catalogue entry (dict from catalogue.json); args: list of
+    arguments as cells (None = omitted). Returns a float or an error name."""
+    try:
+        if fn["method"] in RANGE:
+            return RANGE[fn["method"]](args)
+        if fn["method"] not in SCALAR:
+            raise KeyError(f"no reference model for {fn['name']}: add one to tests/calc/reference.py")
+        xs = []
+        for info, a in zip(fn["args"], args):
+            if a is None:
+                xs.append(float(info["fallback"]))
+            elif info["kind"] == "amount":
+                xs.append(amount(a))
+            else:
+                xs.append(number(a))
+        return SCALAR[fn["method"]](*xs)
+    except Fail as f:
+        return f.error

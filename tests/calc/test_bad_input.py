@@ -1,0 +1,132 @@
+"""The bad-input matrix, in real Calc: every function x every argument x
+{blank, text, boolean, date, negative, zero, huge, error cell, range with an
+error, empty range, 1x1 range, 2-D range} (+ a whole-column range for the
+first argument), each cell's expected result given by an independent
+reference model (reference.py) of the documented definitions, applied to the
+cells as Calc passes them. soffice must still answer at the end."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, same  # noqa: E402
+import reference  # noqa: E402
+
+ROWS = 1048576
+
+
+def num(x):
+    return ("num", float(x))
+
+
+BLANK, TEXT = ("blank",), ("text",)
+
+# What each condition puts in the argument's place: the reference in the
+# formula, and what the add-in receives (cells), or the error Calc raises
+# before calling the add-in.
+CONDITIONS = {
+    "blank": ("$Data.A1", [[num(0)]]),          # a lone blank cell is passed as 0
+    "text": ("$Data.A2", [[TEXT]]),
+    "boolean": ("$Data.A3", [[num(1)]]),        # TRUE is the number 1
+    "date": ("$Data.A4", [[num(45306)]]),       # 2024-01-15 as a date serial
+    "negative": ("$Data.A5", [[num(-5)]]),
+    "zero": ("$Data.A6", [[num(0)]]),
+    "huge": ("$Data.A7", [[num(1e300)]]),
+    "error cell": ("$Data.A8", "#DIV/0!"),      # Calc passes the cell's own error on
+    "range with error": ("$Data.B1:B3", "Err:504"),  # Calc does not call the add-in
+    "empty range": ("$Data.C1:C3", [[BLANK], [BLANK], [BLANK]]),
+    "1x1 range": ("$Data.D1:D1", [[num(7)]]),
+    "2-D range": ("$Data.E1:F2", [[num(1), num(2)], [num(3), num(4)]]),
+}
+WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
+
+# A valid call of each function: (formula text, cells) per argument; None
+# leaves an optional argument out.
+def s(x):
+    return (repr(x) if not isinstance(x, bool) else ("TRUE()" if x else "FALSE()"), [[num(x)]])
+
+
+def row(*xs):
+    return ("{" + ";".join(repr(x) for x in xs) + "}", [[num(x) for x in xs]])
+
+
+BASE = {
+    "cpl": [s(1000), s(20)], "cpa": [s(1200), s(30)], "cac": [s(5000), s(25)], "cpc": [s(300), s(600)],
+    "cpm": [s(600), s(200000)], "ctr": [s(150), s(10000)], "convrate": [s(45), s(1500)],
+    "roi": [s(15000), s(10000)], "roas": [s(20000), s(5000)], "growth": [s(1200), s(1000)],
+    "share": [s(3), s(12)], "openrate": [s(2450), s(9800)], "ctor": [s(294), s(2450)],
+    "unsubrate": [s(49), s(9800)], "bouncerate": [s(200), s(10000)], "engagement": [s(540), s(12000)],
+    "mql2sql": [s(30), s(120)], "retention": [s(1100), s(200), s(1000)], "churn": [s(50), s(1000)],
+    "aov": [s(45000), s(600)], "arpu": [s(90000), s(3000)], "clv": [s(75), s(4), s(3), s(0.3)],
+    "clvret": [s(100), s(0.8), s(0.1), s(True)], "ltv2cac": [s(1200), s(400)],
+    "payback": [s(400), s(50), s(0.8)], "nps": [row(10, 9, 3)], "npscount": [s(50), s(30), s(20)],
+    "timetoclose": [row(45000, 45010), row(45030, 45025), s(1)],
+    "scoreauc": [row(0.9, 0.1, 0.5), row(1, 0, 1)], "funnel": [row(100, 50, 10)],
+}
+
+
+def main():
+    a = args_from_argv()
+    catalogue = json.load(open(a.catalogue))
+    chk = Checker("calc.bad_input")
+    missing = [fn["name"] for fn in catalogue if fn["method"] not in BASE]
+    chk.check(not missing, f"every function has a valid base call in test_bad_input.py: missing {missing}")
+
+    cases = []  # (formula, expected, label)
+    for fn in catalogue:
+        base = BASE.get(fn["method"])
+        if base is None:
+            continue
+        conditions = list(CONDITIONS.items())
+        for i in range(len(fn["args"])):
+            for name, cond in conditions + ([("whole column", WHOLE_COLUMN)] if i == 0 else []):
+                texts = [b[0] for b in base]
+                texts[i] = cond[0]
+                if isinstance(cond[1], str):  # Calc answers before the call
+                    want = cond[1]
+                else:
+                    args = [b[1] for b in base]
+                    args[i] = cond[1]
+                    want = reference.expected(fn, args)
+                formula = f"={fn['name']}({';'.join(texts)})"
+                cases.append((formula, want, f"{fn['name']} arg {i + 1} ({fn['args'][i]['name']}) = {name}"))
+        # The valid base call itself.
+        formula = f"={fn['name']}({';'.join(b[0] for b in base)})"
+        cases.append((formula, reference.expected(fn, [b[1] for b in base]), f"{fn['name']} valid call"))
+
+    with Office(oxt=a.oxt, workdir=a.workdir) as office:
+        doc = office.new_calc()
+        doc.Sheets.insertNewByName("Data", 1)
+        data = doc.Sheets.getByName("Data")
+        data.getCellRangeByName("A2").setString("text")
+        data.getCellRangeByName("A3").setFormula("=TRUE()")
+        data.getCellRangeByName("A4").setFormula("=DATE(2024;1;15)")
+        for addr, v in [("A5", -5), ("A6", 0), ("A7", 1e300), ("B1", 1), ("B3", 3), ("D1", 7),
+                        ("E1", 1), ("F1", 2), ("E2", 3), ("F2", 4), ("Z1", 1), ("Z2", 2), ("Z3", 3)]:
+            data.getCellRangeByName(addr).setValue(v)
+        data.getCellRangeByName("A8").setFormula("=1/0")
+        data.getCellRangeByName("B2").setFormula("=1/0")
+        sheet = doc.Sheets.getByIndex(0)
+        for r, (formula, _, _) in enumerate(cases):
+            sheet.getCellByPosition(0, r).setFormula(formula)
+        doc.calculateAll()
+        for r, (formula, want, label) in enumerate(cases):
+            got = cell_result(sheet.getCellByPosition(0, r))
+            exp = ("error", ERRORS[want]) if isinstance(want, str) else ("value", float(want))
+            chk.check(same(got, exp, rel=1e-9), f"{label}: {formula} gave {got}, expected {exp}")
+        print(f"{len(cases)} formulas evaluated")
+        chk.check(office.alive(), "soffice still alive and responsive")
+        doc.close(True)
+        # ...and still able to work.
+        doc = office.new_calc()
+        c = doc.Sheets.getByIndex(0).getCellByPosition(0, 0)
+        c.setFormula("=KPI.CPL(30000;200)")
+        doc.calculateAll()
+        chk.check(cell_result(c) == ("value", 150.0), "a fresh document still computes after the matrix")
+        doc.close(True)
+    return chk.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
