@@ -86,6 +86,24 @@ def install_extension(oxt, shared_dir, user_dir, log):
     return env_args
 
 
+def unopkg(workdir, shared_dir, *args):
+    """Runs unopkg on an isolated shared extension cache (e.g. "add", path or
+    "remove", identifier); returns its output. A throwaway user profile keeps
+    the caller's profiles untouched."""
+    user = tempfile.mkdtemp(prefix="kpi-unopkg-", dir=workdir)
+    try:
+        env_args = [f"-env:UserInstallation={_file_url(user)}",
+                    f"-env:UNO_SHARED_PACKAGES_CACHE={_file_url(shared_dir)}"]
+        r = subprocess.run([UNOPKG, *args, "--shared"] + env_args, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=180,
+                           preexec_fn=_die_with_parent, env=_child_env())
+        if r.returncode != 0:
+            raise RuntimeError(f"unopkg {' '.join(args)} failed ({r.returncode}):\n{r.stdout}")
+        return r.stdout
+    finally:
+        shutil.rmtree(user, ignore_errors=True)
+
+
 class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 

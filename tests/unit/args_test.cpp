@@ -141,3 +141,23 @@ TEST(Ragged, NeverReadsPastARow) {
     Grid two(2.0);
     EXPECT_DOUBLE_EQ(call("KPI.CPL", {&ragged, &two}).value, 5.0);
 }
+
+TEST(Large, AMillionCellsInLinearTimeAndBoundedMemory) {
+    // A million-row column (a whole campaign export): summed by streaming,
+    // NPS counted without a copy, AUC ranked in O(n log n).
+    const std::size_t n = 1000000;
+    std::vector<double> ones(n, 1.0), scores(n), outcome(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        scores[i] = static_cast<double>(i % 11);  // 0..10, evenly
+        outcome[i] = (i % 11) >= 6 ? 1.0 : 0.0;   // converted exactly when the score is 6 or more
+    }
+    Grid cost = Grid::column(ones), leads(4.0);
+    EXPECT_DOUBLE_EQ(call("KPI.CPL", {&cost, &leads}).value, 250000.0);
+    Grid s = Grid::column(scores), y = Grid::column(outcome);
+    // 1,000,000 = 11 x 90,909 + 1: each score 0..10 appears 90,909 times and
+    // 0 once more. Promoters 2 x 90,909 = 181,818; detractors 7 x 90,909 + 1
+    // = 636,364: NPS = 100 x (181,818 - 636,364) / 1,000,000 = -45.4546.
+    EXPECT_NEAR(call("KPI.NPS", {&s}).value, -45.4546, 1e-9);
+    // Every converted lead scores above every other one: a perfect AUC.
+    EXPECT_DOUBLE_EQ(call("KPI.SCOREAUC", {&s, &y}).value, 1.0);
+}
