@@ -55,6 +55,7 @@ ArgHolder::ArgHolder(const Any& a) {
             case TypeClass::TypeClass_STRING:
                 // A scalar text argument is text even when empty (="" is not a number).
                 scalar_ = kpi::Cell::text();
+                scalar_text_ = static_cast<const OUString*>(a.getValue());
                 break;
             case TypeClass::TypeClass_SEQUENCE:
             case TypeClass::TypeClass_INTERFACE:
@@ -90,6 +91,21 @@ kpi::Cell ArgHolder::at(std::size_t row, std::size_t col) const {
     if (any_rows_) return cell_of((*any_rows_)[r][c]);
     if (double_rows_) return kpi::Cell::num((*double_rows_)[r][c]);
     return scalar_;
+}
+
+std::string ArgHolder::text(std::size_t row, std::size_t col) const {
+    const OUString* s = nullptr;
+    if (col < cols(row)) {
+        if (any_rows_) {
+            const Any& a = (*any_rows_)[static_cast<sal_Int32>(row)][static_cast<sal_Int32>(col)];
+            if (a.getValueTypeClass() == TypeClass::TypeClass_STRING) s = static_cast<const OUString*>(a.getValue());
+        } else if (!double_rows_) {
+            s = scalar_text_;
+        }
+    }
+    if (!s) return {};
+    const rtl::OString u = rtl::OUStringToOString(*s, RTL_TEXTENCODING_UTF8);
+    return std::string(u.getStr(), static_cast<std::size_t>(u.getLength()));
 }
 
 }  // namespace kpiaddin

@@ -11,6 +11,9 @@
 
 #include <com/sun/star/uno/Any.hxx>
 #include <com/sun/star/uno/Sequence.hxx>
+#include <rtl/ustring.hxx>
+
+#include <string>
 
 #include "kpi/cells.hpp"
 
@@ -25,6 +28,7 @@ kpi::Cell cell_of(const css::uno::Any& a);
 class ArgHolder final : public kpi::ArgView {
 public:
     explicit ArgHolder(const AnyRows& rows) : any_rows_(&rows) {}
+    explicit ArgHolder(const DoubleRows& rows) : double_rows_(&rows) {}
     explicit ArgHolder(const css::uno::Any& a);
 
     bool omitted() const override { return omitted_; }
@@ -32,6 +36,7 @@ public:
     std::size_t rows() const override;
     std::size_t cols(std::size_t row) const override;
     kpi::Cell at(std::size_t row, std::size_t col) const override;
+    std::string text(std::size_t row, std::size_t col) const override;
 
 private:
     bool omitted_ = false;
@@ -39,6 +44,7 @@ private:
     const AnyRows* any_rows_ = nullptr;        // a range of mixed cells
     const DoubleRows* double_rows_ = nullptr;  // a range of numbers
     kpi::Cell scalar_;                         // otherwise: one value
+    const rtl::OUString* scalar_text_ = nullptr;  // ...and its text, if it is text
 };
 
 }  // namespace kpiaddin

@@ -9,6 +9,7 @@
 
 #include "kpi/args.hpp"
 #include "kpi/kpi.hpp"
+#include "kpi/map.hpp"
 
 namespace kpi {
 namespace {
@@ -467,6 +468,29 @@ std::vector<FunctionInfo> build() {
         .source = "D. McClure, \"Startup Metrics for Pirates: AARRR!\" (2007)",
         .note = "Enter it as an array formula over as many cells as there are stages (Ctrl+Shift+Enter). A 2-D range, a blank or a text cell gives #VALUE!.",
         .example = "=KPI.FUNNEL({10000;2500;500;100})", .example_result = "1 | 0.25 | 0.2 | 0.2"});
+
+    // Column-at-once: listed last, it is a way of calling the others.
+    const Text column_desc = {"A column (or row) of values, one per row; a single cell is used for every row. Blank and text cells read as 0.",
+                              "Une colonne (ou ligne) de valeurs, une par ligne ; une cellule seule sert pour toutes les lignes. Les cellules vides et le texte valent 0."};
+    t.push_back({.method = "map", .name = "KPI.MAP",
+        .description = {"Computes a KPI for every row at once: an array with one result per row (enter as an array formula).",
+                        "Calcule un indicateur pour chaque ligne d'un coup : un tableau avec un résultat par ligne (à saisir en formule matricielle)."},
+        .args = {ArgInfo{"kpi", {"kpi", "indicateur"},
+                    {"Name of the KPI, as text: \"CTR\" or \"KPI.CTR\".", "Nom de l'indicateur, en texte : \"CTR\" ou \"KPI.CTR\"."},
+                    ArgKind::name, false, 0.0},
+                 ArgInfo{"column1", {"column1", "colonne1"}, column_desc, ArgKind::column, false, 0.0},
+                 ArgInfo{"column2", {"column2", "colonne2"}, column_desc, ArgKind::column, false, 0.0},
+                 ArgInfo{"column3", {"column3", "colonne3"}, column_desc, ArgKind::column, true, 0.0},
+                 ArgInfo{"column4", {"column4", "colonne4"}, column_desc, ArgKind::column, true, 0.0}},
+        .returns = Returns::array,
+        .eval = map_rows,
+        .definition = "for each row i: KPI(column1[i]; column2[i]; …), the KPI's own definition and errors per row",
+        .unit = "the KPI's unit, one result per row",
+        .div0 = "in the rows where the KPI's denominator is 0",
+        .domain = "in the rows where the KPI's domain is violated",
+        .source = "the mapped KPI's source",
+        .note = "One call instead of one per row: over 100,000 rows and more it is much faster than a KPI formula copied down (see the README's performance table). Calc passes the first two columns as plain numbers, so their blank and text cells read as 0 (a per-row formula would show #VALUE! for text). Only KPIs of single values per row can be mapped (not NPS, TIMETOCLOSE, SCOREAUC, FUNNEL); another name gives #VALUE!.",
+        .example = "=KPI.MAP(\"CTR\"; {10;20;30}; {1000;1000;600})", .example_result = "0.01 | 0.02 | 0.05"});
 
     return t;
 }

@@ -203,13 +203,58 @@ def _funnel_first(args):
     return ratio(vals[0], vals[0])
 
 
+def _map_first(fns):
+    """The first row of KPI.MAP's result; `fns` maps names to catalogue entries."""
+    def run(args):
+        name_cells = cells(args[0])
+        if len(args[0]) != 1 or len(args[0][0]) != 1 or name_cells[0][0] != "text":
+            raise Fail(VALUE)
+        fn = fns.get(name_cells[0][1].upper().removeprefix("KPI."))
+        if fn is None or fn["method"] in RANGE or fn["array"]:
+            raise Fail(VALUE)
+        columns = []
+        for i, a in enumerate(args[1:]):
+            if a is None:
+                break
+            if i < 2:  # typed as doubles: Calc turns blank and text inside a range into 0,
+                # but refuses a lone text cell (measured: #VALUE! without a call)
+                if len(a) == 1 and len(a[0]) == 1 and a[0][0][0] == "text":
+                    raise Fail(VALUE)
+                a = [[("num", 0.0) if c[0] != "num" else c for c in row] for row in a]
+            width = max(len(r) for r in a)
+            if len(a) > 1 and width > 1:
+                raise Fail(VALUE)
+            columns.append(cells(a))
+        if len(columns) > len(fn["args"]):
+            raise Fail(VALUE)
+        if any(not info["optional"] for info in fn["args"][len(columns):]):
+            raise Fail(ARGS)
+        n = len(columns[0])
+        if any(len(c) not in (n, 1) for c in columns):
+            raise Fail(VALUE)
+        xs = []
+        for info, col in zip(fn["args"], columns):
+            c = col[0]
+            if c[0] == "text":
+                raise Fail(VALUE)
+            v = 0.0 if c[0] == "blank" else c[1]
+            if not math.isfinite(v) or (info["kind"] == "amount" and v < 0):
+                raise Fail(NUM)
+            xs.append(v)
+        xs += [float(info["fallback"]) for info in fn["args"][len(columns):]]
+        return SCALAR[fn["method"]](*xs)
+    return run
+
+
 RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funnel": _funnel_first}
 
 
-def expected(fn, args):
+def expected(fn, args, catalogue=()):
     """fn: the catalogue entry (dict from catalogue.json); args: list of
     arguments as cells (None = omitted). Returns a float or an error name."""
     try:
+        if fn["method"] == "map":
+            return _map_first({f["name"].removeprefix("KPI."): f for f in catalogue})(args)
         if fn["method"] in RANGE:
             return RANGE[fn["method"]](args)
         if fn["method"] not in SCALAR:

@@ -20,7 +20,7 @@ def num(x):
     return ("num", float(x))
 
 
-BLANK, TEXT = ("blank",), ("text",)
+BLANK, TEXT = ("blank",), ("text", "text")  # $Data.A2 holds the word "text"
 
 # What each condition puts in the argument's place: the reference in the
 # formula, and what the add-in receives (cells), or the error Calc raises
@@ -63,6 +63,7 @@ BASE = {
     "payback": [s(400), s(50), s(0.8)], "nps": [row(10, 9, 3)], "npscount": [s(50), s(30), s(20)],
     "timetoclose": [row(45000, 45010), row(45030, 45025), s(1)],
     "scoreauc": [row(0.9, 0.1, 0.5), row(1, 0, 1)], "funnel": [row(100, 50, 10)],
+    "map": [('"CLV"', [[("text", "CLV")]]), row(50, 100), row(2, 1), row(3, 2), s(0.5)],
 }
 
 
@@ -88,12 +89,12 @@ def main():
                 else:
                     args = [b[1] for b in base]
                     args[i] = cond[1]
-                    want = reference.expected(fn, args)
+                    want = reference.expected(fn, args, catalogue)
                 formula = f"={fn['name']}({';'.join(texts)})"
                 cases.append((formula, want, f"{fn['name']} arg {i + 1} ({fn['args'][i]['name']}) = {name}"))
         # The valid base call itself.
         formula = f"={fn['name']}({';'.join(b[0] for b in base)})"
-        cases.append((formula, reference.expected(fn, [b[1] for b in base]), f"{fn['name']} valid call"))
+        cases.append((formula, reference.expected(fn, [b[1] for b in base], catalogue), f"{fn['name']} valid call"))
 
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()

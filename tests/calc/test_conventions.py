@@ -87,6 +87,9 @@ def main():
         # The funnel as an array formula, down a column and along a row.
         sheet.getCellRangeByName("C60:C63").setArrayFormula("=KPI.FUNNEL(L2:L5)")
         sheet.getCellRangeByName("C65:F65").setArrayFormula("=KPI.FUNNEL({100;0;5;1})")
+        # Column-at-once: one call for four rows; G2:G4 has a blank (reads 0).
+        sheet.getCellRangeByName("C70:C73").setArrayFormula('=KPI.MAP("CPL";B2:B5;C2:C5)')
+        sheet.getCellRangeByName("D70:D72").setArrayFormula('=KPI.MAP("kpi.cpl";G2:G4;2)')
         doc.calculateAll()
 
         for i, (formula, exp) in enumerate(CASES):
@@ -95,10 +98,12 @@ def main():
             chk.check(same(got, want, rel=1e-9), f"{formula}: got {got}, expected {want}")
 
         for addr, exp in [("C60", 1), ("C61", 0.25), ("C62", 0.2), ("C63", 0.2),
-                          ("C65", 1), ("D65", 0), ("E65", "#DIV/0!"), ("F65", 0.2)]:
+                          ("C65", 1), ("D65", 0), ("E65", "#DIV/0!"), ("F65", 0.2),
+                          ("C70", 100), ("C71", 100), ("C72", 100), ("C73", 110),  # 1000/10 1200/12 900/9 1100/10
+                          ("D70", 50), ("D71", 0), ("D72", 100)]:
             got = cell_result(sheet.getCellRangeByName(addr))
             want = ("error", ERRORS[exp]) if isinstance(exp, str) else ("value", float(exp))
-            chk.check(same(got, want), f"FUNNEL {addr}: got {got}, expected {want}")
+            chk.check(same(got, want), f"array {addr}: got {got}, expected {want}")
 
         # What the user reads in the cell, not only the error number.
         for formula, shown in [("=KPI.CPL(1;0)", "#DIV/0!"), ("=KPI.CPL(-1;2)", "#NUM!"),

@@ -161,3 +161,52 @@ TEST(Large, AMillionCellsInLinearTimeAndBoundedMemory) {
     // Every converted lead scores above every other one: a perfect AUC.
     EXPECT_DOUBLE_EQ(call("KPI.SCOREAUC", {&s, &y}).value, 1.0);
 }
+
+TEST(Map, OneResultPerRow) {
+    const FunctionInfo* map = find_name("KPI.MAP");
+    ASSERT_NE(map, nullptr);
+    Grid name = Grid::of_text("ctr"), clicks = Grid::column({N(10), N(20), B, N(-1), T}),
+         impressions = Grid::column({N(1000), N(1000), N(600), N(100), N(100)}), omitted;
+    const ArgView* a[] = {&name, &clicks, &impressions, &omitted, &omitted};
+    const Output out = evaluate(*map, a);
+    ASSERT_EQ(out.rows, 5u);
+    ASSERT_EQ(out.cols, 1u);
+    EXPECT_DOUBLE_EQ(out.cells[0].value, 0.01);
+    EXPECT_DOUBLE_EQ(out.cells[1].value, 0.02);
+    EXPECT_DOUBLE_EQ(out.cells[2].value, 0.0);        // a blank row reads 0 clicks, as =C4/D4 would
+    EXPECT_EQ(out.cells[3].error, Error::num);        // a negative count, in its row only
+    EXPECT_EQ(out.cells[4].error, Error::value);      // text
+}
+
+TEST(Map, BroadcastsSingleCellsAndDefaults) {
+    const FunctionInfo* map = find_name("KPI.MAP");
+    // CLV per customer with one margin for all: 50 x 2 x 3 x 0.5 = 150 and 100 x 1 x 2 x 0.5 = 100.
+    Grid name = Grid::of_text("KPI.CLV"), aov = Grid::row({N(50), N(100)}), freq = Grid::row({N(2), N(1)}),
+         life = Grid::row({N(3), N(2)}), margin(0.5), omitted;
+    const ArgView* a[] = {&name, &aov, &freq, &life, &margin};
+    Output out = evaluate(*map, a);
+    ASSERT_EQ(out.rows, 1u);
+    ASSERT_EQ(out.cols, 2u);
+    EXPECT_DOUBLE_EQ(out.cells[0].value, 150.0);
+    EXPECT_DOUBLE_EQ(out.cells[1].value, 100.0);
+    const ArgView* no_margin[] = {&name, &aov, &freq, &life, &omitted};  // margin defaults to 1
+    EXPECT_DOUBLE_EQ(evaluate(*map, no_margin).cells[0].value, 300.0);
+}
+
+TEST(Map, Errors) {
+    const FunctionInfo* map = find_name("KPI.MAP");
+    Grid c = Grid::column({N(1), N(2)}), d = Grid::column({N(1), N(2), N(3)}), omitted;
+    Grid nps = Grid::of_text("NPS"), unknown = Grid::of_text("NOPE"), number(3.0), clv = Grid::of_text("CLV"),
+         ctr = Grid::of_text("CTR"), square({{N(1), N(2)}, {N(3), N(4)}});
+    auto run = [&](const ArgView& n, const ArgView& x, const ArgView& y, const ArgView& z) {
+        const ArgView* a[] = {&n, &x, &y, &z, &omitted};
+        return evaluate(*map, a).cells[0].error;
+    };
+    EXPECT_EQ(run(nps, c, c, omitted), Error::value);      // a range function cannot be mapped
+    EXPECT_EQ(run(unknown, c, c, omitted), Error::value);
+    EXPECT_EQ(run(number, c, c, omitted), Error::value);   // the name must be text
+    EXPECT_EQ(run(ctr, c, d, omitted), Error::value);      // columns of different lengths
+    EXPECT_EQ(run(ctr, square, c, omitted), Error::value); // 2-D
+    EXPECT_EQ(run(ctr, c, c, c), Error::value);            // more columns than CTR has arguments
+    EXPECT_EQ(run(clv, c, c, omitted), Error::args);       // CLV's lifespan has no column
+}

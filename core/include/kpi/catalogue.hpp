@@ -29,6 +29,9 @@ enum class ArgKind {
     number,  // a single value (rate, margin, per-customer value)
     flag,    // TRUE/FALSE (or a number, non-zero = TRUE)
     range,   // a range read cell by cell (scores, dates, stage counts)
+    name,    // the name of a function, as text ("CTR" or "KPI.CTR")
+    column,  // a column of numbers read row by row; Calc passes it as plain
+             // doubles (fast), so blank and text cells arrive as 0
 };
 
 struct ArgInfo {

@@ -41,6 +41,9 @@ public:
     virtual std::size_t rows() const = 0;
     virtual std::size_t cols(std::size_t row) const = 0;
     virtual Cell at(std::size_t row, std::size_t col) const = 0;
+    // The content of a text cell (UTF-8); only read where a function takes a
+    // name, so the views need not convert every string they hold.
+    virtual std::string text(std::size_t /*row*/, std::size_t /*col*/) const { return {}; }
 };
 
 // An owning grid, for tests, fuzzing and any non-UNO caller.
@@ -50,6 +53,12 @@ public:
     Grid(double v) : cells_{{Cell::num(v)}} {}
     Grid(Cell c) : cells_{{c}} {}
     Grid(std::vector<std::vector<Cell>> cells) : cells_(std::move(cells)) {}
+    // One text cell holding `s`.
+    static Grid of_text(std::string s) {
+        Grid g(Cell::text());
+        g.text_ = std::move(s);
+        return g;
+    }
     static Grid column(std::initializer_list<Cell> cs) {
         std::vector<std::vector<Cell>> rows;
         for (const Cell& c : cs) rows.push_back({c});
@@ -69,10 +78,14 @@ public:
     Cell at(std::size_t r, std::size_t c) const override {
         return (r < cells_.size() && c < cells_[r].size()) ? cells_[r][c] : Cell::blank();
     }
+    std::string text(std::size_t r, std::size_t c) const override {
+        return at(r, c).kind == Cell::Kind::text ? text_ : std::string();
+    }
 
 private:
     bool omitted_ = false;
     std::vector<std::vector<Cell>> cells_;
+    std::string text_;  // the content of the text cells (tests use one)
 };
 
 // Calls fn(cell) for every cell, row by row, and stops early when fn returns
