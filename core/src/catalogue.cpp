@@ -492,6 +492,25 @@ std::vector<FunctionInfo> build() {
         .note = "One call instead of one per row: over 100,000 rows and more it is much faster than a KPI formula copied down (see the README's performance table). Calc passes the first two columns as plain numbers, so their blank and text cells read as 0 (a per-row formula would show #VALUE! for text). Only KPIs of single values per row can be mapped (not NPS, TIMETOCLOSE, SCOREAUC, FUNNEL); another name gives #VALUE!.",
         .example = "=KPI.MAP(\"CTR\"; {10;20;30}; {1000;1000;600})", .example_result = "0.01 | 0.02 | 0.05"});
 
+#ifdef KPI_BENCHMARK_METHODS
+    // Benchmark-only (cmake -DKPI_BENCHMARK=ON): the signature of KPI.CTR
+    // with no work at all, so that the benchmark can measure the bridge's own
+    // cost per call and what the extension adds to it.
+    t.push_back({.method = "noop", .name = "KPI.NOOP",
+        .description = {"Benchmark only: does nothing, returns 0.", "Benchmark seulement : ne fait rien, renvoie 0."},
+        .args = {amount_arg("a", {"a", "a"}, {"Ignored.", "Ignoré."}), amount_arg("b", {"b", "b"}, {"Ignored.", "Ignoré."})},
+        .eval = [](Args) { return Output::scalar(Result{0.0, Error::none}); },
+        .definition = "0", .unit = "nothing", .source = "none", .example = "=KPI.NOOP(1; 2)", .example_result = "0"});
+    // The same with two number-only columns: what Calc's conversion of a
+    // range costs when it need not build an Any per cell.
+    t.push_back({.method = "noopcols", .name = "KPI.NOOPCOLS",
+        .description = {"Benchmark only: does nothing, returns 0.", "Benchmark seulement : ne fait rien, renvoie 0."},
+        .args = {ArgInfo{"a", {"a", "a"}, {"Ignored.", "Ignoré."}, ArgKind::column, false, 0.0},
+                 ArgInfo{"b", {"b", "b"}, {"Ignored.", "Ignoré."}, ArgKind::column, false, 0.0}},
+        .eval = [](Args) { return Output::scalar(Result{0.0, Error::none}); },
+        .definition = "0", .unit = "nothing", .source = "none", .example = "=KPI.NOOPCOLS(1; 2)", .example_result = "0"});
+#endif
+
     return t;
 }
 
