@@ -157,13 +157,13 @@ def build(doc):
     label_value(cust, 9, "Time units per period", formula="=365.25/12/B5", number_format=f_4, kind="result",
                 note="Weeks in an average month (365.25 / 12 / 7): no 30-day month is assumed.")
 
-    cust.getCellRangeByName("A11").setString("BG/NBD (purchases, dropout)")
-    cust.getCellRangeByName("A11").CharWeight = 150.0
+    cust.getCellRangeByName("A10").setString("BG/NBD fit: purchases and dropout (KPI.BGNBD.FIT)")
+    cust.getCellRangeByName("A10").CharWeight = 150.0
     h = cust.getCellRangeByName("B11:F11")
     h.setDataArray((("r", "alpha", "a", "b", "log-likelihood"),))
     style_header(h)
-    cust.getCellRangeByName("A14").setString("Gamma-Gamma (spend per purchase)")
-    cust.getCellRangeByName("A14").CharWeight = 150.0
+    cust.getCellRangeByName("A13").setString("Gamma-Gamma fit: spend per purchase (KPI.GG.FIT)")
+    cust.getCellRangeByName("A13").CharWeight = 150.0
     h = cust.getCellRangeByName("B14:E14")
     h.setDataArray((("p", "q", "gamma", "log-likelihood"),))
     style_header(h)
@@ -245,7 +245,7 @@ def build(doc):
     cohort.getCellRangeByName("B5:C5").NumberFormat = f_3
     cohort.getCellRangeByName("D5").NumberFormat = f_ll
     cohort.getCellRangeByName("B5:D5").CellBackColor = RESULT_BG
-    cohort.getCellRangeByName("A6").setString("Expected lifetime beyond year 0, capped at the projection (years)")
+    cohort.getCellRangeByName("A6").setString("Expected years active in years 1-12")
     cohort.getCellRangeByName("B6").setFormula(f"=SUM(C{first_c + 1}:C{first_c + PROJECT_YEARS - 1})/B{first_c}")
     cohort.getCellRangeByName("B6").NumberFormat = f_2
     cohort.getCellRangeByName("B6").CellBackColor = RESULT_BG
@@ -269,7 +269,7 @@ def build(doc):
     cohort.getCellRangeByName(obs).CellBackColor = INPUT_BG
     cohort.getCellRangeByName(f"B{first_c}:C{first_c + PROJECT_YEARS - 1}").NumberFormat = f_int
     cohort.getCellRangeByName(f"D{first_c}:E{first_c + PROJECT_YEARS - 1}").NumberFormat = f_pct
-    cohort.Columns.getByIndex(0).Width = 3200
+    cohort.Columns.getByIndex(0).Width = 5600
     for i in range(1, 5):
         cohort.Columns.getByIndex(i).Width = 3400
 
