@@ -35,6 +35,13 @@ using Quiet = bmp::policy<bmp::domain_error<bmp::ignore_error>, bmp::pole_error<
                           bmp::overflow_error<bmp::ignore_error>, bmp::evaluation_error<bmp::ignore_error>,
                           bmp::promote_double<false>>;
 
+// For the 2F1 series: an evaluation error (the series did not converge within
+// Boost's iteration limit, as when t is huge against alpha + T) must become
+// #NUM!, not a truncated sum.
+using SeriesMustConverge = bmp::policy<bmp::domain_error<bmp::ignore_error>, bmp::pole_error<bmp::ignore_error>,
+                                       bmp::overflow_error<bmp::ignore_error>, bmp::evaluation_error<bmp::throw_on_error>,
+                                       bmp::promote_double<false>>;
+
 double lgam(double x) { return boost::math::lgamma(x, Quiet()); }
 double psi(double x) { return boost::math::digamma(x, Quiet()); }
 
@@ -349,13 +356,21 @@ Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& 
     // loses all precision near it).
     if (std::abs(a - 1.0) < 1e-9) return Result::fail(Error::num);
     const double x = c.x, z = t / (al + c.T + t);
+    // Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z),
+    // with 1 - z = (al+T)/(al+T+t), turns the paper's
+    //   1 - (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
+    // into 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z). The original series
+    // grows to huge terms when x is large and z is near 1 (long horizons) and
+    // loses every digit there; the transformed one has small parameters and
+    // terms that shrink like n^(a-r-x-2) z^n.
     double h;
     try {
-        h = boost::math::hypergeometric_pFq({r + x, b + x}, {a + b + x - 1}, z, static_cast<double*>(nullptr), Quiet());
+        h = boost::math::hypergeometric_pFq({a + b - 1 - r, a - 1}, {a + b + x - 1}, z, static_cast<double*>(nullptr),
+                                            SeriesMustConverge());
     } catch (...) {
         return Result::fail(Error::num);
     }
-    const double num = 1.0 - std::exp((r + x) * (std::log(al + c.T) - std::log(al + c.T + t))) * h;
+    const double num = 1.0 - std::exp((a - 1) * (std::log(al + c.T) - std::log(al + c.T + t))) * h;
     const Result alive = bgnbd_palive(p, c);
     if (!alive.ok()) return alive;
     // 1 / (1 + delta a/(b+x-1) ((al+T)/(al+tx))^(r+x)) is P(alive).

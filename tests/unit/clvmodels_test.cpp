@@ -94,6 +94,16 @@ TEST(BgNbd, PaperWorkedCustomer) {
     EXPECT_EQ(bgnbd_palive(p, {0, 0, 38.86}).value, 1.0);
 }
 
+TEST(BgNbd, LongHorizonsKeepTheirDigits) {
+    // Heavy buyer, 1,000 years ahead: the paper's series form has terms near
+    // 1e230 there and loses every digit (an earlier version returned 55.9).
+    // Values from SciPy's hyp2f1 in tests/reference/clvmodels_reference.py.
+    const std::array<double, 4> p{0.243, 4.414, 0.793, 2.426};
+    EXPECT_NEAR(bgnbd_expected(p, 52000, {50, 38, 38.86}).value, 800.2166106551094, 1e-8 * 800);
+    EXPECT_NEAR(bgnbd_expected(p, 52000, {0, 0, 38.86}).value, 12.23007220574523, 1e-8 * 12);
+    EXPECT_NEAR(bgnbd_expected(p, 5200, {2, 30.43, 38.86}).value, 19.71539289193599, 1e-8 * 20);
+}
+
 TEST(BgNbd, LikelihoodMatchesTheFormulaForOneCustomer) {
     // x = 0: L = (alpha / (alpha + T))^r, the NBD's zero class (no dropout possible).
     const std::array<double, 4> p{0.5, 2.0, 1.5, 3.0};
