@@ -26,6 +26,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "kpi/catalogue.hpp"
 #include "kpi/clvmodels.hpp"
@@ -333,4 +334,23 @@ TEST(ClvCatalogue, ParamsTakeTheFitRowWithOrWithoutItsLogLikelihood) {
     ASSERT_TRUE(with_u.ok());
     ASSERT_TRUE(default_u.ok());
     EXPECT_LT(default_u.value, with_u.value);  // periods of 1 week hold fewer purchases than periods of 4
+}
+
+TEST(ClvThreads, ConcurrentFitsAgreeWithSerialOnes) {
+    // The fits keep no shared state (Boost.Math's error policy touches no
+    // errno, dlib's optimiser is local): several threads get the serial bits.
+    const Fit serial = fit_bgnbd(cdnow().customers);
+    const std::vector<double> cohort{1000, 631, 468, 382, 326, 289, 262, 241};
+    const Fit sbg = fit_sbg(cohort);
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 3; ++i) {
+                if (fit_bgnbd(cdnow().customers).params != serial.params) ++mismatches[t];
+                if (fit_sbg(cohort).params != sbg.params) ++mismatches[t];
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (int m : mismatches) EXPECT_EQ(m, 0);
 }
