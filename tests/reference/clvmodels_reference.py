@@ -3,11 +3,14 @@ SciPy (Debian's python3-scipy), written from the papers' formulas and not from
 core/src/clvmodels.cpp:
 
   BG/NBD: Fader, Hardie & Lee (2005), "Counting your customers the easy way",
-          Marketing Science 24(2), eqs. (6), (10) and P(alive);
+          Marketing Science 24(2): likelihood, conditional expectation, P(alive);
   Gamma-Gamma: Fader & Hardie (2013), "The Gamma-Gamma model of monetary
-          value", eq. (4) and the conditional expectation;
+          value": density of the average spend, conditional expectation;
   sBG: Fader & Hardie (2007), "How to project customer retention",
-          J. Interactive Marketing 21(1), eqs. (1)-(3) and (7).
+          J. Interactive Marketing 21(1): P(T = t), S(t), retention rate.
+
+It uses the paper's series form of the conditional expectation directly
+(SciPy's hyp2f1), not the Euler-transformed form of the core.
 
 It checks every documented example of these functions in the catalogue
 (build/generated/catalogue.json): the values of the closed forms are

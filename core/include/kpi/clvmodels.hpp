@@ -10,9 +10,11 @@
 //
 // Conventions: log-likelihoods are computed in log space; parameters are
 // fitted as logarithms inside a box (kMinParam..kMaxParam), so they stay
-// positive; a fit whose optimum is not an interior stationary point (it ran
-// into the box, or the gradient did not vanish) is reported as Error::num,
-// never as a number. Results are deterministic (no randomness, no threads).
+// positive; a fit that does not end at a well-determined interior maximum
+// (it ran into the box, the gradient did not vanish, the Hessian is not
+// negative definite or a further Newton step would still move it) is
+// reported as Error::num, never as a number. Results are deterministic (no
+// randomness, no threads, sums in a fixed order).
 #pragma once
 
 #include <array>
@@ -46,9 +48,10 @@ Error check_customer(const Customer& c);
 // --- BG/NBD: params r, alpha, a, b ------------------------------------------
 double bgnbd_log_likelihood(const std::array<double, 4>& p, std::span<const Customer> customers);
 Fit fit_bgnbd(std::span<const Customer> customers);
-// E[purchases in (T, T + t] | x, tx, T] (FHL 2005, eq. 10).
+// E[purchases in (T, T + t] | x, tx, T] (FHL 2005's conditional expectation).
 Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& c);
-// P(alive at T | x, tx, T) (FHL 2005, eq. 11 of the technical note).
+// P(alive at T | x, tx, T) (Fader, Hardie & Lee 2008, "Computing P(alive)
+// using the BG/NBD model").
 Result bgnbd_palive(const std::array<double, 4>& p, const Customer& c);
 
 // --- Gamma-Gamma: params p, q, gamma ----------------------------------------
