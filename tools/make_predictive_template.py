@@ -22,7 +22,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cdnow  # noqa: E402
-from kpicalc import Office, props  # noqa: E402
+from kpicalc import Office  # noqa: E402
 
 from com.sun.star.awt import Rectangle  # noqa: E402
 from com.sun.star.table import CellRangeAddress  # noqa: E402
