@@ -7,6 +7,9 @@ packages=(cmake make g++ libboost-dev libgtest-dev
           libreoffice-dev python3-uno libreoffice-l10n-fr
           clang libclang-rt-14-dev  # clang: the sanitizer build and the fuzzers
           libbenchmark-dev)         # scripts/bench.sh
+# Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
+# tests' independent reference implementation).
+packages+=(libdlib-dev python3-scipy)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

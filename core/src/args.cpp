@@ -146,4 +146,33 @@ Line line(const ArgView& arg) {
     return out;
 }
 
+Records records(std::span<const ArgView* const> ranges) {
+    Records out;
+    out.columns.resize(ranges.size());
+    if (ranges.empty()) { out.error = Error::args; return out; }
+    for (const ArgView* r : ranges)
+        if (Error e = shape_error(*r); e != Error::none) { out.error = e; return out; }
+    const std::size_t n = cell_count(*ranges[0]);
+    for (const ArgView* r : ranges)
+        if (cell_count(*r) != n) { out.error = Error::value; return out; }
+    // One cursor per range, so that a row and a column of the same size pair up.
+    std::vector<std::size_t> row(ranges.size(), 0), col(ranges.size(), 0);
+    std::vector<Cell> rec(ranges.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t blanks = 0;
+        for (std::size_t k = 0; k < ranges.size(); ++k) {
+            const ArgView& v = *ranges[k];
+            while (row[k] < v.rows() && col[k] >= v.cols(row[k])) { ++row[k]; col[k] = 0; }
+            rec[k] = row[k] < v.rows() ? v.at(row[k], col[k]++) : Cell::blank();
+            if (rec[k].kind == Cell::Kind::error) { out.error = rec[k].error == Error::none ? Error::value : rec[k].error; return out; }
+            if (rec[k].kind == Cell::Kind::text) { out.error = Error::value; return out; }
+            if (rec[k].kind == Cell::Kind::empty) ++blanks;
+        }
+        if (blanks == ranges.size()) continue;
+        if (blanks != 0) { out.error = Error::value; return out; }
+        for (std::size_t k = 0; k < ranges.size(); ++k) out.columns[k].push_back(rec[k].number);
+    }
+    return out;
+}
+
 }  // namespace kpi

@@ -10,6 +10,8 @@
 #include "kpi/args.hpp"
 #include "kpi/kpi.hpp"
 #include "kpi/map.hpp"
+#include "clvmodels_eval.hpp"
+#include "kpi/clvmodels.hpp"
 
 namespace kpi {
 namespace {
@@ -468,6 +470,187 @@ std::vector<FunctionInfo> build() {
         .source = "D. McClure, \"Startup Metrics for Pirates: AARRR!\" (2007)",
         .note = "Enter it as an array formula over as many cells as there are stages (Ctrl+Shift+Enter). A 2-D range, a blank or a text cell gives #VALUE!.",
         .example = "=KPI.FUNNEL({10000;2500;500;100})", .example_result = "1 | 0.25 | 0.2 | 0.2"});
+
+    // --- predictive CLV (issue #8): BG/NBD, Gamma-Gamma, sBG ------------------
+    // Display names have inner dots (KPI.BGNBD.FIT); UNO methods cannot, so the
+    // stored name is the display name without them (KPI.BGNBDFIT).
+    {
+        const ArgInfo frequency = range_arg("frequency", {"frequency", "fréquence"},
+            {"Range: repeat purchases of each customer (purchases after the first), whole numbers.",
+             "Plage : achats répétés de chaque client (achats après le premier), nombres entiers."});
+        const ArgInfo recency = range_arg("recency", {"recency", "récence"},
+            {"Range: time from each customer's first to last purchase (0 with no repeat purchase).",
+             "Plage : temps entre le premier et le dernier achat de chaque client (0 sans achat répété)."});
+        const ArgInfo age = range_arg("age", {"age", "âge"},
+            {"Range: time from each customer's first purchase to the end of the observation, in the same unit.",
+             "Plage : temps entre le premier achat de chaque client et la fin de l'observation, dans la même unité."});
+        const ArgInfo bg_params = range_arg("params", {"params", "paramètres"},
+            {"The row returned by KPI.BGNBD.FIT: r, alpha, a, b (the log-likelihood after them may be included).",
+             "La ligne renvoyée par KPI.BGNBD.FIT : r, alpha, a, b (la log-vraisemblance qui suit peut être incluse)."});
+        const ArgInfo gg_params = range_arg("params", {"params", "paramètres"},
+            {"The row returned by KPI.GG.FIT: p, q, gamma (the log-likelihood after them may be included).",
+             "La ligne renvoyée par KPI.GG.FIT : p, q, gamma (la log-vraisemblance qui suit peut être incluse)."});
+        const ArgInfo one_frequency = number_arg("frequency", {"frequency", "fréquence"},
+            {"The customer's repeat purchases (a whole number).", "Achats répétés du client (nombre entier)."});
+        const ArgInfo one_recency = number_arg("recency", {"recency", "récence"},
+            {"Time from the customer's first to last purchase, in the model's time unit.",
+             "Temps entre le premier et le dernier achat du client, dans l'unité de temps du modèle."});
+        const ArgInfo one_age = number_arg("age", {"age", "âge"},
+            {"Time from the customer's first purchase to now, in the model's time unit.",
+             "Temps entre le premier achat du client et aujourd'hui, dans l'unité de temps du modèle."});
+        const ArgInfo one_value = number_arg("average_value", {"average_value", "valeur_moyenne"},
+            {"The customer's average value per repeat purchase (any value if frequency is 0).",
+             "Valeur moyenne par achat répété du client (valeur quelconque si la fréquence est 0)."});
+        const ArgInfo alpha = number_arg("alpha", {"alpha", "alpha"},
+            {"sBG parameter alpha (> 0), from KPI.SBG.FIT.", "Paramètre alpha du sBG (> 0), issu de KPI.SBG.FIT."});
+        const ArgInfo beta = number_arg("beta", {"beta", "bêta"},
+            {"sBG parameter beta (> 0), from KPI.SBG.FIT.", "Paramètre bêta du sBG (> 0), issu de KPI.SBG.FIT."});
+        constexpr std::string_view kBgSource =
+            "P. S. Fader, B. G. S. Hardie, K. L. Lee, \"'Counting your customers' the easy way: an alternative to the Pareto/NBD model\", *Marketing Science* 24(2), 2005";
+        constexpr std::string_view kGgSource =
+            "P. S. Fader, B. G. S. Hardie, K. L. Lee, \"RFM and CLV: using iso-value curves for customer base analysis\", *Journal of Marketing Research* 42(4), 2005; P. S. Fader, B. G. S. Hardie, \"The Gamma-Gamma model of monetary value\" (2013)";
+        constexpr std::string_view kSbgSource =
+            "P. S. Fader, B. G. S. Hardie, \"How to project customer retention\", *Journal of Interactive Marketing* 21(1), 2007";
+
+        t.push_back({.method = "bgnbdfit", .name = "KPI.BGNBD.FIT",
+            .description = {"Fits the BG/NBD model of repeat purchases to a customer table by maximum likelihood: returns r, alpha, a, b and the log-likelihood (a row).",
+                            "Ajuste le modèle BG/NBD d'achats répétés à une table clients par maximum de vraisemblance : renvoie r, alpha, a, b et la log-vraisemblance (une ligne)."},
+            .args = {frequency, recency, age},
+            .returns = Returns::array,
+            .eval = models::eval_bgnbd_fit,
+            .definition = "the r, α, a, b maximising Σ ln L(r, α, a, b | x, tₓ, T) over the customers (Fader, Hardie & Lee 2005), then that log-likelihood",
+            .unit = "a row of 5: r, α (time unit of the data), a, b, log-likelihood",
+            .div0 = "the table has no customer",
+            .domain = "an invalid row (recency > age, recency ≠ 0 with frequency 0, frequency negative or not whole, a negative value); a fit that does not converge to a well-determined maximum (e.g. too few customers: a parameter runs off to 0 or infinity)",
+            .source = kBgSource,
+            .note = "Enter as an array formula over 5 cells of a row. The three ranges must have the same size; rows left wholly blank are skipped, a partly blank row gives #VALUE!. One time unit throughout (weeks in the paper): α is in that unit. Reproduces the paper's CDNOW estimates (r 0.243, α 4.414, a 0.793, b 2.426, LL −9582.4) in about 10 ms.",
+            .example = "=KPI.BGNBD.FIT({3;0;6;0;0;1;1;0}; {3;0;10;0;0;4;2;0}; {10;10;10;10;10;10;10;10})",
+            .example_result = "0.384309322697 | 1.76469278185 | 0.561652483422 | 1.5462036868 | -28.9790403747958"});
+
+        t.push_back({.method = "bgnbdexpected", .name = "KPI.BGNBD.EXPECTED",
+            .description = {"BG/NBD: expected number of purchases of a customer in the next t time units.",
+                            "BG/NBD : nombre attendu d'achats d'un client dans les t prochaines unités de temps."},
+            .args = {bg_params,
+                     number_arg("t", {"t", "t"}, {"Length of the future period, in the model's time unit.",
+                                                  "Durée de la période future, dans l'unité de temps du modèle."}),
+                     one_frequency, one_recency, one_age},
+            .eval = models::eval_bgnbd_expected,
+            .definition = "(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive) (Fader, Hardie & Lee 2005, conditional expectation)",
+            .unit = "purchases",
+            .domain = "an invalid customer row; t < 0; a parameter ≤ 0; a = 1 exactly",
+            .source = kBgSource,
+            .note = "The example is the paper's customer (x 2, tₓ 30.43, T 38.86 weeks) with its CDNOW parameters: 1.226 purchases in the next 39 weeks, as the paper reports.",
+            .example = "=KPI.BGNBD.EXPECTED({0.243;4.414;0.793;2.426}; 39; 2; 30.43; 38.86)",
+            .example_result = "1.22602817476714"});
+
+        t.push_back({.method = "bgnbdpalive", .name = "KPI.BGNBD.PALIVE",
+            .description = {"BG/NBD: probability that a customer is still active (has not dropped out).",
+                            "BG/NBD : probabilité qu'un client soit encore actif (ne soit pas parti)."},
+            .args = {bg_params, one_frequency, one_recency, one_age},
+            .eval = models::eval_bgnbd_palive,
+            .definition = "1 / (1 + [x > 0] · a/(b+x−1) · ((α+T)/(α+tₓ))^(r+x))",
+            .unit = "probability from 0 to 1",
+            .domain = "an invalid customer row; a parameter ≤ 0",
+            .source = kBgSource,
+            .note = "A customer with no repeat purchase is alive with probability 1 in this model (dropping out happens only after a purchase).",
+            .example = "=KPI.BGNBD.PALIVE({0.243;4.414;0.793;2.426}; 2; 30.43; 38.86)",
+            .example_result = "0.726578570080673"});
+
+        t.push_back({.method = "ggfit", .name = "KPI.GG.FIT",
+            .description = {"Fits the Gamma-Gamma model of spend per purchase by maximum likelihood: returns p, q, gamma and the log-likelihood (a row).",
+                            "Ajuste le modèle Gamma-Gamma de la dépense par achat par maximum de vraisemblance : renvoie p, q, gamma et la log-vraisemblance (une ligne)."},
+            .args = {frequency,
+                     range_arg("average_value", {"average_value", "valeur_moyenne"},
+                        {"Range, the same size: average value of each customer's repeat purchases (> 0 when frequency > 0).",
+                         "Plage de même taille : valeur moyenne des achats répétés de chaque client (> 0 si la fréquence est > 0)."})},
+            .returns = Returns::array,
+            .eval = models::eval_gg_fit,
+            .definition = "the p, q, γ maximising Σ ln f(z̄ | p, q, γ, x) over the customers with x > 0 (Fader & Hardie 2013), then that log-likelihood",
+            .unit = "a row of 4: p, q, γ (currency), log-likelihood",
+            .div0 = "no customer has a repeat purchase",
+            .domain = "a frequency negative or not whole; an average value ≤ 0 with frequency > 0; a fit that does not converge to a well-determined maximum",
+            .source = kGgSource,
+            .note = "Customers with frequency 0 are left out, as the model requires (their average value is ignored). Reproduces the CDNOW estimates p 6.25, q 3.74, γ 15.44 on the 946 repeat customers. The model assumes spend is independent of frequency: check the correlation first.",
+            .example = "=KPI.GG.FIT({2;1;3;1;4;2}; {12;40;18;9;25;70})",
+            .example_result = "3.14187848054 | 4.4746152184 | 32.1511659889 | -24.8324573983733"});
+
+        t.push_back({.method = "ggspend", .name = "KPI.GG.SPEND",
+            .description = {"Gamma-Gamma: expected average spend per purchase of a customer, given the customer's history.",
+                            "Gamma-Gamma : dépense moyenne attendue par achat d'un client, compte tenu de son historique."},
+            .args = {gg_params, one_frequency, one_value},
+            .eval = models::eval_gg_spend,
+            .definition = "p (γ + x z̄) / (p x + q − 1): a weighted average of the population mean p γ/(q − 1) and the customer's own mean z̄",
+            .unit = "currency per purchase",
+            .domain = "frequency negative or not whole; average value ≤ 0 with frequency > 0; p x + q ≤ 1; a parameter ≤ 0",
+            .source = kGgSource,
+            .note = "6 × (15 + 2 × 20) / (6 × 2 + 4 − 1) = 330 / 15 = 22.",
+            .example = "=KPI.GG.SPEND({6;4;15}; 2; 20)",
+            .example_result = "22"});
+
+        t.push_back({.method = "clvpredict", .name = "KPI.CLV.PREDICT",
+            .description = {"Predictive CLV: discounted expected spend of a customer over a horizon, from the BG/NBD and Gamma-Gamma parameters.",
+                            "CLV prédictive : dépense attendue actualisée d'un client sur un horizon, à partir des paramètres BG/NBD et Gamma-Gamma."},
+            .args = {range_arg("bgnbd_params", {"bgnbd_params", "paramètres_bgnbd"},
+                        {"The row returned by KPI.BGNBD.FIT.", "La ligne renvoyée par KPI.BGNBD.FIT."}),
+                     range_arg("gg_params", {"gg_params", "paramètres_gg"},
+                        {"The row returned by KPI.GG.FIT.", "La ligne renvoyée par KPI.GG.FIT."}),
+                     one_frequency, one_recency, one_age, one_value,
+                     number_arg("horizon", {"horizon", "horizon"},
+                        {"Number of discount periods to add up (a whole number).", "Nombre de périodes d'actualisation à additionner (nombre entier)."}),
+                     number_arg("discount_rate", {"discount_rate", "taux_actualisation"},
+                        {"Discount rate per period (0.01 = 1 % per period).", "Taux d'actualisation par période (0,01 = 1 % par période)."}),
+                     optional_number_arg("units_per_period", {"units_per_period", "unités_par_période"},
+                        {"Model time units in one discount period (weeks per month: 365.25/7/12 = 4.348); 1 if omitted.",
+                         "Unités de temps du modèle dans une période d'actualisation (semaines par mois : 365,25/7/12 = 4,348) ; 1 si omis."}, 1.0)},
+            .eval = models::eval_clv_predict,
+            .definition = "E[spend] × Σᵢ₌₁..horizon (E[Y(i·u)] − E[Y((i−1)·u)]) / (1 + discount_rate)^i, u = units_per_period, E[Y(t)] as in KPI.BGNBD.EXPECTED, E[spend] as in KPI.GG.SPEND",
+            .unit = "currency (spend, not margin: multiply by your margin)",
+            .domain = "an invalid customer row; horizon negative or not whole; discount_rate ≤ −1; units_per_period ≤ 0; a parameter ≤ 0",
+            .source = "Fader, Hardie & Lee, \"RFM and CLV: using iso-value curves\", *JMR* 42(4), 2005 (discounted expected residual transactions × expected spend)",
+            .note = "Time units are explicit: the model's unit is the data's (weeks in CDNOW), and units_per_period says how many of them one discount period holds. Nothing assumes 30-day months: for a model in days and monthly discounting pass 30.4375; in weeks, 4.348.",
+            .example = "=KPI.CLV.PREDICT({0.243;4.414;0.793;2.426}; {6;4;15}; 2; 30.43; 38.86; 20; 2; 0.1; 4)",
+            .example_result = "5.51346505454116"});
+
+        t.push_back({.method = "sbgfit", .name = "KPI.SBG.FIT",
+            .description = {"Fits the shifted-beta-geometric retention model to a cohort by maximum likelihood: returns alpha, beta and the log-likelihood (a row).",
+                            "Ajuste le modèle de rétention bêta-géométrique décalé à une cohorte par maximum de vraisemblance : renvoie alpha, bêta et la log-vraisemblance (une ligne)."},
+            .args = {range_arg("survivors", {"survivors", "survivants"},
+                        {"A row or column: customers still active at periods 0, 1, 2, ... of the cohort (non-increasing).",
+                         "Une ligne ou une colonne : clients encore actifs aux périodes 0, 1, 2, ... de la cohorte (non croissant)."})},
+            .returns = Returns::array,
+            .eval = models::eval_sbg_fit,
+            .definition = "the α, β maximising Σₜ (nₜ₋₁ − nₜ) ln P(T = t) + n_last ln S(last), P(T = t) = B(α+1, β+t−1)/B(α, β), S(t) = B(α, β+t)/B(α, β), then that log-likelihood",
+            .unit = "a row of 3: α, β, log-likelihood",
+            .domain = "fewer than 3 periods; a first count ≤ 0; a count that increases or is negative; a fit that does not converge (e.g. nobody churns)",
+            .source = kSbgSource,
+            .note = "Reproduces the paper's cohorts (regular α 0.704, β 1.182; high end α 0.668, β 3.806). The example's cohort follows S(t) = 1/(t+1) exactly, the sBG survival of α = β = 1, whose log-likelihood is −(16 ln 2 + 3 ln 3). A blank or text cell gives #VALUE!.",
+            .example = "=KPI.SBG.FIT({12;6;4;3})",
+            .example_result = "1 | 1 | -14.3861917549635"});
+
+        t.push_back({.method = "sbgretention", .name = "KPI.SBG.RETENTION",
+            .description = {"sBG: retention rate of period t, the share of customers active at t-1 still active at t.",
+                            "sBG : taux de rétention de la période t, part des clients actifs en t-1 encore actifs en t."},
+            .args = {alpha, beta, number_arg("t", {"t", "t"}, {"Period: 1, 2, 3, ...", "Période : 1, 2, 3, ..."})},
+            .scalar = [](std::span<const double> x) { return models::sbg_retention(x[0], x[1], x[2]); },
+            .definition = "r(t) = (β + t − 1) / (α + β + t − 1)",
+            .unit = "fraction (format as %)",
+            .domain = "α or β ≤ 0; t not a whole number ≥ 1",
+            .source = kSbgSource,
+            .note = "Retention rises with t: the customers who stay are the loyal ones (heterogeneity, not changing behaviour). (2 + 3 − 1) / (1 + 2 + 3 − 1) = 4/5.",
+            .example = "=KPI.SBG.RETENTION(1; 2; 3)", .example_result = "0.8"});
+
+        t.push_back({.method = "sbgsurvival", .name = "KPI.SBG.SURVIVAL",
+            .description = {"sBG: share of the cohort still active at period t.",
+                            "sBG : part de la cohorte encore active à la période t."},
+            .args = {alpha, beta, number_arg("t", {"t", "t"}, {"Period: 0, 1, 2, ...", "Période : 0, 1, 2, ..."})},
+            .scalar = [](std::span<const double> x) { return models::sbg_survival(x[0], x[1], x[2]); },
+            .definition = "S(t) = B(α, β + t) / B(α, β) = ∏ₖ₌₁..t r(k)",
+            .unit = "fraction of the cohort (format as %)",
+            .domain = "α or β ≤ 0; t not a whole number ≥ 0",
+            .source = kSbgSource,
+            .note = "With α = 1, S(t) = β / (β + t): 2 / (2 + 3) = 0.4.",
+            .example = "=KPI.SBG.SURVIVAL(1; 2; 3)", .example_result = "0.4"});
+    }
 
     // Column-at-once: listed last, it is a way of calling the others.
     const Text column_desc = {"A column (or row) of values, one per row; a single cell is used for every row. Blank and text cells read as 0.",

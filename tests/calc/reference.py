@@ -270,3 +270,161 @@ def expected(fn, args, catalogue=()):
         return SCALAR[fn["method"]](*xs)
     except Fail as f:
         return f.error
+
+
+# --- predictive CLV models (issue #8) -----------------------------------------
+# The formulas come from tests/reference/clvmodels_reference.py (SciPy, written
+# from the papers); here only the argument conventions and validity rules of
+# docs/functions.md are added.
+def _models():
+    import os
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "reference"))
+    import clvmodels_reference
+    return clvmodels_reference
+
+
+def _line(arg):
+    rows = arg
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0 or (len(rows) > 1 and width > 1):
+        raise Fail(VALUE)
+    vals = []
+    for c in cells(rows):
+        if c[0] != "num":
+            raise Fail(VALUE)
+        vals.append(c[1])
+    return vals
+
+
+def _params(arg, n):
+    vals = _line(arg)
+    if len(vals) not in (n, n + 1):
+        raise Fail(VALUE)
+    if not all(math.isfinite(v) and v > 0 for v in vals[:n]):
+        raise Fail(NUM)
+    return vals[:n]
+
+
+def _whole(x):
+    return math.isfinite(x) and x == math.floor(x)
+
+
+def _customer(x, tx, T):
+    if not _whole(x) or x < 0:
+        raise Fail(NUM)
+    if not (math.isfinite(tx) and math.isfinite(T)) or tx < 0 or tx > T:
+        raise Fail(NUM)
+    if x == 0 and tx != 0:
+        raise Fail(NUM)
+
+
+def _finite(compute):
+    """compute() in Python floats: an overflow there is the inf C++ would
+    produce, and a result that is not finite is #NUM!."""
+    try:
+        v = float(compute())
+    except (OverflowError, ZeroDivisionError):
+        raise Fail(NUM)
+    if not math.isfinite(v):
+        raise Fail(NUM)
+    return v
+
+
+def _records_size_check(args):
+    sizes = {len(cells(a)) for a in args}
+    if len(sizes) != 1:
+        raise Fail(VALUE)
+
+
+def _palive(args):
+    p = _params(args[0], 4)
+    x, tx, T = (number(a) for a in args[1:4])
+    _customer(x, tx, T)
+    return _finite(lambda: _models().bgnbd_palive(p, x, tx, T))
+
+
+def _expected(args):
+    p = _params(args[0], 4)
+    t, x, tx, T = (number(a) for a in args[1:5])
+    _customer(x, tx, T)
+    if not (math.isfinite(t) and t >= 0) or abs(p[2] - 1) < 1e-9:
+        raise Fail(NUM)
+    return _finite(lambda: _models().bgnbd_expected(p, t, x, tx, T))
+
+
+def _spend_checks(gg, x, z):
+    if not _whole(x) or x < 0 or not math.isfinite(z) or (x > 0 and not z > 0):
+        raise Fail(NUM)
+    if not gg[0] * x + gg[1] - 1 > 0:
+        raise Fail(NUM)
+
+
+def _gg_spend(args):
+    gg = _params(args[0], 3)
+    x, z = number(args[1]), number(args[2])
+    _spend_checks(gg, x, z)
+    return _finite(lambda: _models().gg_spend(gg, x, z))
+
+
+def _clv_predict(args):
+    bg, gg = _params(args[0], 4), _params(args[1], 3)
+    x, tx, T, z, horizon, d = (number(a) for a in args[2:8])
+    units = 1.0 if args[8] is None else number(args[8])
+    if not _whole(horizon) or horizon < 0 or horizon > 10000:
+        raise Fail(NUM)
+    if not (math.isfinite(d) and d > -1) or not (math.isfinite(units) and units > 0):
+        raise Fail(NUM)
+    _spend_checks(gg, x, z)
+    _customer(x, tx, T)
+    return _finite(lambda: _models().clv(bg, gg, x, tx, T, z, int(horizon), d, units))
+
+
+def _sbg_checks(al, be):
+    if not (math.isfinite(al) and math.isfinite(be) and al > 0 and be > 0):
+        raise Fail(NUM)
+
+
+def _sbg_retention(args):
+    al, be, t = (number(a) for a in args)
+    _sbg_checks(al, be)
+    if not _whole(t) or t < 1:
+        raise Fail(NUM)
+    return _finite(lambda: _models().sbg_retention(al, be, t))
+
+
+def _sbg_survival(args):
+    al, be, t = (number(a) for a in args)
+    _sbg_checks(al, be)
+    if not _whole(t) or t < 0:
+        raise Fail(NUM)
+    return _finite(lambda: _models().sbg_survival(al, be, t))
+
+
+def _fit_first(n_ranges):
+    """FIT functions: only their argument shapes are modelled here (ranges of
+    the same size, read as a table); a fit on valid data is checked against
+    the documented example (itself verified with SciPy) by the caller."""
+    def run(args):
+        for a in args[:n_ranges]:
+            for c in cells(a):
+                if c[0] == "text":
+                    raise Fail(VALUE)
+        _records_size_check(args[:n_ranges])
+        raise LookupError("a fit on data of valid shape: no independent value here")
+    return run
+
+
+def _sbg_fit(args):
+    vals = _line(args[0])
+    if len(vals) < 3:
+        raise Fail(NUM)  # two counts fix only alpha / (alpha + beta)
+    raise LookupError("a fit on data of valid shape: no independent value here")
+
+
+RANGE.update({
+    "bgnbdpalive": _palive, "bgnbdexpected": _expected, "ggspend": _gg_spend, "clvpredict": _clv_predict,
+    "sbgretention": _sbg_retention, "sbgsurvival": _sbg_survival,
+    "bgnbdfit": _fit_first(3), "ggfit": _fit_first(2), "sbgfit": _sbg_fit,
+})

@@ -51,6 +51,8 @@ def row(*xs):
     return ("{" + ";".join(repr(x) for x in xs) + "}", [[num(x) for x in xs]])
 
 
+KNOWN_VALID = {}  # method -> the valid base call's value, where no model computes it
+
 BASE = {
     "cpl": [s(1000), s(20)], "cpa": [s(1200), s(30)], "cac": [s(5000), s(25)], "cpc": [s(300), s(600)],
     "cpm": [s(600), s(200000)], "ctr": [s(150), s(10000)], "convrate": [s(45), s(1500)],
@@ -71,6 +73,16 @@ def main():
     a = args_from_argv()
     catalogue = json.load(open(a.catalogue))
     chk = Checker("calc.bad_input")
+
+    # The predictive-CLV functions' valid calls are their documented examples
+    # (whose values were checked with SciPy, tests/reference/).
+    for fn in catalogue:
+        if fn["method"] not in BASE and fn["method"] in reference.RANGE:
+            _, values = reference._models().parse_call(fn["example"])
+            BASE[fn["method"]] = [row(*v) if isinstance(v, list) else s(v) for v in values]
+            first = fn["example_result"].split("|")[0].strip()
+            KNOWN_VALID[fn["method"]] = float(first)
+
     missing = [fn["name"] for fn in catalogue if fn["method"] not in BASE]
     chk.check(not missing, f"every function has a valid base call in test_bad_input.py: missing {missing}")
 
@@ -89,12 +101,20 @@ def main():
                 else:
                     args = [b[1] for b in base]
                     args[i] = cond[1]
-                    want = reference.expected(fn, args, catalogue)
+                    try:
+                        want = reference.expected(fn, args, catalogue)
+                    except LookupError:
+                        continue  # a model fit on other valid data: no independent value to compare
+
                 formula = f"={fn['name']}({';'.join(texts)})"
                 cases.append((formula, want, f"{fn['name']} arg {i + 1} ({fn['args'][i]['name']}) = {name}"))
         # The valid base call itself.
         formula = f"={fn['name']}({';'.join(b[0] for b in base)})"
-        cases.append((formula, reference.expected(fn, [b[1] for b in base], catalogue), f"{fn['name']} valid call"))
+        try:
+            want = reference.expected(fn, [b[1] for b in base], catalogue)
+        except LookupError:
+            want = KNOWN_VALID[fn["method"]]
+        cases.append((formula, want, f"{fn['name']} valid call"))
 
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()

@@ -10,6 +10,7 @@
 //  - the first problem in reading order (row by row) decides the error.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "kpi/cells.hpp"
@@ -52,5 +53,16 @@ struct Line {
     Error error = Error::none;
 };
 Line line(const ArgView& arg);
+
+// Several ranges read as the columns of a table: the i-th cells (in reading
+// order) of every range form record i. The ranges must have the same number
+// of cells (#VALUE!). A record whose cells are all blank is skipped (a range
+// that reaches below the table); a record with only some cells blank, or a
+// text cell -> #VALUE!; an error cell -> that error.
+struct Records {
+    std::vector<std::vector<double>> columns;  // columns[k][i]: range k, record i
+    Error error = Error::none;
+};
+Records records(std::span<const ArgView* const> ranges);
 
 }  // namespace kpi
