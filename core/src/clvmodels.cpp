@@ -24,6 +24,7 @@
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/hypergeometric_pFq.hpp>
 
 namespace kpi::models {
@@ -478,7 +479,19 @@ Result sbg_retention(double alpha, double beta, double t) {
 Result sbg_survival(double alpha, double beta, double t) {
     if (!(alpha > 0) || !(beta > 0) || !std::isfinite(alpha) || !std::isfinite(beta)) return Result::fail(Error::num);
     if (!whole(t) || t < 0) return Result::fail(Error::num);
-    return Result::of(std::exp(lbeta(alpha, beta + t) - lbeta(alpha, beta)));
+    // S(t) = B(alpha, beta + t) / B(alpha, beta) = prod_{k=1..t} (beta+k-1)/(alpha+beta+k-1).
+    // The difference of log-betas cancels catastrophically when alpha or t
+    // is huge (it gave S = 1 for alpha = 1e300), so: the product, summed in
+    // logs, for the usual horizons; beyond, Boost's tgamma_delta_ratio,
+    // which is accurate for large arguments with a moderate delta.
+    if (t <= 100000) {
+        double log_s = 0.0;
+        for (double k = 1; k <= t; ++k) log_s += std::log(beta + k - 1) - std::log(alpha + beta + k - 1);
+        return Result::of(std::exp(log_s));
+    }
+    // Gamma(beta+t)/Gamma(alpha+beta+t) x Gamma(alpha+beta)/Gamma(beta)
+    const double r = boost::math::tgamma_delta_ratio(beta + t, alpha) / boost::math::tgamma_delta_ratio(beta, alpha);
+    return std::isnan(r) ? Result::fail(Error::num) : Result::of(r);
 }
 
 }  // namespace kpi::models

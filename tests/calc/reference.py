@@ -320,15 +320,21 @@ def _customer(x, tx, T):
         raise Fail(NUM)
 
 
+class Unbounded(Exception):
+    """The reference overflows in plain floats at this input: the true value
+    is a limit (often 0) it cannot compute; the caller checks only that the
+    result is a non-negative number or #NUM!."""
+
+
 def _finite(compute):
-    """compute() in Python floats: an overflow there is the inf C++ would
-    produce, and a result that is not finite is #NUM!."""
     try:
         v = float(compute())
     except (OverflowError, ZeroDivisionError):
-        raise Fail(NUM)
+        raise Unbounded()
     if not math.isfinite(v):
-        raise Fail(NUM)
+        # SciPy's hyp2f1 gives up at extreme arguments (t = 1e300) where the
+        # true value is large but finite (E[Y(t)] grows like t^(1-a)).
+        raise Unbounded()
     return v
 
 

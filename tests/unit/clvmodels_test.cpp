@@ -271,6 +271,17 @@ TEST(Sbg, ExactCohortAndClosedForms) {
     EXPECT_EQ(sbg_survival(0.7, 1.2, 0).value, 1.0);
 }
 
+TEST(Sbg, SurvivalAtExtremeArguments) {
+    // Found by the bad-input matrix: a difference of log-betas gave S = 1 for
+    // alpha = 1e300 and S = 2 for t = 1e300. Worked out by hand:
+    // alpha = 1e6, beta = 2, t = 3: 2*3*4 / ((1e6+2)(1e6+3)(1e6+4)).
+    EXPECT_NEAR(sbg_survival(1e6, 2, 3).value, 24.0 / ((1e6 + 2) * (1e6 + 3) * (1e6 + 4)), 1e-28);
+    // alpha = 1: S(t) = beta / (beta + t), here 2 / (2 + 1e12) (beyond the product's range).
+    EXPECT_NEAR(sbg_survival(1, 2, 1e12).value, 2.0 / (2.0 + 1e12), 1e-24);
+    EXPECT_NEAR(sbg_survival(1, 2, 1e300).value, 2e-300, 1e-310);
+    EXPECT_EQ(sbg_survival(1e300, 2, 3).value, 0.0);  // 24 / 1e900 underflows to 0, never 1
+}
+
 TEST(Sbg, Errors) {
     EXPECT_EQ(fit_sbg(std::vector<double>{100, 60}).error, Error::num);        // one transition: not identified
     EXPECT_EQ(fit_sbg(std::vector<double>{100, 100, 100}).error, Error::num);  // nobody churns: alpha -> 0

@@ -39,8 +39,9 @@ struct Result {
     static constexpr Result fail(Error e) { return Result{0.0, e}; }
     // A non-finite value (overflow, 0*inf...) is never handed out as a number:
     // spreadsheets show #NUM! for a result they cannot represent.
+    // -0.0 becomes 0: a spreadsheet would show it as "-0".
     static Result of(double v) {
-        return std::isfinite(v) ? Result{v, Error::none} : fail(Error::num);
+        return std::isfinite(v) ? Result{v == 0.0 ? 0.0 : v, Error::none} : fail(Error::num);
     }
     constexpr bool ok() const { return error == Error::none; }
 };
