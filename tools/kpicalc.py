@@ -209,8 +209,9 @@ class Office:
     def new_calc(self):
         return self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
 
-    def load(self, path):
-        doc = self.desktop.loadComponentFromURL(_file_url(path), "_blank", 0, props(Hidden=True))
+    def load(self, path, **media):
+        """media: extra MediaDescriptor properties (ReadOnly=True, FilterName=...)."""
+        doc = self.desktop.loadComponentFromURL(_file_url(path), "_blank", 0, props(Hidden=True, **media))
         if doc is None:
             raise RuntimeError(f"could not load {path}")
         return doc
