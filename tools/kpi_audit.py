@@ -1201,14 +1201,16 @@ class Timeout(Exception):
 class Session:
     """One soffice with the extension; restarted after a time-out or a crash."""
 
-    def __init__(self, kpicalc, oxt, workdir):
+    def __init__(self, kpicalc, oxt, workdir, shared=None):
         self.k = kpicalc
         self.oxt = oxt
         self.root = tempfile.mkdtemp(prefix="kpi-audit-", dir=workdir)
-        self.shared = os.path.join(self.root, "shared")
+        # shared: an extension cache the .oxt is already installed in (the
+        # tests install once for several runs); else installed here once.
+        self.shared = shared or os.path.join(self.root, "shared")
         self.office = None
         self.scratch_doc = None
-        self.installed = False
+        self.installed = bool(shared)
 
     def start(self):
         if self.office is not None:
@@ -1517,6 +1519,7 @@ def main(argv=None):
     ap.add_argument("--oxt", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--catalogue", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--shared", default=None, help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
 
     def progress(msg):
@@ -1582,7 +1585,7 @@ def start_session(opts):
         print(f"kpi-audit: LibreOffice is not installed ({kpicalc.SOFFICE_BIN} is missing): "
               "install libreoffice-calc-nogui", file=sys.stderr)
         return None
-    return Session(kpicalc, opts.oxt, opts.workdir or tempfile.gettempdir())
+    return Session(kpicalc, opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared)
 
 
 def run_with_watchdog(session, path, kind, opts, catalogue, stored, progress):
@@ -1594,7 +1597,11 @@ def run_with_watchdog(session, path, kind, opts, catalogue, stored, progress):
     def fire():
         fired.set()
         session.kill()
-    session.start()  # bounded on its own: unopkg 180 s, soffice start-up 90 s
+    try:
+        session.start()  # bounded on its own: unopkg 180 s, soffice start-up 90 s
+    except Exception as e:
+        session.stop()
+        raise AuditError(f"LibreOffice could not start ({e})")
     timer = threading.Timer(opts.timeout, fire)
     timer.daemon = True
     timer.start()

@@ -115,6 +115,13 @@ CASES = {
             ["April", 4000, 80, F("=B5/C5")],
             ["Total", F("=SUM(B2:B5)"), F("=SUM(C2:C5)"), F("=AVERAGE(D2:D5)")],
         ]),
+        # French headers. Leads ÷ cost: 20/3000 (KPI.CPL: 3000/20 = 150); 12000 clicks
+        # of 10000 impressions (CTR 120 %); investment ÷ profit: 3000/600 = 5 (ROI 600/3000 = 0.2).
+        ("Campagne", [
+            ["Canal", "Coût", "Leads", "Coût par lead", "Impressions", "Clics", "Taux de clic", "Investissement",
+             "Bénéfice", "ROI"],
+            ["Salon", 3000, 20, F("=C2/B2"), 10000, 12000, F("=F2/E2"), 3000, 600, F("=H2/I2")],
+        ]),
         # Open rates above 100 %: 1200 opens of 1000 delivered.
         ("E-mail", [
             ["Campaign", "Delivered", "Opens", "Open rate"],
