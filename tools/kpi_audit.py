@@ -202,6 +202,7 @@ def read_stored(path, kind):
 
 def _read_odf(f):
     out = {}
+    array_cells = set()
     sheet, row, col, depth = None, 0, 0, 0
     T_TABLE, T_ROW = q("table", "table"), q("table", "table-row")
     T_CELLS = (q("table", "table-cell"), q("table", "covered-table-cell"))
@@ -226,6 +227,15 @@ def _read_odf(f):
                 stored = _odf_value(el)
                 for i in range(min(repeat, 1024)):
                     out[(sheet, row, col + i)] = stored
+                # An array formula is written once, in its first cell; the
+                # other cells of its area hold only their stored values.
+                rows = int(el.get(q("table", "number-matrix-rows-spanned"), "1"))
+                cols = int(el.get(q("table", "number-matrix-columns-spanned"), "1"))
+                if rows * cols > 1 and rows * cols <= 1_000_000:
+                    array_cells.update((sheet, row + i, col + j) for i in range(rows) for j in range(cols)
+                                       if i or j)
+            elif (sheet, row, col) in array_cells:
+                out[(sheet, row, col)] = _odf_value(el)
             col += repeat
             el.clear()
         elif tag == T_ROW:
@@ -261,6 +271,7 @@ def _read_xlsx(z):
         for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(q("x", "si")):
             shared.append("".join(t.text or "" for t in si.iter(q("x", "t"))))
     out = {}
+    array_cells = set()
     for s in wb.iter(q("x", "sheet")):
         target = rels.get(s.get(q("r", "id")), "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -272,8 +283,16 @@ def _read_xlsx(z):
                 if c.tag != q("x", "c"):
                     continue
                 fe = c.find(q("x", "f"))
-                if fe is not None:
-                    m = re.match(r"([A-Z]+)(\d+)", c.get("r", ""))
+                m = re.match(r"([A-Z]+)(\d+)", c.get("r", ""))
+                if fe is not None and fe.get("t") == "array" and fe.get("ref"):
+                    # The array's other cells have a <v> but no <f>.
+                    a = re.match(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$", fe.get("ref"))
+                    if a and a.group(3):
+                        r1, r2 = int(a.group(2)) - 1, int(a.group(4)) - 1
+                        c1, c2 = col_index(a.group(1)), col_index(a.group(3))
+                        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 1_000_000:
+                            array_cells.update((name, r, cc) for r in range(r1, r2 + 1) for cc in range(c1, c2 + 1))
+                if fe is not None or (m and (name, int(m.group(2)) - 1, col_index(m.group(1))) in array_cells):
                     if m:
                         v = c.find(q("x", "v"))
                         t = c.get("t", "n")
@@ -1290,6 +1309,9 @@ def uno_type(name):
     return uno.getTypeByName(name)
 
 
+FORMULA_FLAG = 16  # com.sun.star.sheet.CellFlags.FORMULA
+
+
 def read_book(doc, max_cells, progress):
     """{sheet name: SheetData} after recalculation; enforces the cell limit."""
     sheets = doc.Sheets
@@ -1311,14 +1333,25 @@ def read_book(doc, max_cells, progress):
     for i, (sh, er, ec) in enumerate(ranges):
         rng = sh.getCellRangeByPosition(0, 0, ec, er)
         data = [list(row) for row in rng.getDataArray()]
-        forms = rng.getFormulaArray()
+        forms = [list(row) for row in rng.getFormulaArray()]
+        # Which cells hold a formula, from Calc itself: a text cell may also
+        # start with '=' (a note such as "=KPI.NPS(...) gives the same").
+        formula_cells = set()
+        for a in rng.queryContentCells(FORMULA_FLAG).getRangeAddresses():
+            for r in range(a.StartRow, a.EndRow + 1):
+                for c in range(a.StartColumn, a.EndColumn + 1):
+                    formula_cells.add((r, c))
         errors = {}
         for r, row in enumerate(forms):
             for c, f in enumerate(row):
-                if f.startswith("="):
-                    e = sh.getCellByPosition(c, r).getError()
-                    if e:
-                        errors[(r, c)] = e
+                if (r, c) not in formula_cells:
+                    row[c] = None
+                    continue
+                if f.startswith("{=") and f.endswith("}"):  # a cell of an array formula
+                    row[c] = f[1:-1]
+                e = sh.getCellByPosition(c, r).getError()
+                if e:
+                    errors[(r, c)] = e
         book[sh.getName()] = SheetData(sh.getName(), i, data, forms, errors)
 
     fmts = doc.getNumberFormats()

@@ -158,6 +158,23 @@ def make_inputs(office, src_dir, work):
     made["stale.xlsx"] = os.path.join(work, "stale.xlsx")
     n2 = patch_zip(xlsx_fresh, made["stale.xlsx"], "xl/worksheets/sheet1.xml",
                    r'(<c r="D3"[^>]*>(?:(?!</c>).)*?<v>)50(</v>)', r"\g<1>40\g<2>")
+    # An array formula: written once in ODF, in its first cell; a stale value
+    # (0.3 where 500/2500 = 0.2) in the third cell of its area.
+    arr = office.new_calc()
+    sh = arr.Sheets.getByIndex(0)
+    for i, v in enumerate([10000, 2500, 500, 100]):
+        sh.getCellByPosition(0, i).setValue(v)
+    sh.getCellRangeByName("B1:B4").setArrayFormula("=KPI.FUNNEL(A1:A4)")
+    arr.calculateAll()
+    arr_fresh = os.path.join(work, "array-fresh.ods")
+    arr.storeToURL(kpicalc._file_url(arr_fresh), props(FilterName="calc8"))
+    arr.close(True)
+    made["array.ods"] = os.path.join(work, "array.ods")
+    n3 = patch_zip(arr_fresh, made["array.ods"], "content.xml",
+                   r'(<table:table-row[^>]*>(?:(?!</table:table-row>).)*?</table:table-row>\s*'
+                   r'<table:table-row[^>]*>(?:(?!</table:table-row>).)*?</table:table-row>\s*'
+                   r'<table:table-row[^>]*>(?:(?!</table:table-row>).)*?office:value=")0\.2(")', r"\g<1>0.3\g<2>")
+    made["array_patched"] = n3
     # A text document (an .odt package: Writer is not installed here) renamed .ods.
     made["letter.ods"] = os.path.join(work, "letter.ods")
     with zipfile.ZipFile(made["letter.ods"], "w") as z:
@@ -266,7 +283,8 @@ def main():
             chk.check(office.alive(), "soffice still answers after the encrypted file")
         made["missing.ods"] = os.path.join(work, "missing.ods")
 
-        inputs = cases + clean + [made["stale.ods"], made["stale.xlsx"]] + [made[k] for k in BAD]
+        chk.check(made["array_patched"] == 1, "stale value written into the array formula's area")
+        inputs = cases + clean + [made["stale.ods"], made["stale.xlsx"], made["array.ods"]] + [made[k] for k in BAD]
         before = fingerprint(inputs)
 
         # Run 1: everything at once, JSON.
@@ -299,6 +317,11 @@ def main():
                 d = stale[0]["details"]
                 chk.check(result_matches(d["stored"], 40) and result_matches(d["now"], 50),
                           f"{variant}: stored 40, now 50 ({d})")
+        e = files[made["array.ods"]]
+        chk.check([i["cell"] for i in e.get("inventory", [])] == ["B1", "B2", "B3", "B4"],
+                  f"array formula: its 4 cells in the inventory ({e.get('error')})")
+        chk.check([(f["check"], f["cell"]) for f in e.get("findings", [])] == [("stale-value", "B3")],
+                  f"array formula: the stale value of B3 and nothing else: {e.get('findings')}")
         for name, words in BAD.items():
             e = files[made[name]]
             chk.check(e["status"] == "failed" and words in e.get("error", ""),
