@@ -23,6 +23,7 @@ Needs Debian's /usr/bin/python3 (LibreOffice's `uno` module). The launcher
 build/kpi-audit passes --oxt and --catalogue.
 """
 import argparse
+import functools
 import html
 import json
 import math
@@ -561,6 +562,7 @@ def exact_words(label, words):
     return norm(label).strip() in words
 
 
+@functools.lru_cache(maxsize=4096)
 def kpi_of_label(label):
     n = norm(label)
     best = None
@@ -571,6 +573,7 @@ def kpi_of_label(label):
     return best[0] if best else None
 
 
+@functools.lru_cache(maxsize=4096)
 def input_kind(label):
     if kpi_of_label(label):
         return None  # "Cost per lead" is a KPI, not a cost
@@ -592,8 +595,6 @@ class SheetData:
         self.data, self.forms, self.errors = data, forms, errors
         self.rows = len(data)
         self.cols = len(data[0]) if data else 0
-        self._up = {}
-        self._left = {}
 
     def result(self, r, c):
         if (r, c) in self.errors:
@@ -618,18 +619,35 @@ class SheetData:
         v = self.data[r][c]
         return isinstance(v, str) and v.strip() != "" and (r, c) not in self.errors
 
+    def _nearest(self):
+        # One pass over the sheet: for each cell, the row of the nearest text
+        # above it and the column of the nearest text to its left (a scan per
+        # cell would be quadratic on large sheets).
+        self._up_row = [[-1] * self.cols for _ in range(self.rows)]
+        self._left_col = [[-1] * self.cols for _ in range(self.rows)]
+        last_up = [-1] * self.cols
+        for r in range(self.rows):
+            last_left = -1
+            up_row, left_col = self._up_row[r], self._left_col[r]
+            for c in range(self.cols):
+                up_row[c], left_col[c] = last_up[c], last_left
+                if self.is_text(r, c):
+                    last_up[c] = r
+                    last_left = c
+
     def label_above(self, r, c):
-        """(text, distance) of the nearest text cell above (r, c)."""
-        for rr in range(r - 1, max(-1, r - 200), -1):
-            if self.is_text(rr, c):
-                return self.data[rr][c], r - rr
-        return None, None
+        """(text, distance) of the nearest text cell above (r, c): the header of a table however long."""
+        if not hasattr(self, "_up_row"):
+            self._nearest()
+        rr = self._up_row[r][c] if r < self.rows and c < self.cols else -1
+        return (self.data[rr][c], r - rr) if rr >= 0 else (None, None)
 
     def label_left(self, r, c):
-        for cc in range(c - 1, max(-1, c - 50), -1):
-            if self.is_text(r, cc):
-                return self.data[r][cc], c - cc
-        return None, None
+        """(text, distance) of the nearest text cell left of (r, c)."""
+        if not hasattr(self, "_up_row"):
+            self._nearest()
+        cc = self._left_col[r][c] if r < self.rows and c < self.cols else -1
+        return (self.data[r][cc], c - cc) if cc >= 0 else (None, None)
 
     def labels(self, r, c):
         """Both labels of a cell, nearest first."""
