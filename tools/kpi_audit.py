@@ -124,7 +124,7 @@ def sniff(path, max_bytes):
     if not os.path.exists(path):
         raise AuditError("no such file")
     if os.path.isdir(path):
-        raise AuditError("is a folder, not a workbook")
+        raise AuditError("a folder with no .ods, .fods or .xlsx file in it")
     ext = os.path.splitext(path)[1].lower()
     if ext not in FILTERS:
         raise AuditError(f"unsupported file type '{ext or '(none)'}': kpi-audit reads .ods, .fods and .xlsx")
@@ -1555,8 +1555,11 @@ def render_html(report):
 # ---------------------------------------------------------------------------
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="kpi-audit", description="Audits KPI figures in campaign workbooks "
-                                 "(.ods, .fods, .xlsx) in headless LibreOffice with the KPI extension.")
-    ap.add_argument("files", nargs="+", metavar="FILE")
+                                 "(.ods, .fods, .xlsx) in headless LibreOffice with the KPI extension.",
+                                 epilog="Exit codes: 0 nothing reached --fail-on; 1 a finding did; 2 a file could "
+                                 "not be audited; 3 LibreOffice is missing. The audited files are never modified. "
+                                 "JSON format: docs/audit-json.md.")
+    ap.add_argument("files", nargs="+", metavar="FILE", help="a workbook, or a folder of workbooks")
     ap.add_argument("--format", choices=("text", "json", "html"), default="text")
     ap.add_argument("--fail-on", choices=("warning", "error"), default="error",
                     help="exit with 1 when a finding reaches this severity (default: error)")
@@ -1587,6 +1590,7 @@ def main(argv=None):
         print(f"kpi-audit: the extension {opts.oxt} is missing: build it first (scripts/build.sh)", file=sys.stderr)
         return EXIT_FAILED
 
+    opts.files = expand(opts.files)
     files = []
     session = None
     multi = len(opts.files) > 1
@@ -1621,6 +1625,20 @@ def main(argv=None):
     finally:
         if session is not None:
             session.close()
+
+
+def expand(paths):
+    """A folder stands for the workbooks in it and its subfolders (sorted);
+    an empty folder stays as is and is reported as not audited."""
+    out = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = sorted(os.path.join(d, f) for d, _dirs, names in os.walk(p) for f in names
+                           if os.path.splitext(f)[1].lower() in FILTERS and not f.startswith(".~lock"))
+            out += found or [p]
+        else:
+            out.append(p)
+    return out
 
 
 def start_session(opts):
@@ -1705,6 +1723,9 @@ def finish(opts, files, forced):
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except BrokenPipeError:  # kpi-audit ... | head
+        sys.stderr.close()
+        sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         print("kpi-audit: interrupted", file=sys.stderr)
         sys.exit(130)
