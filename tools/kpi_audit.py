@@ -967,8 +967,10 @@ class Audit:
                       f"{msg}: the cell shows {fmt_num(hand)}, {name} gives {result_text(expected)}", fix,
                       kpi=name, hand=hand, expected=result_json(expected))
             return
+        why = f" ({ERROR_WHY[result_text(expected)]})" if result_text(expected) in ERROR_WHY else ""
         self.find("warning", "handwritten-kpi-differs", sheet, r, c,
-                  f"hand-written {kpi} ({formula_kind}) shows {fmt_num(hand)}, {name} gives {result_text(expected)}",
+                  f"hand-written {kpi} ({formula_kind}) shows {fmt_num(hand)}, {name} gives "
+                  f"{result_text(expected)}{why}",
                   fix, kpi=name, hand=hand, expected=result_json(expected))
 
     def hand_ratio(self, sheet, r, c, kpi, hand, num, den, scale):
@@ -1412,7 +1414,13 @@ def audit_file(session, path, kind, opts, catalogue, stored, progress):
         book, is_date = read_book(doc, opts.max_cells, progress)
         audit = Audit(book, stored, catalogue, session.kpi_eval)
         audit.is_date = is_date
-        audit.run()
+        try:
+            audit.run()
+        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
+            # A bug of kpi-audit, not of the workbook nor of LibreOffice: say so.
+            raise AuditError(f"internal error of kpi-audit ({type(e).__name__}: {e}) at "
+                             f"{e.__traceback__.tb_frame.f_code.co_name if e.__traceback__ else '?'}: "
+                             "please report it with the file")
         cells = sum(s.rows * s.cols for s in book.values())
         return {"sheets": len(book), "cells": cells, "inventory": audit.inventory, "findings": audit.findings}
     finally:
