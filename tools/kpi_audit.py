@@ -1315,11 +1315,16 @@ class AbortHandler:
                     self.asked.append(request.getRequest())
                     if os.environ.get("KPI_AUDIT_DEBUG"):
                         print("interaction:", request.getRequest(), file=sys.stderr)
+                    # Choosing no continuation also means "abort" to the
+                    # loader; select Abort explicitly where it is offered.
+                    abort = uno_type("com.sun.star.task.XInteractionAbort")
                     for cont in request.getContinuations():
-                        if cont.queryInterface(uno_type("com.sun.star.task.XInteractionAbort")) is not None \
-                                or isinstance(cont, XInteractionAbort):
-                            cont.select()
-                            return
+                        try:
+                            if isinstance(cont, XInteractionAbort) or cont.queryInterface(abort) is not None:
+                                cont.select()
+                                return
+                        except Exception:
+                            continue
             cls.cls = Handler
         return cls.cls()
 
