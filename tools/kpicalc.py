@@ -159,14 +159,16 @@ class Office:
         url = f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
         deadline = time.monotonic() + self.start_timeout
         while True:
-            if self.proc.poll() in RESTART_CODES and restarts < 3:
+            # Poll once per round: soffice can exit between two polls.
+            code = self.proc.poll()
+            if code in RESTART_CODES and restarts < 3:
                 # A new profile or a new extension makes soffice.bin ask for a
                 # restart; the oosplash launcher we bypass would do this.
                 restarts += 1
                 self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                              preexec_fn=_die_with_parent)
                 continue
-            if self.proc.poll() is not None:
+            if code is not None:
                 raise RuntimeError(f"soffice exited with {self.proc.returncode}; see {self.log_path}")
             try:
                 self.ctx = resolver.resolve(url)
@@ -227,8 +229,9 @@ class Office:
     def new_calc(self):
         return self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
 
-    def load(self, path):
-        doc = self.desktop.loadComponentFromURL(_file_url(path), "_blank", 0, props(Hidden=True))
+    def load(self, path, **media):
+        """media: extra MediaDescriptor properties (ReadOnly=True, FilterName=...)."""
+        doc = self.desktop.loadComponentFromURL(_file_url(path), "_blank", 0, props(Hidden=True, **media))
         if doc is None:
             raise RuntimeError(f"could not load {path}")
         return doc

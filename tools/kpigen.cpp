@@ -230,6 +230,7 @@ std::string json() {
           << ", \"array\": " << (f.returns == kpi::Returns::array ? "true" : "false")
           << ", \"description\": {\"en\": " << json_str(f.description.en) << ", \"fr\": " << json_str(f.description.fr) << "}"
           << ", \"example\": " << json_str(f.example) << ", \"example_result\": " << json_str(f.example_result)
+          << ", \"definition\": " << json_str(f.definition) << ", \"source\": " << json_str(f.source)
           << ", \"args\": [";
         for (std::size_t i = 0; i < f.args.size(); ++i) {
             const ArgInfo& a = f.args[i];

@@ -1,0 +1,153 @@
+"""kpi-audit's rules without LibreOffice (fast): which headers name which KPI
+or input, in English and French; the formula shapes the parser reads; the
+stored values read from .xlsx and .ods packages (errors, shared strings,
+repeated cells, array formulas). Expected values are written by hand."""
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import kpi_audit as k  # noqa: E402  (does not need uno)
+
+passed, failed = 0, []
+
+
+def check(ok, what):
+    global passed
+    if ok:
+        passed += 1
+    else:
+        failed.append(what)
+        print(f"FAIL {what}")
+
+
+LABELS = {
+    "CPL": "CPL", "Coût par lead": "CPL", "cout par lead (€)": "CPL", "Cost per lead": "CPL",
+    "CTR": "CTR", "Taux de clic": "CTR", "Click-through rate": "CTR",
+    "Taux de conversion": "CONVRATE", "Conversion rate": "CONVRATE",
+    "ROI": "ROI", "Retour sur investissement": "ROI", "ROAS": "ROAS",
+    "Taux d'ouverture": "OPENRATE", "Open rate": "OPENRATE", "Panier moyen": "AOV",
+    "Taux d'attrition": "CHURN", "Coût par clic": "CPC", "LTV : CAC": "LTV2CAC",
+    "Cost": None, "Leads": None, "Channel": None, "Rocket": None, "CPL2": None, "Impressions": None,
+}
+for label, want in LABELS.items():
+    check(k.kpi_of_label(label) == want, f"kpi_of_label({label!r}) = {k.kpi_of_label(label)}, expected {want}")
+
+INPUTS = {
+    "Impressions": "impressions", "Clics": "clicks", "Clicks": "clicks", "Ouvertures": "opens",
+    "Délivrés": "delivered", "Envoyés": "sent", "Coût": "cost", "Budget": "cost", "Investissement": "cost",
+    "Bénéfice": "profit", "Chiffre d'affaires": "revenue", "Leads": "leads", "MQLs": "mqls",
+    "Coût par lead": None, "Taux de clic": None, "Channel": None,
+}
+for label, want in INPUTS.items():
+    check(k.input_kind(label) == want, f"input_kind({label!r}) = {k.input_kind(label)}, expected {want}")
+
+
+def shape(formula):
+    n = k.parse_formula(formula)
+    if n is None:
+        return None
+
+    def s(n):
+        n = k.strip_parens(n)
+        if n.kind == "bin":
+            return f"({s(n.a)}{n.op}{s(n.b)})"
+        if n.kind == "call":
+            return n.name + "[" + ",".join(s(a) for a in n.args) + "]"
+        if n.kind == "ref":
+            return f"{n.sheet + '!' if n.sheet else ''}r{n.r1}c{n.c1}" + \
+                   (f":r{n.r2}c{n.c2}" if (n.r1, n.c1) != (n.r2, n.c2) else "")
+        if n.kind == "num":
+            return k.fmt_num(n.value)
+        return n.kind
+    return s(n)
+
+
+SHAPES = {
+    "=B7/C7": "(r6c1/r6c2)",
+    "=(D2-B2)/B2": "((r1c3-r1c1)/r1c1)",
+    "=B5/(D5-B5)": "(r4c1/(r4c3-r4c1))",
+    "=SUM(B2:B5)/SUM(C2:C5)": "(SUM[r1c1:r4c1]/SUM[r1c2:r4c2])",
+    "=IFERROR(B4/C4;0)": "IFERROR[(r3c1/r3c2),0]",
+    "=F4/G4*100": "((r3c5/r3c6)*100)",
+    "=$B$2*1000/$D$2": "((r1c1*1000)/r1c3)",
+    "=$Sheet2.B2/$'My sheet'.C2": "(Sheet2!r1c1/My sheet!r1c2)",
+    "=KPI.CPL(B2:B5;C2:C5)": "KPI.CPL[r1c1:r4c1,r1c2:r4c2]",
+    "=AVERAGE(D2:D5)": "AVERAGE[r1c3:r4c3]",
+    "=A1-B1-C1": "((r0c0-r0c1)-r0c2)",
+    "=IF(A1>0;\"a\"\"b\";B1)": "IF[(r0c0>0),str,r0c1]",
+    "=B2/": None,
+    "not a formula": None,
+}
+for f, want in SHAPES.items():
+    check(shape(f) == want, f"parse {f!r} = {shape(f)}, expected {want}")
+
+check(k.col_name(0) == "A" and k.col_name(25) == "Z" and k.col_name(26) == "AA" and k.col_name(701) == "ZZ",
+      "column names")
+check(k.col_index("AA") == 26 and k.col_index("ZZ") == 701, "column indexes")
+
+# Stored values of an .xlsx package: number, error, shared string, inline
+# string result, array formula area; a value cell that is not a formula is ignored.
+tmp = tempfile.mkdtemp(prefix="audit-rules-")
+xlsx = os.path.join(tmp, "stored.xlsx")
+with zipfile.ZipFile(xlsx, "w") as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
+    z.writestr("xl/workbook.xml",
+               '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+               '<sheets><sheet name="Q1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/_rels/workbook.xml.rels",
+               '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+               '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+    z.writestr("xl/sharedStrings.xml",
+               '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>zero</t></si>'
+               '<si><t>one</t></si></sst>')
+    z.writestr("xl/worksheets/sheet1.xml",
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+               '<row r="1"><c r="A1"><v>12000</v></c><c r="B1"><f>KPI.CPL(A1,A2)</f><v>50</v></c></row>'
+               '<row r="2"><c r="B2" t="e"><f>KPI.CPL(A1,0)</f><v>#DIV/0!</v></c>'
+               '<c r="C2" t="s"><f>A9</f><v>1</v></c><c r="D2" t="str"><f>"x"</f><v>x</v></c></row>'
+               '<row r="3"><c r="E3"><f t="array" ref="E3:E4">KPI.FUNNEL(A1:A2)</f><v>1</v></c></row>'
+               '<row r="4"><c r="E4"><v>0.25</v></c><c r="F4"><f>1+1</f></c></row>'
+               '</sheetData></worksheet>')
+st = k.read_stored(xlsx, ".xlsx")
+want = {("Q1", 0, 1): ("value", 50.0), ("Q1", 1, 1): ("error", "#DIV/0!"), ("Q1", 1, 2): ("text", "one"),
+        ("Q1", 1, 3): ("text", "x"), ("Q1", 2, 4): ("value", 1.0), ("Q1", 3, 4): ("value", 0.25),
+        ("Q1", 3, 5): None}
+check(st == want, f"xlsx stored values {st}")
+
+# ODF: repeated columns and rows move the position; an error as Calc saves it.
+fods = os.path.join(tmp, "stored.fods")
+T = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+with open(fods, "w") as f:
+    f.write('<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' + T +
+            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+            'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>'
+            '<table:table table:name="S"><table:table-row table:number-rows-repeated="3"><table:table-cell/>'
+            '</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+            '<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+            'calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+            '<table:covered-table-cell/><table:table-cell table:formula="of:=2" office:value-type="float" '
+            'office:value="2"/></table:table-row></table:table></office:spreadsheet></office:body>'
+            '</office:document>')
+st = k.read_stored(fods, ".fods")
+check(st == {("S", 3, 2): ("error", "#DIV/0!"), ("S", 3, 4): ("value", 2.0)}, f"fods stored values {st}")
+
+# The file sniffer's verdicts that need no LibreOffice.
+for name, data, words in [("e.ods", b"", "empty"), ("t.xlsx", b"hello", "not a ZIP"),
+                          ("x.csv", b"a;b", "unsupported"), ("o.ods", b"\xd0\xcf\x11\xe0rest", "password")]:
+    p = os.path.join(tmp, name)
+    with open(p, "wb") as f:
+        f.write(data)
+    try:
+        k.sniff(p, 10 ** 9)
+        check(False, f"sniff {name} accepted")
+    except k.AuditError as e:
+        check(words in str(e), f"sniff {name}: {e}")
+
+shutil.rmtree(tmp, ignore_errors=True)
+print(f"audit.rules: {passed} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)
