@@ -234,6 +234,22 @@ def cell_result(cell):
     return ("value", cell.getValue())
 
 
+def error_cells(doc):
+    """'Sheet.B5' for every cell showing an error, over each sheet's used area."""
+    bad = []
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        cur = sh.createCursor()
+        cur.gotoEndOfUsedArea(False)
+        end = cur.getRangeAddress()
+        for r in range(end.EndRow + 1):
+            for c in range(end.EndColumn + 1):
+                cell = sh.getCellByPosition(c, r)
+                if cell.getError():
+                    bad.append(f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}")
+    return bad
+
+
 def parse_expected(text):
     """'150' -> ('value', 150.0); '#DIV/0!' -> ('error', 532)."""
     text = text.strip()
