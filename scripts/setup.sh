@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake make g++ libboost-dev libgtest-dev
-          libreoffice-dev python3-uno libreoffice-l10n-fr)
+          libreoffice-dev python3-uno libreoffice-l10n-fr
+          poppler-utils)  # pdftoppm: the README pictures (tools/render_*.py)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

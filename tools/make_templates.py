@@ -66,7 +66,8 @@ DASH_TEXT = {
         by_channel="Results by channel", by_month="Results by month", channel="Channel", month="Month",
         cost="Cost", impressions="Impressions", clicks="Clicks", leads="Leads", customers="Customers",
         revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS", roi="ROI",
-        growth="Revenue growth vs previous month", growth_short="Revenue growth", total="Total 2025",
+        growth_note="Revenue growth: vs the month before; in the total row, second half of the year vs first half.",
+        growth_short="Revenue growth", total="Total 2025",
         headline=["Spend", "Revenue", "ROAS", "CPL", "CAC", "ROI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM.",
@@ -84,7 +85,9 @@ DASH_TEXT = {
         by_channel="Résultats par canal", by_month="Résultats par mois", channel="Canal", month="Mois",
         cost="Coût", impressions="Impressions", clicks="Clics", leads="Leads", customers="Clients",
         revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS",
-        roi="ROI", growth="Croissance du CA vs mois précédent", growth_short="Croissance CA", total="Total 2025",
+        roi="ROI", growth_note="Croissance du CA : par rapport au mois précédent ; sur la ligne de total, second semestre par "
+                    "rapport au premier.",
+        growth_short="Croissance CA", total="Total 2025",
         headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CAC", "ROI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM.",
@@ -219,6 +222,7 @@ def campaign_dashboard(lang):
         dash.formula(f"{c}{mt}", Fn("SUM", Rng(f"{c}{m_first}", f"{c}{m_last}")),
                      "tot_money" if j in (0, 5) else "tot_int")
     kpis(mt, m_first, m_last, "tot", roi=False)
+    dash.text(f"A{mt + 1}", t["growth_note"], "note")
     # Second half vs first half of the year: growth over ranges.
     dash.formula(f"N{mt}", K("GROWTH", Rng(f"G{m_first + 6}", f"G{m_last}"), Rng(f"G{m_first}", f"G{m_first + 5}")),
                  "tot_pct1")
@@ -308,7 +312,7 @@ def b2b():
     b = Book("en", "B2B marketing: the ten KPIs",
              "The ten most-followed B2B marketing KPIs over twelve months (traffic, organic and paid traffic, "
              "CPC, CTR, conversion rate, CPL, MQL to SQL, CAC, CLV) and the funnel from visits to customers.")
-    s = b.sheet("B2B KPIs", [5.2] + [2.15] * 12 + [2.4])
+    s = b.sheet("B2B KPIs", [5.2] + [2.15] * 12 + [2.8])
     s.text("A1", "B2B marketing — the ten KPIs, 2025", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs (web analytics, ad platforms, CRM, finance); everything else is computed "

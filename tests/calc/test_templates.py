@@ -30,7 +30,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, error_cells, props  # noqa: E402
+from kpicalc import (ERRORS, Checker, Office, args_from_argv, cell_result, error_cells, props,  # noqa: E402
+                     stored_formulas)
 from templates_engine import col_name  # noqa: E402
 
 CATEGORY = "Marketing KPI"
@@ -319,6 +320,8 @@ def main():
                         chk.check(kpi and len(name_err) == len(kpi),
                                   f"{name}.ods hard recalc without the extension: {len(name_err)}/{len(kpi)} "
                                   "KPI cells show #NAME?")
+                        # ... and saved so: the colleague sends it back.
+                        office.save_as(doc, os.path.join(keep, f"{name}-back.ods"))
                     doc.close(True)
             doc = office.load(os.path.join(keep, "array.ods"))
             sh = doc.Sheets.getByIndex(0)
@@ -328,7 +331,26 @@ def main():
                       "without the extension a never-formatted KPI cell is recalculated on load: #NAME?")
             chk.check(cell_result(sh.getCellRangeByName("C2")) == ("error", ERRORS["#NAME?"]),
                       "without the extension a KPI array formula is recalculated on load: #NAME?")
+            sh.getCellRangeByName("B1").setValue(2000)  # a colleague edits an input
+            chk.check(cell_result(sh.getCellRangeByName("D1")) == ("error", ERRORS["#NAME?"]),
+                      "without the extension a KPI cell whose input changes shows #NAME?")
             doc.close(True)
+
+        # Back to someone with the extension: the formulas (stored as kpi.… in lower case by the
+        # LibreOffice without it) work again and give the same values.
+        with Office(oxt=a.oxt, workdir=a.workdir) as office:
+            for name, (sheets, got) in results.items():
+                back_path = os.path.join(keep, f"{name}-back.ods")
+                lower = [f for f in stored_formulas(back_path) if f.startswith("of:=kpi.")]
+                chk.check(lower and not any("KPI." in f for f in stored_formulas(back_path)),
+                          f"{name}: LibreOffice without the extension stores kpi.… in lower case")
+                doc = office.load(back_path)
+                doc.calculateAll()
+                back = values(doc, sheets)
+                diff = [k for k in got if not (back[k][0] == got[k][0] and
+                                               (got[k][0] != "value" or close(back[k][1], got[k][1])))]
+                chk.check(not diff, f"{name}: saved without the extension, reopened with it: differs at {diff[:5]}")
+                doc.close(True)
     finally:
         shutil.rmtree(keep, ignore_errors=True)
     return chk.finish()
