@@ -38,7 +38,7 @@ def main():
             doc.calculateAll()
             bad = error_cells(doc)
             if bad:
-                failed.append(f"{src}: error cells {', '.join(bad[:10])}")
+                failed.append(f"{src}: error cells {', '.join(sorted(bad)[:10])}")
             props = doc.DocumentProperties
             props.CreationDate = props.ModificationDate = fixed
             props.Author = props.ModifiedBy = "KPI functions"

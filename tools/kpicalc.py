@@ -235,18 +235,17 @@ def cell_result(cell):
 
 
 def error_cells(doc):
-    """'Sheet.B5' for every cell showing an error, over each sheet's used area."""
-    bad = []
+    """{'Sheet.B5': error code} for every formula cell showing an error, in
+    every sheet (one query per sheet: Calc's own FormulaResult.ERROR filter)."""
+    from com.sun.star.sheet.FormulaResult import ERROR
+    bad = {}
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
-        cur = sh.createCursor()
-        cur.gotoEndOfUsedArea(False)
-        end = cur.getRangeAddress()
-        for r in range(end.EndRow + 1):
-            for c in range(end.EndColumn + 1):
-                cell = sh.getCellByPosition(c, r)
-                if cell.getError():
-                    bad.append(f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}")
+        cells = sh.queryFormulaCells(ERROR).getCells().createEnumeration()
+        while cells.hasMoreElements():
+            cell = cells.nextElement()
+            # AbsoluteName is "$Sheet.$B$5".
+            bad[f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}"] = cell.getError()
     return bad
 
 
