@@ -255,6 +255,21 @@ def cell_result(cell):
     return ("value", cell.getValue())
 
 
+def error_cells(doc):
+    """{'Sheet.B5': error code} for every formula cell showing an error, in
+    every sheet (one query per sheet: Calc's own FormulaResult.ERROR filter)."""
+    from com.sun.star.sheet.FormulaResult import ERROR
+    bad = {}
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        cells = sh.queryFormulaCells(ERROR).getCells().createEnumeration()
+        while cells.hasMoreElements():
+            cell = cells.nextElement()
+            # AbsoluteName is "$Sheet.$B$5".
+            bad[f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}"] = cell.getError()
+    return bad
+
+
 def parse_expected(text):
     """'150' -> ('value', 150.0); '#DIV/0!' -> ('error', 532)."""
     text = text.strip()

@@ -200,8 +200,16 @@ def build(doc):
             f"=KPI.CLV.PREDICT($B$12:$F$12;$B$15:$E$15;E{r};F{r};G{r};H{r};$B$7;$B$8;$B$9)",
         ))
     cust.getCellRangeByName(f"A{first}:L{last}").setFormulaArray(tuple(formulas))
-    cust.getCellRangeByName("B12:F12").setArrayFormula(f"KPI.BGNBD.FIT({col('E')};{col('F')};{col('G')})")
-    cust.getCellRangeByName("B15:E15").setArrayFormula(f"KPI.GG.FIT({col('E')};{col('H')})")
+    # One ordinary formula per parameter (INDEX into the fitted row) rather
+    # than an array formula: Calc recalculates array formulas when a file is
+    # opened, so a colleague without the extension would see #NAME? in them
+    # (and in everything that depends on them) instead of the last values.
+    bg_fit = f"KPI.BGNBD.FIT({col('E')};{col('F')};{col('G')})"
+    gg_fit = f"KPI.GG.FIT({col('E')};{col('H')})"
+    for k, c in enumerate("BCDEF", start=1):
+        cust.getCellRangeByName(f"{c}12").setFormula(f"=INDEX({bg_fit};1;{k})")
+    for k, c in enumerate("BCDE", start=1):
+        cust.getCellRangeByName(f"{c}15").setFormula(f"=INDEX({gg_fit};1;{k})")
     for rng, f in (("B12:E12", f_3), ("F12", f_ll), ("B15:D15", f_3), ("E15", f_ll)):
         cust.getCellRangeByName(rng).NumberFormat = f
     cust.getCellRangeByName("B12:F12").CellBackColor = RESULT_BG
@@ -241,7 +249,8 @@ def build(doc):
     n_obs = len(COHORT)
     first_c = 9
     obs = f"B{first_c}:B{first_c + n_obs - 1}"
-    cohort.getCellRangeByName("B5:D5").setArrayFormula(f"KPI.SBG.FIT({obs})")
+    for k, c in enumerate("BCD", start=1):
+        cohort.getCellRangeByName(f"{c}5").setFormula(f"=INDEX(KPI.SBG.FIT({obs});1;{k})")
     cohort.getCellRangeByName("B5:C5").NumberFormat = f_3
     cohort.getCellRangeByName("D5").NumberFormat = f_ll
     cohort.getCellRangeByName("B5:D5").CellBackColor = RESULT_BG
