@@ -86,15 +86,20 @@ TEST(Flag, FirstMarginNow) {
     EXPECT_NEAR(call("KPI.CLVRET", {&m, &r, &d, &omitted}).value, 80.0 / 0.3, 1e-9);
 }
 
-TEST(NpsScores, BlanksAndTextSkipped) {
-    // 10 answers: promoters 10, 9, 10, 9, 10; passives 8, 7; detractors 6, 3, 5.
+TEST(NpsScores, BlanksAndEmptyStringsSkippedTextRejected) {
+    // 10 answers: promoters 10, 9, 10, 9, 10; passives 8, 7; detractors 6, 3, 5;
+    // then a blank and a formula's "" (a text cell holding nothing).
     Grid scores = Grid::column({N(10), N(9), N(8), N(7), N(6), N(3), N(10), N(9), N(5), N(10), B, T});
+    scores.set_text(11, 0, "");
     EXPECT_DOUBLE_EQ(call("KPI.NPS", {&scores}).value, 20.0);
+    scores.set_text(11, 0, "no answer");  // text that is not empty: #VALUE! (issue 14)
+    EXPECT_EQ(call("KPI.NPS", {&scores}).error, Error::value);
     Grid not_whole = Grid::column({N(9.5)});
     EXPECT_EQ(call("KPI.NPS", {&not_whole}).error, Error::num);
     Grid too_big = Grid::column({N(11)});
     EXPECT_EQ(call("KPI.NPS", {&too_big}).error, Error::num);
-    Grid none = Grid::column({B, T});
+    Grid none = Grid::column({B, B});
+    none.set_text(1, 0, "");
     EXPECT_EQ(call("KPI.NPS", {&none}).error, Error::div0);
     Grid two_d({{N(10), N(0)}, {N(9), N(7)}});  // 2 promoters, 1 passive, 1 detractor: 25
     EXPECT_DOUBLE_EQ(call("KPI.NPS", {&two_d}).value, 25.0);
