@@ -46,7 +46,12 @@ INTRO = (
     "inside a range argument gives `Err:504` (Calc does not call add-ins with error cells); a missing required "
     "argument gives `Err:504`.\n"
     "- A boolean inside a range reaches the add-in as 1 or 0 (Calc passes no cell types), so it counts as a "
-    "number.\n\n")
+    "number.\n"
+    "- **Very large ranges** (50,000 cells and more): write `=KPI.CPL(SUM(B2:B200001); SUM(C2:C200001))` rather "
+    "than `=KPI.CPL(B2:B200001; C2:C200001)`. The value is the same and it computes at the speed of `SUM` "
+    "(0.7 ms against 116 ms for 200,000 rows, measured): Calc copies a range cell by cell into an add-in call, "
+    "but hands over a `SUM` as one number. The one difference: `SUM` ignores text cells, where the range form "
+    "gives `#VALUE!` for a number stored as text.\n\n")
 
 
 def cell(s):
