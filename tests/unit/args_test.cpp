@@ -109,13 +109,18 @@ TEST(Pairs, TimeToCloseSkipsRowsWithABlank) {
     Grid first = Grid::column({N(45000), N(45010), N(45020), B});
     Grid close = Grid::column({N(45030), B, N(45080), N(45100)});  // 30 and 60 count
     Grid omitted, median(1.0), bad(2.0);
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted}).value, 45.0);
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median}).value, 45.0);
-    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &bad}).error, Error::num);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted, &omitted}).value, 45.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median, &omitted}).value, 45.0);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &bad, &omitted}).error, Error::num);
     Grid shorter = Grid::column({N(1)});
-    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &shorter, &omitted}).error, Error::value);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &shorter, &omitted, &omitted}).error, Error::value);
     Grid as_row = Grid::row({N(45030), B, N(45080), N(45100)});  // same cells, other orientation
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &as_row, &omitted}).value, 45.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &as_row, &omitted, &omitted}).value, 45.0);
+    // won (issue 14): the 30-day deal won, the 60-day one lost -> 30.
+    Grid won = Grid::column({N(1), N(1), N(0), N(1)});
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted, &won}).value, 30.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median, &won}).value, 30.0);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted}).error, Error::args);  // four arguments, as Calc passes them
 }
 
 TEST(Funnel, KeepsTheShape) {

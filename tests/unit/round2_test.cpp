@@ -450,3 +450,32 @@ TEST(Large, CohortOfAMillionPurchases) {
     EXPECT_DOUBLE_EQ(customers, 200000.0);  // every customer in exactly one cohort
     EXPECT_DOUBLE_EQ(out.cells[2].value, 1.0);
 }
+
+TEST(Round2, ThroughTheCatalogueAmountsAreSummed) {
+    auto call = [](std::string_view name, std::vector<const ArgView*> args) {
+        const FunctionInfo* f = find_name(name);
+        EXPECT_NE(f, nullptr) << name;
+        return evaluate(*f, Args(args.data(), args.size())).single();
+    };
+    // Two months of a campaign: (30,000 + 20,000) x 0.4 - (6,000 + 4,000) over 10,000 = 1.
+    Grid revenue = Grid::column({N(30000), N(20000)}), margin(0.4), cost = Grid::column({N(6000), B, N(4000)});
+    expect_value(call("KPI.ROMI", {&revenue, &margin, &cost}), 1.0);
+    Grid two_margins = Grid::column({N(0.4), N(0.5)});  // the margin is one number
+    expect_error(call("KPI.ROMI", {&revenue, &two_margins, &cost}), Error::value);
+    // A/B test over daily rows: A 60 + 140 = 200 of 400 + 600, B 250 of 1000.
+    Grid ca = Grid::column({N(60), N(140)}), na = Grid::column({N(400), N(600)}), cb(250.0), nb(1000.0);
+    expect_value(call("KPI.ABPVALUE", {&ca, &na, &cb, &nb}), 0.0074196492610256749006, 1e-12);
+    Grid text(Cell::text());
+    expect_error(call("KPI.ABPVALUE", {&ca, &na, &text, &nb}), Error::value);
+    // Won 10 + 20, lost 70: 0.3.
+    Grid won = Grid::row({N(10), N(20)}), lost(70.0);
+    expect_value(call("KPI.WINRATE", {&won, &lost}), 0.3);
+    Grid m(0.25);
+    expect_value(call("KPI.BREAKEVENROAS", {&m}), 4.0);
+    // COHORT through evaluate: an omitted period_days means calendar months.
+    const FunctionInfo* f = find_name("KPI.COHORT");
+    ASSERT_NE(f, nullptr);
+    Grid ids = customer_column({"A", "B", "A"}), days = date_column({45292, 45300, 45323}), omitted;
+    const ArgView* a[] = {&ids, &days, &omitted};
+    expect_table(evaluate(*f, a), {{45292, 2, 1, 0.5}});  // the catalogue's example
+}
