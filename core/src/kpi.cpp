@@ -149,15 +149,13 @@ Result viewrate(double views, double impressions) { return part_of(views, impres
 Result cpv(double cost, double views) { return ratio(cost, views); }
 
 Result lift(double conversions_test, double visitors_test, double conversions_control, double visitors_control) {
-    const Result test = ratio(conversions_test, visitors_test);
-    const Result control = ratio(conversions_control, visitors_control);
-    // Domain errors of either side first, then the zero denominators.
-    if (test.error == Error::num) return test;
-    if (control.error == Error::num) return control;
-    if (!test.ok()) return test;
-    if (!control.ok()) return control;
-    if (control.value == 0.0) return Result::fail(Error::div0);  // no control conversion: no base
-    return Result::of(test.value / control.value - 1.0);
+    if (!nonneg(conversions_test) || !nonneg(visitors_test) || !nonneg(conversions_control) ||
+        !nonneg(visitors_control))
+        return Result::fail(Error::num);
+    // No visitor in a group, or no control conversion: no rate to compare with.
+    if (visitors_test == 0.0 || visitors_control == 0.0 || conversions_control == 0.0)
+        return Result::fail(Error::div0);
+    return Result::of((conversions_test / visitors_test) / (conversions_control / visitors_control) - 1.0);
 }
 
 Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, double visitors_b) {
