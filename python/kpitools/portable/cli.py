@@ -73,6 +73,9 @@ def write(office, doc, out):
     os.close(fd)
     try:
         office.save_as(doc, tmp, OUTPUT_FILTERS[ext])
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's file is private; the copy is an ordinary file
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):
