@@ -29,6 +29,8 @@ def check_paths(inp, out):
         kind = kpi_audit.sniff(inp, MAX_BYTES)
     except kpi_audit.AuditError as e:
         raise PortableError(str(e).replace("kpi-audit", "kpi-portable"))
+    except OSError as e:
+        raise PortableError(f"cannot read it ({e.strerror})")
     ext = os.path.splitext(out)[1].lower()
     if ext not in OUTPUT_FILTERS:
         raise PortableError(f"unsupported output type '{ext or '(none)'}': kpi-portable writes .ods or .xlsx")
