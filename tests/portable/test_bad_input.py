@@ -114,6 +114,7 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
 
     kinds = {"LibreOffice": collections.Counter(), "Gnumeric": collections.Counter()}
+    conditions = collections.defaultdict(set)
     n_valid = n_error = n_frozen = 0
     for r, ((formula, label), w) in enumerate(zip(calls, want)):
         if f"Sheet1.A{r + 1}" in frozen:
@@ -132,12 +133,13 @@ def main():
                                              f"the function {shown(w)}")
                 if got[0] == "error" and got_shown != shown(w):
                     kinds[engine][(shown(w), got_shown)] += 1
+                    conditions[(engine, shown(w), got_shown)].add(label.split(" = ")[-1])
     print(f"{len(calls)} calls: {n_valid} give a value, {n_error} an error with the extension; "
           f"{n_frozen} kept as values (value only)")
     for engine, counter in kinds.items():
         print(f"Error kinds that differ, extension -> native in {engine}:")
         for (ext, nat), n in sorted(counter.items()):
-            print(f"  {ext} -> {nat}: {n} call(s)")
+            print(f"  {ext} -> {nat}: {n} call(s) ({', '.join(sorted(conditions[(engine, ext, nat)]))})")
     return chk.finish()
 
 

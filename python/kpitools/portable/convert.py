@@ -135,6 +135,36 @@ def _shown(result):
     return v
 
 
+def _plan_cell(rw, sheet, cell, in_array, seen_arrays, plan):
+    """Adds what to do with one formula cell (or its whole array) to plan."""
+    if in_array:
+        cursor = sheet.createCursorByRange(cell)
+        cursor.collapseToCurrentArray()
+        key = _address(cursor)
+        if key in seen_arrays:
+            return
+        seen_arrays.add(key)
+        target, tokens, formula = cursor, cursor.getArrayTokens(), cursor.getArrayFormula()
+        addr = cursor.getRangeAddress()
+        pos = cell.getCellAddress()
+        pos.Column, pos.Row = addr.StartColumn, addr.StartRow
+    else:
+        target, tokens, formula, pos = cell, cell.getTokens(), cell.getFormula(), cell.getCellAddress()
+    if not rw.has_kpi(tokens):
+        return
+    try:
+        new_tokens, text, calls = rw.rewrite(tokens, pos)
+        plan.append((sheet, target, in_array, formula, "rewrite", (new_tokens, text, calls)))
+    except native.ValueOnly as why:
+        if in_array:
+            a = target.getRangeAddress()
+            values = [[_current(sheet.getCellByPosition(c, r)) for c in range(a.StartColumn, a.EndColumn + 1)]
+                      for r in range(a.StartRow, a.EndRow + 1)]
+        else:
+            values = _current(target)
+        plan.append((sheet, target, in_array, formula, "freeze", (values, str(why))))
+
+
 def convert_document(doc, recalculate=True):
     """Rewrites every KPI formula of `doc` (an open Calc document) in place.
     Returns the summary: {"rewritten": [...], "frozen": [...]}, one entry per
@@ -147,43 +177,16 @@ def convert_document(doc, recalculate=True):
     sheets = doc.Sheets
     for si in range(sheets.getCount()):
         sheet = sheets.getByIndex(si)
-        cells = sheet.queryContentCells(FORMULA_CELLS).getCells().createEnumeration()
-        while cells.hasMoreElements():
-            cell = cells.nextElement()
-            cursor = sheet.createCursorByRange(cell)
-            try:
-                # Calc 7.4 leaves a cell outside any array as it is (no exception).
-                cursor.collapseToCurrentArray()
-                is_array = bool(cursor.getArrayFormula())
-            except Exception:
-                is_array = False
-            if is_array:
-                key = _address(cursor)
-                if key in seen_arrays:
-                    continue
-                seen_arrays.add(key)
-                target, tokens, formula = cursor, cursor.getArrayTokens(), cursor.getArrayFormula()
-                addr = cursor.getRangeAddress()
-                pos = cell.getCellAddress()
-                pos.Column, pos.Row = addr.StartColumn, addr.StartRow
-            else:
-                tokens = cell.getTokens()
-                if not rw.has_kpi(tokens):
-                    continue
-                target, formula, pos = cell, cell.getFormula(), cell.getCellAddress()
-            if not rw.has_kpi(tokens):
-                continue
-            try:
-                new_tokens, text, calls = rw.rewrite(tokens, pos)
-                plan.append((sheet, target, is_array, formula, "rewrite", (new_tokens, text, calls)))
-            except native.ValueOnly as why:
-                if is_array:
-                    a = target.getRangeAddress()
-                    values = [[_current(sheet.getCellByPosition(c, r)) for c in range(a.StartColumn, a.EndColumn + 1)]
-                              for r in range(a.StartRow, a.EndRow + 1)]
-                else:
-                    values = _current(target)
-                plan.append((sheet, target, is_array, formula, "freeze", (values, str(why))))
+        used = sheet.createCursor()
+        used.gotoEndOfUsedArea(False)
+        end = used.getRangeAddress()
+        # One call per sheet for every cell's formula text, only to skip the
+        # cells that cannot call a KPI function; the rewriting works on tokens.
+        texts = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getFormulaArray()
+        for r, row in enumerate(texts):
+            for c, text in enumerate(row):
+                if "KPI." in text.upper():
+                    _plan_cell(rw, sheet, sheet.getCellByPosition(c, r), text.startswith("{="), seen_arrays, plan)
     summary = {"rewritten": [], "frozen": []}
     for sheet, target, is_array, formula, action, payload in plan:
         where = _address(target)
