@@ -1,25 +1,25 @@
 """Writes the template workbooks, examples/templates/*.fods (flat ODF).
 
-  python3 tools/make_templates.py            # (re)write the files
-  python3 tools/make_templates.py --check    # exit 1 if a committed file differs
+  PYTHONPATH=python python3 -m kpitools.templates.make_templates            # (re)write the files
+  PYTHONPATH=python python3 -m kpitools.templates.make_templates --check    # exit 1 if a committed file differs
 
 The generator is the source: the datasets are invented but plausible, built
 from a few rates per channel/month so the figures hang together. Both
 dashboards (English, French) come from one function with a table of labels.
 Every formula cell also carries the value the documented definition gives,
-computed here in Python (tools/templates_engine.py), independently of the
-add-in. The build converts these .fods into .ots templates (tools/build_templates.py).
+computed here in Python (kpitools/templates/engine.py), independently of the
+add-in. The build converts these .fods into .ots templates (kpitools/templates/build.py).
 """
 import argparse
 import math
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from templates_engine import Book, Fn, Op, Ref, Rng, TRUE, col_name  # noqa: E402
+from kpitools.paths import source_path
+from kpitools.sheet.addresses import col_name
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, TRUE
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "examples", "templates")
+OUT_DIR = source_path("examples", "templates")
 
 BLUE, ORANGE, GREEN, GREY, TEAL, RED = "#2f5597", "#ed7d31", "#70ad47", "#a5a5a5", "#4bacc6", "#c00000"
 
@@ -613,11 +613,11 @@ TEMPLATES = {
 }
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
     ap.add_argument("--out-dir", default=OUT_DIR)
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     stale = []
     for name, make in TEMPLATES.items():
         text = make().fods()
@@ -635,7 +635,7 @@ def main():
                 f.write(text)
             print(f"wrote {path}")
     if stale:
-        print("out of date (run python3 tools/make_templates.py):\n  " + "\n  ".join(stale))
+        print("out of date (run: PYTHONPATH=python python3 -m kpitools.templates.pipeline generate):\n  " + "\n  ".join(stale))
         return 1
     if a.check:
         print(f"templates: {len(TEMPLATES)} generated files are current")

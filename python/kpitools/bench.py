@@ -15,8 +15,7 @@ import random
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import Office, cell_result  # noqa: E402
+from kpitools.office.session import Office, cell_result
 
 import uno  # noqa: E402,F401
 from com.sun.star.sheet.FillDirection import TO_BOTTOM  # noqa: E402

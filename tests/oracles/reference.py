@@ -258,7 +258,7 @@ def expected(fn, args, catalogue=()):
         if fn["method"] in RANGE:
             return RANGE[fn["method"]](args)
         if fn["method"] not in SCALAR:
-            raise KeyError(f"no reference model for {fn['name']}: add one to tests/calc/reference.py")
+            raise KeyError(f"no reference model for {fn['name']}: add one to tests/oracles/reference.py")
         xs = []
         for info, a in zip(fn["args"], args):
             if a is None:
@@ -273,15 +273,11 @@ def expected(fn, args, catalogue=()):
 
 
 # --- predictive CLV models (issue #8) -----------------------------------------
-# The formulas come from tests/reference/clvmodels_reference.py (SciPy, written
+# The formulas come from tests/oracles/clvmodels_reference.py (SciPy, written
 # from the papers); here only the argument conventions and validity rules of
 # docs/functions.md are added.
 def _models():
-    import os
-    import sys
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, "..", "reference"))
-    import clvmodels_reference
+    from oracles import clvmodels_reference  # imported late: SciPy is slow to load
     return clvmodels_reference
 
 

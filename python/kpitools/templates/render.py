@@ -3,20 +3,17 @@
 dashboard's first page to docs/templates/campaign-dashboard.png for the README
 (pdftoppm, from Debian's poppler-utils).
 
-  /usr/bin/python3 tools/render_templates.py --oxt build/kpi-functions-*.oxt
+  PYTHONPATH=python /usr/bin/python3 -m kpitools.templates.render --oxt build/kpi-functions-*.oxt
   (or: cmake --build build --target render_templates)"""
 import argparse
 import glob
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import Office, props  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from kpitools.office.session import Office, props
+from kpitools.paths import SOURCE_ROOT as ROOT
 
 
 def export_pdf(office, doc, pdf):
@@ -30,14 +27,14 @@ def export_pdf(office, doc, pdf):
                                    props(FilterName="calc_pdf_Export", FilterData=filter_data)))
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
     ap.add_argument("--templates", default=os.path.join(ROOT, "examples", "templates"))
     ap.add_argument("--out-dir", default=os.path.join(ROOT, "docs", "templates"))
     ap.add_argument("--png-of", default="campaign-dashboard-en")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     os.makedirs(a.out_dir, exist_ok=True)
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         for src in sorted(glob.glob(os.path.join(a.templates, "*.fods"))):

@@ -1,6 +1,6 @@
 """A small spreadsheet model that writes flat ODF (.fods) workbooks.
 
-Used by tools/make_templates.py. Each formula is built as an expression tree
+Used by make_templates.py. Each formula is built as an expression tree
 (Ref, Rng, Fn, Op) so that the generator can both write it in ODF syntax
 (`of:=KPI.CPL([.B5:.B16];[.C5:.C16])`) and evaluate it here, in plain Python,
 from the documented definitions (docs/functions.md). The evaluated value is
@@ -14,28 +14,10 @@ Pure standard library: runs with any python3.
 import math
 from xml.sax.saxutils import escape, quoteattr
 
+from kpitools.sheet.addresses import col_name, parse_addr
+
 
 # ---------------------------------------------------------------- addresses
-def col_name(c):
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def parse_addr(a):
-    """'B5' -> (col, row), 0-based."""
-    i = 0
-    while a[i].isalpha():
-        i += 1
-    col = 0
-    for ch in a[:i].upper():
-        col = col * 26 + ord(ch) - 64
-    return col - 1, int(a[i:]) - 1
-
-
 def _sheet_prefix(sheet, here):
     if sheet is None or sheet == here:
         return "."

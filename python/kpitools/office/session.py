@@ -1,4 +1,4 @@
-"""Headless LibreOffice for the tests, the main job and the tools.
+"""Headless LibreOffice for the tests, the main job, the templates and kpi-audit.
 
 Office(...) installs the built .oxt into an isolated user profile and
 extension cache (nothing outside the given work folder is touched), starts
@@ -16,11 +16,9 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
-import zipfile
 
 import uno  # noqa: F401  (must come before the com.sun.star imports)
 from com.sun.star.beans import PropertyValue
@@ -33,11 +31,7 @@ UNOPKG = os.path.join(PROGRAM_DIR, "unopkg")
 # soffice.bin's exit codes that ask its launcher to start it again.
 RESTART_CODES = (79, 81)
 
-# Calc's error numbers (FormulaError), as cell.getError() reports them.
-ERRORS = {"#DIV/0!": 532, "#NUM!": 503, "#VALUE!": 519, "#N/A": 32767, "Err:504": 504, "#NAME?": 525}
-
-
-def _file_url(path):
+def file_url(path):
     return uno.systemPathToFileUrl(os.path.abspath(path))
 
 
@@ -73,8 +67,8 @@ def props(**kw):
 
 def install_extension(oxt, shared_dir, user_dir, log):
     """unopkg add into an isolated shared cache; returns the env arguments."""
-    env_args = [f"-env:UserInstallation={_file_url(user_dir)}",
-                f"-env:UNO_SHARED_PACKAGES_CACHE={_file_url(shared_dir)}"]
+    env_args = [f"-env:UserInstallation={file_url(user_dir)}",
+                f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
     # --shared: unopkg refuses per-user installs as root; -s: accept the
     # licence (shown to people installing through the Extension Manager).
     cmd = [UNOPKG, "add", "--shared", "-s", "-f", os.path.abspath(oxt)] + env_args
@@ -92,8 +86,8 @@ def unopkg(workdir, shared_dir, *args):
     the caller's profiles untouched."""
     user = tempfile.mkdtemp(prefix="kpi-unopkg-", dir=workdir)
     try:
-        env_args = [f"-env:UserInstallation={_file_url(user)}",
-                    f"-env:UNO_SHARED_PACKAGES_CACHE={_file_url(shared_dir)}"]
+        env_args = [f"-env:UserInstallation={file_url(user)}",
+                    f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
         r = subprocess.run([UNOPKG, *args, "--shared"] + env_args, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=180,
                            preexec_fn=_die_with_parent, env=_child_env())
@@ -143,8 +137,8 @@ class Office:
         shared = self.shared_dir or os.path.join(self.tmp, "shared")
         log = open(os.path.join(self.tmp, "office.log"), "w")
         self.log_path = log.name
-        env_args = [f"-env:UserInstallation={_file_url(user)}",
-                    f"-env:UNO_SHARED_PACKAGES_CACHE={_file_url(shared)}"]
+        env_args = [f"-env:UserInstallation={file_url(user)}",
+                    f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared)}"]
         if self.oxt and not self.shared_dir:
             install_extension(self.oxt, shared, user, log)
         self.pipe = "kpi_" + uuid.uuid4().hex
@@ -202,6 +196,15 @@ class Office:
         except Exception:
             return False
 
+    def kill(self):
+        """SIGKILL soffice (from another thread: a UNO call blocked on it then fails)."""
+        p = self.proc
+        if p is not None and p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     def close(self):
         try:
             if self.desktop is not None and self.proc is not None and self.proc.poll() is None:
@@ -231,13 +234,13 @@ class Office:
 
     def load(self, path, **media):
         """media: extra MediaDescriptor properties (ReadOnly=True, FilterName=...)."""
-        doc = self.desktop.loadComponentFromURL(_file_url(path), "_blank", 0, props(Hidden=True, **media))
+        doc = self.desktop.loadComponentFromURL(file_url(path), "_blank", 0, props(Hidden=True, **media))
         if doc is None:
             raise RuntimeError(f"could not load {path}")
         return doc
 
     def save_as(self, doc, path, filter_name="calc8"):
-        doc.storeToURL(_file_url(path), props(FilterName=filter_name, Overwrite=True))
+        doc.storeToURL(file_url(path), props(FilterName=filter_name, Overwrite=True))
 
     def scratch(self, name):
         """A path inside this office's temporary folder (removed at close)."""
@@ -268,59 +271,3 @@ def error_cells(doc):
             # AbsoluteName is "$Sheet.$B$5".
             bad[f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}"] = cell.getError()
     return bad
-
-
-def parse_expected(text):
-    """'150' -> ('value', 150.0); '#DIV/0!' -> ('error', 532)."""
-    text = text.strip()
-    if text in ERRORS:
-        return ("error", ERRORS[text])
-    return ("value", float(text))
-
-
-def same(actual, expected, rel=1e-12):
-    if actual[0] != expected[0]:
-        return False
-    if actual[0] == "value":
-        a, e = actual[1], expected[1]
-        return abs(a - e) <= rel * max(1.0, abs(e))
-    return actual[1] == expected[1]
-
-
-def stored_formulas(ods_path):
-    """The formulas as written in an .ods file's content.xml (table:formula)."""
-    import re
-    with zipfile.ZipFile(ods_path) as z:
-        content = z.read("content.xml").decode("utf-8")
-    return re.findall(r'table:formula="([^"]*)"', content)
-
-
-class Checker:
-    """Collects failures; prints a summary line ctest and CI can read."""
-
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failures = []
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-        else:
-            self.failures.append(what)
-            print(f"FAIL {what}", flush=True)
-
-    def finish(self):
-        print(f"{self.name}: {self.passed} passed, {len(self.failures)} failed")
-        return 0 if not self.failures else 1
-
-
-def args_from_argv():
-    import argparse
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--oxt", required=True)
-    ap.add_argument("--catalogue", required=True)
-    ap.add_argument("--workdir", required=True)
-    ap.add_argument("--shared", help="an extension cache the .oxt is already installed in")
-    ap.add_argument("--source-dir")
-    return ap.parse_args()

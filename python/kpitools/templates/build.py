@@ -8,24 +8,23 @@ Calc recalculates a document that LibreOffice did not write, so without the
 add-in every KPI cell of the .ots would carry #NAME? instead of its value.
 The dates in the document properties are fixed so a rebuild does not make a
 template look newer; the office and its profile are removed afterwards
-(tools/kpicalc.py).
+(kpitools/office/session.py).
 
-  /usr/bin/python3 tools/build_templates.py --oxt base.oxt --out-dir DIR --workdir DIR a.fods b.fods ..."""
+  PYTHONPATH=python /usr/bin/python3 -m kpitools.templates.build --oxt base.oxt --out-dir DIR --workdir DIR a.fods b.fods ..."""
 import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import Office, error_cells  # noqa: E402
+from kpitools.office.session import Office, error_cells
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True, help="an .oxt with the add-in (templates not needed)")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("sources", nargs="+")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     os.makedirs(a.out_dir, exist_ok=True)
     from com.sun.star.util import DateTime
     fixed = DateTime()

@@ -8,14 +8,15 @@ BG/NBD and Gamma-Gamma models take (as in Fader, Hardie & Lee 2005):
     end of the calibration period (days / 7, unrounded), zbar = average value
     of the repeat purchases (0 when x = 0).
 
-Run as a script it writes tests/data/cdnow/cdnow_customers_exact.csv."""
+Run as a script it writes data/cdnow/cdnow_customers_exact.csv."""
 import collections
 import datetime
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "tests", "data", "cdnow")
+from kpitools.paths import source_path
+
+DATA = source_path("data", "cdnow")
 CALIBRATION_END = datetime.date(1997, 9, 30)
 
 

@@ -2,11 +2,11 @@
 in headless Calc with the extension installed (so that the saved file holds
 the computed values too):
 
-  /usr/bin/python3 tools/make_predictive_template.py --oxt build/kpi-functions-*.oxt
+  PYTHONPATH=python /usr/bin/python3 -m kpitools.templates.make_predictive --oxt build/kpi-functions-*.oxt
 
 Sheets:
   - Transactions: the CDNOW sample's calibration-period purchases (one row per
-    customer and purchase day; tests/data/cdnow, MIT licence, see its README);
+    customer and purchase day; data/cdnow, MIT licence, see its README);
   - Customers: the customer table derived from the transactions with
     MINIFS/MAXIFS/COUNTIFS/SUMIFS, the BG/NBD and Gamma-Gamma fits, and per
     customer the expected purchases, P(alive), expected spend and CLV;
@@ -19,15 +19,14 @@ import os
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import cdnow  # noqa: E402
-from kpicalc import Office  # noqa: E402
+from com.sun.star.awt import Rectangle
+from com.sun.star.table import CellRangeAddress
 
-from com.sun.star.awt import Rectangle  # noqa: E402
-from com.sun.star.table import CellRangeAddress  # noqa: E402
+from kpitools.office.session import Office
+from kpitools.paths import source_path
+from kpitools.templates import cdnow
 
-OUT = os.path.join(HERE, "..", "examples", "templates", "predictive-clv.fods")
+OUT = source_path("examples", "templates", "predictive-clv.fods")
 
 # Fader & Hardie (2007), "How to project customer retention", table 1:
 # customers of the "regular" cohort still active at the start of years 0-7.
@@ -299,12 +298,12 @@ def build(doc):
     chart.HasLegend = True
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
     ap.add_argument("--out", default=OUT)
     ap.add_argument("--workdir", default=tempfile.gettempdir())
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         build(doc)

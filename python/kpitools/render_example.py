@@ -2,17 +2,14 @@
 docs/example.png (for the README): Calc exports a PDF, pdftoppm (Debian's
 poppler-utils) turns its first page into a PNG.
 
-  /usr/bin/python3 tools/render_example.py --oxt build/kpi-functions-*.oxt"""
+  PYTHONPATH=python /usr/bin/python3 -m kpitools.render_example --oxt build/kpi-functions-*.oxt"""
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import Office, props  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from kpitools.office.session import Office, props
+from kpitools.paths import SOURCE_ROOT as ROOT
 
 
 def main():

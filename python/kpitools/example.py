@@ -1,18 +1,16 @@
 """Opens the example campaign sheet in headless Calc with the extension
 installed in an isolated profile, recalculates it and prints its KPIs.
 
-  /usr/bin/python3 tools/show_example.py --oxt build/kpi-functions-*.oxt \
+  PYTHONPATH=python /usr/bin/python3 -m kpitools.example --oxt build/kpi-functions-*.oxt \
       --sheet examples/campaign.fods [--check]
 
 --check compares the KPIs with values worked out by hand and exits non-zero
 on a difference (the ctest test calc.example_sheet)."""
 import argparse
-import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import Office, cell_result  # noqa: E402
+from kpitools.office.session import Office, cell_result
 
 # Worked out by hand from the sheet's inputs (see examples/campaign.fods).
 EXPECTED = {
