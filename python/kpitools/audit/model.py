@@ -36,6 +36,14 @@ class SheetData:
                 return f
         return None
 
+    def typed_numbers(self):
+        """(row, col, value, label above) of every number typed in (no formula, no error)."""
+        for r in range(self.rows):
+            for c in range(self.cols):
+                v = self.data[r][c]
+                if isinstance(v, float) and not self.formula(r, c) and (r, c) not in self.errors:
+                    yield r, c, v, self.label_above(r, c)[0]
+
     def is_text(self, r, c):
         v = self.data[r][c]
         return isinstance(v, str) and v.strip() != "" and (r, c) not in self.errors

@@ -3,7 +3,7 @@ import os
 import shutil
 import uuid
 
-from kpitools.audit.checks import Audit
+from kpitools.audit.engine import Audit
 from kpitools.audit.model import AuditError, SheetData
 from kpitools.audit.readers import FILTERS, looks_encrypted
 from kpitools.office.watchdog import AbortHandler
@@ -93,8 +93,7 @@ def audit_file(session, path, kind, opts, catalogue, stored, progress):
             raise AuditError("not a spreadsheet")
         doc.calculateAll()
         book, is_date = read_book(doc, opts.max_cells, progress)
-        audit = Audit(book, stored, catalogue, session.evaluate)
-        audit.is_date = is_date
+        audit = Audit(book, stored, catalogue, session.evaluate, is_date)
         try:
             audit.run()
         except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
