@@ -19,12 +19,12 @@ import os
 import sys
 import tempfile
 
-from com.sun.star.awt import Rectangle
-from com.sun.star.table import CellRangeAddress
-
-from kpitools.office.session import Office
+from kpitools.office.session import Office  # imports uno, which the com.sun.star imports need
 from kpitools.paths import source_path
 from kpitools.templates import cdnow
+
+from com.sun.star.awt import Rectangle  # noqa: E402
+from com.sun.star.table import CellRangeAddress  # noqa: E402
 
 OUT = source_path("examples", "templates", "predictive-clv.fods")
 
