@@ -97,11 +97,11 @@ def text_summary(inp, out, summary):
 
 def run(opts):
     kind = check_paths(opts.input, opts.output)
-    import kpicalc
+    from kpitools.office.session import Office
     from . import convert, native
     with open(opts.catalogue) as f:
         native.use_catalogue(json.load(f))
-    with kpicalc.Office(oxt=opts.oxt, workdir=opts.workdir or tempfile.gettempdir()) as office:
+    with Office(oxt=opts.oxt, workdir=opts.workdir or tempfile.gettempdir()) as office:
         doc = load(office, opts.input, kind)
         try:
             summary = convert.convert_document(doc)
