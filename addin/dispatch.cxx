@@ -56,4 +56,34 @@ css::uno::Sequence<css::uno::Sequence<double>> call_array(std::size_t index, kpi
     }
 }
 
+css::uno::Sequence<css::uno::Sequence<css::uno::Any>> call_table(std::size_t index, kpi::Args args) noexcept {
+    try {
+        const kpi::FunctionInfo* f = entry(index);
+        const kpi::Output out = f ? kpi::evaluate(*f, args) : kpi::Output::scalar(kpi::Result::fail(kpi::Error::value));
+        // A whole-call error (1 x 1) stays an error: only cells of a real
+        // table are left empty.
+        const bool whole_error = out.rows * out.cols == 1;
+        css::uno::Sequence<css::uno::Sequence<css::uno::Any>> rows(static_cast<sal_Int32>(out.rows));
+        auto* row = rows.getArray();
+        for (std::size_t r = 0; r < out.rows; ++r) {
+            row[r].realloc(static_cast<sal_Int32>(out.cols));
+            auto* cell = row[r].getArray();
+            for (std::size_t c = 0; c < out.cols; ++c) {
+                const kpi::Result& x = out.cells[r * out.cols + c];
+                if (x.error == kpi::Error::na && !whole_error) continue;  // void: an empty cell
+                cell[c] <<= to_calc(x);
+            }
+        }
+        return rows;
+    } catch (...) {
+        try {
+            css::uno::Sequence<css::uno::Any> one(1);
+            one.getArray()[0] <<= calc_error(kpi::Error::value);
+            return css::uno::Sequence<css::uno::Sequence<css::uno::Any>>(&one, 1);
+        } catch (...) {
+            return {};
+        }
+    }
+}
+
 }  // namespace kpiaddin

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include <com/sun/star/uno/Any.hxx>
 #include <com/sun/star/uno/Sequence.hxx>
 
 #include "arg_views.hxx"
@@ -21,6 +22,10 @@ double calc_error(kpi::Error e) noexcept;
 // throw: anything unexpected (std::bad_alloc, a bug) becomes #VALUE!.
 double call_number(std::size_t index, kpi::Args args) noexcept;
 css::uno::Sequence<css::uno::Sequence<double>> call_array(std::size_t index, kpi::Args args) noexcept;
+// A table (Returns::table): numbers as doubles, errors as error NaNs, and the
+// cells without a value (Error::na) as void, which Calc shows as empty cells
+// (its CreateMixedMatrix puts an empty element for an Any it cannot read).
+css::uno::Sequence<css::uno::Sequence<css::uno::Any>> call_table(std::size_t index, kpi::Args args) noexcept;
 
 template <std::size_t N>
 double call_number(std::size_t index, const ArgHolder (&args)[N]) noexcept {
@@ -34,6 +39,13 @@ css::uno::Sequence<css::uno::Sequence<double>> call_array(std::size_t index, con
     const kpi::ArgView* views[N];
     for (std::size_t i = 0; i < N; ++i) views[i] = &args[i];
     return call_array(index, kpi::Args(views, N));
+}
+
+template <std::size_t N>
+css::uno::Sequence<css::uno::Sequence<css::uno::Any>> call_table(std::size_t index, const ArgHolder (&args)[N]) noexcept {
+    const kpi::ArgView* views[N];
+    for (std::size_t i = 0; i < N; ++i) views[i] = &args[i];
+    return call_table(index, kpi::Args(views, N));
 }
 
 }  // namespace kpiaddin

@@ -62,9 +62,11 @@ std::string cpp_type(const ArgInfo& a) {
                                      : "const css::uno::Sequence< css::uno::Sequence< css::uno::Any > >&";
 }
 std::string idl_return(const FunctionInfo& f) {
+    if (f.returns == kpi::Returns::table) return "sequence< sequence< any > >";
     return f.returns == kpi::Returns::array ? "sequence< sequence< double > >" : "double";
 }
 std::string cpp_return(const FunctionInfo& f) {
+    if (f.returns == kpi::Returns::table) return "css::uno::Sequence< css::uno::Sequence< css::uno::Any > >";
     return f.returns == kpi::Returns::array ? "css::uno::Sequence< css::uno::Sequence< double > >" : "double";
 }
 
@@ -93,7 +95,10 @@ std::string glue() {
         o << ") override\n{\n    const ArgHolder args[] = {";
         for (std::size_t i = 0; i < f.args.size(); ++i) o << (i ? ", " : "") << "ArgHolder(" << param_name(f.args[i].name) << ")";
         o << "};\n    return "
-          << (f.returns == kpi::Returns::array ? "call_array" : "call_number") << "(" << index << ", args);\n}\n";
+          << (f.returns == kpi::Returns::table   ? "call_table"
+              : f.returns == kpi::Returns::array ? "call_array"
+                                                 : "call_number")
+          << "(" << index << ", args);\n}\n";
         ++index;
     }
     return o.str();
@@ -143,7 +148,7 @@ std::string json() {
         o << (first ? "" : ",\n") << "  {\"method\": " << json_str(f.method) << ", \"name\": " << json_str(f.name)
           << ", \"family\": " << json_str(f.family) << ", \"shape\": " << json_str(kpi::shape_name(f.shape))
           << ", \"scale\": " << f.scale
-          << ", \"array\": " << (f.returns == kpi::Returns::array ? "true" : "false")
+          << ", \"array\": " << (f.returns != kpi::Returns::number ? "true" : "false")
           << ", \"description\": " << json_text(f.description)
           << ", \"example\": " << json_str(f.example) << ", \"example_result\": " << json_str(f.example_result)
           << ", \"definition\": " << json_str(f.definition) << ", \"source\": " << json_str(f.source)

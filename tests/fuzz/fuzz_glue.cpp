@@ -102,7 +102,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& h : holders) views.push_back(&h);
     const kpi::Args args(views.data(), views.size());
 
-    if (index < table.size() && table[index].returns == kpi::Returns::array) {
+    if (index < table.size() && table[index].returns == kpi::Returns::table) {
+        const auto out = kpiaddin::call_table(index, args);
+        for (const auto& row : out)
+            for (const auto& a : row) {
+                double d = 0.0;
+                if (a.hasValue() && (!(a >>= d) || !calc_value(d))) std::abort();
+            }
+    } else if (index < table.size() && table[index].returns == kpi::Returns::array) {
         const auto out = kpiaddin::call_array(index, args);
         for (const auto& row : out)
             for (double d : row)

@@ -263,7 +263,7 @@ void expect_table(const Output& out, const std::vector<std::vector<double>>& exp
     for (std::size_t r = 0; r < out.rows; ++r)
         for (std::size_t c = 0; c < out.cols; ++c) {
             const Result& got = out.cells[r * out.cols + c];
-            if (std::isnan(expected[r][c])) {
+            if (std::isnan(expected[r][c])) {  // no value yet: Error::na, handed to Calc as an empty cell
                 EXPECT_EQ(got.error, Error::na) << "row " << r << " col " << c;
             } else {
                 ASSERT_TRUE(got.ok()) << "row " << r << " col " << c << ": " << error_name(got.error);

@@ -84,7 +84,11 @@ struct Output {
     const Result& single() const { return cells.front(); }
 };
 
-enum class Returns { number, array };
+// number: one value; array: an array of numbers and errors; table: an array
+// whose Error::na cells mean "no value here yet" and are handed to Calc as
+// empty cells (KPI.COHORT's periods after the data), which an array of
+// doubles cannot hold.
+enum class Returns { number, array, table };
 
 struct FunctionInfo {
     std::string_view method;  // UNO method name: stored in files as KPI.<METHOD>, never renamed

@@ -41,8 +41,10 @@ public:
     virtual std::size_t rows() const = 0;
     virtual std::size_t cols(std::size_t row) const = 0;
     virtual Cell at(std::size_t row, std::size_t col) const = 0;
-    // The content of a text cell (UTF-8); only read where a function takes a
-    // name, so the views need not convert every string they hold.
+    // The content of a text cell (UTF-8). Read only where the content
+    // matters — a function's name (KPI.MAP), customer ids (KPI.COHORT),
+    // whether a text cell is an empty string (KPI.NPS) — so the views need
+    // not convert every string they hold.
     virtual std::string text(std::size_t /*row*/, std::size_t /*col*/) const { return {}; }
 };
 

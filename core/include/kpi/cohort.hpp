@@ -7,7 +7,8 @@
 // then for period 0, 1, 2, ... the share of the cohort that bought in that
 // period (period 0 is 1). Periods are calendar months since the cohort's
 // month, or, with period_days > 0, blocks of that many days from each
-// customer's own first purchase. A period the data cannot show yet is #N/A.
+// customer's own first purchase. A period the data cannot show yet is
+// Error::na, which the glue hands to Calc as an empty cell (Returns::table).
 #pragma once
 
 #include "kpi/catalogue.hpp"

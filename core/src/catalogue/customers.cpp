@@ -41,7 +41,7 @@ std::vector<FunctionInfo> customers() {
          .scalar = [](Values x) { return nrr(x[0], x[1], x[2], x[3]); }},
         {.method = "cohort", .name = "KPI.COHORT", .shape = Shape::array,
          .args = {range("customers"), range("dates"), optional_number("period_days", 0.0)},
-         .returns = Returns::array, .eval = kpi::cohort},
+         .returns = Returns::table, .eval = kpi::cohort},
     };
 }
 
