@@ -62,7 +62,7 @@ void BM_MapCtr(benchmark::State& state) {
     kpi::Grid clicks = column(n, [](std::size_t i) { return static_cast<double>(i % 1000); });
     kpi::Grid impressions = column(n, [](std::size_t i) { return 1000.0 + i % 100000; });
     kpi::Grid omitted;
-    const kpi::ArgView* args[] = {&name, &clicks, &impressions, &omitted, &omitted};
+    const kpi::ArgView* args[] = {&name, &clicks, &impressions, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted};
     const auto& f = fn("KPI.MAP");
     for (auto _ : state) benchmark::DoNotOptimize(kpi::evaluate(f, args));
     state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
