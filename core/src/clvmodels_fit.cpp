@@ -140,15 +140,20 @@ double bgnbd_ll(const std::array<double, 4>& p, const BgData& d, double* grad) {
         }
     }
     // Terms of the parameters and one time: per distinct time.
+    // With continuous times there are as many as rows: filled on two threads
+    // too (each entry on its own, so the split changes nothing).
     std::vector<double> lT(d.Ts.size()), iT(d.Ts.size()), ltx(d.txs.size()), itx(d.txs.size());
-    for (std::size_t k = 0; k < d.Ts.size(); ++k) {
-        lT[k] = std::log(al + d.Ts[k]);
-        iT[k] = 1.0 / (al + d.Ts[k]);
-    }
-    for (std::size_t k = 0; k < d.txs.size(); ++k) {
-        ltx[k] = std::log(al + d.txs[k]);
-        itx[k] = 1.0 / (al + d.txs[k]);
-    }
+    auto fill = [al](const std::vector<double>& ts, std::vector<double>& logs, std::vector<double>& inverses) {
+        chunked_sum<1>(ts.size(), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t k = begin; k < end; ++k) {
+                logs[k] = std::log(al + ts[k]);
+                inverses[k] = 1.0 / (al + ts[k]);
+            }
+            return std::array<double, 1>{};
+        });
+    };
+    fill(d.Ts, lT, iT);
+    fill(d.txs, ltx, itx);
     // Per row: ln( (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+tx)^-(r+x) ),
     // with w4 the share of the second ("dropped out after the last purchase") term.
     const auto s = chunked_sum<5>(d.rows.size(), [&](std::size_t begin, std::size_t end) {
@@ -192,6 +197,13 @@ double bgnbd_ll(const std::array<double, 4>& p, const BgData& d, double* grad) {
         grad[3] = gb - s[4];
     }
     return total;
+}
+
+// The evaluation budget of a fit over `rows` distinct rows (or periods):
+// 400, fewer on very large tables so that a table that does not fit the
+// model gives #NUM! within seconds (a good fit takes 30 to 80 evaluations).
+int budget(std::size_t rows) {
+    return static_cast<int>(std::clamp(4e7 / static_cast<double>(std::max<std::size_t>(rows, 1)), 100.0, 400.0));
 }
 
 // --- Gamma-Gamma ------------------------------------------------------------
@@ -287,7 +299,7 @@ Fit fit_bgnbd(std::span<const Customer> customers) {
     };
     // alpha is a time scale: start it at the mean age so that the start is
     // equally good whether the data are in days, weeks or months.
-    return detail::maximise(ll, {1.0, std::max(mean_T, 1e-3), 1.0, 1.0}, d.n);
+    return detail::maximise(ll, {1.0, std::max(mean_T, 1e-3), 1.0, 1.0}, d.n, budget(d.rows.size()));
 }
 
 double gg_log_likelihood(const std::array<double, 3>& p, std::span<const double> x, std::span<const double> zbar) {
@@ -313,7 +325,7 @@ Fit fit_gg(std::span<const double> x, std::span<const double> zbar) {
         return v / d.n;
     };
     // gamma is a money scale: start it at the mean spend (currency-free start).
-    return detail::maximise(ll, {1.0, 1.0, mean_z}, d.n);
+    return detail::maximise(ll, {1.0, 1.0, mean_z}, d.n, budget(d.rows.size()));
 }
 
 // --- sBG ----------------------------------------------------------------------
@@ -366,7 +378,7 @@ Fit fit_sbg(std::span<const double> s) {
         g[1] = gb / n0;
         return v / n0;
     };
-    return detail::maximise(ll, {1.0, 1.0}, n0);
+    return detail::maximise(ll, {1.0, 1.0}, n0, budget(s.size()));
 }
 
 }  // namespace kpi::models
