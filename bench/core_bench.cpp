@@ -79,12 +79,50 @@ void BM_MapCtr(benchmark::State& state) {
     kpi::Grid clicks = column(n, [](std::size_t i) { return static_cast<double>(i % 1000); });
     kpi::Grid impressions = column(n, [](std::size_t i) { return 1000.0 + i % 100000; });
     kpi::Grid omitted;
-    const kpi::ArgView* args[] = {&name, &clicks, &impressions, &omitted, &omitted};
+    const kpi::ArgView* args[] = {&name, &clicks, &impressions, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted};
     const auto& f = fn("KPI.MAP");
     for (auto _ : state) benchmark::DoNotOptimize(kpi::evaluate(f, args));
     state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
 }
 BENCHMARK(BM_MapCtr)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+// P(alive) for a column of customers: KPI.MAP over the model (one call, the
+// parameter row read once) against the per-row function called once per row
+// (what a column of KPI.BGNBD.PALIVE formulas costs the core, bridge aside).
+kpi::Grid customers_column(std::size_t n, int which) {
+    return column(n, which == 0   ? [](std::size_t i) { return static_cast<double>(i % 13); }
+                     : which == 1 ? [](std::size_t i) { return i % 13 ? 0.5 * static_cast<double>(i % 40) : 0.0; }
+                                  : [](std::size_t i) { return 20.0 + static_cast<double>(i % 20); });
+}
+
+void BM_MapPalive(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    kpi::Grid name = kpi::Grid::of_text("BGNBD.PALIVE"), omitted;
+    kpi::Grid params = kpi::Grid::row({kpi::Cell::num(0.243), kpi::Cell::num(4.414), kpi::Cell::num(0.793),
+                                       kpi::Cell::num(2.426)});
+    kpi::Grid x = customers_column(n, 0), tx = customers_column(n, 1), T = customers_column(n, 2);
+    const kpi::ArgView* args[] = {&name, &params, &x, &tx, &T, &omitted, &omitted, &omitted, &omitted, &omitted};
+    const auto& f = fn("KPI.MAP");
+    for (auto _ : state) benchmark::DoNotOptimize(kpi::evaluate(f, args));
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+BENCHMARK(BM_MapPalive)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_PerRowPalive(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    kpi::Grid params = kpi::Grid::row({kpi::Cell::num(0.243), kpi::Cell::num(4.414), kpi::Cell::num(0.793),
+                                       kpi::Cell::num(2.426)});
+    const auto& f = fn("KPI.BGNBD.PALIVE");
+    for (auto _ : state)
+        for (std::size_t i = 0; i < n; ++i) {
+            kpi::Grid x(static_cast<double>(i % 13)), tx(i % 13 ? 0.5 * static_cast<double>(i % 40) : 0.0),
+                T(20.0 + static_cast<double>(i % 20));
+            const kpi::ArgView* args[] = {&params, &x, &tx, &T};
+            benchmark::DoNotOptimize(kpi::evaluate(f, args));
+        }
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+BENCHMARK(BM_PerRowPalive)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -13,3 +13,5 @@ build-bench/bench/core_bench --benchmark_min_time=0.2 | tee build-bench/core_ben
 oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
 PYTHONPATH="$PWD/python" /usr/bin/python3 -m kpitools.bench --oxt "$oxt" --out docs/benchmark.md --readme README.md \
     --workdir "$PWD/build-bench" "$@"
+# The model fits against SciPy (appends its own section to docs/benchmark.md).
+scripts/bench_fits.sh

@@ -7,6 +7,7 @@
 //  - an invalid row or parameter gives #NUM!, a wrong shape #VALUE!.
 #include "clvmodels_eval.hpp"
 
+#include <array>
 #include <cmath>
 
 #include "kpi/args.hpp"
@@ -107,6 +108,47 @@ Output eval_sbg_fit(Args a) {
     const Line l = line(*a[0]);
     if (l.error != Error::none) return fail(l.error);
     return row(fit_sbg(l.values));
+}
+
+bool is_row_model(std::string_view name) {
+    return name == "KPI.BGNBD.PALIVE" || name == "KPI.BGNBD.EXPECTED" || name == "KPI.GG.SPEND" ||
+           name == "KPI.CLV.PREDICT";
+}
+
+RowModel row_model(std::string_view name, Args a) {
+    RowModel m;
+    std::array<double, 4> bg{};
+    std::array<double, 3> gg{};
+    if (name == "KPI.GG.SPEND") {
+        m.param_args = 1;
+        m.row_args = 2;  // x, zbar
+        if (a.size() >= 1) m.error = params(*a[0], gg);
+        m.row = [gg](std::span<const double> v) { return gg_spend(gg, v[0], v[1]); };
+    } else if (name == "KPI.CLV.PREDICT") {
+        m.param_args = 2;
+        m.row_args = 7;  // x, tx, T, zbar, horizon, discount_rate, [units_per_period]
+        m.optional = 1;
+        m.fallback = 1.0;
+        if (a.size() >= 2) {
+            m.error = params(*a[0], bg);
+            if (m.error == Error::none) m.error = params(*a[1], gg);
+        }
+        m.row = [bg, gg](std::span<const double> v) {
+            return clv_predict(bg, gg, {v[0], v[1], v[2]}, v[3], v[4], v[5], v[6]);
+        };
+    } else {
+        m.param_args = 1;
+        if (a.size() >= 1) m.error = params(*a[0], bg);
+        if (name == "KPI.BGNBD.EXPECTED") {
+            m.row_args = 4;  // t, x, tx, T
+            m.row = [bg](std::span<const double> v) { return bgnbd_expected(bg, v[0], {v[1], v[2], v[3]}); };
+        } else {
+            m.row_args = 3;  // x, tx, T
+            m.row = [bg](std::span<const double> v) { return bgnbd_palive(bg, {v[0], v[1], v[2]}); };
+        }
+    }
+    if (a.size() < m.param_args) m.error = Error::args;
+    return m;
 }
 
 }  // namespace kpi::models

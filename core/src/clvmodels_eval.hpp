@@ -3,6 +3,9 @@
 // models called, cells out. Internal to the core; used by catalogue.cpp.
 #pragma once
 
+#include <functional>
+#include <string_view>
+
 #include "kpi/catalogue.hpp"
 
 namespace kpi::models {
@@ -14,5 +17,21 @@ Output eval_gg_fit(Args a);
 Output eval_gg_spend(Args a);
 Output eval_clv_predict(Args a);
 Output eval_sbg_fit(Args a);
+
+// For KPI.MAP: a model function that takes parameter rows (BGNBD.PALIVE,
+// BGNBD.EXPECTED, GG.SPEND, CLV.PREDICT) as a function of one customer's
+// values, its parameter rows read once and shared by every row.
+struct RowModel {
+    std::size_t param_args = 0;     // leading arguments that are parameter rows
+    std::size_t row_args = 0;       // per-customer arguments, the last `optional` of them optional
+    std::size_t optional = 0;
+    double fallback = 0;            // value of an omitted optional argument
+    Error error = Error::none;      // the parameter rows' error, if any
+    std::function<Result(std::span<const double>)> row;
+};
+// `name` in upper case with its "KPI." prefix; false when it is not one of them.
+bool is_row_model(std::string_view name);
+// `params`: the call's parameter-row arguments (param_args of them).
+RowModel row_model(std::string_view name, Args params);
 
 }  // namespace kpi::models

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <string_view>
+
+#include "clvmodels_eval.hpp"
 
 namespace kpi {
 namespace {
@@ -40,43 +43,21 @@ bool as_column(const ArgView& v, Column& out) {
     return true;
 }
 
-}  // namespace
-
-Output map_rows(Args args) {
-    if (args.empty() || args[0] == nullptr || args[0]->omitted()) return fail(Error::args);
-    const ArgView& name_arg = *args[0];
-    if (name_arg.rows() != 1 || name_arg.cols(0) != 1 || name_arg.at(0, 0).kind != Cell::Kind::text)
-        return fail(Error::value);
-    std::string name = upper(name_arg.text(0, 0));
-    if (name.rfind("KPI.", 0) != 0) name = "KPI." + name;
-    const FunctionInfo* f = find_name(name);
-    if (!f || !f->scalar || f->returns != Returns::number) return fail(Error::value);
-
-    // The given columns, then the KPI's arguments they stand for.
-    std::vector<Column> columns;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == nullptr || args[i]->omitted()) break;
-        if (!args[i]->well_formed()) return fail(Error::value);
-        Column c;
-        if (!as_column(*args[i], c)) return fail(Error::value);
-        columns.push_back(c);
-    }
-    if (columns.empty()) return fail(Error::args);
-    if (columns.size() > f->args.size()) return fail(Error::value);  // more columns than the KPI has arguments
-    for (std::size_t j = columns.size(); j < f->args.size(); ++j)
-        if (!f->args[j].optional) return fail(Error::args);       // a required argument has no column
-
-    const std::size_t n = columns.front().n;
+// Applies `fn` to every row of `columns` (a single cell is repeated); the
+// arguments past the given columns take `fallback`. `amount[j]`: column j is
+// an amount (negative -> #NUM!). The result takes the shape of columns[shape].
+template <class Fn>
+Output each_row(const std::vector<Column>& columns, std::size_t shape, std::size_t nargs, const double* fallback,
+                const bool* amount, Fn&& fn) {
+    const std::size_t n = columns[shape].n;
     for (const Column& c : columns)
-        if (c.n != n && c.n != 1) return fail(Error::value);      // columns of different lengths
-
-    double x[8] = {};
-    if (f->args.size() > std::size(x)) return fail(Error::value);
-    for (std::size_t j = columns.size(); j < f->args.size(); ++j) x[j] = f->args[j].fallback;
-
+        if (c.n != n && c.n != 1) return fail(Error::value);  // columns of different lengths
+    double x[16] = {};
+    if (nargs > std::size(x)) return fail(Error::value);
+    for (std::size_t j = columns.size(); j < nargs; ++j) x[j] = fallback[j];
     Output out;
-    out.rows = columns.front().along_rows ? n : 1;
-    out.cols = columns.front().along_rows ? 1 : n;
+    out.rows = columns[shape].along_rows ? n : 1;
+    out.cols = columns[shape].along_rows ? 1 : n;
     out.cells.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         Result row{0.0, Error::none};
@@ -88,15 +69,77 @@ Output map_rows(Args args) {
                 case Cell::Kind::error: row = Result::fail(c.error == Error::none ? Error::value : c.error); break;
                 case Cell::Kind::number:
                     // The per-row version of the argument conventions.
-                    if (!std::isfinite(c.number) || (f->args[j].kind == ArgKind::amount && c.number < 0.0))
-                        row = Result::fail(Error::num);
+                    if (!std::isfinite(c.number) || (amount[j] && c.number < 0.0)) row = Result::fail(Error::num);
                     x[j] = c.number;
                     break;
             }
         }
-        out.cells.push_back(row.ok() ? f->scalar(std::span<const double>(x, f->args.size())) : row);
+        out.cells.push_back(row.ok() ? fn(std::span<const double>(x, nargs)) : row);
     }
     return out;
+}
+
+// The given columns from args[first] on, up to the first omitted one.
+Error read_columns(Args args, std::size_t first, std::vector<Column>& columns) {
+    for (std::size_t i = first; i < args.size(); ++i) {
+        if (args[i] == nullptr || args[i]->omitted()) break;
+        if (!args[i]->well_formed()) return Error::value;
+        Column c;
+        if (!as_column(*args[i], c)) return Error::value;
+        columns.push_back(c);
+    }
+    return columns.empty() ? Error::args : Error::none;
+}
+
+// The model functions that take parameter rows: the rows (args[1], and
+// args[2] for KPI.CLV.PREDICT) are read once and shared by every customer;
+// the columns after them are the customer's values.
+Output map_model(std::string_view name, Args args) {
+    const models::RowModel m = models::row_model(name, args.subspan(1));
+    for (std::size_t j = 0; j < m.param_args; ++j)
+        if (1 + j >= args.size() || args[1 + j] == nullptr || args[1 + j]->omitted()) return fail(Error::args);
+    if (m.error != Error::none) return fail(m.error);
+    std::vector<Column> columns;
+    if (Error e = read_columns(args, 1 + m.param_args, columns); e != Error::none) return fail(e);
+    if (columns.size() > m.row_args) return fail(Error::value);
+    if (columns.size() < m.row_args - m.optional) return fail(Error::args);
+    double fallback[16] = {};
+    bool amount[16] = {};
+    for (std::size_t j = m.row_args - m.optional; j < m.row_args && j < std::size(fallback); ++j) fallback[j] = m.fallback;
+    // A single cell (one horizon t for every customer) is broadcast even when
+    // it comes first: the first column of several cells gives the shape.
+    std::size_t shape = 0;
+    while (shape + 1 < columns.size() && columns[shape].n == 1) ++shape;
+    return each_row(columns, shape, m.row_args, fallback, amount, m.row);
+}
+
+}  // namespace
+
+Output map_rows(Args args) {
+    if (args.empty() || args[0] == nullptr || args[0]->omitted()) return fail(Error::args);
+    const ArgView& name_arg = *args[0];
+    if (name_arg.rows() != 1 || name_arg.cols(0) != 1 || name_arg.at(0, 0).kind != Cell::Kind::text)
+        return fail(Error::value);
+    std::string name = upper(name_arg.text(0, 0));
+    if (name.rfind("KPI.", 0) != 0) name = "KPI." + name;
+    if (models::is_row_model(name)) return map_model(name, args);
+    const FunctionInfo* f = find_name(name);
+    if (!f || !f->scalar || f->returns != Returns::number) return fail(Error::value);
+
+    // The given columns, then the KPI's arguments they stand for.
+    std::vector<Column> columns;
+    if (Error e = read_columns(args, 1, columns); e != Error::none) return fail(e);
+    if (columns.size() > f->args.size()) return fail(Error::value);  // more columns than the KPI has arguments
+    for (std::size_t j = columns.size(); j < f->args.size(); ++j)
+        if (!f->args[j].optional) return fail(Error::args);       // a required argument has no column
+    double fallback[16] = {};
+    bool amount[16] = {};
+    if (f->args.size() > std::size(fallback)) return fail(Error::value);
+    for (std::size_t j = 0; j < f->args.size(); ++j) {
+        fallback[j] = f->args[j].fallback;
+        amount[j] = f->args[j].kind == ArgKind::amount;
+    }
+    return each_row(columns, 0, f->args.size(), fallback, amount, f->scalar);
 }
 
 }  // namespace kpi

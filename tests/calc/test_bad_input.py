@@ -99,13 +99,17 @@ def main():
             continue
         conditions = list(CONDITIONS.items())
         for i in range(len(fn["args"])):
+            # Past the valid call's arguments (KPI.MAP's columns 5-9, there for
+            # the model functions) only the first is tested: appended to the call.
+            if i > len(base):
+                continue
             for name, cond in conditions + ([("whole column", WHOLE_COLUMN)] if i == 0 else []):
-                texts = [b[0] for b in base]
+                texts = [b[0] for b in base] + ([None] if i == len(base) else [])
                 texts[i] = cond[0]
                 if isinstance(cond[1], str):  # Calc answers before the call
                     want = cond[1]
                 else:
-                    args = [b[1] for b in base]
+                    args = [b[1] for b in base] + ([None] if i == len(base) else [])
                     args[i] = cond[1]
                     try:
                         want = reference.expected(fn, args, catalogue)

@@ -515,13 +515,40 @@ def _clv_predict(args):
     bg, gg = _params(args[0], 4), _params(args[1], 3)
     x, tx, T, z, horizon, d = (number(a) for a in args[2:8])
     units = 1.0 if args[8] is None else number(args[8])
-    if not _whole(horizon) or horizon < 0 or horizon > 10000:
+    if not _whole(horizon) or horizon < 0:
         raise Fail(NUM)
     if not (math.isfinite(d) and d > -1) or not (math.isfinite(units) and units > 0):
         raise Fail(NUM)
     _spend_checks(gg, x, z)
     _customer(x, tx, T)
-    return _finite(lambda: _models().clv(bg, gg, x, tx, T, z, int(horizon), d, units))
+    if horizon <= 10000:
+        return _finite(lambda: _models().clv(bg, gg, x, tx, T, z, int(horizon), d, units))
+    return _finite(lambda: _long_clv(bg, gg, x, tx, T, z, horizon, d, units))
+
+
+def _long_clv(bg, gg, x, tx, T, z, horizon, d, units):
+    """The same sum for horizons too long to add period by period here: the
+    increments E[Y(i u)] - E[Y((i-1) u)] are >= 0 and add up to E[Y(horizon u)],
+    so without discounting the sum is E[Y(horizon u)], and with discounting
+    the periods after i add at most v^(i+1) (E[Y(horizon u)] - E[Y(i u)])."""
+    m = _models()
+    last = m.bgnbd_expected(bg, horizon * units, x, tx, T)
+    if not math.isfinite(last):
+        raise Unbounded()
+    if d == 0:
+        return m.gg_spend(gg, x, z) * last
+    if d < 0:
+        raise Unbounded()  # growth, not discounting, over a huge horizon
+    v, total, before, vi, i = 1 / (1 + d), 0.0, 0.0, 1.0, 1
+    while i <= horizon:
+        vi *= v
+        e = last if i == horizon else m.bgnbd_expected(bg, i * units, x, tx, T)
+        total += (e - before) * vi
+        before = e
+        if (last - before) * vi * v <= 1e-16 * total:
+            break
+        i += 1
+    return m.gg_spend(gg, x, z) * total
 
 
 def _sbg_checks(al, be):

@@ -177,7 +177,7 @@ TEST(Map, OneResultPerRow) {
     ASSERT_NE(map, nullptr);
     Grid name = Grid::of_text("ctr"), clicks = Grid::column({N(10), N(20), B, N(-1), T}),
          impressions = Grid::column({N(1000), N(1000), N(600), N(100), N(100)}), omitted;
-    const ArgView* a[] = {&name, &clicks, &impressions, &omitted, &omitted};
+    const ArgView* a[] = {&name, &clicks, &impressions, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted};
     const Output out = evaluate(*map, a);
     ASSERT_EQ(out.rows, 5u);
     ASSERT_EQ(out.cols, 1u);
@@ -193,13 +193,13 @@ TEST(Map, BroadcastsSingleCellsAndDefaults) {
     // CLV per customer with one margin for all: 50 x 2 x 3 x 0.5 = 150 and 100 x 1 x 2 x 0.5 = 100.
     Grid name = Grid::of_text("KPI.CLV"), aov = Grid::row({N(50), N(100)}), freq = Grid::row({N(2), N(1)}),
          life = Grid::row({N(3), N(2)}), margin(0.5), omitted;
-    const ArgView* a[] = {&name, &aov, &freq, &life, &margin};
+    const ArgView* a[] = {&name, &aov, &freq, &life, &margin, &omitted, &omitted, &omitted, &omitted, &omitted};
     Output out = evaluate(*map, a);
     ASSERT_EQ(out.rows, 1u);
     ASSERT_EQ(out.cols, 2u);
     EXPECT_DOUBLE_EQ(out.cells[0].value, 150.0);
     EXPECT_DOUBLE_EQ(out.cells[1].value, 100.0);
-    const ArgView* no_margin[] = {&name, &aov, &freq, &life, &omitted};  // margin defaults to 1
+    const ArgView* no_margin[] = {&name, &aov, &freq, &life, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted};  // margin defaults to 1
     EXPECT_DOUBLE_EQ(evaluate(*map, no_margin).cells[0].value, 300.0);
 }
 
@@ -209,7 +209,8 @@ TEST(Map, Errors) {
     Grid nps = Grid::of_text("NPS"), unknown = Grid::of_text("NOPE"), number(3.0), clv = Grid::of_text("CLV"),
          ctr = Grid::of_text("CTR"), square({{N(1), N(2)}, {N(3), N(4)}});
     auto run = [&](const ArgView& n, const ArgView& x, const ArgView& y, const ArgView& z) {
-        const ArgView* a[] = {&n, &x, &y, &z, &omitted};
+        // KPI.MAP takes the name and up to nine columns.
+        const ArgView* a[] = {&n, &x, &y, &z, &omitted, &omitted, &omitted, &omitted, &omitted, &omitted};
         return evaluate(*map, a).cells[0].error;
     };
     EXPECT_EQ(run(nps, c, c, omitted), Error::value);      // a range function cannot be mapped

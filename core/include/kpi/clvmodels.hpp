@@ -13,8 +13,12 @@
 // positive; a fit that does not end at a well-determined interior maximum
 // (it ran into the box, the gradient did not vanish, the Hessian is not
 // negative definite or a further Newton step would still move it) is
-// reported as Error::num, never as a number. Results are deterministic (no
-// randomness, no threads, sums in a fixed order).
+// reported as Error::num, never as a number. Results are deterministic: no
+// randomness, sums over the distinct rows in sorted order and in fixed chunks
+// (a large table is summed on two threads, the chunks added in order), so
+// the same bits whatever the row order or the number of threads. A fit
+// evaluates its likelihood at most a fixed number of times (else #NUM!), so
+// its time is bounded for any table.
 #pragma once
 
 #include <array>

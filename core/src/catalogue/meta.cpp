@@ -9,7 +9,8 @@ std::vector<FunctionInfo> meta() {
     std::vector<FunctionInfo> t = {
         {.method = "map", .name = "KPI.MAP", .shape = Shape::map,
          .args = {name_arg("kpi"), column("column1", false), column("column2", false), column("column3", true),
-                  column("column4", true)},
+                  column("column4", true), column("column5", true), column("column6", true), column("column7", true),
+                  column("column8", true), column("column9", true)},
          .returns = Returns::array, .eval = map_rows},
     };
 #ifdef KPI_BENCHMARK_METHODS
