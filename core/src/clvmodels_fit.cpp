@@ -118,7 +118,9 @@ void gamma_table(double z, const std::vector<double>& xs, std::vector<double>& l
 
 // The log-likelihood of the table and, if grad, its gradient in (r, alpha, a, b).
 double bgnbd_ll(const std::array<double, 4>& p, const BgData& d, double* grad) {
-    const auto [r, al, a, b] = p;
+    // Plain names, not a structured binding: the lambdas below capture them
+    // (clang 14, which builds the sanitizer tests, cannot capture bindings).
+    const double r = p[0], al = p[1], a = p[2], b = p[3];
     // Terms of the parameters and x only: per distinct x.
     std::vector<double> lg_r, dg_r, lg_b, dg_b, lg_ab, dg_ab;
     gamma_table(r, d.xs, lg_r, dg_r);
@@ -242,7 +244,7 @@ GgData prepare_gg(std::span<const double> x, std::span<const double> z) {
 }
 
 double gg_ll(const std::array<double, 3>& par, const GgData& d, double* grad) {
-    const auto [p, q, g] = par;
+    const double p = par[0], q = par[1], g = par[2];  // captured below: no structured binding
     const double lgq = lgam(q), psi_q = psi(q), lng = std::log(g);
     // sum over customers of lnGamma(px+q) - lnGamma(px) - lnGamma(q) + q ln g
     //   + (px-1) ln z + px ln x - (px+q) ln(g + x z)
