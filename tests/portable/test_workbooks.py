@@ -9,7 +9,7 @@ values), converted by kpitools.portable.convert_document, saved as .xlsx and
   - a LibreOffice WITHOUT the extension loads the .ods and recalculates it
     hard (calculateAll): every cell must equal the reference, no #NAME?.
 Also kpi-portable itself: its summary, the input left untouched, bad input.
-Run by ctest with PYTHONPATH=python:tools (tests/portable/CMakeLists.txt).
+Run by ctest with PYTHONPATH=python:tests (tests/portable/CMakeLists.txt).
 """
 import csv
 import glob

@@ -32,12 +32,18 @@ KPI_WORDS = {
     "AOV": ["aov", "average order value", "panier moyen", "valeur moyenne de commande"],
     "ARPU": ["arpu", "average revenue per user", "revenu moyen par utilisateur"],
     "LTV2CAC": ["ltv cac", "ltv to cac", "clv cac", "ltv2cac"],
+    "CPV": ["cpv", "cost per view", "cost per video view", "cout par vue"],
+    "FREQUENCY": ["ad frequency", "average frequency", "frequence moyenne", "ots"],
+    "GRP": ["grp", "grps", "gross rating points", "trp", "target rating points"],
+    "VIEWRATE": ["view rate", "vtr", "view through rate", "taux de vue", "taux de visionnage"],
+    "PIPECOVERAGE": ["pipeline coverage", "pipe coverage", "coverage ratio", "couverture du pipeline"],
 }
 # Rates of a part to its whole: above 100 % they reveal inconsistent inputs.
 PART_RATES = {"CTR", "CONVRATE", "OPENRATE", "CTOR", "UNSUBRATE", "BOUNCERATE", "MQL2SQL", "CHURN", "RETENTION",
-              "SHARE"}
+              "SHARE", "VIEWRATE"}
 RATIO_KPIS = {"CPL", "CPA", "CAC", "CPC", "CPM", "CTR", "CONVRATE", "OPENRATE", "CTOR", "UNSUBRATE", "BOUNCERATE",
-              "ENGAGEMENT", "MQL2SQL", "CHURN", "ROAS", "AOV", "ARPU", "LTV2CAC", "SHARE"}
+              "ENGAGEMENT", "MQL2SQL", "CHURN", "ROAS", "AOV", "ARPU", "LTV2CAC", "SHARE", "CPV", "FREQUENCY", "GRP",
+              "VIEWRATE", "PIPECOVERAGE"}
 GAIN_KPIS = {"ROI", "GROWTH"}
 
 # What an input cell counts, from its header; (label words, kind).
