@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from kpicalc import Checker, Office, args_from_argv, error_cells
 from kpitools.portable import convert, native
@@ -158,13 +159,15 @@ def main():
                 name = os.path.splitext(os.path.basename(book))[0]
                 copy = office.scratch(name + ".fods")
                 shutil.copyfile(book, copy)
+                t0 = time.monotonic()
                 doc = office.load(copy)
                 doc.calculateAll()
                 ref = values(doc)
                 chk.check(not [k for k, v in ref.items() if v[0] == "error"],
                           f"{name}: no error cell with the extension (the reference is sound)")
                 summary = convert.convert_document(doc, recalculate=False)
-                print(f"{name}: {len(summary['rewritten'])} rewritten, {len(summary['frozen'])} frozen")
+                print(f"{name}: {len(summary['rewritten'])} rewritten, {len(summary['frozen'])} frozen "
+                      f"({time.monotonic() - t0:.1f} s with the extension)", flush=True)
                 chk.check(summary["rewritten"], f"{name}: formulas rewritten natively")
                 left = [e["cell"] for e in summary["rewritten"] if "KPI." in e["native"].upper()]
                 chk.check(not left, f"{name}: no KPI call left in the native formulas ({left[:3]})")
@@ -173,8 +176,11 @@ def main():
                 refs[name] = (ref, [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)], summary)
                 doc.close(True)
 
+        t0 = time.monotonic()
         for name, (ref, sheets, _) in refs.items():
             check_gnumeric(chk, f"{name}.xlsx", os.path.join(out, name + ".xlsx"), ref, sheets, out)
+        print(f"Gnumeric: {time.monotonic() - t0:.1f} s", flush=True)
+        t0 = time.monotonic()
 
         with Office(workdir=a.workdir) as bare:  # no extension installed
             for name, (ref, _, summary) in refs.items():
@@ -191,6 +197,7 @@ def main():
                     chk.check(f["formula"] in c.getAnnotation().getString(),
                               f"{name}: frozen {f['cell']} has a comment naming {f['formula']}")
                 doc.close(True)
+        print(f"LibreOffice without the extension: {time.monotonic() - t0:.1f} s")
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return chk.finish()
