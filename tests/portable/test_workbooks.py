@@ -168,7 +168,9 @@ def xlsx_sheets(path):
                 elif v is None:
                     continue
                 elif t == "s":
+                    # A text that starts with "=" is text: HyperFormula's apostrophe says so.
                     val = shared[int(v.text)]
+                    val = "'" + val if val.startswith("=") else val
                 elif t == "b":
                     val = v.text == "1"
                 elif t in ("str", "e"):
