@@ -22,8 +22,9 @@ import sys
 import tempfile
 import time
 
-from kpi_audit import col_index
-from kpicalc import Checker, Office, args_from_argv, error_cells
+from harness import Checker, args_from_argv
+from kpitools.office.session import Office, error_cells
+from kpitools.sheet.addresses import col_index
 from kpitools.portable import convert, native
 
 ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 525: "#NAME?"}

@@ -15,8 +15,7 @@ on any open spreadsheet document and changes only the KPI formula cells.
 """
 from . import native
 
-# Column letters: kpi-audit's (tools/ on PYTHONPATH until the package's sheet module lands).
-from kpi_audit import col_name
+from ..sheet.addresses import col_name
 
 FORMULA_CELLS = 16  # com.sun.star.sheet.CellFlags.FORMULA
 SPACES = 16         # ocSpaces: whitespace kept in a formula (its OpCode in Calc 7.4)
