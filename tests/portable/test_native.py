@@ -43,18 +43,23 @@ def main():
     extra = sorted(set(table) - methods - {"expansions"})
     check(not extra, f"native.toml has no entry for a function that does not exist: {extra}")
 
+    quoted = [q for e in list(table.values()) + list(table["expansions"].values())
+              for q in re.findall(r'"[^"]*"', e.get("formula", e.get("is", ""))) if "," in q]
+    check(not quoted, f"no quoted string in a template holds a comma (they become ';' for Calc): {quoted}")
+    check(native.expand("cpc", ["A1", "B1"], sep=";") == native.expand("cpc", ["A1", "B1"]).replace(",", ";"),
+          "Calc's separators on request")
     for fn in catalogue:
         e = table.get(fn["method"], {})
         if e.get("value_only"):
             check(bool(e.get("reason")), f"{fn['name']}: value only, with a reason")
-            check(native.docs_formula(fn) is None, f"{fn['name']}: no docs formula when value only")
+            check(native.docs_formula(fn) == (None, e.get("reason")), f"{fn['name']}: docs say value only, and why")
             continue
         check("formula" in e, f"{fn['name']}: a formula or value_only")
         names = {a["name"] for a in fn["args"]}
         used = set(re.findall(r"\{([A-Za-z_]\w*)\}", e.get("formula", "")))
         check(used <= names, f"{fn['name']}: placeholders {sorted(used - names)} are not arguments")
-        text = native.docs_formula(fn)
-        check(text is not None and text.startswith("="), f"{fn['name']}: a docs formula")
+        text, why = native.docs_formula(fn)
+        check(text is not None and text.startswith("=") and why is None, f"{fn['name']}: a docs formula")
         if text:
             check("@" not in text and "{" not in text and "KPI." not in text.upper(),
                   f"{fn['name']}: fully expanded: {text[:80]}")

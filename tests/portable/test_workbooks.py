@@ -20,9 +20,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from harness import Checker, args_from_argv
 from kpitools.office.session import Office, error_cells
+from kpitools.sheet.addresses import col_index
 from kpitools.portable import convert, native
 
 ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 525: "#NAME?"}
@@ -47,11 +49,8 @@ def values(doc):
                 out[(sh.Name, r, c)] = ("value", v) if isinstance(v, float) else ("text", v)
     for key, code in errors.items():
         sheet, cell = key.rsplit(".", 1)
-        col = 0
         letters = "".join(ch for ch in cell if ch.isalpha())
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        out[(sheet, int(cell[len(letters):]) - 1, col - 1)] = ("error", code)
+        out[(sheet, int(cell[len(letters):]) - 1, col_index(letters))] = ("error", code)
     return out
 
 
@@ -139,6 +138,85 @@ def check_gnumeric(chk, label, xlsx, ref, sheet_names, workdir):
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
+def xlsx_sheets(path):
+    """{"sheets": {name: rows of cells}, "names": {name: reference}} as stored
+    in an .xlsx: '=formula' (Excel syntax) for formula cells, the value
+    otherwise, and the workbook's named ranges; for HyperFormula."""
+    import re
+    import xml.etree.ElementTree as ET
+    import zipfile
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        workbook = ET.fromstring(z.read("xl/workbook.xml"))
+        names = {d.get("name"): d.text for d in workbook.iter(m + "definedName")
+                 if d.get("localSheetId") is None and not d.get("name").startswith("_xlnm")}
+        targets = {r.get("Id"): r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        shared = []
+        if "xl/sharedStrings.xml" in z.namelist():
+            shared = ["".join(t.text or "" for t in si.iter(m + "t"))
+                      for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall(m + "si")]
+        for sheet in workbook.find(m + "sheets"):
+            cells = {}
+            for c in ET.fromstring(z.read("xl/" + targets[sheet.get(rid)].lstrip("/").removeprefix("xl/"))).iter(m + "c"):
+                letters, row = re.match(r"([A-Z]+)(\d+)$", c.get("r")).groups()
+                f, v, t = c.find(m + "f"), c.find(m + "v"), c.get("t")
+                if f is not None and f.text:
+                    val = "=" + f.text.replace("_xlfn.", "")
+                elif t == "inlineStr":
+                    val = "".join(x.text or "" for x in c.iter(m + "t"))
+                elif v is None:
+                    continue
+                elif t == "s":
+                    # A text that starts with "=" is text: HyperFormula's apostrophe says so.
+                    val = shared[int(v.text)]
+                    val = "'" + val if val.startswith("=") else val
+                elif t == "b":
+                    val = v.text == "1"
+                elif t in ("str", "e"):
+                    val = v.text
+                else:
+                    val = float(v.text)
+                cells[(int(row) - 1, col_index(letters))] = val
+            rows = max((r for r, _ in cells), default=-1) + 1
+            cols = max((c for _, c in cells), default=-1) + 1
+            out[sheet.get("name")] = [[cells.get((r, c)) for c in range(cols)] for r in range(rows)]
+    return {"sheets": out, "names": names}
+
+
+HYPERFORMULA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hyperformula_eval.js")
+
+
+def check_hyperformula(chk, label, xlsx, ref, modules, workdir):
+    sheets = xlsx_sheets(xlsx)
+    fd, path = tempfile.mkstemp(suffix=".json", dir=workdir)
+    with os.fdopen(fd, "w") as f:
+        json.dump(sheets, f)
+    r = subprocess.run(["node", HYPERFORMULA, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=300, env=dict(os.environ, NODE_PATH=modules))
+    os.unlink(path)
+    chk.check(r.returncode == 0, f"{label}: HyperFormula ran ({r.stderr.strip()[:200]})")
+    if r.returncode != 0:
+        return
+    names = {v: k for k, v in ERROR_TEXT.items()}
+    got = {}
+    for sheet, rows in json.loads(r.stdout).items():
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if isinstance(v, dict):
+                    got[(sheet, i, j)] = ("error", names.get(v["error"], v["error"]))
+                elif isinstance(v, bool):
+                    got[(sheet, i, j)] = ("value", float(v))
+                elif isinstance(v, (int, float)):
+                    got[(sheet, i, j)] = ("value", float(v))
+                elif isinstance(v, str) and v != "":
+                    got[(sheet, i, j)] = ("text", v)
+    bad_names = [k for k, v in got.items() if v == ("error", 525)]
+    chk.check(not bad_names, f"{label}: no #NAME? in HyperFormula ({bad_names[:3]})")
+    compare(chk, f"{label} in HyperFormula", ref, got.get)
+
+
 def digest(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest(), os.stat(path).st_mtime_ns
@@ -159,13 +237,15 @@ def main():
                 name = os.path.splitext(os.path.basename(book))[0]
                 copy = office.scratch(name + ".fods")
                 shutil.copyfile(book, copy)
+                t0 = time.monotonic()
                 doc = office.load(copy)
                 doc.calculateAll()
                 ref = values(doc)
                 chk.check(not [k for k, v in ref.items() if v[0] == "error"],
                           f"{name}: no error cell with the extension (the reference is sound)")
                 summary = convert.convert_document(doc, recalculate=False)
-                print(f"{name}: {len(summary['rewritten'])} rewritten, {len(summary['frozen'])} frozen")
+                print(f"{name}: {len(summary['rewritten'])} rewritten, {len(summary['frozen'])} frozen "
+                      f"({time.monotonic() - t0:.1f} s with the extension)", flush=True)
                 chk.check(summary["rewritten"], f"{name}: formulas rewritten natively")
                 left = [e["cell"] for e in summary["rewritten"] if "KPI." in e["native"].upper()]
                 chk.check(not left, f"{name}: no KPI call left in the native formulas ({left[:3]})")
@@ -174,8 +254,20 @@ def main():
                 refs[name] = (ref, [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)], summary)
                 doc.close(True)
 
+        t0 = time.monotonic()
         for name, (ref, sheets, _) in refs.items():
             check_gnumeric(chk, f"{name}.xlsx", os.path.join(out, name + ".xlsx"), ref, sheets, out)
+        print(f"Gnumeric: {time.monotonic() - t0:.1f} s", flush=True)
+        modules = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.catalogue))),
+                               "hyperformula", "node_modules")
+        if shutil.which("node") and os.path.isdir(os.path.join(modules, "hyperformula")):
+            t0 = time.monotonic()
+            for name, (ref, _, _) in refs.items():
+                check_hyperformula(chk, f"{name}.xlsx", os.path.join(out, name + ".xlsx"), ref, modules, out)
+            print(f"HyperFormula: {time.monotonic() - t0:.1f} s", flush=True)
+        else:
+            print("HyperFormula: skipped (cmake --build build --target hyperformula installs it)")
+        t0 = time.monotonic()
 
         with Office(workdir=a.workdir) as bare:  # no extension installed
             for name, (ref, _, summary) in refs.items():
@@ -192,6 +284,7 @@ def main():
                     chk.check(f["formula"] in c.getAnnotation().getString(),
                               f"{name}: frozen {f['cell']} has a comment naming {f['formula']}")
                 doc.close(True)
+        print(f"LibreOffice without the extension: {time.monotonic() - t0:.1f} s")
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return chk.finish()

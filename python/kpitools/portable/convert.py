@@ -15,6 +15,8 @@ on any open spreadsheet document and changes only the KPI formula cells.
 """
 from . import native
 
+from ..sheet.addresses import col_name
+
 FORMULA_CELLS = 16  # com.sun.star.sheet.CellFlags.FORMULA
 SPACES = 16         # ocSpaces: whitespace kept in a formula (its OpCode in Calc 7.4)
 
@@ -39,8 +41,12 @@ def _is_reference(token):
 class _Rewriter:
     def __init__(self, doc):
         from com.sun.star.sheet.FormulaLanguage import API
+        from com.sun.star.sheet.FormulaMapGroup import ALL_EXCEPT_SPECIAL
         self.parser = doc.createInstance("com.sun.star.sheet.FormulaParser")
         mapper = doc.createInstance("com.sun.star.sheet.FormulaOpCodeMapper")
+        # Printed in Calc's API grammar (";" separators, $Sheet.A1), the
+        # grammar XCell.setFormula reads: the new formula is set as text.
+        self.parser.OpCodeMap = mapper.getAvailableMappings(API, ALL_EXCEPT_SPECIAL)
         self.external = mapper.OpCodeExternal
         self.open, self.close, self.sep = (t.OpCode for t in mapper.getMappings(("(", ")", ";"), API))
 
@@ -93,31 +99,41 @@ class _Rewriter:
             if texts == [None]:
                 texts, refs = [], []
             calls.append(m)
-            out.append(native._wrap(native.expand(m, texts, is_ref=refs)))
+            out.append(native._wrap(native.expand(m, texts, is_ref=refs, sep=";")))
             i = run = k + 1
         if run < b:
             out.append(self.print(tokens[run:b], pos))
         return "".join(out)
 
     def rewrite(self, tokens, pos):
-        """(new tokens, new formula text, methods called) or raises ValueOnly."""
+        """(new formula text, methods called) or raises ValueOnly."""
         calls = []
-        text = "=" + self.render(tokens, 0, len(tokens), pos, calls)
-        return self.parser.parseFormula(text, pos), text, calls
+        return "=" + self.render(tokens, 0, len(tokens), pos, calls), calls
 
 
-def _current(cell):
-    """('error', code) | ('text', s) | ('value', x): what the cell shows now."""
-    from com.sun.star.table.CellContentType import TEXT
-    err = cell.getError()
-    if err:
-        return ("error", err)
-    if cell.getType() == TEXT:
-        return ("text", cell.getString())
-    return ("value", cell.getValue())
+class _Shown:
+    """What the cells of one sheet show now, read in two calls (the data
+    array and Calc's query of the error cells), not four per cell."""
+
+    def __init__(self, sheet, rows, cols):
+        from com.sun.star.sheet.FormulaResult import ERROR
+        self.sheet = sheet
+        self.data = sheet.getCellRangeByPosition(0, 0, cols - 1, rows - 1).getDataArray()
+        self.errors = set()
+        for a in sheet.queryFormulaCells(ERROR).getRangeAddresses():
+            self.errors |= {(r, c) for r in range(a.StartRow, a.EndRow + 1) for c in range(a.StartColumn, a.EndColumn + 1)}
+
+    def __call__(self, r, c):
+        """('error', code) | ('text', s) | ('value', x)."""
+        if (r, c) in self.errors:
+            return ("error", self.sheet.getCellByPosition(c, r).getError())
+        v = self.data[r][c]
+        return ("text", v) if isinstance(v, str) else ("value", v)
 
 
-def _freeze_cell(sheet, cell, result, note):
+def _freeze_cell(sheet, annotations, si, r, c, result, note):
+    import uno
+    cell = sheet.getCellByPosition(c, r)
     kind, v = result
     if kind == "error":
         cell.setFormula(RAISE_ERROR.get(v, "=NA()"))
@@ -125,7 +141,7 @@ def _freeze_cell(sheet, cell, result, note):
         cell.setString(v)
     else:
         cell.setValue(v)
-    sheet.getAnnotations().insertNew(cell.getCellAddress(), note)
+    annotations.insertNew(uno.createUnoStruct("com.sun.star.table.CellAddress", si, c, r), note)
 
 
 def _shown(result):
@@ -135,34 +151,53 @@ def _shown(result):
     return v
 
 
-def _plan_cell(rw, sheet, cell, in_array, seen_arrays, plan):
+def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
     """Adds what to do with one formula cell (or its whole array) to plan."""
-    if in_array:
+    import uno
+    cell = sheet.getCellByPosition(c, r)
+    item = {"sheet": sheet, "si": si, "where": where, "array": text.startswith("{="), "row": r, "col": c}
+    if item["array"]:
         cursor = sheet.createCursorByRange(cell)
         cursor.collapseToCurrentArray()
         key = _address(cursor)
         if key in seen_arrays:
             return
         seen_arrays.add(key)
-        target, tokens, formula = cursor, cursor.getArrayTokens(), cursor.getArrayFormula()
-        addr = cursor.getRangeAddress()
-        pos = cell.getCellAddress()
-        pos.Column, pos.Row = addr.StartColumn, addr.StartRow
+        a = cursor.getRangeAddress()
+        item.update(where=key, target=cursor, formula=text, row=a.StartRow, col=a.StartColumn)
+        tokens = cursor.getArrayTokens()
     else:
-        target, tokens, formula, pos = cell, cell.getTokens(), cell.getFormula(), cell.getCellAddress()
+        item.update(target=cell, formula=text)
+        tokens = cell.getTokens()
     if not rw.has_kpi(tokens):
         return
+    pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, item["col"], item["row"])
     try:
-        new_tokens, text, calls = rw.rewrite(tokens, pos)
-        plan.append((sheet, target, in_array, formula, "rewrite", (new_tokens, text, calls)))
+        item["native"], item["calls"] = rw.rewrite(tokens, pos)
     except native.ValueOnly as why:
-        if in_array:
-            a = target.getRangeAddress()
-            values = [[_current(sheet.getCellByPosition(c, r)) for c in range(a.StartColumn, a.EndColumn + 1)]
-                      for r in range(a.StartRow, a.EndRow + 1)]
+        item["reason"] = str(why)
+        if item["array"]:
+            a = item["target"].getRangeAddress()
+            item["values"] = [[shown(y, x) for x in range(a.StartColumn, a.EndColumn + 1)]
+                              for y in range(a.StartRow, a.EndRow + 1)]
         else:
-            values = _current(target)
-        plan.append((sheet, target, in_array, formula, "freeze", (values, str(why))))
+            item["values"] = shown(r, c)
+    plan.append(item)
+
+
+def _set_formulas(items):
+    """Sets the native formulas of single cells, one call per run of cells
+    below each other (a column of 500 KPI cells is one call, not 500)."""
+    run = []
+    for item in items + [None]:
+        if run and (item is None or item["sheet"] is not run[-1]["sheet"] or item["col"] != run[-1]["col"]
+                    or item["row"] != run[-1]["row"] + 1):
+            first = run[0]
+            rng = first["sheet"].getCellRangeByPosition(first["col"], first["row"], first["col"], run[-1]["row"])
+            rng.setFormulaArray(tuple((x["native"],) for x in run))
+            run = []
+        if item is not None:
+            run.append(item)
 
 
 def convert_document(doc, recalculate=True):
@@ -172,48 +207,66 @@ def convert_document(doc, recalculate=True):
     if recalculate:
         doc.calculateAll()  # the values frozen are the extension's own
     rw = _Rewriter(doc)
-    plan = []  # (sheet, target, is_array, formula, action, payload)
+    plan = []
     seen_arrays = set()
     sheets = doc.Sheets
     for si in range(sheets.getCount()):
         sheet = sheets.getByIndex(si)
+        name = sheet.Name
         used = sheet.createCursor()
         used.gotoEndOfUsedArea(False)
         end = used.getRangeAddress()
         # One call per sheet for every cell's formula text, only to skip the
         # cells that cannot call a KPI function; the rewriting works on tokens.
         texts = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getFormulaArray()
+        shown = None
         for r, row in enumerate(texts):
             for c, text in enumerate(row):
                 if "KPI." in text.upper():
-                    _plan_cell(rw, sheet, sheet.getCellByPosition(c, r), text.startswith("{="), seen_arrays, plan)
+                    shown = shown or _Shown(sheet, end.EndRow + 1, end.EndColumn + 1)
+                    _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}", shown)
+    # Setting a thousand formulas one by one recalculates after each: off
+    # while they are set, then one recalculation (the copy must hold the
+    # native formulas' own values).
+    auto = doc.isAutomaticCalculationEnabled()
+    doc.enableAutomaticCalculation(False)
+    doc.lockControllers()
+    doc.addActionLock()  # no repaint or drawing-layer update per comment
     summary = {"rewritten": [], "frozen": []}
-    for sheet, target, is_array, formula, action, payload in plan:
-        where = _address(target)
-        if action == "rewrite":
-            new_tokens, text, calls = payload
-            if is_array:
-                target.setArrayTokens(new_tokens)
+    try:
+        rewritten = [x for x in plan if "native" in x]
+        _set_formulas(sorted((x for x in rewritten if not x["array"]),
+                             key=lambda x: (x["sheet"].Name, x["col"], x["row"])))
+        for x in rewritten:
+            if x["array"]:
+                x["target"].setArrayFormula(x["native"])
+            summary["rewritten"].append({"cell": x["where"], "formula": x["formula"], "native": x["native"],
+                                         "functions": sorted({"KPI." + c.upper() for c in x["calls"]}),
+                                         "array": x["array"]})
+        annotations = {}
+        for x in plan:
+            if "native" in x:
+                continue
+            sheet = x["sheet"]
+            if sheet.Name not in annotations:
+                annotations[sheet.Name] = sheet.getAnnotations()
+            notes = annotations[sheet.Name]
+            note = f"kpi-portable kept this value: the formula was {x['formula']} ({x['reason']})."
+            if x["array"]:
+                x["target"].setArrayFormula("")
+                shown = []
+                for dr, row in enumerate(x["values"]):
+                    for dc, result in enumerate(row):
+                        _freeze_cell(sheet, notes, x["si"], x["row"] + dr, x["col"] + dc, result, note)
+                        shown.append(_shown(result))
             else:
-                target.setTokens(new_tokens)
-            summary["rewritten"].append({"cell": where, "formula": formula, "native": text,
-                                         "functions": sorted({"KPI." + c.upper() for c in calls}),
-                                         "array": is_array})
-            continue
-        values, why = payload
-        note = f"kpi-portable kept this value: the formula was {formula} ({why})."
-        if is_array:
-            target.setArrayFormula("")
-            a = target.getRangeAddress()
-            shown = []
-            for r, row in enumerate(values):
-                for c, result in enumerate(row):
-                    cell = sheet.getCellByPosition(a.StartColumn + c, a.StartRow + r)
-                    _freeze_cell(sheet, cell, result, note)
-                    shown.append(_shown(result))
-        else:
-            _freeze_cell(sheet, target, values, note)
-            shown = _shown(values)
-        summary["frozen"].append({"cell": where, "formula": formula, "value": shown, "reason": why,
-                                  "array": is_array})
+                _freeze_cell(sheet, notes, x["si"], x["row"], x["col"], x["values"], note)
+                shown = _shown(x["values"])
+            summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "value": shown,
+                                      "reason": x["reason"], "array": x["array"]})
+    finally:
+        doc.removeActionLock()
+        doc.unlockControllers()
+        doc.enableAutomaticCalculation(auto)
+    doc.calculateAll()
     return summary

@@ -88,7 +88,7 @@ def atomic(expr):
             depth += 1
         elif ch in ")}":
             depth -= 1
-        elif depth == 0 and (ch in "+-*/^&=<>, %" or ch.isspace()):
+        elif depth == 0 and (ch in "+-*/^&=<>,;~! %" or ch.isspace()):
             # A number in exponent form (1E+300) has a sign inside it.
             if ch in "+-" and re.fullmatch(r"[0-9.]+[Ee][+-]?[0-9]+", expr):
                 continue
@@ -135,11 +135,13 @@ def entry(method):
     return e
 
 
-def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None):
+def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=","):
     """The native formula for KPI.<method>(arg_texts...) (texts as written,
     None for an omitted argument). arg_names / fallbacks come from the
     catalogue (catalogue_args); is_ref[i] says whether argument i is a plain
-    cell reference. Raises ValueOnly when no native formula applies."""
+    cell reference; sep is the argument separator of the grammar the
+    argument texts are written in ("," Excel's, ";" Calc's API). Raises
+    ValueOnly when no native formula applies."""
     e = entry(method)
     if e.get("value_only"):
         raise ValueOnly(e.get("reason", "value only"))
@@ -167,6 +169,10 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None):
     text = _expand_macros(e["formula"], table()["expansions"])
     for err, raise_expr in RAISE.items():
         text = text.replace(err, raise_expr)
+    if sep != ",":
+        # The templates' commas are all separators (test_native.py checks
+        # that no quoted string in native.toml holds one).
+        text = text.replace(",", sep)
     text = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]), text)
     return text
 
@@ -194,16 +200,18 @@ def _number_text(x):
 
 
 def docs_formula(function_entry):
-    """The native formula written over the argument names, for the function's
-    catalogue entry (a dict of catalogue.json); None when value only."""
+    """(native formula written over the argument names, None), or (None,
+    why) when the function is value only: for the function's catalogue
+    entry (a dict of catalogue.json). codegen/docs.py prints it in
+    docs/functions.md under "Without the extension"."""
     use_catalogue([function_entry])
     e = entry(function_entry["method"])
     # An argument the native formula must see as a literal is left out.
     names = [None if a["name"] in e.get("native_when", {}) else a["name"] for a in function_entry["args"]]
     try:
-        return "=" + expand(function_entry["method"], names)
-    except ValueOnly:
-        return None
+        return "=" + expand(function_entry["method"], names), None
+    except ValueOnly as why:
+        return None, str(why)
 
 
 def value_only_reason(method):
