@@ -11,6 +11,8 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
+packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

@@ -1,0 +1,200 @@
+// The state of a kpi aggregate: the rows seen so far, kept compactly while
+// they take few distinct values (NPS scores 0..10 are 11 tuples whatever the
+// row count, so partial aggregates travel between parallel workers as a few
+// bytes) and as plain columns beyond that (AUC scores, dates). Every
+// aggregate function reads its rows as a multiset (order-independent, see
+// kpisql::form), so counting equal rows changes nothing in the result.
+//
+// Plain C++ (no PostgreSQL header): the PostgreSQL glue owns memory and
+// errors. Arguments that are not ranges (time to close's statistic) are one
+// value per call: the first row's is kept.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "kpi/catalogue.hpp"
+#include "views.hpp"
+
+namespace kpisql {
+
+class AggState {
+public:
+    static constexpr std::size_t kMaxDistinct = 64;
+
+    explicit AggState(int fn) : fn_(fn) {}
+    int function() const { return fn_; }
+
+    // One row: the first n arguments of f, in order.
+    void add(const kpi::FunctionInfo& f, const double* row, int n) {
+        if (!have_direct_) {
+            for (int i = 0; i < n; ++i)
+                if (f.args[i].kind != kpi::ArgKind::range) direct_.push_back(row[i]);
+            have_direct_ = true;
+        }
+        double key[16];
+        std::size_t w = 0;
+        for (int i = 0; i < n && w < 16; ++i)
+            if (f.args[i].kind == kpi::ArgKind::range) key[w++] = row[i];
+        width_ = static_cast<std::uint32_t>(w);
+        add_tuple(key, 1);
+    }
+
+    void merge(const AggState& b) {
+        if (!have_direct_ && b.have_direct_) {
+            direct_ = b.direct_;
+            have_direct_ = true;
+        }
+        if (b.width_) width_ = b.width_;
+        if (!b.flat_) {
+            for (std::size_t t = 0; t < b.counts_.size(); ++t) add_tuple(&b.keys_[t * width_], b.counts_[t]);
+            return;
+        }
+        to_flat();
+        columns_.resize(width_);
+        for (std::size_t c = 0; c < width_; ++c)
+            columns_[c].insert(columns_[c].end(), b.columns_[c].begin(), b.columns_[c].end());
+    }
+
+    // The function on every row seen (none: the empty call).
+    kpi::Output evaluate(const kpi::FunctionInfo& f) const {
+        std::vector<std::vector<double>> cols(width_);
+        if (flat_) {
+            cols = columns_;
+        } else {
+            for (std::size_t t = 0; t < counts_.size(); ++t)
+                for (std::size_t c = 0; c < width_; ++c) cols[c].insert(cols[c].end(), counts_[t], keys_[t * width_ + c]);
+        }
+        std::vector<Column> columns;
+        std::vector<Scalar> scalars;
+        columns.reserve(f.args.size());
+        scalars.reserve(f.args.size());
+        std::vector<const kpi::ArgView*> views;
+        std::size_t c = 0, d = 0;
+        for (const kpi::ArgInfo& a : f.args) {
+            if (a.kind == kpi::ArgKind::range) {
+                static const std::vector<double> none;
+                columns.emplace_back(c < cols.size() ? cols[c] : none);
+                ++c;
+                views.push_back(&columns.back());
+            } else {
+                if (d < direct_.size()) scalars.emplace_back(direct_[d]);
+                else if (a.optional) scalars.emplace_back();
+                else scalars.emplace_back(a.fallback);
+                ++d;
+                views.push_back(&scalars.back());
+            }
+        }
+        return kpi::evaluate(f, views);
+    }
+
+    // Serialised form: header, the non-range values, then the tuples and
+    // their counts, or the columns.
+    std::size_t serial_size() const {
+        const std::size_t rows = flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size();
+        return sizeof(Header) + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8);
+    }
+    void serialise(char* out) const {
+        const Header h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), have_direct_, flat_,
+                       flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size()};
+        put(out, &h, sizeof h);
+        put(out, direct_.data(), direct_.size() * 8);
+        if (flat_) {
+            for (const auto& col : columns_) put(out, col.data(), col.size() * 8);
+        } else {
+            put(out, keys_.data(), keys_.size() * 8);
+            put(out, counts_.data(), counts_.size() * 8);
+        }
+    }
+    static int function_of(const char* data, std::size_t size) {
+        Header h;
+        if (size < sizeof h) return -1;
+        std::memcpy(&h, data, sizeof h);
+        return h.magic == kMagic ? h.fn : -1;
+    }
+    bool deserialise(const char* data, std::size_t size) {
+        Header h;
+        if (size < sizeof h) return false;
+        std::memcpy(&h, data, sizeof h);
+        if (h.magic != kMagic || h.width > 16 || h.ndirect > 16 ||
+            size != sizeof h + h.ndirect * 8 + h.rows * h.width * 8 + (h.flat ? 0 : h.rows * 8))
+            return false;
+        fn_ = h.fn;
+        width_ = h.width;
+        have_direct_ = h.have_direct;
+        flat_ = h.flat;
+        data += sizeof h;
+        direct_.resize(h.ndirect);
+        get(data, direct_.data(), h.ndirect * 8);
+        if (flat_) {
+            columns_.assign(width_, std::vector<double>(h.rows));
+            for (auto& col : columns_) get(data, col.data(), h.rows * 8);
+        } else {
+            keys_.resize(h.rows * width_);
+            counts_.resize(h.rows);
+            get(data, keys_.data(), keys_.size() * 8);
+            get(data, counts_.data(), h.rows * 8);
+        }
+        return true;
+    }
+
+private:
+    static constexpr std::uint32_t kMagic = 0x4b504931;  // "KPI1"
+    struct Header {
+        std::uint32_t magic;
+        int fn;
+        std::uint32_t width, ndirect;
+        bool have_direct, flat;
+        std::uint64_t rows;
+    };
+    static void put(char*& out, const void* p, std::size_t n) {
+        if (n) std::memcpy(out, p, n);
+        out += n;
+    }
+    static void get(const char*& in, void* p, std::size_t n) {
+        if (n) std::memcpy(p, in, n);
+        in += n;
+    }
+
+    void add_tuple(const double* key, std::int64_t count) {
+        if (flat_) {
+            columns_.resize(width_);
+            for (std::size_t c = 0; c < width_; ++c) columns_[c].insert(columns_[c].end(), count, key[c]);
+            return;
+        }
+        for (std::size_t t = 0; t < counts_.size(); ++t)
+            if (std::memcmp(&keys_[t * width_], key, width_ * sizeof(double)) == 0) {
+                counts_[t] += count;
+                return;
+            }
+        if (counts_.size() < kMaxDistinct) {
+            keys_.insert(keys_.end(), key, key + width_);
+            counts_.push_back(count);
+            return;
+        }
+        to_flat();
+        add_tuple(key, count);
+    }
+
+    void to_flat() {
+        if (flat_) return;
+        std::vector<std::vector<double>> cols(width_);
+        for (std::size_t t = 0; t < counts_.size(); ++t)
+            for (std::size_t c = 0; c < width_; ++c) cols[c].insert(cols[c].end(), counts_[t], keys_[t * width_ + c]);
+        columns_ = std::move(cols);
+        keys_.clear();
+        counts_.clear();
+        flat_ = true;
+    }
+
+    int fn_;
+    std::uint32_t width_ = 0;
+    bool have_direct_ = false, flat_ = false;
+    std::vector<double> direct_;
+    std::vector<double> keys_;           // distinct tuples, width_ values each
+    std::vector<std::int64_t> counts_;   // how many rows each
+    std::vector<std::vector<double>> columns_;  // flat: one column per range argument
+};
+
+}  // namespace kpisql
