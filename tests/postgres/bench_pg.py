@@ -1,0 +1,76 @@
+"""Benchmark of the kpi extension (not a test): 10,000,000 rows in a
+throw-away PostgreSQL 15 (test_extension.Server), the KPI aggregates against
+the native SQL formulas with the same parallel workers; writes its marked
+section of docs/benchmark.md. Run by scripts/bench_pg.sh."""
+import os
+import re
+import sys
+import time
+
+import test_extension as t
+
+ROWS, CUSTOMERS = 10_000_000, 1_000_000
+SETTINGS = "SET max_parallel_workers_per_gather = 2; SET work_mem = '256MB';"
+
+
+def timed(server, sql, repeat=3):
+    best, out = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = server.sql(f"{SETTINGS} {sql}").strip()
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    return best, out
+
+
+def main():
+    bindir, build, doc = sys.argv[1], sys.argv[2], sys.argv[3]
+    server = t.Server(bindir, build)
+    rows = []
+    try:
+        server.start()
+        server.sql("CREATE EXTENSION kpi; ALTER SYSTEM SET max_parallel_workers = 2; SELECT pg_reload_conf();")
+        server.sql(f"""CREATE TABLE big AS SELECT i % 20 AS channel, (i % 997)::float8 AS cost, (i % 13)::float8 AS leads,
+            (i * 7919) % 11 AS score, ((i * 104729) % 100000) / 100000.0 AS p, (i % 3 = 0)::int::float8 AS y
+            FROM generate_series(1::bigint, {ROWS}) i;
+          CREATE TABLE cust AS SELECT (i % 6)::float8 AS frequency,
+            CASE WHEN i % 6 = 0 THEN 0 ELSE (i % 6) * 4 + (i % 9) END::float8 AS recency, 40::float8 AS age
+            FROM generate_series(1::bigint, {CUSTOMERS}) i;
+          VACUUM ANALYZE big; VACUUM ANALYZE cust;""")
+        plan = server.sql(f"{SETTINGS} EXPLAIN SELECT kpi.nps(score) FROM big;")
+        workers = re.search(r"Workers Planned: (\d+)", plan)
+        pairs = [
+            ("kpi.cpl(sum(cost), sum(leads))", "SELECT kpi.cpl(sum(cost), sum(leads)) FROM big"),
+            ("sum(cost) / sum(leads)", "SELECT sum(cost) / sum(leads) FROM big"),
+            ("kpi.nps(score)", "SELECT kpi.nps(score) FROM big"),
+            ("native NPS (count(*) FILTER)", "SELECT 100.0 * (count(*) FILTER (WHERE score >= 9) - "
+             "count(*) FILTER (WHERE score <= 6)) / count(*) FROM big"),
+            ("kpi.nps(score) GROUP BY channel", "SELECT channel, kpi.nps(score) FROM big GROUP BY channel"),
+            ("kpi.scoreauc(p, y)", "SELECT kpi.scoreauc(p, y) FROM big"),
+            (f"kpi.bgnbd_fit on {CUSTOMERS:,} customers", "SELECT kpi.bgnbd_fit(frequency, recency, age) FROM cust"),
+        ]
+        for label, sql in pairs:
+            took, out = timed(server, sql, 1 if "fit" in label or "auc" in label else 3)
+            rows.append((label, took, out.splitlines()[0] if out else ""))
+            print(f"{label}: {took:.2f} s", flush=True)
+    finally:
+        server.stop()
+    times = dict((label, took) for label, took, _ in rows)
+    ratio = times["kpi.nps(score)"] / times["native NPS (count(*) FILTER)"]
+    lines = ["<!-- bench_pg:start (scripts/bench_pg.sh writes this section) -->",
+             "## PostgreSQL: the kpi extension on 10,000,000 rows", "",
+             f"PostgreSQL 15 (Debian), {os.cpu_count()} cores, {workers.group(1) if workers else '?'} parallel workers "
+             f"planned; best of 3 runs (1 for the AUC and the fit), client time through psql; {time.strftime('%Y-%m-%d')}.", "",
+             "| query | seconds | first result row |", "| --- | --- | --- |"]
+    lines += [f"| `{label}` | {took:.2f} | `{out[:60]}` |" for label, took, out in rows]
+    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less).",
+              "<!-- bench_pg:end -->"]
+    section = "\n".join(lines) + "\n"
+    text = open(doc).read() if os.path.exists(doc) else ""
+    m = re.search(r"<!-- bench_pg:start.*?<!-- bench_pg:end -->\n?", text, re.S)
+    text = text[:m.start()] + section + text[m.end():] if m else text.rstrip("\n") + "\n\n" + section
+    open(doc, "w").write(text)
+
+
+if __name__ == "__main__":
+    main()
