@@ -10,6 +10,9 @@
 // value per call: the first row's is kept.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -62,6 +65,7 @@ public:
         std::vector<std::vector<double>> cols(width_);
         if (flat_) {
             cols = columns_;
+            sort_rows(cols);
         } else {
             for (std::size_t t = 0; t < counts_.size(); ++t)
                 for (std::size_t c = 0; c < width_; ++c) cols[c].insert(cols[c].end(), counts_[t], keys_[t * width_ + c]);
@@ -163,11 +167,15 @@ private:
             for (std::size_t c = 0; c < width_; ++c) columns_[c].insert(columns_[c].end(), count, key[c]);
             return;
         }
-        for (std::size_t t = 0; t < counts_.size(); ++t)
-            if (std::memcmp(&keys_[t * width_], key, width_ * sizeof(double)) == 0) {
+        for (std::size_t t = 0; t < counts_.size(); ++t) {
+            const double* k = &keys_[t * width_];
+            std::size_t c = 0;
+            while (c < width_ && std::memcmp(k + c, key + c, sizeof(double)) == 0) ++c;
+            if (c == width_) {
                 counts_[t] += count;
                 return;
             }
+        }
         if (counts_.size() < kMaxDistinct) {
             keys_.insert(keys_.end(), key, key + width_);
             counts_.push_back(count);
@@ -175,6 +183,36 @@ private:
         }
         to_flat();
         add_tuple(key, count);
+    }
+
+    // Rows in ascending order (NaN last): the functions read rows as a
+    // multiset, so this changes no result, but a core function that sorts
+    // (AUC, median time to close) then sorts ordered data with sequential
+    // memory access: several times faster on millions of rows.
+    template <std::size_t W>
+    static void sort_rows_of(std::vector<std::vector<double>>& cols) {
+        const std::size_t n = cols[0].size();
+        std::vector<std::array<double, W>> rows(n);
+        for (std::size_t r = 0; r < n; ++r)
+            for (std::size_t c = 0; c < W; ++c) rows[r][c] = cols[c][r];
+        const auto less = [](double a, double b) { return !std::isnan(a) && (std::isnan(b) || a < b); };
+        std::sort(rows.begin(), rows.end(), [&](const std::array<double, W>& a, const std::array<double, W>& b) {
+            for (std::size_t c = 0; c < W; ++c) {
+                if (less(a[c], b[c])) return true;
+                if (less(b[c], a[c])) return false;
+            }
+            return false;
+        });
+        for (std::size_t r = 0; r < n; ++r)
+            for (std::size_t c = 0; c < W; ++c) cols[c][r] = rows[r][c];
+    }
+    static void sort_rows(std::vector<std::vector<double>>& cols) {
+        switch (cols.size()) {
+            case 1: sort_rows_of<1>(cols); break;
+            case 2: sort_rows_of<2>(cols); break;
+            case 3: sort_rows_of<3>(cols); break;
+            default: break;  // wider tables are read as they come
+        }
     }
 
     void to_flat() {

@@ -210,32 +210,43 @@ extern "C" Datum kpi_scalar(PG_FUNCTION_ARGS) {
     return out.value;
 }
 
+// What a transition function's call site needs on every row, found once.
+struct TransSite {
+    int index;
+    int nargs;
+    Oid types[16];
+};
+
 // kpi._NAME_trans(state, row...): rows with a NULL are skipped (strict
 // semantics; the function itself cannot be strict with an internal state).
 extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
-    const int index = function_index(fcinfo, "_", "_trans");
-    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    auto* site = static_cast<TransSite*>(fcinfo->flinfo->fn_extra);
+    if (!site) {
+        const int index = function_index(fcinfo, "_", "_trans");  // caches an int in fn_extra: replace it
+        if (index < 0 || PG_NARGS() - 1 > 16)
+            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+        site = static_cast<TransSite*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TransSite)));
+        site->index = index;
+        site->nargs = PG_NARGS() - 1;
+        for (int i = 0; i < site->nargs; ++i) site->types[i] = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
+        fcinfo->flinfo->fn_extra = site;
+    }
     auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
-    if (!state) state = new_state(fcinfo, index);
-    const FunctionInfo& f = kpi::catalogue()[index];
+    if (!state) state = new_state(fcinfo, site->index);
     double row[16];
-    const int n = PG_NARGS() - 1;
-    bool skip = n > 16;
-    for (int i = 0; i < n && !skip; ++i) {
-        if (PG_ARGISNULL(i + 1)) {
-            skip = true;
-            break;
-        }
-        const Oid type = get_fn_expr_argtype(fcinfo->flinfo, i + 1);
-        row[i] = type == BOOLOID ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0) : to_serial(type, PG_GETARG_DATUM(i + 1));
+    const int n = site->nargs;
+    for (int i = 0; i < n; ++i) {
+        if (PG_ARGISNULL(i + 1)) PG_RETURN_POINTER(state);
+        const Oid type = site->types[i];
+        row[i] = type == FLOAT8OID ? PG_GETARG_FLOAT8(i + 1)
+               : type == BOOLOID   ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0)
+                                   : to_serial(type, PG_GETARG_DATUM(i + 1));
     }
     bool ok = true;
-    if (!skip) {
-        try {
-            state->add(f, row, n);
-        } catch (...) {
-            ok = false;
-        }
+    try {
+        state->add(kpi::catalogue()[site->index], row, n);
+    } catch (...) {
+        ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     PG_RETURN_POINTER(state);
