@@ -22,6 +22,34 @@
 
 namespace kpisql {
 
+// One column of the counted tuples, read as the rows they stand for (tuple
+// t repeated counts[t] times) without writing them out: the core reads
+// cells in order, so a cursor makes each read O(1).
+class Runs final : public kpi::ArgView {
+public:
+    Runs(const double* keys, std::size_t width, std::size_t col, const std::int64_t* counts, std::size_t n)
+        : keys_(keys), width_(width), col_(col), counts_(counts), n_(n) {
+        for (std::size_t t = 0; t < n; ++t) rows_ += static_cast<std::size_t>(counts[t]);
+    }
+    bool omitted() const override { return false; }
+    std::size_t rows() const override { return rows_; }
+    std::size_t cols(std::size_t r) const override { return r < rows_ ? 1 : 0; }
+    kpi::Cell at(std::size_t r, std::size_t) const override {
+        if (r >= rows_) return kpi::Cell::blank();
+        if (r < start_) run_ = start_ = 0;
+        while (r >= start_ + static_cast<std::size_t>(counts_[run_])) start_ += static_cast<std::size_t>(counts_[run_++]);
+        const double v = keys_[run_ * width_ + col_];
+        return std::isnan(v) ? kpi::Cell::blank() : kpi::Cell::num(v);
+    }
+
+private:
+    const double* keys_;
+    std::size_t width_, col_;
+    const std::int64_t* counts_;
+    std::size_t n_, rows_ = 0;
+    mutable std::size_t run_ = 0, start_ = 0;  // the run holding row start_.. (one caller, one thread)
+};
+
 class AggState {
 public:
     static constexpr std::size_t kMaxDistinct = 64;
@@ -62,26 +90,30 @@ public:
 
     // The function on every row seen (none: the empty call).
     kpi::Output evaluate(const kpi::FunctionInfo& f) const {
-        std::vector<std::vector<double>> cols(width_);
+        std::vector<std::vector<double>> cols;
         if (flat_) {
             cols = columns_;
             sort_rows(cols);
-        } else {
-            for (std::size_t t = 0; t < counts_.size(); ++t)
-                for (std::size_t c = 0; c < width_; ++c) cols[c].insert(cols[c].end(), counts_[t], keys_[t * width_ + c]);
         }
         std::vector<Column> columns;
+        std::vector<Runs> runs;
         std::vector<Scalar> scalars;
         columns.reserve(f.args.size());
+        runs.reserve(f.args.size());
         scalars.reserve(f.args.size());
         std::vector<const kpi::ArgView*> views;
         std::size_t c = 0, d = 0;
+        static const std::vector<double> none;
         for (const kpi::ArgInfo& a : f.args) {
             if (a.kind == kpi::ArgKind::range) {
-                static const std::vector<double> none;
-                columns.emplace_back(c < cols.size() ? cols[c] : none);
+                if (flat_) {
+                    columns.emplace_back(c < cols.size() ? cols[c] : none);
+                    views.push_back(&columns.back());
+                } else {
+                    runs.emplace_back(keys_.data(), width_, c, counts_.data(), c < width_ ? counts_.size() : 0);
+                    views.push_back(&runs.back());
+                }
                 ++c;
-                views.push_back(&columns.back());
             } else {
                 if (d < direct_.size()) scalars.emplace_back(direct_[d]);
                 else if (a.optional) scalars.emplace_back();

@@ -27,13 +27,14 @@ def timed(server, sql, repeat=3):
 
 def main():
     bindir, build, doc = sys.argv[1], sys.argv[2], sys.argv[3]
+    load_before = os.getloadavg()[0]
     server = t.Server(bindir, build)
     rows = []
     try:
         server.start()
         server.sql("CREATE EXTENSION kpi; ALTER SYSTEM SET max_parallel_workers = 2; SELECT pg_reload_conf();")
         server.sql(f"""CREATE TABLE big AS SELECT i % 20 AS channel, (i % 997)::float8 AS cost, (i % 13)::float8 AS leads,
-            (i * 7919) % 11 AS score, ((i * 104729) % 100000) / 100000.0 AS p, (i % 3 = 0)::int::float8 AS y
+            ((i * 7919) % 11)::int AS score, ((i * 104729) % 100000) / 100000.0 AS p, (i % 3 = 0)::int::float8 AS y
             FROM generate_series(1::bigint, {ROWS}) i;
           VACUUM ANALYZE big;""")
         # 1M customers: the CDNOW cohort (2,357 customers, tests/data/cdnow) repeated, whose BG/NBD
@@ -55,8 +56,18 @@ def main():
             ("kpi.scoreauc(p, y)", "SELECT kpi.scoreauc(p, y) FROM big"),
             (f"kpi.bgnbd_fit on {CUSTOMERS:,} customers", "SELECT kpi.bgnbd_fit(frequency, recency, age) FROM cust"),
         ]
+        # The quick queries interleaved, best of 3 rounds each, so that a
+        # burst of load on a shared machine hits both sides of a comparison.
+        best = {}
+        for _ in range(3):
+            for label, sql in pairs:
+                if "fit" in label or "auc" in label:
+                    continue
+                took, out = timed(server, sql, 1)
+                if label not in best or took < best[label][0]:
+                    best[label] = (took, out)
         for label, sql in pairs:
-            took, out = timed(server, sql, 1 if "fit" in label or "auc" in label else 3)
+            took, out = best[label] if label in best else timed(server, sql, 1)
             rows.append((label, took, out.splitlines()[0] if out else ""))
             print(f"{label}: {took:.2f} s", flush=True)
     finally:
@@ -66,10 +77,14 @@ def main():
     lines = ["<!-- bench_pg:start (scripts/bench_pg.sh writes this section) -->",
              "## PostgreSQL: the kpi extension on 10,000,000 rows", "",
              f"PostgreSQL 15 (Debian), {os.cpu_count()} cores, {workers.group(1) if workers else '?'} parallel workers "
-             f"planned; best of 3 runs (1 for the AUC and the fit), client time through psql; {time.strftime('%Y-%m-%d')}.", "",
+             f"planned; best of 3 interleaved runs (1 for the AUC and the fit), client time through psql; {time.strftime('%Y-%m-%d')}; "
+             f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (a machine shared with "
+             "other builds: times on an idle machine are lower).", "",
              "| query | seconds | first result row |", "| --- | --- | --- |"]
     lines += [f"| `{label}` | {took:.2f} | `{out[:60]}` |" for label, took, out in rows]
-    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less).",
+    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less). The AUC's time is mostly "
+              "the core's sort of 10M (score, outcome) pairs in the final function (one process); the fit uses "
+              "the CDNOW cohort repeated (tests/data/cdnow), whose parameters are the paper's.",
               "<!-- bench_pg:end -->"]
     section = "\n".join(lines) + "\n"
     text = open(doc).read() if os.path.exists(doc) else ""

@@ -135,3 +135,25 @@ def all_cases(catalogue_path):
 
 def same(got, want, rel=1e-9):
     return math.isclose(got, want, rel_tol=rel, abs_tol=1e-12)
+
+
+# The campaign dashboard template (examples/templates/campaign-dashboard-en.fods):
+# its data rows (tools/make_templates.campaign_rows) and the values its
+# channel table stores for the KPI formulas (row 9 + channel index).
+CAMPAIGN_KPIS = {"CPC": ("cost", "clicks"), "CPM": ("cost", "impressions"), "CTR": ("clicks", "impressions"),
+                 "CPL": ("cost", "leads"), "CAC": ("cost", "customers"), "ROAS": ("revenue", "cost"),
+                 "ROI": ("revenue", "cost")}
+CAMPAIGN_COLUMNS = ("month", "channel", "cost", "impressions", "clicks", "leads", "customers", "revenue")
+
+
+def campaign():
+    """(rows, {(kpi, channel index): stored value})."""
+    import re
+    import make_templates
+    text = open(os.path.join(HERE, "..", "..", "examples", "templates", "campaign-dashboard-en.fods")).read()
+    stored = {}
+    for kpi, row, value in re.findall(r'table:formula="of:=KPI\.(\w+)\(\[\.[A-Z](\d+)\];\[\.[A-Z]\d+\]\)"'
+                                      r' office:value-type="float" office:value="([^"]+)"', text):
+        if 9 <= int(row) <= 12:
+            stored[(kpi, int(row) - 9)] = float(value)
+    return make_templates.campaign_rows(), stored

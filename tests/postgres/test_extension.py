@@ -231,6 +231,23 @@ def check_parallel(server):
     check(out.split() == ["1", "0", "2", "NULL"] or out.splitlines() == ["1\t0", "2\t"], f"GROUP BY, a group of NULLs: {out!r}")
 
 
+def check_campaign(server):
+    """The README's GROUP BY channel gives the campaign template's figures."""
+    rows, stored = cases.campaign()
+    values = ",".join("(" + ",".join(str(v) for v in r) + ")" for r in rows)
+    cols = ", ".join(f"{c} float8" if i > 1 else f"{c} int" for i, c in enumerate(cases.CAMPAIGN_COLUMNS))
+    exprs = ", ".join(f"kpi.{k.lower()}(sum({a}), sum({b}))" for k, (a, b) in cases.CAMPAIGN_KPIS.items())
+    out = server.sql(f"CREATE TABLE campaign ({cols}); INSERT INTO campaign VALUES {values};"
+                     f"SELECT channel, {exprs} FROM campaign GROUP BY channel ORDER BY channel;")
+    got = {}
+    for line in out.splitlines():
+        ch, *vals = line.split("\t")
+        for k, v in zip(cases.CAMPAIGN_KPIS, vals):
+            got[(k, int(ch))] = float(v)
+    check(len(stored) == 28 and all(cases.same(got.get(key, math.nan), v, 1e-12) for key, v in stored.items()),
+          f"GROUP BY channel = the campaign template's channel table: {got} vs {stored}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -248,6 +265,7 @@ def main():
         check(names == want, f"the kpi schema has every offered function: {sorted(names ^ want)}")
         check_cases(server, all_cases)
         check_messages(server)
+        check_campaign(server)
         check_parallel(server)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
         failed.append(f"{type(e).__name__}: {e}")

@@ -64,6 +64,14 @@ check(cases.same(kpi.nps([10, math.nan, 9, 3]), 100 / 3), "kpi.nps skips NaN")
 d0 = np.array(["2024-01-01", "2024-01-03"], dtype="datetime64[D]")
 d1 = np.array(["2024-01-11", "2024-01-04"], dtype="datetime64[D]")
 check(kpi.timetoclose(d0, d1) == 5.5 and kpi.timetoclose(d0, d1, 1) == 5.5, "kpi.timetoclose on datetime64")
+# The campaign template's channel table from its data, one call per KPI on
+# the per-channel sums (pandas-free: NumPy's bincount is the GROUP BY).
+rows, stored = cases.campaign()
+data = np.array(rows, dtype=float)
+col = {c: np.bincount(data[:, 1].astype(int), weights=data[:, i]) for i, c in enumerate(cases.CAMPAIGN_COLUMNS)}
+for k, (a, b) in cases.CAMPAIGN_KPIS.items():
+    got = getattr(kpi, k.lower())(col[a], col[b])
+    check(all(cases.same(got[ch], stored[(k, ch)], 1e-12) for ch in range(4)), f"campaign template {k}: {got}")
 # Keywords by the catalogue's argument names; wrong calls raise TypeError.
 check(kpi.clv(75, 4, 3, gross_margin=0.3) == 270.0, "keyword argument")
 for bad in (lambda: kpi.cpl(1, 2, 3), lambda: kpi.cpl(1), lambda: kpi.cpl(1, leads=2, margin=3)):
