@@ -89,12 +89,10 @@ public:
     }
 
     // The function on every row seen (none: the empty call).
-    kpi::Output evaluate(const kpi::FunctionInfo& f) const {
-        std::vector<std::vector<double>> cols;
-        if (flat_) {
-            cols = columns_;
-            sort_rows(cols);
-        }
+    // Sorts the stored rows in place (their order is no part of the state).
+    kpi::Output evaluate(const kpi::FunctionInfo& f) {
+        std::vector<std::vector<double>>& cols = columns_;
+        if (flat_) sort_rows(cols);
         std::vector<Column> columns;
         std::vector<Runs> runs;
         std::vector<Scalar> scalars;
@@ -196,7 +194,10 @@ private:
     void add_tuple(const double* key, std::int64_t count) {
         if (flat_) {
             columns_.resize(width_);
-            for (std::size_t c = 0; c < width_; ++c) columns_[c].insert(columns_[c].end(), count, key[c]);
+            for (std::size_t c = 0; c < width_; ++c) {
+                if (count == 1) columns_[c].push_back(key[c]);
+                else columns_[c].insert(columns_[c].end(), count, key[c]);
+            }
             return;
         }
         for (std::size_t t = 0; t < counts_.size(); ++t) {
@@ -217,24 +218,21 @@ private:
         add_tuple(key, count);
     }
 
-    // Rows in ascending order (NaN last): the functions read rows as a
-    // multiset, so this changes no result, but a core function that sorts
-    // (AUC, median time to close) then sorts ordered data with sequential
-    // memory access: several times faster on millions of rows.
+    // Rows in ascending order of their first value (NaN last): the
+    // functions read rows as a multiset, so this changes no result, but a
+    // core function that sorts (AUC, median time to close) then sorts
+    // ordered data with sequential memory access, several times faster on
+    // millions of rows than its indirect sort of scattered data.
     template <std::size_t W>
     static void sort_rows_of(std::vector<std::vector<double>>& cols) {
         const std::size_t n = cols[0].size();
         std::vector<std::array<double, W>> rows(n);
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < W; ++c) rows[r][c] = cols[c][r];
-        const auto less = [](double a, double b) { return !std::isnan(a) && (std::isnan(b) || a < b); };
-        std::sort(rows.begin(), rows.end(), [&](const std::array<double, W>& a, const std::array<double, W>& b) {
-            for (std::size_t c = 0; c < W; ++c) {
-                if (less(a[c], b[c])) return true;
-                if (less(b[c], a[c])) return false;
-            }
-            return false;
-        });
+        const auto numbers_end = std::partition(rows.begin(), rows.end(),
+                                                [](const std::array<double, W>& a) { return !std::isnan(a[0]); });
+        std::sort(rows.begin(), numbers_end,
+                  [](const std::array<double, W>& a, const std::array<double, W>& b) { return a[0] < b[0]; });
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < W; ++c) cols[c][r] = rows[r][c];
     }
@@ -246,7 +244,6 @@ private:
             default: break;  // wider tables are read as they come
         }
     }
-
     void to_flat() {
         if (flat_) return;
         std::vector<std::vector<double>> cols(width_);

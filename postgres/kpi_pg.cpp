@@ -259,7 +259,7 @@ extern "C" Datum kpi_agg_final(PG_FUNCTION_ARGS) {
     const FunctionInfo& f = kpi::catalogue()[index];
     auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
     try {
-        const kpisql::AggState empty(index);
+        kpisql::AggState empty(index);
         deliver(out, f, (state ? state : &empty)->evaluate(f), nullptr);
     } catch (...) {
         out.error = pstr("kpi." + kpisql::sql_name(f) + ": internal error");

@@ -34,7 +34,7 @@ def main():
         server.start()
         server.sql("CREATE EXTENSION kpi; ALTER SYSTEM SET max_parallel_workers = 2; SELECT pg_reload_conf();")
         server.sql(f"""CREATE TABLE big AS SELECT i % 20 AS channel, (i % 997)::float8 AS cost, (i % 13)::float8 AS leads,
-            ((i * 7919) % 11)::int AS score, ((i * 104729) % 100000) / 100000.0 AS p, (i % 3 = 0)::int::float8 AS y
+            ((i * 7919) % 11)::int AS score, ((i * 104729) % 100000)::float8 / 100000 AS p, (i % 3 = 0)::int::float8 AS y
             FROM generate_series(1::bigint, {ROWS}) i;
           VACUUM ANALYZE big;""")
         # 1M customers: the CDNOW cohort (2,357 customers, tests/data/cdnow) repeated, whose BG/NBD
@@ -47,6 +47,7 @@ def main():
         plan = server.sql(f"{SETTINGS} EXPLAIN SELECT kpi.nps(score) FROM big;")
         workers = re.search(r"Workers Planned: (\d+)", plan)
         pairs = [
+            ("count(*) (baseline: a full parallel scan)", "SELECT count(*) FROM big"),
             ("kpi.cpl(sum(cost), sum(leads))", "SELECT kpi.cpl(sum(cost), sum(leads)) FROM big"),
             ("sum(cost) / sum(leads)", "SELECT sum(cost) / sum(leads) FROM big"),
             ("kpi.nps(score)", "SELECT kpi.nps(score) FROM big"),
