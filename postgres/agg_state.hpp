@@ -28,7 +28,7 @@ namespace kpisql {
 class Runs final : public kpi::ArgView {
 public:
     Runs(const double* keys, std::size_t width, std::size_t col, const std::int64_t* counts, std::size_t n)
-        : keys_(keys), width_(width), col_(col), counts_(counts), n_(n) {
+        : keys_(keys), width_(width), col_(col), counts_(counts) {
         for (std::size_t t = 0; t < n; ++t) rows_ += static_cast<std::size_t>(counts[t]);
     }
     bool omitted() const override { return false; }
@@ -46,7 +46,7 @@ private:
     const double* keys_;
     std::size_t width_, col_;
     const std::int64_t* counts_;
-    std::size_t n_, rows_ = 0;
+    std::size_t rows_ = 0;
     mutable std::size_t run_ = 0, start_ = 0;  // the run holding row start_.. (one caller, one thread)
 };
 

@@ -69,7 +69,7 @@ def main():
                     best[label] = (took, out)
         for label, sql in pairs:
             took, out = best[label] if label in best else timed(server, sql, 1)
-            rows.append((label, took, out.splitlines()[0] if out else ""))
+            rows.append((label, took, out.splitlines()[0].replace("\t", " ") if out else ""))
             print(f"{label}: {took:.2f} s", flush=True)
     finally:
         server.stop()
@@ -83,9 +83,12 @@ def main():
              "other builds: times on an idle machine are lower).", "",
              "| query | seconds | first result row |", "| --- | --- | --- |"]
     lines += [f"| `{label}` | {took:.2f} | `{out[:60]}` |" for label, took, out in rows]
-    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less). The AUC's time is mostly "
-              "the core's sort of 10M (score, outcome) pairs in the final function (one process); the fit uses "
-              "the CDNOW cohort repeated (tests/data/cdnow), whose parameters are the paper's.",
+    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less). The AUC's time is in its "
+              "final function, in one process: the 10M (score, outcome) rows sorted contiguously (so that the "
+              "core's own index sort then reads ordered data), and the core's pass; the target of 10 s on 10M "
+              "rows is to be confirmed on an idle machine (the count(*) baseline shows how loaded this one was). "
+              "The fit uses the CDNOW cohort repeated (tests/data/cdnow): its parameters are the paper's "
+              "(r 0.243, alpha 4.414, a 0.793, b 2.426).",
               "<!-- bench_pg:end -->"]
     section = "\n".join(lines) + "\n"
     text = open(doc).read() if os.path.exists(doc) else ""
