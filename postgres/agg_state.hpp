@@ -84,15 +84,24 @@ public:
         }
         to_flat();
         columns_.resize(width_);
+        if (sorted_ && b.sorted_ && width_ > 0) return merge_sorted(b);
         for (std::size_t c = 0; c < width_; ++c)
             columns_[c].insert(columns_[c].end(), b.columns_[c].begin(), b.columns_[c].end());
+        sorted_ = false;
+    }
+
+    // Sorts the rows (see sort_rows) if they are not: done by each parallel
+    // worker before it hands its state over, so that the leader merges
+    // sorted runs in linear time instead of sorting everything alone.
+    void prepare() {
+        if (flat_ && !sorted_) sorted_ = sort_rows(columns_);
     }
 
     // The function on every row seen (none: the empty call).
     // Sorts the stored rows in place (their order is no part of the state).
     kpi::Output evaluate(const kpi::FunctionInfo& f) {
+        prepare();
         std::vector<std::vector<double>>& cols = columns_;
-        if (flat_) sort_rows(cols);
         std::vector<Column> columns;
         std::vector<Runs> runs;
         std::vector<Scalar> scalars;
@@ -130,7 +139,7 @@ public:
         return sizeof(Header) + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8);
     }
     void serialise(char* out) const {
-        const Header h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), have_direct_, flat_,
+        const Header h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), have_direct_, flat_, sorted_,
                        flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size()};
         put(out, &h, sizeof h);
         put(out, direct_.data(), direct_.size() * 8);
@@ -158,6 +167,7 @@ public:
         width_ = h.width;
         have_direct_ = h.have_direct;
         flat_ = h.flat;
+        sorted_ = h.sorted;
         data += sizeof h;
         direct_.resize(h.ndirect);
         get(data, direct_.data(), h.ndirect * 8);
@@ -179,7 +189,7 @@ private:
         std::uint32_t magic;
         int fn;
         std::uint32_t width, ndirect;
-        bool have_direct, flat;
+        bool have_direct, flat, sorted;
         std::uint64_t rows;
     };
     static void put(char*& out, const void* p, std::size_t n) {
@@ -194,6 +204,7 @@ private:
     void add_tuple(const double* key, std::int64_t count) {
         if (flat_) {
             columns_.resize(width_);
+            sorted_ = false;
             for (std::size_t c = 0; c < width_; ++c) {
                 if (count == 1) columns_[c].push_back(key[c]);
                 else columns_[c].insert(columns_[c].end(), count, key[c]);
@@ -236,12 +247,33 @@ private:
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < W; ++c) cols[c][r] = rows[r][c];
     }
-    static void sort_rows(std::vector<std::vector<double>>& cols) {
+    static bool sort_rows(std::vector<std::vector<double>>& cols) {
         switch (cols.size()) {
-            case 1: sort_rows_of<1>(cols); break;
-            case 2: sort_rows_of<2>(cols); break;
-            case 3: sort_rows_of<3>(cols); break;
-            default: break;  // wider tables are read as they come
+            case 1: sort_rows_of<1>(cols); return true;
+            case 2: sort_rows_of<2>(cols); return true;
+            case 3: sort_rows_of<3>(cols); return true;
+            default: return false;  // wider tables are read as they come
+        }
+    }
+    static bool before(double x, double y) { return !std::isnan(x) && (std::isnan(y) || x < y); }
+
+    // Both sorted: one merged sorted table (the order sort_rows makes).
+    void merge_sorted(const AggState& b) {
+        const std::size_t na = columns_[0].size(), nb = b.columns_[0].size();
+        // Where each row goes first (one pass on the first column), then
+        // every column copied along it.
+        std::vector<std::uint8_t> from_b(na + nb);
+        for (std::size_t i = 0, j = 0, k = 0; k < na + nb; ++k) {
+            const bool b_first = i == na || (j < nb && before(b.columns_[0][j], columns_[0][i]));
+            from_b[k] = b_first;
+            b_first ? ++j : ++i;
+        }
+        for (std::size_t c = 0; c < width_; ++c) {
+            std::vector<double> out(na + nb);
+            const double* x = columns_[c].data();
+            const double* y = b.columns_[c].data();
+            for (std::size_t k = 0; k < na + nb; ++k) out[k] = from_b[k] ? *y++ : *x++;
+            columns_[c] = std::move(out);
         }
     }
     void to_flat() {
@@ -253,11 +285,13 @@ private:
         keys_.clear();
         counts_.clear();
         flat_ = true;
+        sorted_ = columns_.empty() || columns_[0].empty();  // no rows yet: trivially in order
     }
 
     int fn_;
     std::uint32_t width_ = 0;
     bool have_direct_ = false, flat_ = false;
+    bool sorted_ = false;  // flat rows in sort_rows' order
     std::vector<double> direct_;
     std::vector<double> keys_;           // distinct tuples, width_ values each
     std::vector<std::int64_t> counts_;   // how many rows each

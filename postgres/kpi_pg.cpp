@@ -289,7 +289,14 @@ extern "C" Datum kpi_agg_combine(PG_FUNCTION_ARGS) {
 }
 
 extern "C" Datum kpi_agg_serial(PG_FUNCTION_ARGS) {
-    const auto* state = reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    auto* state = reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    bool ok = true;
+    try {
+        state->prepare();
+    } catch (...) {
+        ok = false;
+    }
+    if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     const std::size_t size = state->serial_size();
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
