@@ -112,7 +112,10 @@ public:
         std::size_t c = 0, d = 0;
         static const std::vector<double> none;
         for (const kpi::ArgInfo& a : f.args) {
-            if (a.kind == kpi::ArgKind::range) {
+            if (a.kind == kpi::ArgKind::range && c >= width_ && a.optional) {
+                scalars.emplace_back();  // an optional range the call left out (TIMETOCLOSE's won)
+                views.push_back(&scalars.back());
+            } else if (a.kind == kpi::ArgKind::range) {
                 if (flat_) {
                     columns.emplace_back(c < cols.size() ? cols[c] : none);
                     views.push_back(&columns.back());

@@ -10,7 +10,7 @@ import time
 import test_extension as t
 
 ROWS, CUSTOMERS = 10_000_000, 1_000_000
-CDNOW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cdnow",
+CDNOW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "cdnow",
                      "cdnow_customers_summary_with_transactions.csv")
 SETTINGS = "SET max_parallel_workers_per_gather = 2; SET work_mem = '256MB';"
 
@@ -37,7 +37,7 @@ def main():
             ((i * 7919) % 11)::int AS score, ((i * 104729) % 100000)::float8 / 100000 AS p, (i % 3 = 0)::int::float8 AS y
             FROM generate_series(1::bigint, {ROWS}) i;
           VACUUM ANALYZE big;""")
-        # 1M customers: the CDNOW cohort (2,357 customers, tests/data/cdnow) repeated, whose BG/NBD
+        # 1M customers: the CDNOW cohort (2,357 customers, data/cdnow) repeated, whose BG/NBD
         # fit is the paper's (r 0.243, alpha 4.414, a 0.793, b 2.426) at any number of copies.
         server.sql(f"""CREATE TABLE cdnow (id int, x float8, t_x float8, t float8, zbar float8);
           \\copy cdnow FROM '{CDNOW}' CSV HEADER
@@ -87,7 +87,7 @@ def main():
               "sorts its (score, outcome) rows, the leader merges them and runs the core's AUC (an index sort, "
               "then on ordered data) in one process; the target of 10 s on 10M "
               "rows is to be confirmed on an idle machine (the count(*) baseline shows how loaded this one was). "
-              "The fit uses the CDNOW cohort repeated (tests/data/cdnow): its parameters are the paper's "
+              "The fit uses the CDNOW cohort repeated (data/cdnow): its parameters are the paper's "
               "(r 0.243, alpha 4.414, a 0.793, b 2.426).",
               "<!-- bench_pg:end -->"]
     section = "\n".join(lines) + "\n"
