@@ -8,6 +8,8 @@
 //                              synonyms), in the reference's order
 //   kpigen tables OUT          the tables the Python side shares with the core:
 //                              spreadsheet errors, families, input kinds
+//   kpigen sql OUT             the PostgreSQL extension's script (codegen/sqlgen.cpp)
+//   kpigen control VERSION OUT its control file
 //
 // The reference (docs/functions.md) and the README's table are written from
 // that JSON by codegen/docs.py.
@@ -21,6 +23,7 @@
 
 #include "kpi/catalogue.hpp"
 #include "kpi/errors.hpp"
+#include "sqlgen.hpp"
 
 namespace {
 
@@ -234,6 +237,8 @@ int main(int argc, char** argv) {
     if (mode == "glue" && argc == 3) return write(argv[2], glue()) ? 0 : 1;
     if (mode == "json" && argc == 3) return write(argv[2], json()) ? 0 : 1;
     if (mode == "tables" && argc == 3) return write(argv[2], tables()) ? 0 : 1;
-    std::cerr << "usage: kpigen idl TEMPLATE OUT | glue OUT | json OUT | tables OUT\n";
+    if (mode == "sql" && argc == 3) return write(argv[2], kpigen_sql()) ? 0 : 1;
+    if (mode == "control" && argc == 4) return write(argv[3], kpigen_control(argv[2])) ? 0 : 1;
+    std::cerr << "usage: kpigen idl TEMPLATE OUT | glue OUT | json OUT | tables OUT | sql OUT | control VERSION OUT\n";
     return 2;
 }

@@ -11,6 +11,8 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
+packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # Gnumeric (ssconvert): the independent engine that recalculates the portable
 # copies of kpi-portable in the tests (issue 11).
 packages+=(gnumeric)
