@@ -270,7 +270,8 @@ def build(doc):
         rows_c.append((
             float(t), actual,
             f"=$B${first_c}*KPI.SBG.SURVIVAL($B$5;$C$5;A{r})",
-            (f"=B{r}/B{r - 1}" if 0 < t < n_obs else ""),
+            # A year not observed yet (blank) shows no retention rather than 0 % or #DIV/0!.
+            (f'=IF(COUNT(B{r - 1}:B{r})=2;B{r}/B{r - 1};"")' if 0 < t < n_obs else ""),
             (f"=KPI.SBG.RETENTION($B$5;$C$5;A{r})" if t > 0 else ""),
         ))
     cohort.getCellRangeByName(f"A{first_c}:E{first_c + PROJECT_YEARS - 1}").setFormulaArray(
@@ -299,6 +300,49 @@ def build(doc):
     chart.HasLegend = True
 
 
+TITLE = "Predictive CLV and cohort retention"  # no "/": the template hierarchy names entries by title
+
+
+def print_setup(doc):
+    """The title the template dialog shows, and printing as the other templates
+    (tools/templates_engine.py): A4, one page wide, landscape for the sheets
+    meant to be read, a header naming the report, the sheet and the date."""
+    from com.sun.star.lang import Locale
+    dp = doc.DocumentProperties
+    dp.Title = TITLE
+    dp.Description = ("BG/NBD and Gamma-Gamma fits on 500 CDNOW customers' transactions: expected purchases, "
+                      "P(alive), expected spend and CLV per customer; an sBG cohort retention projection.")
+    dp.Language = Locale("en", "GB", "")
+    styles = doc.StyleFamilies.getByName("PageStyles")
+    for name, landscape in (("Customers", True), ("Cohort", True), ("Transactions", False)):
+        style_name = "KPI " + ("landscape" if landscape else "portrait")
+        if not styles.hasByName(style_name):
+            st = doc.createInstance("com.sun.star.style.PageStyle")
+            styles.insertByName(style_name, st)
+            st.IsLandscape = landscape
+            st.Width, st.Height = (29700, 21000) if landscape else (21000, 29700)
+            st.TopMargin = st.BottomMargin = 1000
+            st.LeftMargin = st.RightMargin = 1200
+            st.CenterHorizontally = True
+            st.ScaleToPagesX, st.ScaleToPagesY = 1, 0
+            st.HeaderIsOn = st.FooterIsOn = True
+            head = st.RightPageHeaderContent
+            for text, service in ((head.LeftText, "DocInfo.Title"), (head.CenterText, "SheetName"),
+                                  (head.RightText, "Date")):
+                text.setString("")
+                text.insertTextContent(text.createTextCursor(),
+                                       doc.createInstance("com.sun.star.text.TextField." + service), False)
+            st.RightPageHeaderContent = head
+            foot = st.RightPageFooterContent
+            text = foot.CenterText
+            text.setString("Page ")
+            text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageNumber"), False)
+            text.insertString(text.getEnd(), " of ", False)
+            text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageCount"), False)
+            st.RightPageFooterContent = foot
+        doc.Sheets.getByName(name).PageStyle = style_name
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
@@ -308,6 +352,7 @@ def main():
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         build(doc)
+        print_setup(doc)
         doc.calculateAll()
         doc.CurrentController.setActiveSheet(doc.Sheets.getByName("Customers"))
         out = os.path.abspath(a.out)
