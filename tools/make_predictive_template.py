@@ -249,8 +249,10 @@ def build(doc):
     n_obs = len(COHORT)
     first_c = 9
     obs = f"B{first_c}:B{first_c + n_obs - 1}"
+    # The years observed so far (filled from year 0 on): KPI.SBG.FIT takes survivors without gaps.
+    observed = f"INDEX({obs};1):INDEX({obs};COUNT({obs}))"
     for k, c in enumerate("BCD", start=1):
-        cohort.getCellRangeByName(f"{c}5").setFormula(f"=INDEX(KPI.SBG.FIT({obs});1;{k})")
+        cohort.getCellRangeByName(f"{c}5").setFormula(f"=INDEX(KPI.SBG.FIT({observed});1;{k})")
     cohort.getCellRangeByName("B5:C5").NumberFormat = f_3
     cohort.getCellRangeByName("D5").NumberFormat = f_ll
     cohort.getCellRangeByName("B5:D5").CellBackColor = RESULT_BG

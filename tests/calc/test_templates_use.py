@@ -4,7 +4,7 @@
    Templates does (AsTemplate), the inputs of the last half of its periods are
    blanked (July to December, the last six campaigns, the last two survey
    quarters) and the document recalculated: no cell of any sheet shows an
-   error; the periods without figures show nothing (an empty string, not 0,
+   error (the predictive template: its cohort's last four years); the periods without figures show nothing (an empty string, not 0,
    not an error); totals equal the sums over the filled periods and the rates
    and the total growth equal what this test computes from the inputs it read
    in the sheet before blanking them.
@@ -16,6 +16,7 @@
    (pdftotext).
 """
 import datetime
+import math
 import os
 import subprocess
 import sys
@@ -154,7 +155,30 @@ def partial_aarrr(doc):
     return out, empty_cells(s, empty), []
 
 
+def sbg_loglik(alpha, beta, survivors):
+    """Log-likelihood of a cohort's survivors under the sBG model (Fader & Hardie 2007, eq. 5-7)."""
+    lb = lambda a, b: math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)  # noqa: E731
+    ll = 0.0
+    for t in range(1, len(survivors)):
+        ll += (survivors[t - 1] - survivors[t]) * (lb(alpha + 1, beta + t - 1) - lb(alpha, beta))
+    return ll + survivors[-1] * (lb(alpha, beta + len(survivors) - 1) - lb(alpha, beta))
+
+
+def partial_predictive(doc):
+    s = doc.Sheets.getByName("Cohort")
+    kept = nums(s, [f"B{r}" for r in range(9, 13)])  # years 0-3 of 0-7
+    blank(s, "B13:B16")
+    doc.calculateAll()
+    a, b, ll = nums(s, ["B5", "C5", "D5"])
+    best = max(sbg_loglik(a * (1 + da), b * (1 + db), kept) for da in (-0.02, 0, 0.02) for db in (-0.02, 0, 0.02))
+    out = [("sBG log-likelihood of the years observed", ll, sbg_loglik(a, b, kept)),
+           ("no better fit nearby", best, sbg_loglik(a, b, kept)),
+           ("year 3 retention", val(s, "D12"), kept[3] / kept[2])]
+    return out, empty_cells(s, [f"D{r}" for r in range(13, 17)]), []
+
+
 PARTIAL = {
+    "predictive-clv": partial_predictive,
     "campaign-dashboard-en": partial_dashboard, "campaign-dashboard-fr": partial_dashboard,
     "email-programme": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
 }
