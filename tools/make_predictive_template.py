@@ -22,7 +22,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cdnow  # noqa: E402
-from kpicalc import Office  # noqa: E402
+import templates_about  # noqa: E402
+from kpicalc import Office, used_area  # noqa: E402
 
 from com.sun.star.awt import Rectangle  # noqa: E402
 from com.sun.star.table import CellRangeAddress  # noqa: E402
@@ -281,7 +282,7 @@ def build(doc):
     cohort.getCellRangeByName(obs).CellBackColor = INPUT_BG
     cohort.getCellRangeByName(f"B{first_c}:C{first_c + PROJECT_YEARS - 1}").NumberFormat = f_int
     cohort.getCellRangeByName(f"D{first_c}:E{first_c + PROJECT_YEARS - 1}").NumberFormat = f_pct
-    cohort.Columns.getByIndex(0).Width = 5600
+    cohort.Columns.getByIndex(0).Width = 6900
     for i in range(1, 5):
         cohort.Columns.getByIndex(i).Width = 3400
 
@@ -345,6 +346,55 @@ def print_setup(doc):
         doc.Sheets.getByName(name).PageStyle = style_name
 
 
+FILL = ["Transactions sheet: one row per customer and purchase day (customer, date, value). Customers sheet: "
+        "the yellow cells (end of observation, days per time unit, horizon, discount rate) and one row per "
+        "customer id.",
+        "Cohort sheet: the active customers of a cohort at the start of each year (yellow), from year 0 on; the "
+        "years not observed yet stay blank and the fit uses the years filled."]
+
+
+def about_sheet(doc):
+    """The About sheet (tools/templates_about.py), last."""
+    formulas = [f for i in range(doc.Sheets.Count) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
+                for f in row if f.startswith("=")]
+    rows = templates_about.rows("en", doc.DocumentProperties.Description, FILL,
+                                templates_about.functions_in(formulas))
+    doc.Sheets.insertNewByName(templates_about.LABELS["en"]["sheet"], doc.Sheets.Count)
+    sh = doc.Sheets.getByName(templates_about.LABELS["en"]["sheet"])
+    title(sh, TITLE, "")
+    for i, w in enumerate((4600, 7500, 6500, 4200)):
+        sh.Columns.getByIndex(i).Width = w
+    r = 3
+    for row in rows:
+        if row[0] == "section":
+            r += 1
+            c = sh.getCellRangeByName(f"A{r}")
+            c.setString(row[1])
+            c.CharWeight = 150.0
+            c.CharColor = HEADER_BG
+        elif row[0] == "text":
+            rng = sh.getCellRangeByName(f"A{r}:D{r}")
+            rng.merge(True)
+            rng.IsTextWrapped = True
+            sh.getCellRangeByName(f"A{r}").setString(row[2])
+            sh.Rows.getByIndex(r - 1).Height = 500 * (1 + len(row[2]) // 110)
+        elif row[0] == "table":
+            hdr = sh.getCellRangeByName(f"A{r}:D{r}")
+            hdr.setDataArray((row[1],))
+            style_header(hdr)
+        else:
+            name, measures, definition, url = row[1:]
+            sh.getCellRangeByName(f"A{r}:C{r}").setDataArray(((name, measures, definition),))
+            sh.getCellRangeByName(f"B{r}:C{r}").IsTextWrapped = True
+            cell = sh.getCellRangeByName(f"D{r}")
+            field = doc.createInstance("com.sun.star.text.TextField.URL")
+            field.URL = url
+            field.Representation = "functions.md#" + name.lower().replace(".", "")
+            cell.insertTextContent(cell.getText().createTextCursor(), field, False)
+        r += 1
+    sh.PageStyle = "KPI portrait"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
@@ -355,6 +405,7 @@ def main():
         doc = office.new_calc()
         build(doc)
         print_setup(doc)
+        about_sheet(doc)
         doc.calculateAll()
         doc.CurrentController.setActiveSheet(doc.Sheets.getByName("Customers"))
         out = os.path.abspath(a.out)

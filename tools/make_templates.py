@@ -16,6 +16,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from template_email import email_programme  # noqa: E402
+from templates_about import write_about  # noqa: E402
 from templates_engine import Book, Fn, Op, Ref, Rng, Span, TRUE, col_name  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -83,6 +85,10 @@ DASH_TEXT = {
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM.",
         months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
+        fill=["Data sheet, blue cells: cost, impressions, clicks, leads, customers and revenue, one row per channel "
+              "and month (month and channel names as listed).",
+              "Fill the months from January on: a month counts once its cost is filled. The months to come show "
+              "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas."],
     ),
     "fr": dict(
         title="Tableau de bord des campagnes payantes 2025",
@@ -105,6 +111,11 @@ DASH_TEXT = {
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM.",
         months=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
+        fill=["Feuille Données, cellules bleues : coût, impressions, clics, leads, clients et chiffre d'affaires, une "
+              "ligne par canal et par mois (noms des mois et des canaux tels qu'ils sont listés).",
+              "Saisissez les mois à partir de janvier : un mois compte dès que son coût est saisi. Les mois à venir "
+              "restent vides ; totaux, taux et croissance totale portent sur les mois saisis. La Synthèse n'est "
+              "faite que de formules."],
     ),
 }
 
@@ -271,76 +282,11 @@ def campaign_dashboard(lang):
     dash.chart(name="chart_channel", anchor="H34", width=16.3, height=8.0, kind="bar", title=t["chart_channel"],
                categories=(f"A{ch_first}", f"A{ch_last}"), horizontal=True,
                series=[("M8", (f"M{ch_first}", f"M{ch_last}"), GREEN)])
+    write_about(b, t["fill"])
     return b
 
 
-# ============================================================ 2. e-mail programme
-EMAILS = [  # name, sent, bounce rate, open rate, click-to-open, unsubscribe rate
-    ("January newsletter", 42000, 0.012, 0.312, 0.118, 0.0021),
-    ("Winter sale launch", 45500, 0.011, 0.284, 0.162, 0.0034),
-    ("Webinar invitation", 18200, 0.019, 0.356, 0.141, 0.0012),
-    ("February newsletter", 42600, 0.010, 0.305, 0.109, 0.0019),
-    ("Product update", 39800, 0.009, 0.338, 0.097, 0.0015),
-    ("Customer case study", 24100, 0.015, 0.291, 0.133, 0.0018),
-    ("Spring offer", 46200, 0.013, 0.262, 0.171, 0.0041),
-    ("March newsletter", 43100, 0.010, 0.298, 0.104, 0.0020),
-    ("Re-engagement", 12800, 0.024, 0.174, 0.089, 0.0092),
-    ("Event reminder", 9600, 0.008, 0.412, 0.198, 0.0009),
-    ("April newsletter", 43900, 0.011, 0.301, 0.112, 0.0019),
-    ("Loyalty programme", 31500, 0.009, 0.347, 0.152, 0.0013),
-]
-
-
-def email_programme():
-    b = Book("en", "E-mail programme report",
-             "Twelve e-mail campaigns: sent, delivered, opens, clicks, unsubscribes and bounces; open rate, "
-             "CTR, CTOR, unsubscribe and bounce rates per campaign and overall, computed with the KPI functions.")
-    s = b.sheet("E-mail", [4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], landscape=True)
-    s.text("A1", "E-mail programme report — January to April", "title")
-    s.row_height(1, 0.9)
-    s.text("A2", "Blue cells are inputs from the e-mail platform; rates are computed by the KPI functions.", "note")
-    s.text("A3", "Open rate, CTR and unsubscribe rate use delivered e-mails; bounce rate uses sent.", "note")
-    heads = ["Campaign", "Sent", "Delivered", "Opens", "Clicks", "Unsubscribes", "Bounces",
-             "Open rate", "CTR", "CTOR", "Unsub. rate", "Bounce rate"]
-    for i, h in enumerate(heads):
-        s.text(f"{col_name(i)}4", h, "head_l" if i == 0 else "head")
-    s.row_height(4, 0.75)
-    first = 5
-    for k, (name, sent, br, orate, ctor, ur) in enumerate(EMAILS):
-        r = first + k
-        bounces = round(sent * br)
-        delivered = sent - bounces
-        opens = round(delivered * orate)
-        clicks = round(opens * ctor)
-        unsub = round(delivered * ur)
-        s.text(f"A{r}", name, "label_in")
-        for col, v in zip("BCDEFG", (sent, delivered, opens, clicks, unsub, bounces)):
-            s.num(f"{col}{r}", v, "in_int")
-    last = first + len(EMAILS) - 1
-    tr = last + 1
-
-    def rates(r, R, role, when=None):
-        put = s.formula if when is None else (lambda a, e, st: s.formula(a, Fn("IF", when, e, ""), st))
-        put(f"H{r}", K("OPENRATE", R("D"), R("C")), f"{role}_pct1")
-        put(f"I{r}", K("CTR", R("E"), R("C")), f"{role}_pct2")
-        put(f"J{r}", K("CTOR", R("E"), R("D")), f"{role}_pct1")
-        put(f"K{r}", K("UNSUBRATE", R("F"), R("C")), f"{role}_pct2")
-        put(f"L{r}", K("BOUNCERATE", R("G"), R("B")), f"{role}_pct2")
-
-    for r in range(first, last + 1):
-        # A campaign row without figures yet shows no rates.
-        rates(r, lambda c, r=r: Ref(f"{c}{r}"), "out", when=Op(">", Fn("COUNT", Rng(f"B{r}", f"G{r}")), 0))
-    s.text(f"A{tr}", "All campaigns", "label_tot")
-    for col in "BCDEFG":
-        s.formula(f"{col}{tr}", Fn("SUM", Rng(f"{col}{first}", f"{col}{last}")), "tot_int")
-    rates(tr, lambda c: Rng(f"{c}{first}", f"{c}{last}"), "tot")
-    s.text(f"A{tr + 2}", "Overall rates divide the totals (all opens / all delivered): a large send weighs more "
-                         "than a small one.", "note")
-    s.page_break(tr + 4)
-    s.chart(name="chart_rates", anchor=f"A{tr + 4}", width=26.0, height=8.5, kind="bar",
-            title="Open rate and click-to-open rate by campaign", categories=(f"A{first}", f"A{last}"),
-            series=[("H4", (f"H{first}", f"H{last}"), BLUE), ("J4", (f"J{first}", f"J{last}"), ORANGE)])
-    return b
+# ============================================================ 2. e-mail programme: template_email.py
 
 
 # ============================================================ 3. B2B
@@ -352,7 +298,7 @@ def b2b():
     b = Book("en", "B2B marketing: the ten KPIs",
              "The ten most-followed B2B marketing KPIs over twelve months (traffic, organic and paid traffic, "
              "CPC, CTR, conversion rate, CPL, MQL to SQL, CAC, CLV) and the funnel from visits to customers.")
-    s = b.sheet("B2B KPIs", [5.2] + [2.15] * 12 + [3.2], landscape=True)
+    s = b.sheet("B2B KPIs", [5.6] + [2.15] * 12 + [3.2], landscape=True)
     s.text("A1", "B2B marketing — the ten KPIs, 2025", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs (web analytics, ad platforms, CRM, finance); everything else is computed "
@@ -438,6 +384,9 @@ def b2b():
     s.chart(name="chart_leads", anchor="I44", width=15.0, height=8.0, kind="line",
             title="Leads, MQLs and SQLs by month", categories=("B4", "M4"),
             series=[("A11", ("B11", "M11"), GREY), ("A12", ("B12", "M12"), BLUE), ("A13", ("B13", "M13"), ORANGE)])
+    write_about(b, ["Blue cells: the monthly inputs (rows 5 to 15) and the customer value inputs (B18:B21).",
+                    "Fill the months from January on: a month without inputs shows no KPI, and the year column "
+                    "uses the months filled."])
     return b
 
 
@@ -446,8 +395,8 @@ def aarrr():
     b = Book("en", "AARRR funnel, retention, churn and NPS",
              "Pirate metrics (acquisition, activation, retention, revenue, referral) by month for a subscription "
              "product, with retention, churn, ARPU and a Net Promoter Score computed from raw 0-10 survey answers.")
-    s = b.sheet("AARRR", [5.2] + [2.2] * 12 + [2.4], landscape=True)
-    sv = b.sheet("NPS survey", [2.4, 2.4, 2.0])
+    s = b.sheet("AARRR", [5.2] + [2.2] * 12 + [2.7], landscape=True)
+    sv = b.sheet("NPS survey", [2.9, 2.4, 2.0])
     s.text("A1", "AARRR funnel — subscription app, 2025", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs. Customers at the end of a month = start + new − lost.", "note")
@@ -554,6 +503,10 @@ def aarrr():
             series=[("A20", ("B20", "M20"), RED)])
     s.chart(name="chart_nps", anchor="H34", width=14.0, height=8.0, kind="bar",
             title="NPS by quarter", categories=("E27", "E30"), series=[("F26", ("F27", "F30"), GREEN)])
+    write_about(b, ["Blue cells of the AARRR sheet: the monthly inputs (rows 5 to 13). NPS survey sheet: one 0-10 "
+                    "answer per row, with its quarter.",
+                    "A month or a quarter without figures shows nothing; the year column and the year NPS use what "
+                    "is filled (the customers at the end of the year are those of the last month filled)."])
     return b
 
 
@@ -647,6 +600,9 @@ def customer_value():
             title="LTV:CAC by segment and CLV definition", categories=("B26", "D26"),
             series=[("A27", ("B27", "D27"), GREY), ("A28", ("B28", "D28"), BLUE), ("A29", ("B29", "D29"), TEAL),
                     ("A30", ("B30", "D30"), GREEN)])
+    write_about(b, ["Blue cells: per segment (columns B to D), the inputs of rows 5 to 12: order value, orders per "
+                    "year, lifespan, gross margin, retention and discount rates, sales & marketing cost, new "
+                    "customers."])
     return b
 
 
@@ -654,7 +610,8 @@ def customer_value():
 TEMPLATES = {
     "campaign-dashboard-en": lambda: campaign_dashboard("en"),
     "campaign-dashboard-fr": lambda: campaign_dashboard("fr"),
-    "email-programme": email_programme,
+    "email-programme": lambda: email_programme("en"),
+    "email-programme-fr": lambda: email_programme("fr"),
     "b2b-kpis": b2b,
     "aarrr-funnel": aarrr,
     "customer-value": customer_value,

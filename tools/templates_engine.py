@@ -330,6 +330,8 @@ TEXT_STYLES = {
     "label_key": f'<style:table-cell-properties fo:background-color="{KPI_BG}" fo:border="0.5pt solid #bfbfbf"/>'
                  '<style:text-properties fo:font-weight="bold"/>',
     "small": '<style:text-properties fo:font-size="9pt" fo:color="#404040"/>',
+    "wrap": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>',
+    "link": '<style:table-cell-properties style:vertical-align="top"/>',
     "legend_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
                  f'<style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
 }
@@ -360,6 +362,9 @@ class Sheet:
 
     def text(self, addr, s, style="label"):
         self.cells[parse_addr(addr)] = ("text", s, style)
+
+    def link(self, addr, s, url, style="link"):
+        self.cells[parse_addr(addr)] = ("link", (s, url), style)
 
     def num(self, addr, v, style):
         self.cells[parse_addr(addr)] = ("num", v, style)
@@ -410,6 +415,8 @@ class Book:
         cell = self._get(sheet).cells.get((col, row))
         if cell is None:
             v = None
+        elif cell[0] == "link":
+            v = cell[1][0]
         elif cell[0] in ("num", "text"):
             v = cell[1]
         else:
@@ -429,8 +436,13 @@ class Book:
         L.append("<office:meta>")
         L.append(f"<dc:title>{escape(self.title)}</dc:title>")
         L.append(f"<dc:description>{escape(self.description)}</dc:description>")
-        L.append(f"<dc:language>{'fr-FR' if self.lang == 'fr' else 'en-GB'}</dc:language>")
+        L.append(f"<dc:language>{'-'.join(LOCALES[self.lang])}</dc:language>")
         L.append("</office:meta>")
+        # The document language (Tools > Options > Language Settings > Languages, "for the current
+        # document only"): spelling, hyphenation and the language new cells get.
+        la, co = LOCALES[self.lang]
+        L.append('<office:styles><style:default-style style:family="table-cell">'
+                 f'<style:text-properties fo:language="{la}" fo:country="{co}"/></style:default-style></office:styles>')
         L.append("<office:automatic-styles>")
         L += _number_styles(self.lang)
         L += _cell_styles()
@@ -496,6 +508,9 @@ class Book:
         if kind == "text":
             attrs += ' office:value-type="string"'
             inner = f"<text:p>{escape(payload)}</text:p>"
+        elif kind == "link":
+            attrs += ' office:value-type="string"'
+            inner = f"<text:p><text:a xlink:href={quoteattr(payload[1])}>{escape(payload[0])}</text:a></text:p>"
         elif kind == "num":
             attrs += f' office:value-type="float" office:value="{_fmt(payload)}"'
         elif kind == "formula":

@@ -8,7 +8,13 @@
    not an error); totals equal the sums over the filled periods and the rates
    and the total growth equal what this test computes from the inputs it read
    in the sheet before blanking them.
-2. Print-ready. Each template is exported to PDF as File > Export as PDF
+2. Polish: the document title is the template's title (the template dialog
+   lists it), the document language is the template's (French for -fr), the
+   last sheet is "About" / "À propos" with every KPI function the formulas
+   use, its definition and a link to its entry in the reference, and the
+   version of extension/description.xml; no column is narrower than Calc's
+   optimal width for the cells that may not run over (clipped text or ###).
+3. Print-ready. Each template is exported to PDF as File > Export as PDF
    does: every sheet is one page wide (Calc's column breaks, and the PDF's
    page count equals the sum of each sheet's row pages), wide sheets print
    landscape (page size read by pdfinfo), no chart crosses a page break, and
@@ -23,9 +29,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_templates import CATEGORY, close, hierarchy, read_source  # noqa: E402
-from kpicalc import Checker, Office, args_from_argv, error_cells, props  # noqa: E402
+from kpicalc import Checker, Office, args_from_argv, error_cells, props, used_area  # noqa: E402
 from templates_engine import col_name  # noqa: E402
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 MONTHS = [col_name(1 + m) for m in range(12)]  # B..M: month columns of the monthly templates
 
 
@@ -180,7 +187,7 @@ def partial_predictive(doc):
 PARTIAL = {
     "predictive-clv": partial_predictive,
     "campaign-dashboard-en": partial_dashboard, "campaign-dashboard-fr": partial_dashboard,
-    "email-programme": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
+    "email-programme": partial_email, "email-programme-fr": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
 }
 
 
@@ -206,9 +213,7 @@ def check_print(chk, name, doc, pdf, title):
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
         style = doc.StyleFamilies.getByName("PageStyles").getByName(sh.PageStyle)
-        cur = sh.createCursor()
-        cur.gotoEndOfUsedArea(False)
-        end = cur.getRangeAddress()
+        end = used_area(sh).getRangeAddress()
         shapes = [sh.DrawPage.getByIndex(k) for k in range(sh.DrawPage.Count)]
         bottom = max([s.Position.Y + s.Size.Height for s in shapes] + [0])
         while sh.getCellByPosition(0, end.EndRow + 1).Position.Y < bottom:
@@ -242,6 +247,84 @@ def check_print(chk, name, doc, pdf, title):
     chk.check(pages and not bad, f"{name}: every page's header names the report and the date (not on {bad})")
 
 
+def clipped(doc, sh):
+    """Columns too narrow for their content at 100 % zoom: on a copy of the sheet without the cells
+    allowed to run over (text with an empty cell on its right) or wrapped, Calc's optimal width
+    (Format > Columns > Optimal Width) is wider than the column. Merged cells do not count there."""
+    area = used_area(sh)
+    end = area.getRangeAddress()
+    data, forms = area.getDataArray(), area.getFormulaArray()
+    skip = set()
+    fr = sh.getCellFormatRanges()
+    for k in range(fr.Count):
+        rg = fr.getByIndex(k)
+        if rg.IsTextWrapped:
+            a = rg.getRangeAddress()
+            skip |= {(r, c) for r in range(a.StartRow, a.EndRow + 1)
+                     for c in range(a.StartColumn, a.EndColumn + 1)}
+    name = "clipcheck"
+    # The copy holds the values shown, not formulas: nothing to recalculate (the predictive fits).
+    doc.enableAutomaticCalculation(False)
+    doc.Sheets.copyByName(sh.Name, name, doc.Sheets.Count)
+    cp = doc.Sheets.getByName(name)
+    keep = []
+    for r, row in enumerate(data):
+        new = []
+        for c, v in enumerate(row):
+            right_empty = c + 1 >= len(row) or (row[c + 1] == "" and forms[r][c + 1] == "")
+            new.append("" if (r, c) in skip or (isinstance(v, str) and right_empty) else v)
+        keep.append(tuple(new))
+    cp.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).setDataArray(tuple(keep))
+    out = []
+    for c in range(end.EndColumn + 1):
+        col, old = cp.Columns.getByIndex(c), sh.Columns.getByIndex(c).Width
+        col.OptimalWidth = True
+        if col.Width > old + 10:
+            out.append((c, old, col.Width))
+    doc.Sheets.removeByName(name)
+    doc.enableAutomaticCalculation(True)
+    return out
+
+def check_polish(chk, name, doc, title, formulas_by_sheet):
+    """Title, document language, About sheet, no clipped column."""
+    import re
+    lang = "fr" if name.endswith("-fr") else "en"
+    chk.check(doc.DocumentProperties.Title == title and title != name, f"{name}: document title {title!r}")
+    chk.check(doc.CharLocale.Language == lang, f"{name}: document language {doc.CharLocale.Language}, "
+                                               f"expected {lang}")
+    about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
+    chk.check(about.Name == {"en": "About", "fr": "À propos"}[lang], f"{name}: last sheet {about.Name!r}")
+    area = used_area(about)
+    end = area.getRangeAddress()
+    text = "\n".join("\t".join(str(x) for x in row) for row in area.getDataArray())
+    # Formulas show the stored names (KPI.SBGFIT for KPI.SBG.FIT): compare without the dots.
+    used = sorted({f for forms in formulas_by_sheet for f in re.findall(r"KPI\.[A-Z0-9]+(?=\()",
+                                                                        forms.upper().replace(".", "").replace("KPI", "KPI."))})
+    flat = text.upper().replace(".", "").replace("KPI", "KPI.")
+    with open(os.path.join(ROOT, "extension", "description.xml"), encoding="utf-8") as f:
+        version = re.search(r'<version value="([^"]+)"', f.read()).group(1)
+    links = []
+    for r in range(end.EndRow + 1):
+        fields = about.getCellByPosition(3, r).getTextFields().createEnumeration()
+        while fields.hasMoreElements():
+            links.append(fields.nextElement().URL)
+    missing = [u for u in used if u not in flat or not any(ln.endswith("#" + u.lower().replace(".", ""))
+                                                             for ln in links)]
+    chk.check(used and not missing, f"{name}: the About sheet defines and links every KPI function used "
+                                    f"({len(used)}; missing {missing})")
+    chk.check(version in text, f"{name}: the About sheet gives the version {version}")
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        bad = clipped(doc, sh)
+        chk.check(not bad, f"{name} {sh.Name}: no clipped column at 100 % (column, width, needed: {bad})")
+
+
+def formulas(doc):
+    """Every formula of the sheets before the About sheet."""
+    return [f for i in range(doc.Sheets.Count - 1) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
+            for f in row if f.startswith("=")]
+
+
 def main():
     a = args_from_argv()
     import glob
@@ -258,6 +341,7 @@ def main():
                 continue
             doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
             doc.calculateAll()
+            check_polish(chk, name, doc, title, formulas(doc))
             check_print(chk, name, doc, office.scratch(name + ".pdf"), title)
             if name in PARTIAL:
                 figures, (what, shown), claims = PARTIAL[name](doc)
