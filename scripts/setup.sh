@@ -11,6 +11,9 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# Gnumeric (ssconvert): the independent engine that recalculates the portable
+# copies of kpi-portable in the tests (issue 11).
+packages+=(gnumeric)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then
