@@ -425,7 +425,7 @@ def aarrr():
             s.formula(f"N{r}", Ref("B8"), "tot_int")
         elif i == 6:  # months are filled from January on: the last end is the COUNT-th
             ends = Rng("B11", "M11")
-            s.formula(f"N{r}", Fn("IF", Op(">", Fn("COUNT", ends), 0), Fn("INDEX", ends, Fn("COUNT", ends)), ""),
+            s.formula(f"N{r}", Fn("IF", Op(">", Fn("COUNT", ends), 0), Fn("INDEX", ends, 1, Fn("COUNT", ends)), ""),
                       "tot_int")
         else:
             s.formula(f"N{r}", Fn("SUM", Rng(f"B{r}", f"M{r}")), "tot_money" if i == 7 else "tot_int")

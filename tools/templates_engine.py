@@ -222,7 +222,13 @@ def _countifs(*pairs):
                      if all(_crit_ok(pairs[k][i], pairs[k + 1]) for k in range(0, len(pairs), 2))))
 
 
-def _index(rng, i, j=1):
+def _index(rng, i, j=None):
+    """INDEX over a one-column range (i), or a one-row range (1; j): write the row 1 explicitly
+    for a row, as Gnumeric reads a lone index as the row (#REF! on a one-row range)."""
+    if j is not None:
+        if int(_num(i)) != 1:
+            raise ValueError("INDEX(row range; 1; column) only")
+        i = j
     i = int(_num(i))
     if i < 1 or i > len(rng):
         raise ValueError("INDEX out of the range (Calc shows an error)")
