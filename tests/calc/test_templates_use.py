@@ -27,12 +27,12 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_templates import CATEGORY, close, hierarchy, read_source  # noqa: E402
-from kpicalc import Checker, Office, args_from_argv, error_cells, props, used_area  # noqa: E402
-from templates_engine import col_name  # noqa: E402
+from harness import args_from_argv, Checker
+from kpitools.office.session import error_cells, Office, props, used_area
+from kpitools.paths import source_path
+from kpitools.sheet.addresses import col_name
+from test_templates import CATEGORY, close, hierarchy, read_source
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 MONTHS = [col_name(1 + m) for m in range(12)]  # B..M: month columns of the monthly templates
 
 
@@ -301,7 +301,7 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
     used = sorted({f for forms in formulas_by_sheet for f in re.findall(r"KPI\.[A-Z0-9]+(?=\()",
                                                                         forms.upper().replace(".", "").replace("KPI", "KPI."))})
     flat = text.upper().replace(".", "").replace("KPI", "KPI.")
-    with open(os.path.join(ROOT, "extension", "description.xml"), encoding="utf-8") as f:
+    with open(source_path("extension", "description.xml"), encoding="utf-8") as f:
         version = re.search(r'<version value="([^"]+)"', f.read()).group(1)
     links = []
     for r in range(end.EndRow + 1):
