@@ -205,7 +205,7 @@ def keys_value(doc):
 
 KEYS = {
     "campaign-dashboard-en": keys_dashboard, "campaign-dashboard-fr": keys_dashboard,
-    "email-programme": keys_email, "b2b-kpis": keys_b2b, "aarrr-funnel": keys_aarrr,
+    "email-programme": keys_email, "email-programme-fr": keys_email, "b2b-kpis": keys_b2b, "aarrr-funnel": keys_aarrr,
     "customer-value": keys_value,
 }
 

@@ -258,6 +258,14 @@ def cell_result(cell):
     return ("value", cell.getValue())
 
 
+def used_area(sheet):
+    """The sheet's used range, A1 to the last used cell (as Ctrl+End goes)."""
+    cur = sheet.createCursor()
+    cur.gotoEndOfUsedArea(False)
+    end = cur.getRangeAddress()
+    return sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
+
+
 def error_cells(doc):
     """{'Sheet.B5': error code} for every formula cell showing an error, in
     every sheet (one query per sheet: Calc's own FormulaResult.ERROR filter)."""

@@ -63,6 +63,9 @@ class Fn:
         return f"{self.name}({';'.join(_odf(a, here) for a in self.args)})"
 
     def eval(self, book, here):
+        if self.name == "IF":  # lazy, as in Calc: the branch not taken is not computed
+            cond, yes, no = self.args
+            return _eval(yes if _truth(_eval(cond, book, here)) else no, book, here)
         return FUNCTIONS[self.name](*[_eval(a, book, here) for a in self.args])
 
 
@@ -77,15 +80,60 @@ class Op:
         return f"{side(self.a)}{self.op}{side(self.b)}"
 
     def eval(self, book, here):
-        a, b = _num(_eval(self.a, book, here)), _num(_eval(self.b, book, here))
+        a, b = _eval(self.a, book, here), _eval(self.b, book, here)
+        if self.op == "&":
+            return _text(a) + _text(b)
+        if self.op in COMPARE:
+            if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
+                a, b = ("" if a is None else a), ("" if b is None else b)
+                if isinstance(a, str) != isinstance(b, str):
+                    a, b = str(a), str(b)
+            return COMPARE[self.op](a, b)
+        a, b = _num(a), _num(b)
         return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[self.op]
+
+
+COMPARE = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
+           ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+def _text(v):
+    if v is None:
+        return ""
+    if isinstance(v, float) and v == int(v):
+        return str(int(v))
+    return str(v)
+
+
+def _truth(v):
+    return bool(v) if not isinstance(v, str) else v != ""
+
+
+class Span:
+    """INDEX(rng; first):INDEX(rng; last), the cells first..last (1-based) of a one-column or one-row
+    range: a reference that moves with the figures, without OFFSET (volatile: recalculated on every
+    load, so a colleague without the extension would see #NAME? instead of the last value)."""
+
+    def __init__(self, rng, first, last):
+        self.rng, self.first, self.last = rng, first, last
+
+    def odf(self, here):
+        r = self.rng.odf(here)
+        return f"INDEX({r};{_odf(self.first, here)}):INDEX({r};{_odf(self.last, here)})"
+
+    def eval(self, book, here):
+        i, j = (int(_num(_eval(x, book, here))) for x in (self.first, self.last))
+        cells = self.rng.eval(book, here)
+        if not 1 <= i <= j <= len(cells):
+            raise ValueError("INDEX out of the range (Calc shows an error)")
+        return cells[i - 1:j]
 
 
 TRUE = Fn("TRUE")
 
 
 def _odf(x, here):
-    if isinstance(x, (Ref, Rng, Fn, Op)):
+    if isinstance(x, (Ref, Rng, Fn, Op, Span)):
         return x.odf(here)
     if isinstance(x, str):
         return '"' + x.replace('"', '""') + '"'
@@ -93,7 +141,7 @@ def _odf(x, here):
 
 
 def _eval(x, book, here):
-    if isinstance(x, (Ref, Rng, Fn, Op)):
+    if isinstance(x, (Ref, Rng, Fn, Op, Span)):
         return x.eval(book, here)
     return x
 
@@ -132,6 +180,8 @@ def _clvret(m, r, d, first_now=False):
 
 
 def _crit_ok(v, crit):
+    if crit == "<>":  # non-empty
+        return v is not None and v != ""
     if isinstance(crit, str) and crit[:2] in (">=", "<="):
         if not isinstance(v, (int, float)):
             return False
@@ -154,8 +204,25 @@ def _countifs(*pairs):
                      if all(_crit_ok(pairs[k][i], pairs[k + 1]) for k in range(0, len(pairs), 2))))
 
 
+def _index(rng, i, j=None):
+    """INDEX over a one-column range (i), or a one-row range (1; j): write the row 1 explicitly
+    for a row, as Gnumeric reads a lone index as the row (#REF! on a one-row range)."""
+    if j is not None:
+        if int(_num(i)) != 1:
+            raise ValueError("INDEX(row range; 1; column) only")
+        i = j
+    i = int(_num(i))
+    if i < 1 or i > len(rng):
+        raise ValueError("INDEX out of the range (Calc shows an error)")
+    return rng[i - 1]
+
+
 FUNCTIONS = {
     "SUM": lambda *a: sum(_amount(x) for x in a),
+    "COUNT": lambda *a: float(sum(1 for x in a for y in (x if isinstance(x, list) else [x])
+                                  if isinstance(y, (int, float)) and not isinstance(y, bool))),
+    "INDEX": _index,
+    "INT": lambda x: float(math.floor(_num(x))),
     "SUMIFS": _sumifs,
     "COUNTIFS": _countifs,
     "TRUE": lambda: True,
@@ -205,6 +272,9 @@ def _number_styles(lang):
     pct_sep = '<number:text> %</number:text>' if lang == "fr" else '<number:text>%</number:text>'
     return [
         f'<number:number-style style:name="N_int" {loc}>{num(0)}</number:number-style>',
+        f'<number:date-style style:name="N_date" {loc}><number:day/><number:text> </number:text>'
+        '<number:month number:textual="true" number:style="long"/><number:text> </number:text>'
+        '<number:year number:style="long"/></number:date-style>',
         f'<number:number-style style:name="N_dec1" {loc}>{num(1)}</number:number-style>',
         f'<number:number-style style:name="N_ratio" {loc}>{num(2)}<number:text>×</number:text></number:number-style>',
         f'<number:currency-style style:name="N_money" {loc}>{money(0)}</number:currency-style>',
@@ -248,6 +318,8 @@ TEXT_STYLES = {
     "label_key": f'<style:table-cell-properties fo:background-color="{KPI_BG}" fo:border="0.5pt solid #bfbfbf"/>'
                  '<style:text-properties fo:font-weight="bold"/>',
     "small": '<style:text-properties fo:font-size="9pt" fo:color="#404040"/>',
+    "wrap": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>',
+    "link": '<style:table-cell-properties style:vertical-align="top"/>',
     "legend_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
                  f'<style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
 }
@@ -266,9 +338,11 @@ def _cell_styles():
 
 # ---------------------------------------------------------------- workbook
 class Sheet:
-    def __init__(self, name, widths_cm):
+    def __init__(self, name, widths_cm, landscape=False):
         self.name = name
         self.widths = widths_cm
+        self.landscape = landscape
+        self.breaks = set()    # rows (0-based) printed at the top of a new page
         self.cells = {}        # (col, row) -> (kind, payload, style)
         self.heights = {}      # row -> cm
         self.spans = {}        # (col, row) -> number of columns merged
@@ -276,6 +350,9 @@ class Sheet:
 
     def text(self, addr, s, style="label"):
         self.cells[parse_addr(addr)] = ("text", s, style)
+
+    def link(self, addr, s, url, style="link"):
+        self.cells[parse_addr(addr)] = ("link", (s, url), style)
 
     def num(self, addr, v, style):
         self.cells[parse_addr(addr)] = ("num", v, style)
@@ -292,6 +369,10 @@ class Sheet:
     def row_height(self, row1, cm):
         self.heights[row1 - 1] = cm
 
+    def page_break(self, row1):
+        """Start a new printed page at row row1 (1-based): keeps a chart or a table whole."""
+        self.breaks.add(row1 - 1)
+
     def chart(self, **spec):
         self.charts.append(spec)
 
@@ -304,8 +385,8 @@ class Book:
         self.sheets = []
         self._cache = {}
 
-    def sheet(self, name, widths_cm):
-        s = Sheet(name, widths_cm)
+    def sheet(self, name, widths_cm, landscape=False):
+        s = Sheet(name, widths_cm, landscape)
         self.sheets.append(s)
         return s
 
@@ -322,6 +403,8 @@ class Book:
         cell = self._get(sheet).cells.get((col, row))
         if cell is None:
             v = None
+        elif cell[0] == "link":
+            v = cell[1][0]
         elif cell[0] in ("num", "text"):
             v = cell[1]
         else:
@@ -341,8 +424,13 @@ class Book:
         L.append("<office:meta>")
         L.append(f"<dc:title>{escape(self.title)}</dc:title>")
         L.append(f"<dc:description>{escape(self.description)}</dc:description>")
-        L.append(f"<dc:language>{'fr-FR' if self.lang == 'fr' else 'en-GB'}</dc:language>")
+        L.append(f"<dc:language>{'-'.join(LOCALES[self.lang])}</dc:language>")
         L.append("</office:meta>")
+        # The document language (Tools > Options > Language Settings > Languages, "for the current
+        # document only"): spelling, hyphenation and the language new cells get.
+        la, co = LOCALES[self.lang]
+        L.append('<office:styles><style:default-style style:family="table-cell">'
+                 f'<style:text-properties fo:language="{la}" fo:country="{co}"/></style:default-style></office:styles>')
         L.append("<office:automatic-styles>")
         L += _number_styles(self.lang)
         L += _cell_styles()
@@ -350,13 +438,16 @@ class Book:
         for w in widths:
             L.append(f'<style:style style:name="co{_wname(w)}" style:family="table-column">'
                      f'<style:table-column-properties style:column-width="{w}cm"/></style:style>')
-        heights = sorted({h for s in self.sheets for h in s.heights.values()})
-        for h in heights:
-            L.append(f'<style:style style:name="ro{_wname(h)}" style:family="table-row">'
-                     f'<style:table-row-properties style:row-height="{h}cm" style:use-optimal-row-height="false"/>'
+        for h, brk in sorted({_row_key(s, r) for s in self.sheets for r in set(s.heights) | s.breaks}):
+            size = (f'style:row-height="{h}cm" style:use-optimal-row-height="false"' if h
+                    else 'style:use-optimal-row-height="true"')
+            L.append(f'<style:style style:name="{_row_style(h, brk)}" style:family="table-row">'
+                     f'<style:table-row-properties {size}{BREAK if brk else ""}/>'
                      '</style:style>')
         L.append('<style:style style:name="chartframe" style:family="graphic"/>')
+        L += _page_styles(self.lang)
         L.append("</office:automatic-styles>")
+        L += _master_pages(self.lang)
         L.append("<office:body><office:spreadsheet>")
         for s in self.sheets:
             L += self._table(s)
@@ -364,7 +455,8 @@ class Book:
         return "\n".join(L) + "\n"
 
     def _table(self, s):
-        L = [f"<table:table table:name={quoteattr(s.name)}>"]
+        L = [f"<table:table table:name={quoteattr(s.name)} "
+             f'table:style-name="{"ta_land" if s.landscape else "ta_port"}">']
         for w in s.widths:
             L.append(f'<table:table-column table:style-name="co{_wname(w)}"/>')
         anchors = {}
@@ -372,8 +464,9 @@ class Book:
             anchors.setdefault(parse_addr(ch["anchor"]), []).append((i, ch))
         last_row = max(r for _, r in list(s.cells) + list(anchors))
         for r in range(last_row + 1):
-            h = s.heights.get(r)
-            L.append(f'<table:table-row table:style-name="ro{_wname(h)}">' if h else "<table:table-row>")
+            h, brk = _row_key(s, r)
+            L.append(f'<table:table-row table:style-name="{_row_style(h, brk)}">' if h or brk
+                     else "<table:table-row>")
             cols = [c for c, rr in list(s.cells) + list(anchors) if rr == r]
             last_col = max(cols) if cols else -1
             empty = 0
@@ -403,6 +496,9 @@ class Book:
         if kind == "text":
             attrs += ' office:value-type="string"'
             inner = f"<text:p>{escape(payload)}</text:p>"
+        elif kind == "link":
+            attrs += ' office:value-type="string"'
+            inner = f"<text:p><text:a xlink:href={quoteattr(payload[1])}>{escape(payload[0])}</text:a></text:p>"
         elif kind == "num":
             attrs += f' office:value-type="float" office:value="{_fmt(payload)}"'
         elif kind == "formula":
@@ -412,6 +508,9 @@ class Book:
             attrs += f' table:formula={quoteattr("of:=" + payload.odf(s.name))}'
             if isinstance(v, bool):
                 attrs += f' office:value-type="boolean" office:boolean-value="{str(v).lower()}"'
+            elif isinstance(v, str):
+                attrs += f' office:value-type="string" office:string-value={quoteattr(v)}'
+                inner = f"<text:p>{escape(v)}</text:p>" if v else ""
             else:
                 attrs += f' office:value-type="float" office:value="{_fmt(v)}"'
         for _, ch in charts:
@@ -420,6 +519,52 @@ class Book:
 
     def _chart(self, s, ch):
         return chart_xml(s.name, ch)
+
+
+def _row_key(s, r):
+    return (s.heights.get(r, 0), r in s.breaks)
+
+
+def _row_style(h, brk):
+    return f"ro{_wname(h)}" + ("b" if brk else "")
+
+
+BREAK = ' fo:break-before="page"'
+# Printing: A4, one page wide (scale-to-X 1, as many pages down as needed), landscape for the wide
+# sheets; the header names the report (document title) and the sheet, with the date on the right;
+# the footer numbers the pages.
+PAGE_TEXT = {"en": ("Page", "of"), "fr": ("Page", "sur")}
+
+
+def _page_styles(lang):
+    L = []
+    for name, (w, h, orient) in {"land": ("29.7", "21.0", "landscape"), "port": ("21.0", "29.7", "portrait")}.items():
+        L.append(f'<style:page-layout style:name="pl_{name}"><style:page-layout-properties fo:page-width="{w}cm" '
+                 f'fo:page-height="{h}cm" style:print-orientation="{orient}" fo:margin-top="1.0cm" '
+                 'fo:margin-bottom="1.0cm" fo:margin-left="1.2cm" fo:margin-right="1.2cm" '
+                 'style:scale-to-X="1" style:scale-to-Y="0" style:table-centering="horizontal" '
+                 'style:print="charts drawings objects zero-values"/>'
+                 '<style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.3cm"/>'
+                 '</style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
+                 'fo:margin-top="0.3cm"/></style:footer-style></style:page-layout>')
+    for name in ("land", "port"):
+        L.append(f'<style:style style:name="ta_{name}" style:family="table" style:master-page-name="MP_{name}">'
+                 '<style:table-properties table:display="true"/></style:style>')
+    return L
+
+
+def _master_pages(lang):
+    page, of = PAGE_TEXT[lang]
+    region = '<style:region-{0}><text:p>{1}</text:p></style:region-{0}>'
+    head = (region.format("left", "<text:title/>")
+            + region.format("right", '<text:sheet-name/> · <text:date style:data-style-name="N_date"/>'))
+    foot = region.format("center", f"{page} <text:page-number/> {of} <text:page-count/>")
+    L = ["<office:master-styles>"]
+    for name in ("land", "port"):
+        L.append(f'<style:master-page style:name="MP_{name}" style:page-layout-name="pl_{name}">'
+                 f'<style:header>{head}</style:header><style:footer>{foot}</style:footer></style:master-page>')
+    L.append("</office:master-styles>")
+    return L
 
 
 def _empty(n):

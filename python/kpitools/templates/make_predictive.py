@@ -19,8 +19,9 @@ import os
 import sys
 import tempfile
 
-from kpitools.office.session import Office  # imports uno, which the com.sun.star imports need
+from kpitools.office.session import Office, used_area  # imports uno, which the com.sun.star imports need
 from kpitools.paths import source_path
+from kpitools.templates import about as templates_about
 from kpitools.templates import cdnow
 
 from com.sun.star.awt import Rectangle  # noqa: E402
@@ -248,8 +249,10 @@ def build(doc):
     n_obs = len(COHORT)
     first_c = 9
     obs = f"B{first_c}:B{first_c + n_obs - 1}"
+    # The years observed so far (filled from year 0 on): KPI.SBG.FIT takes survivors without gaps.
+    observed = f"INDEX({obs};1):INDEX({obs};COUNT({obs}))"
     for k, c in enumerate("BCD", start=1):
-        cohort.getCellRangeByName(f"{c}5").setFormula(f"=INDEX(KPI.SBG.FIT({obs});1;{k})")
+        cohort.getCellRangeByName(f"{c}5").setFormula(f"=INDEX(KPI.SBG.FIT({observed});1;{k})")
     cohort.getCellRangeByName("B5:C5").NumberFormat = f_3
     cohort.getCellRangeByName("D5").NumberFormat = f_ll
     cohort.getCellRangeByName("B5:D5").CellBackColor = RESULT_BG
@@ -269,7 +272,8 @@ def build(doc):
         rows_c.append((
             float(t), actual,
             f"=$B${first_c}*KPI.SBG.SURVIVAL($B$5;$C$5;A{r})",
-            (f"=B{r}/B{r - 1}" if 0 < t < n_obs else ""),
+            # A year not observed yet (blank) shows no retention rather than 0 % or #DIV/0!.
+            (f'=IF(COUNT(B{r - 1}:B{r})=2;B{r}/B{r - 1};"")' if 0 < t < n_obs else ""),
             (f"=KPI.SBG.RETENTION($B$5;$C$5;A{r})" if t > 0 else ""),
         ))
     cohort.getCellRangeByName(f"A{first_c}:E{first_c + PROJECT_YEARS - 1}").setFormulaArray(
@@ -277,7 +281,7 @@ def build(doc):
     cohort.getCellRangeByName(obs).CellBackColor = INPUT_BG
     cohort.getCellRangeByName(f"B{first_c}:C{first_c + PROJECT_YEARS - 1}").NumberFormat = f_int
     cohort.getCellRangeByName(f"D{first_c}:E{first_c + PROJECT_YEARS - 1}").NumberFormat = f_pct
-    cohort.Columns.getByIndex(0).Width = 5600
+    cohort.Columns.getByIndex(0).Width = 6900
     for i in range(1, 5):
         cohort.Columns.getByIndex(i).Width = 3400
 
@@ -298,6 +302,98 @@ def build(doc):
     chart.HasLegend = True
 
 
+TITLE = "Predictive CLV and cohort retention"  # no "/": the template hierarchy names entries by title
+
+
+def print_setup(doc):
+    """The title the template dialog shows, and printing as the other templates
+    (engine.py): A4, one page wide, landscape for the sheets
+    meant to be read, a header naming the report, the sheet and the date."""
+    from com.sun.star.lang import Locale
+    dp = doc.DocumentProperties
+    dp.Title = TITLE
+    dp.Description = ("BG/NBD and Gamma-Gamma fits on 500 CDNOW customers' transactions: expected purchases, "
+                      "P(alive), expected spend and CLV per customer; an sBG cohort retention projection.")
+    dp.Language = Locale("en", "GB", "")
+    styles = doc.StyleFamilies.getByName("PageStyles")
+    for name, landscape in (("Customers", True), ("Cohort", True), ("Transactions", False)):
+        style_name = "KPI " + ("landscape" if landscape else "portrait")
+        if not styles.hasByName(style_name):
+            st = doc.createInstance("com.sun.star.style.PageStyle")
+            styles.insertByName(style_name, st)
+            st.IsLandscape = landscape
+            st.Width, st.Height = (29700, 21000) if landscape else (21000, 29700)
+            st.TopMargin = st.BottomMargin = 1000
+            st.LeftMargin = st.RightMargin = 1200
+            st.CenterHorizontally = True
+            st.ScaleToPagesX, st.ScaleToPagesY = 1, 0
+            st.HeaderIsOn = st.FooterIsOn = True
+            head = st.RightPageHeaderContent
+            for text, service in ((head.LeftText, "DocInfo.Title"), (head.CenterText, "SheetName"),
+                                  (head.RightText, "Date")):
+                text.setString("")
+                text.insertTextContent(text.createTextCursor(),
+                                       doc.createInstance("com.sun.star.text.TextField." + service), False)
+            st.RightPageHeaderContent = head
+            foot = st.RightPageFooterContent
+            text = foot.CenterText
+            text.setString("Page ")
+            text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageNumber"), False)
+            text.insertString(text.getEnd(), " of ", False)
+            text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageCount"), False)
+            st.RightPageFooterContent = foot
+        doc.Sheets.getByName(name).PageStyle = style_name
+
+
+FILL = ["Transactions sheet: one row per customer and purchase day (customer, date, value). Customers sheet: "
+        "the yellow cells (end of observation, days per time unit, horizon, discount rate) and one row per "
+        "customer id.",
+        "Cohort sheet: the active customers of a cohort at the start of each year (yellow), from year 0 on; the "
+        "years not observed yet stay blank and the fit uses the years filled."]
+
+
+def about_sheet(doc):
+    """The About sheet (about.py), last."""
+    formulas = [f for i in range(doc.Sheets.Count) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
+                for f in row if f.startswith("=")]
+    rows = templates_about.rows("en", doc.DocumentProperties.Description, FILL,
+                                templates_about.functions_in(formulas))
+    doc.Sheets.insertNewByName(templates_about.LABELS["en"]["sheet"], doc.Sheets.Count)
+    sh = doc.Sheets.getByName(templates_about.LABELS["en"]["sheet"])
+    title(sh, TITLE, "")
+    for i, w in enumerate((4600, 7500, 6500, 4200)):
+        sh.Columns.getByIndex(i).Width = w
+    r = 3
+    for row in rows:
+        if row[0] == "section":
+            r += 1
+            c = sh.getCellRangeByName(f"A{r}")
+            c.setString(row[1])
+            c.CharWeight = 150.0
+            c.CharColor = HEADER_BG
+        elif row[0] == "text":
+            rng = sh.getCellRangeByName(f"A{r}:D{r}")
+            rng.merge(True)
+            rng.IsTextWrapped = True
+            sh.getCellRangeByName(f"A{r}").setString(row[2])
+            sh.Rows.getByIndex(r - 1).Height = 500 * (1 + len(row[2]) // 110)
+        elif row[0] == "table":
+            hdr = sh.getCellRangeByName(f"A{r}:D{r}")
+            hdr.setDataArray((row[1],))
+            style_header(hdr)
+        else:
+            name, measures, definition, url = row[1:]
+            sh.getCellRangeByName(f"A{r}:C{r}").setDataArray(((name, measures, definition),))
+            sh.getCellRangeByName(f"B{r}:C{r}").IsTextWrapped = True
+            cell = sh.getCellRangeByName(f"D{r}")
+            field = doc.createInstance("com.sun.star.text.TextField.URL")
+            field.URL = url
+            field.Representation = "functions.md#" + name.lower().replace(".", "")
+            cell.insertTextContent(cell.getText().createTextCursor(), field, False)
+        r += 1
+    sh.PageStyle = "KPI portrait"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
@@ -307,6 +403,8 @@ def main(argv=None):
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         build(doc)
+        print_setup(doc)
+        about_sheet(doc)
         doc.calculateAll()
         doc.CurrentController.setActiveSheet(doc.Sheets.getByName("Customers"))
         out = os.path.abspath(a.out)

@@ -17,7 +17,9 @@ import sys
 
 from kpitools.paths import source_path
 from kpitools.sheet.addresses import col_name
-from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, TRUE
+from kpitools.templates.about import write_about
+from kpitools.templates.email_report import email_programme
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Span, TRUE
 
 OUT_DIR = source_path("examples", "templates")
 
@@ -40,17 +42,24 @@ def month_header(s, row, title, months):
     s.text(f"N{row}", "Year", "head")
 
 
-def monthly_kpis(s, first_row, rows):
+def month_filled(c, r1, r2):
+    """True when month column c has any input in rows r1..r2: the months to come show nothing."""
+    return Op(">", Fn("COUNT", Rng(f"{c}{r1}", f"{c}{r2}")), 0)
+
+
+def monthly_kpis(s, first_row, rows, inputs):
     """Rows of KPIs with months in columns B..M and the year in N. Each row:
     (label, make, format[, year formula]); make(R) builds the formula from
     R(input_row), a cell for a month and, by default, the B..M range for the
-    year: the year is a sum over a sum."""
+    year: the year is a sum over a sum (blank months are skipped). A month
+    without any input in rows inputs=(r1, r2) shows nothing."""
     for i, (label, make, fmt, *year) in enumerate(rows):
         r = first_row + i
         s.text(f"A{r}", label)
         for m in range(12):
             c = col_name(1 + m)
-            s.formula(f"{c}{r}", make(lambda rr, c=c: Ref(f"{c}{rr}")), f"out_{fmt}")
+            s.formula(f"{c}{r}", Fn("IF", month_filled(c, *inputs), make(lambda rr, c=c: Ref(f"{c}{rr}")), ""),
+                      f"out_{fmt}")
         s.formula(f"N{r}", year[0] if year else make(lambda rr: Rng(f"B{rr}", f"M{rr}")), f"tot_{fmt}")
 
 
@@ -66,13 +75,20 @@ DASH_TEXT = {
         by_channel="Results by channel", by_month="Results by month", channel="Channel", month="Month",
         cost="Cost", impressions="Impressions", clicks="Clicks", leads="Leads", customers="Customers",
         revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS", roi="ROI",
-        growth_note="Revenue growth: vs the month before; in the total row, second half of the year vs first half.",
+        growth_note="Revenue growth: each month against the month before. Months count once their cost is "
+                    "filled in the Data sheet; fill them from January on.",
+        growth_total="Total revenue growth: ", versus=" against ", growth_none="Total revenue growth: needs two "
+                    "months with figures.", months_filled="Months with figures:", half="Half:",
         growth_short="Revenue growth", total="Total 2025",
         headline=["Spend", "Revenue", "ROAS", "CPL", "CAC", "ROI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM.",
         months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
+        fill=["Data sheet, blue cells: cost, impressions, clicks, leads, customers and revenue, one row per channel "
+              "and month (month and channel names as listed).",
+              "Fill the months from January on: a month counts once its cost is filled. The months to come show "
+              "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas."],
     ),
     "fr": dict(
         title="Tableau de bord des campagnes payantes 2025",
@@ -85,14 +101,21 @@ DASH_TEXT = {
         by_channel="Résultats par canal", by_month="Résultats par mois", channel="Canal", month="Mois",
         cost="Coût", impressions="Impressions", clicks="Clics", leads="Leads", customers="Clients",
         revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS",
-        roi="ROI", growth_note="Croissance du CA : par rapport au mois précédent ; sur la ligne de total, second semestre par "
-                    "rapport au premier.",
+        roi="ROI", growth_note="Croissance du CA : chaque mois par rapport au mois précédent. Un mois compte dès "
+                    "que son coût est saisi dans la feuille Données ; saisissez les mois à partir de janvier.",
+        growth_total="Croissance totale du CA : ", versus=" par rapport à ", growth_none="Croissance totale du CA : "
+                    "il faut deux mois de chiffres.", months_filled="Mois renseignés :", half="Moitié :",
         growth_short="Croissance CA", total="Total 2025",
         headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CAC", "ROI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM.",
         months=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
+        fill=["Feuille Données, cellules bleues : coût, impressions, clics, leads, clients et chiffre d'affaires, une "
+              "ligne par canal et par mois (noms des mois et des canaux tels qu'ils sont listés).",
+              "Saisissez les mois à partir de janvier : un mois compte dès que son coût est saisi. Les mois à venir "
+              "restent vides ; totaux, taux et croissance totale portent sur les mois saisis. La Synthèse n'est "
+              "faite que de formules."],
     ),
 }
 
@@ -123,7 +146,7 @@ def campaign_rows():
 def campaign_dashboard(lang):
     t = DASH_TEXT[lang]
     b = Book(lang, t["title"], t["description"])
-    dash = b.sheet(t["dash"], [3.6, 2.45, 2.75] + [2.45] * 11)
+    dash = b.sheet(t["dash"], [3.6, 2.45, 2.75] + [2.45] * 11, landscape=True)
     data = b.sheet(t["data"], [2.2, 3.4, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6])
 
     # ---- Data sheet: long format, one row per month and channel.
@@ -173,17 +196,20 @@ def campaign_dashboard(lang):
         dash.formula(f"{c}{tr}", Fn("SUM", Rng(f"{c}{ch_first}", f"{c}{ch_last}")),
                      "tot_money" if j in (0, 5) else "tot_int")
 
-    def kpis(r, r1, r2, role, roi=True):
-        """KPI columns H..N for rows r1..r2 (a single row, or a range for the total)."""
+    def kpis(r, r1, r2, role, roi=True, when=None):
+        """KPI columns H..N for rows r1..r2 (a single row, or a range for the total); with `when`,
+        the row shows nothing unless that condition holds (a month without figures)."""
         R = (lambda c: Ref(f"{c}{r1}")) if r1 == r2 else (lambda c: Rng(f"{c}{r1}", f"{c}{r2}"))
-        dash.formula(f"H{r}", K("CPC", R("B"), R("D")), f"{role}_money2")
-        dash.formula(f"I{r}", K("CPM", R("B"), R("C")), f"{role}_money2")
-        dash.formula(f"J{r}", K("CTR", R("D"), R("C")), f"{role}_pct2")
-        dash.formula(f"K{r}", K("CPL", R("B"), R("E")), f"{role}_money2")
-        dash.formula(f"L{r}", K("CAC", R("B"), R("F")), f"{role}_money")
-        dash.formula(f"M{r}", K("ROAS", R("G"), R("B")), f"{role}_ratio")
+        put = (lambda a, e, st: dash.formula(a, e, st)) if when is None else \
+            (lambda a, e, st: dash.formula(a, Fn("IF", when, e, ""), st))
+        put(f"H{r}", K("CPC", R("B"), R("D")), f"{role}_money2")
+        put(f"I{r}", K("CPM", R("B"), R("C")), f"{role}_money2")
+        put(f"J{r}", K("CTR", R("D"), R("C")), f"{role}_pct2")
+        put(f"K{r}", K("CPL", R("B"), R("E")), f"{role}_money2")
+        put(f"L{r}", K("CAC", R("B"), R("F")), f"{role}_money")
+        put(f"M{r}", K("ROAS", R("G"), R("B")), f"{role}_ratio")
         if roi:
-            dash.formula(f"N{r}", K("ROI", R("G"), R("B")), f"{role}_pct1")
+            put(f"N{r}", K("ROI", R("G"), R("B")), f"{role}_pct1")
 
     for r in range(ch_first, ch_last + 1):
         kpis(r, r, r, "out")
@@ -198,7 +224,8 @@ def campaign_dashboard(lang):
         dash.formula(f"{col}5", Ref(src_addr), style)
         dash.merge(f"{col}5", 2)
 
-    # Month table: rows 16..27, total 28.
+    # Month table: rows 17..28, total 29. A month shows figures once its cost cells have any: the
+    # months still to come show nothing (not 0, not an error), and the totals add up the months there are.
     dash.text("A15", t["by_month"], "section")
     mcols = [t["month"], t["cost"], t["impressions"], t["clicks"], t["leads"], t["customers"], t["revenue"],
              t["cpc"], t["cpm"], t["ctr"], t["cpl"], t["cac"], t["roas"], t["growth_short"]]
@@ -209,12 +236,15 @@ def campaign_dashboard(lang):
     for m in range(12):
         r = m_first + m
         dash.text(f"A{r}", t["months"][m])
+        has_data = Op(">", Fn("COUNTIFS", D("A"), Ref(f"A{r}"), D("C"), "<>"), 0)
         for j, col in enumerate(src):
-            dash.formula(f"{col_name(1 + j)}{r}", Fn("SUMIFS", D(col), D("A"), Ref(f"A{r}")),
+            dash.formula(f"{col_name(1 + j)}{r}",
+                         Fn("IF", has_data, Fn("SUMIFS", D(col), D("A"), Ref(f"A{r}")), ""),
                          "out_money" if col in ("C", "H") else "out_int")
-        kpis(r, r, r, "out", roi=False)
+        kpis(r, r, r, "out", roi=False, when=Op("<>", Ref(f"B{r}"), ""))
         if m > 0:
-            dash.formula(f"N{r}", K("GROWTH", Ref(f"G{r}"), Ref(f"G{r - 1}")), "out_pct1")
+            dash.formula(f"N{r}", Fn("IF", Op("=", Fn("COUNT", Rng(f"G{r - 1}", f"G{r}")), 2),
+                                     K("GROWTH", Ref(f"G{r}"), Ref(f"G{r - 1}")), ""), "out_pct1")
     mt = m_last + 1
     dash.text(f"A{mt}", t["total"], "label_tot")
     for j in range(6):
@@ -222,85 +252,41 @@ def campaign_dashboard(lang):
         dash.formula(f"{c}{mt}", Fn("SUM", Rng(f"{c}{m_first}", f"{c}{m_last}")),
                      "tot_money" if j in (0, 5) else "tot_int")
     kpis(mt, m_first, m_last, "tot", roi=False)
-    dash.text(f"A{mt + 1}", t["growth_note"], "note")
-    # Second half vs first half of the year: growth over ranges.
-    dash.formula(f"N{mt}", K("GROWTH", Rng(f"G{m_first + 6}", f"G{m_last}"), Rng(f"G{m_first}", f"G{m_first + 5}")),
-                 "tot_pct1")
+    # Total growth: the latest half of the months filled against the half before (with twelve
+    # months, July-December against January-June); the months are filled from January on.
+    n_addr, k_addr = f"C{mt + 2}", f"E{mt + 2}"
+    dash.text(f"A{mt + 2}", t["months_filled"], "small")
+    dash.formula(n_addr, Fn("COUNT", Rng(f"B{m_first}", f"B{m_last}")), "out_int")
+    dash.text(f"D{mt + 2}", t["half"], "small")
+    dash.formula(k_addr, Fn("INT", Op("/", Ref(n_addr), 2)), "out_int")
+    n, k = Ref(n_addr), Ref(k_addr)
+    G = Rng(f"G{m_first}", f"G{m_last}")
+    A = Rng(f"A{m_first}", f"A{m_last}")
+    recent = Span(G, Op("+", Op("-", n, k), 1), n)
+    before = Span(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))
+    dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", recent, before), ""), "tot_pct1")
 
-    # Charts below the tables.
-    dash.chart(name="chart_month", anchor="A31", width=17.5, height=8.0, kind="bar", title=t["chart_month"],
+    def span(first, last):
+        one = Fn("INDEX", A, first)
+        return Fn("IF", Op("=", k, 1), one, Op("&", Op("&", one, "–"), Fn("INDEX", A, last)))
+    compares = Op("&", Op("&", Op("&", Op("&", t["growth_total"], span(Op("+", Op("-", n, k), 1), n)),
+                                      t["versus"]), span(Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))), ".")
+    dash.formula(f"A{mt + 1}", Fn("IF", Op(">", k, 0), compares, t["growth_none"]), "note")
+    dash.text(f"A{mt + 3}", t["growth_note"], "note")
+
+    # Charts below the tables, on a page of their own when printed.
+    dash.page_break(34)
+    dash.chart(name="chart_month", anchor="A34", width=17.5, height=8.0, kind="bar", title=t["chart_month"],
                categories=(f"A{m_first}", f"A{m_last}"),
                series=[(f"B16", (f"B{m_first}", f"B{m_last}"), ORANGE), (f"G16", (f"G{m_first}", f"G{m_last}"), BLUE)])
-    dash.chart(name="chart_channel", anchor="H31", width=16.3, height=8.0, kind="bar", title=t["chart_channel"],
+    dash.chart(name="chart_channel", anchor="H34", width=16.3, height=8.0, kind="bar", title=t["chart_channel"],
                categories=(f"A{ch_first}", f"A{ch_last}"), horizontal=True,
                series=[("M8", (f"M{ch_first}", f"M{ch_last}"), GREEN)])
+    write_about(b, t["fill"])
     return b
 
 
-# ============================================================ 2. e-mail programme
-EMAILS = [  # name, sent, bounce rate, open rate, click-to-open, unsubscribe rate
-    ("January newsletter", 42000, 0.012, 0.312, 0.118, 0.0021),
-    ("Winter sale launch", 45500, 0.011, 0.284, 0.162, 0.0034),
-    ("Webinar invitation", 18200, 0.019, 0.356, 0.141, 0.0012),
-    ("February newsletter", 42600, 0.010, 0.305, 0.109, 0.0019),
-    ("Product update", 39800, 0.009, 0.338, 0.097, 0.0015),
-    ("Customer case study", 24100, 0.015, 0.291, 0.133, 0.0018),
-    ("Spring offer", 46200, 0.013, 0.262, 0.171, 0.0041),
-    ("March newsletter", 43100, 0.010, 0.298, 0.104, 0.0020),
-    ("Re-engagement", 12800, 0.024, 0.174, 0.089, 0.0092),
-    ("Event reminder", 9600, 0.008, 0.412, 0.198, 0.0009),
-    ("April newsletter", 43900, 0.011, 0.301, 0.112, 0.0019),
-    ("Loyalty programme", 31500, 0.009, 0.347, 0.152, 0.0013),
-]
-
-
-def email_programme():
-    b = Book("en", "E-mail programme report",
-             "Twelve e-mail campaigns: sent, delivered, opens, clicks, unsubscribes and bounces; open rate, "
-             "CTR, CTOR, unsubscribe and bounce rates per campaign and overall, computed with the KPI functions.")
-    s = b.sheet("E-mail", [4.6, 2.2, 2.2, 2.2, 2.2, 2.7, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2])
-    s.text("A1", "E-mail programme report — January to April", "title")
-    s.row_height(1, 0.9)
-    s.text("A2", "Blue cells are inputs from the e-mail platform; rates are computed by the KPI functions.", "note")
-    s.text("A3", "Open rate, CTR and unsubscribe rate use delivered e-mails; bounce rate uses sent.", "note")
-    heads = ["Campaign", "Sent", "Delivered", "Opens", "Clicks", "Unsubscribes", "Bounces",
-             "Open rate", "CTR", "CTOR", "Unsub. rate", "Bounce rate"]
-    for i, h in enumerate(heads):
-        s.text(f"{col_name(i)}4", h, "head_l" if i == 0 else "head")
-    s.row_height(4, 0.75)
-    first = 5
-    for k, (name, sent, br, orate, ctor, ur) in enumerate(EMAILS):
-        r = first + k
-        bounces = round(sent * br)
-        delivered = sent - bounces
-        opens = round(delivered * orate)
-        clicks = round(opens * ctor)
-        unsub = round(delivered * ur)
-        s.text(f"A{r}", name, "label_in")
-        for col, v in zip("BCDEFG", (sent, delivered, opens, clicks, unsub, bounces)):
-            s.num(f"{col}{r}", v, "in_int")
-    last = first + len(EMAILS) - 1
-    tr = last + 1
-
-    def rates(r, R, role):
-        s.formula(f"H{r}", K("OPENRATE", R("D"), R("C")), f"{role}_pct1")
-        s.formula(f"I{r}", K("CTR", R("E"), R("C")), f"{role}_pct2")
-        s.formula(f"J{r}", K("CTOR", R("E"), R("D")), f"{role}_pct1")
-        s.formula(f"K{r}", K("UNSUBRATE", R("F"), R("C")), f"{role}_pct2")
-        s.formula(f"L{r}", K("BOUNCERATE", R("G"), R("B")), f"{role}_pct2")
-
-    for r in range(first, last + 1):
-        rates(r, lambda c, r=r: Ref(f"{c}{r}"), "out")
-    s.text(f"A{tr}", "All campaigns", "label_tot")
-    for col in "BCDEFG":
-        s.formula(f"{col}{tr}", Fn("SUM", Rng(f"{col}{first}", f"{col}{last}")), "tot_int")
-    rates(tr, lambda c: Rng(f"{c}{first}", f"{c}{last}"), "tot")
-    s.text(f"A{tr + 2}", "Overall rates divide the totals (all opens / all delivered): a large send weighs more "
-                         "than a small one.", "note")
-    s.chart(name="chart_rates", anchor=f"A{tr + 4}", width=26.0, height=8.5, kind="bar",
-            title="Open rate and click-to-open rate by campaign", categories=(f"A{first}", f"A{last}"),
-            series=[("H4", (f"H{first}", f"H{last}"), BLUE), ("J4", (f"J{first}", f"J{last}"), ORANGE)])
-    return b
+# ============================================================ 2. e-mail programme: email_report.py
 
 
 # ============================================================ 3. B2B
@@ -312,7 +298,7 @@ def b2b():
     b = Book("en", "B2B marketing: the ten KPIs",
              "The ten most-followed B2B marketing KPIs over twelve months (traffic, organic and paid traffic, "
              "CPC, CTR, conversion rate, CPL, MQL to SQL, CAC, CLV) and the funnel from visits to customers.")
-    s = b.sheet("B2B KPIs", [5.2] + [2.15] * 12 + [2.8])
+    s = b.sheet("B2B KPIs", [5.6] + [2.15] * 12 + [3.2], landscape=True)
     s.text("A1", "B2B marketing — the ten KPIs, 2025", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs (web analytics, ad platforms, CRM, finance); everything else is computed "
@@ -368,7 +354,7 @@ def b2b():
         ("7. CPL", lambda R: K("CPL", R(15), R(11)), "money"),
         ("8. MQL → SQL", lambda R: K("MQL2SQL", R(13), R(12)), "pct1"),
         ("9. CAC", lambda R: K("CAC", R(15), R(14)), "money"),
-    ])
+    ], inputs=(5, 15))
     s.text("A33", "10. Customer lifetime value")
     s.formula("N33", K("CLV", Ref("B18"), Ref("B19"), Ref("B20"), Ref("B21")), "tot_money")
     s.text("A34", "LTV : CAC")
@@ -391,12 +377,16 @@ def b2b():
         s.formula(f"C{37 + i}", K("MQL2SQL" if i == 3 else "CONVRATE", Ref(f"B{37 + i}"), Ref(f"B{36 + i}")),
                   "out_pct1")
     s.text("E37", "Step: each stage ÷ the stage before; From visits: each stage ÷ visits.", "note")
+    s.page_break(44)
     s.chart(name="chart_traffic", anchor="A44", width=17.0, height=8.0, kind="bar",
             title="Organic and paid sessions by month", categories=("B4", "M4"),
             series=[("A6", ("B6", "M6"), GREEN), ("A7", ("B7", "M7"), BLUE)])
     s.chart(name="chart_leads", anchor="I44", width=15.0, height=8.0, kind="line",
             title="Leads, MQLs and SQLs by month", categories=("B4", "M4"),
             series=[("A11", ("B11", "M11"), GREY), ("A12", ("B12", "M12"), BLUE), ("A13", ("B13", "M13"), ORANGE)])
+    write_about(b, ["Blue cells: the monthly inputs (rows 5 to 15) and the customer value inputs (B18:B21).",
+                    "Fill the months from January on: a month without inputs shows no KPI, and the year column "
+                    "uses the months filled."])
     return b
 
 
@@ -405,8 +395,8 @@ def aarrr():
     b = Book("en", "AARRR funnel, retention, churn and NPS",
              "Pirate metrics (acquisition, activation, retention, revenue, referral) by month for a subscription "
              "product, with retention, churn, ARPU and a Net Promoter Score computed from raw 0-10 survey answers.")
-    s = b.sheet("AARRR", [5.2] + [2.2] * 12 + [2.4])
-    sv = b.sheet("NPS survey", [2.4, 2.4, 2.0])
+    s = b.sheet("AARRR", [5.2] + [2.2] * 12 + [2.7], landscape=True)
+    sv = b.sheet("NPS survey", [2.9, 2.4, 2.0])
     s.text("A1", "AARRR funnel — subscription app, 2025", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs. Customers at the end of a month = start + new − lost.", "note")
@@ -431,8 +421,12 @@ def aarrr():
     for i, label in enumerate(labels):
         r = 5 + i
         s.text(f"A{r}", label, "label_in")
-        if i in (3, 6):  # stocks, not flows: the year shows the first start and the last end
-            s.formula(f"N{r}", Ref("B8") if i == 3 else Ref("M11"), "tot_int")
+        if i == 3:  # stocks, not flows: the year shows the first start and the last end filled
+            s.formula(f"N{r}", Ref("B8"), "tot_int")
+        elif i == 6:  # months are filled from January on: the last end is the COUNT-th
+            ends = Rng("B11", "M11")
+            s.formula(f"N{r}", Fn("IF", Op(">", Fn("COUNT", ends), 0), Fn("INDEX", ends, 1, Fn("COUNT", ends)), ""),
+                      "tot_int")
         else:
             s.formula(f"N{r}", Fn("SUM", Rng(f"B{r}", f"M{r}")), "tot_money" if i == 7 else "tot_int")
 
@@ -446,7 +440,7 @@ def aarrr():
         ("Revenue: ARPU", lambda R: K("ARPU", R(12), R(11)), "money2", K("ARPU", Ref("N12"), Rng("B11", "M11"))),
         ("Referral share of sign-ups", lambda R: K("SHARE", R(13), R(6)), "pct1"),
         ("Customer growth", lambda R: K("GROWTH", R(11), R(8)), "pct1", K("GROWTH", Ref("N11"), Ref("N8"))),
-    ])
+    ], inputs=(5, 13))
     s.text("A24", "Year column: retention, churn and ARPU are per month, weighted by customers (sum over sum).", "note")
     # Funnel of the year and NPS.
     s.text("A26", "Funnel 2025", "head_l")
@@ -490,7 +484,8 @@ def aarrr():
         r = 27 + i
         r1, r2 = 4 + 60 * i, 3 + 60 * (i + 1)
         s.text(f"E{r}", q)
-        s.formula(f"F{r}", K("NPS", S(f"C{r1}", f"C{r2}")), "out_dec1")
+        s.formula(f"F{r}", Fn("IF", Op(">", Fn("COUNT", S(f"C{r1}", f"C{r2}")), 0), K("NPS", S(f"C{r1}", f"C{r2}")), ""),
+                  "out_dec1")  # a quarter without answers yet shows nothing
         s.formula(f"G{r}", Fn("COUNTIFS", S(f"C{r1}", f"C{r2}"), ">=9"), "out_int")
         s.formula(f"H{r}", Fn("COUNTIFS", S(f"C{r1}", f"C{r2}"), ">=7", S(f"C{r1}", f"C{r2}"), "<=8"), "out_int")
         s.formula(f"I{r}", Fn("COUNTIFS", S(f"C{r1}", f"C{r2}"), "<=6"), "out_int")
@@ -502,11 +497,16 @@ def aarrr():
     s.text("E32", "Check", "label")
     s.text("G32", "=KPI.NPSCOUNT(promoters; passives; detractors) gives the same NPS", "note")
     s.formula("F32", K("NPSCOUNT", Rng("G27", "G30"), Rng("H27", "H30"), Rng("I27", "I30")), "out_dec1")
+    s.page_break(34)
     s.chart(name="chart_retention", anchor="A34", width=16.5, height=8.0, kind="line",
             title="Monthly churn", categories=("B16", "M16"),
             series=[("A20", ("B20", "M20"), RED)])
     s.chart(name="chart_nps", anchor="H34", width=14.0, height=8.0, kind="bar",
             title="NPS by quarter", categories=("E27", "E30"), series=[("F26", ("F27", "F30"), GREEN)])
+    write_about(b, ["Blue cells of the AARRR sheet: the monthly inputs (rows 5 to 13). NPS survey sheet: one 0-10 "
+                    "answer per row, with its quarter.",
+                    "A month or a quarter without figures shows nothing; the year column and the year NPS use what "
+                    "is filled (the customers at the end of the year are those of the last month filled)."])
     return b
 
 
@@ -515,7 +515,7 @@ def customer_value():
     b = Book("en", "Customer value: CLV, LTV:CAC and payback",
              "Customer lifetime value by segment with four definitions (revenue, margin, retention-based with "
              "the first margin at the end or at the start of the period), LTV:CAC and CAC payback.")
-    s = b.sheet("Customer value", [7.0, 2.8, 2.8, 2.8, 9.5])
+    s = b.sheet("Customer value", [7.0, 2.8, 2.8, 2.8, 9.5], landscape=True)
     s.text("A1", "Customer value — which CLV are you quoting?", "title")
     s.row_height(1, 0.9)
     s.text("A2", "Blue cells are inputs per segment. The same customers give four different lifetime values", "note")
@@ -595,10 +595,14 @@ def customer_value():
         c = col_name(1 + j)
         s.formula(f"{c}32", K("PAYBACK", Ref(f"{c}18"), Ref(f"{c}17"), Ref(f"{c}8")), "key_dec1")
     s.text("E32", "=KPI.PAYBACK(CAC; revenue per month; gross margin)", "small")
+    s.page_break(35)
     s.chart(name="chart_clv", anchor="A35", width=19.0, height=8.5, kind="bar",
             title="LTV:CAC by segment and CLV definition", categories=("B26", "D26"),
             series=[("A27", ("B27", "D27"), GREY), ("A28", ("B28", "D28"), BLUE), ("A29", ("B29", "D29"), TEAL),
                     ("A30", ("B30", "D30"), GREEN)])
+    write_about(b, ["Blue cells: per segment (columns B to D), the inputs of rows 5 to 12: order value, orders per "
+                    "year, lifespan, gross margin, retention and discount rates, sales & marketing cost, new "
+                    "customers."])
     return b
 
 
@@ -606,7 +610,8 @@ def customer_value():
 TEMPLATES = {
     "campaign-dashboard-en": lambda: campaign_dashboard("en"),
     "campaign-dashboard-fr": lambda: campaign_dashboard("fr"),
-    "email-programme": email_programme,
+    "email-programme": lambda: email_programme("en"),
+    "email-programme-fr": lambda: email_programme("fr"),
     "b2b-kpis": b2b,
     "aarrr-funnel": aarrr,
     "customer-value": customer_value,

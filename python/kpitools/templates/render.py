@@ -1,5 +1,6 @@
 """Renders every template, recalculated with the extension, to PDF
-(docs/templates/<name>.pdf, one page per sheet) and the English campaign
+(docs/templates/<name>.pdf, as File > Export as PDF prints it: the page
+styles of the template, one page wide, headers and footers) and the English campaign
 dashboard's first page to docs/templates/campaign-dashboard.png for the README
 (pdftoppm, from Debian's poppler-utils).
 
@@ -18,13 +19,7 @@ from kpitools.paths import SOURCE_ROOT as ROOT
 
 def export_pdf(office, doc, pdf):
     import uno
-    for i in range(doc.Sheets.Count):
-        style = doc.StyleFamilies.getByName("PageStyles").getByName(doc.Sheets.getByIndex(i).PageStyle)
-        style.HeaderIsOn = style.FooterIsOn = False
-    # SinglePageSheets: one page per sheet, cut to the used area (charts included).
-    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", props(SinglePageSheets=True))
-    uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf),
-                                   props(FilterName="calc_pdf_Export", FilterData=filter_data)))
+    uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf), props(FilterName="calc_pdf_Export")))
 
 
 def main(argv=None):

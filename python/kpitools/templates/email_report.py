@@ -1,0 +1,124 @@
+"""The e-mail programme report, in English and in French from one source
+(written by make_templates.py, through engine.py)."""
+from kpitools.sheet.addresses import col_name
+from kpitools.templates.about import write_about
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng
+
+BLUE, ORANGE = "#2f5597", "#ed7d31"
+
+# Per campaign: sent, bounce rate, open rate, click-to-open, unsubscribe rate (invented, plausible).
+EMAILS = [
+    (42000, 0.012, 0.312, 0.118, 0.0021), (45500, 0.011, 0.284, 0.162, 0.0034),
+    (18200, 0.019, 0.356, 0.141, 0.0012), (42600, 0.010, 0.305, 0.109, 0.0019),
+    (39800, 0.009, 0.338, 0.097, 0.0015), (24100, 0.015, 0.291, 0.133, 0.0018),
+    (46200, 0.013, 0.262, 0.171, 0.0041), (43100, 0.010, 0.298, 0.104, 0.0020),
+    (12800, 0.024, 0.174, 0.089, 0.0092), (9600, 0.008, 0.412, 0.198, 0.0009),
+    (43900, 0.011, 0.301, 0.112, 0.0019), (31500, 0.009, 0.347, 0.152, 0.0013),
+]
+
+# French wording as French e-mail marketers and platforms (Brevo, Mailchimp FR) say it: "délivrés",
+# "taux de réactivité" for click-to-open, "désinscriptions", "rebonds".
+TEXT = {
+    "en": dict(
+        title="E-mail programme report",
+        description="Twelve e-mail campaigns: sent, delivered, opens, clicks, unsubscribes and bounces; open rate, "
+                    "CTR, CTOR, unsubscribe and bounce rates per campaign and overall, computed with the KPI "
+                    "functions.",
+        sheet="E-mail", heading="E-mail programme report — January to April",
+        note1="Blue cells are inputs from the e-mail platform; rates are computed by the KPI functions.",
+        note2="Open rate, CTR and unsubscribe rate use delivered e-mails; bounce rate uses sent.",
+        heads=["Campaign", "Sent", "Delivered", "Opens", "Clicks", "Unsubscribes", "Bounces",
+               "Open rate", "CTR", "CTOR", "Unsub. rate", "Bounce rate"],
+        names=["January newsletter", "Winter sale launch", "Webinar invitation", "February newsletter",
+               "Product update", "Customer case study", "Spring offer", "March newsletter", "Re-engagement",
+               "Event reminder", "April newsletter", "Loyalty programme"],
+        total="All campaigns",
+        overall="Overall rates divide the totals (all opens / all delivered): a large send weighs more than a "
+                "small one.",
+        chart="Open rate and click-to-open rate by campaign",
+        fill=["Blue cells of the E-mail sheet: one row per campaign with sent, delivered, opens, clicks, "
+              "unsubscribes and bounces as the e-mail platform reports them.",
+              "A campaign without figures yet shows no rates; the overall rates use the campaigns filled."],
+        widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.75,
+    ),
+    "fr": dict(
+        title="Bilan des campagnes e-mailing",
+        description="Douze campagnes e-mailing : envois, e-mails délivrés, ouvertures, clics, désinscriptions et "
+                    "rebonds ; taux d'ouverture, taux de clics, taux de réactivité, taux de désinscription et "
+                    "taux de rebond par campagne et au global, calculés par les fonctions KPI.",
+        sheet="E-mailing", heading="Bilan des campagnes e-mailing — janvier à avril",
+        note1="Les cellules bleues viennent de la plateforme d'e-mailing ; les taux sont calculés par les "
+              "fonctions KPI.",
+        note2="Taux d'ouverture, de clics et de désinscription rapportés aux e-mails délivrés ; taux de rebond "
+              "rapporté aux envois.",
+        heads=["Campagne", "Envoyés", "Délivrés", "Ouvertures", "Clics", "Désinscriptions", "Rebonds",
+               "Taux d'ouverture", "Taux de clics", "Taux de réactivité", "Taux de désinscription",
+               "Taux de rebond"],
+        names=["Newsletter de janvier", "Lancement des soldes d'hiver", "Invitation au webinaire",
+               "Newsletter de février", "Nouveautés produit", "Témoignage client", "Offre de printemps",
+               "Newsletter de mars", "Relance des inactifs", "Rappel événement", "Newsletter d'avril",
+               "Programme de fidélité"],
+        total="Toutes les campagnes",
+        overall="Les taux globaux divisent les totaux (toutes les ouvertures / tous les délivrés) : un gros envoi "
+                "pèse plus qu'un petit.",
+        chart="Taux d'ouverture et taux de réactivité par campagne",
+        fill=["Cellules bleues de la feuille E-mailing : une ligne par campagne avec les envois, délivrés, "
+              "ouvertures, clics, désinscriptions et rebonds tels que la plateforme d'e-mailing les donne.",
+              "Une campagne sans chiffres n'affiche pas de taux ; les taux globaux portent sur les campagnes "
+              "saisies."],
+        widths=[5.6, 2.2, 2.2, 2.5, 2.2, 3.4, 2.2, 2.5, 2.3, 2.6, 3.4, 2.3], head_height=1.1,
+    ),
+}
+
+
+def K(name, *args):
+    return Fn("KPI." + name, *args)
+
+
+def email_programme(lang):
+    t = TEXT[lang]
+    b = Book(lang, t["title"], t["description"])
+    s = b.sheet(t["sheet"], t["widths"], landscape=True)
+    s.text("A1", t["heading"], "title")
+    s.row_height(1, 0.9)
+    s.text("A2", t["note1"], "note")
+    s.text("A3", t["note2"], "note")
+    for i, h in enumerate(t["heads"]):
+        s.text(f"{col_name(i)}4", h, "head_l" if i == 0 else "head")
+    s.row_height(4, t["head_height"])
+    first = 5
+    for k, (name, (sent, br, orate, ctor, ur)) in enumerate(zip(t["names"], EMAILS)):
+        r = first + k
+        bounces = round(sent * br)
+        delivered = sent - bounces
+        opens = round(delivered * orate)
+        clicks = round(opens * ctor)
+        unsub = round(delivered * ur)
+        s.text(f"A{r}", name, "label_in")
+        for col, v in zip("BCDEFG", (sent, delivered, opens, clicks, unsub, bounces)):
+            s.num(f"{col}{r}", v, "in_int")
+    last = first + len(EMAILS) - 1
+    tr = last + 1
+
+    def rates(r, R, role, when=None):
+        put = s.formula if when is None else (lambda a, e, st: s.formula(a, Fn("IF", when, e, ""), st))
+        put(f"H{r}", K("OPENRATE", R("D"), R("C")), f"{role}_pct1")
+        put(f"I{r}", K("CTR", R("E"), R("C")), f"{role}_pct2")
+        put(f"J{r}", K("CTOR", R("E"), R("D")), f"{role}_pct1")
+        put(f"K{r}", K("UNSUBRATE", R("F"), R("C")), f"{role}_pct2")
+        put(f"L{r}", K("BOUNCERATE", R("G"), R("B")), f"{role}_pct2")
+
+    for r in range(first, last + 1):
+        # A campaign row without figures yet shows no rates.
+        rates(r, lambda c, r=r: Ref(f"{c}{r}"), "out", when=Op(">", Fn("COUNT", Rng(f"B{r}", f"G{r}")), 0))
+    s.text(f"A{tr}", t["total"], "label_tot")
+    for col in "BCDEFG":
+        s.formula(f"{col}{tr}", Fn("SUM", Rng(f"{col}{first}", f"{col}{last}")), "tot_int")
+    rates(tr, lambda c: Rng(f"{c}{first}", f"{c}{last}"), "tot")
+    s.text(f"A{tr + 2}", t["overall"], "note")
+    s.page_break(tr + 4)
+    s.chart(name="chart_rates", anchor=f"A{tr + 4}", width=26.0, height=8.5, kind="bar",
+            title=t["chart"], categories=(f"A{first}", f"A{last}"),
+            series=[("H4", (f"H{first}", f"H{last}"), BLUE), ("J4", (f"J{first}", f"J{last}"), ORANGE)])
+    write_about(b, t["fill"])
+    return b

@@ -1,0 +1,372 @@
+"""The templates used as marketers use them (issue 13), in real Calc.
+
+1. Partial periods. Each template with periods is started as File > New >
+   Templates does (AsTemplate), the inputs of the last half of its periods are
+   blanked (July to December, the last six campaigns, the last two survey
+   quarters) and the document recalculated: no cell of any sheet shows an
+   error (the predictive template: its cohort's last four years); the periods without figures show nothing (an empty string, not 0,
+   not an error); totals equal the sums over the filled periods and the rates
+   and the total growth equal what this test computes from the inputs it read
+   in the sheet before blanking them.
+2. Polish: the document title is the template's title (the template dialog
+   lists it), the document language is the template's (French for -fr), the
+   last sheet is "About" / "À propos" with every KPI function the formulas
+   use, its definition and a link to its entry in the reference, and the
+   version of extension/description.xml; no column is narrower than Calc's
+   optimal width for the cells that may not run over (clipped text or ###).
+3. Print-ready. Each template is exported to PDF as File > Export as PDF
+   does: every sheet is one page wide (Calc's column breaks, and the PDF's
+   page count equals the sum of each sheet's row pages), wide sheets print
+   landscape (page size read by pdfinfo), no chart crosses a page break, and
+   every page's header names the report (the document title) and the date
+   (pdftotext).
+"""
+import datetime
+import math
+import os
+import subprocess
+import sys
+
+from harness import args_from_argv, Checker
+from kpitools.office.session import error_cells, Office, props, used_area
+from kpitools.paths import source_path
+from kpitools.sheet.addresses import col_name
+from test_templates import CATEGORY, close, hierarchy, read_source
+
+MONTHS = [col_name(1 + m) for m in range(12)]  # B..M: month columns of the monthly templates
+
+
+def cell(sh, addr):
+    return sh.getCellRangeByName(addr)
+
+
+def val(sh, addr):
+    return sh.getCellRangeByName(addr).getValue()
+
+
+def nums(sh, addrs):
+    return [val(sh, a) for a in addrs]
+
+
+def blank(sh, rng):
+    from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
+    sh.getCellRangeByName(rng).clearContents(VALUE | DATETIME | STRING | FORMULA)
+
+
+def shows_nothing(sh, addrs):
+    """The cells among addrs that show something (text or a number) although their period is empty."""
+    return [a for a in addrs if cell(sh, a).getString() != "" or cell(sh, a).getError()]
+
+
+def growth(cur, prev):
+    return (cur - prev) / prev
+
+
+# ------------------------------------------------ partial periods, per template
+def partial_dashboard(doc, filled=6):
+    dash, data = doc.Sheets.getByIndex(0), doc.Sheets.getByIndex(1)
+    months = [cell(dash, f"A{17 + m}").getString() for m in range(12)]
+    rows = []
+    for r in range(5, 53):
+        m = months.index(cell(data, f"A{r}").getString())
+        rows.append((r, m, cell(data, f"B{r}").getString(), nums(data, [f"{c}{r}" for c in "CDEFGH"])))
+    for r, m, _, _ in rows:
+        if m >= filled:
+            blank(data, f"C{r}:H{r}")
+    doc.calculateAll()
+    kept = [x for x in rows if x[1] < filled]
+    tot = [sum(x[3][j] for x in kept) for j in range(6)]
+    cost, imp, clk, leads, cust, rev = tot
+    rev_m = [sum(x[3][5] for x in kept if x[1] == m) for m in range(filled)]
+    k = filled // 2
+    out = [(f"month total {c}", val(dash, f"{c}29"), tot[j]) for j, c in enumerate("BCDEFG")]
+    out += [(f"channel total {c}", val(dash, f"{c}13"), tot[j]) for j, c in enumerate("BCDEFG")]
+    li = [x for x in kept if x[2] == "LinkedIn Ads"]
+    out += [
+        ("total CPC", val(dash, "H29"), cost / clk), ("total CPM", val(dash, "I29"), 1000 * cost / imp),
+        ("total CTR", val(dash, "J29"), clk / imp), ("total CPL", val(dash, "K29"), cost / leads),
+        ("total CAC", val(dash, "L29"), cost / cust), ("total ROAS", val(dash, "M29"), rev / cost),
+        ("channel ROI", val(dash, "N13"), (rev - cost) / cost), ("revenue tile", val(dash, "D5"), rev),
+        ("LinkedIn CAC", val(dash, "L11"), sum(x[3][0] for x in li) / sum(x[3][4] for x in li)),
+        (f"{months[filled - 1]} growth", val(dash, f"N{16 + filled}"),
+         growth(rev_m[filled - 1], rev_m[filled - 2])),
+        ("months with figures", val(dash, "C31"), filled),
+    ]
+    if k:
+        out.append(("total growth", val(dash, "N29"),
+                    growth(sum(rev_m[filled - k:]), sum(rev_m[filled - 2 * k:filled - k]))))
+    said = cell(dash, "A30").getString()
+    span = lambda a, b: months[a] if a == b else f"{months[a]}–{months[b]}"  # noqa: E731
+    empty = [f"{c}{17 + m}" for m in range(filled, 12) for c in "BCDEFGHIJKLMN"]
+    return out, empty_cells(dash, empty), [
+        (k == 0 or (span(filled - k, filled - 1) in said and span(filled - 2 * k, filled - k - 1) in said),
+         f"the sheet says what the total growth compares: {said!r}"),
+        (k > 0 or cell(dash, "N29").getString() == "", "no total growth with a single month"),
+    ]
+
+
+def empty_cells(sh, addrs):
+    return (f"{sh.Name}: empty periods show nothing", shows_nothing(sh, addrs))
+
+
+def partial_email(doc):
+    s = doc.Sheets.getByIndex(0)
+    rows = [nums(s, [f"{c}{r}" for c in "BCDEFG"]) for r in range(5, 11)]
+    blank(s, "A11:G16")
+    doc.calculateAll()
+    sent, deliv, opens, clicks, unsub, bounces = (sum(x[j] for x in rows) for j in range(6))
+    out = [(f"total {c}", val(s, f"{c}17"), sum(x[j] for x in rows)) for j, c in enumerate("BCDEFG")]
+    out += [("open rate", val(s, "H17"), opens / deliv), ("CTR", val(s, "I17"), clicks / deliv),
+            ("CTOR", val(s, "J17"), clicks / opens), ("unsubscribe rate", val(s, "K17"), unsub / deliv),
+            ("bounce rate", val(s, "L17"), bounces / sent)]
+    return out, empty_cells(s, [f"{c}{r}" for r in range(11, 17) for c in "HIJKL"]), []
+
+
+def partial_b2b(doc):
+    s = doc.Sheets.getByIndex(0)
+    kept = MONTHS[:6]
+    row = {r: nums(s, [f"{c}{r}" for c in kept]) for r in range(5, 16)}
+    blank(s, "H5:M15")
+    doc.calculateAll()
+    S = {r: sum(v) for r, v in row.items()}
+    clv = val(s, "N33")
+    out = [(f"year of input row {r}", val(s, f"N{r}"), S[r]) for r in range(5, 16)]
+    out += [("traffic", val(s, "N24"), S[5]), ("organic share", val(s, "N25"), S[6] / S[5]),
+            ("CPC", val(s, "N27"), S[10] / S[9]), ("CTR", val(s, "N28"), S[9] / S[8]),
+            ("conversion rate", val(s, "N29"), S[11] / S[5]), ("CPL", val(s, "N30"), S[15] / S[11]),
+            ("MQL to SQL", val(s, "N31"), S[13] / S[12]), ("CAC", val(s, "N32"), S[15] / S[14]),
+            ("LTV:CAC", val(s, "N34"), clv / (S[15] / S[14])),
+            ("funnel leads / visits", val(s, "C38"), S[11] / S[5]),
+            ("June CPL", val(s, "G30"), row[15][5] / row[11][5])]
+    return out, empty_cells(s, [f"{c}{r}" for r in range(24, 33) for c in MONTHS[6:]]), []
+
+
+def partial_aarrr(doc):
+    s, sv = doc.Sheets.getByIndex(0), doc.Sheets.getByIndex(1)
+    row = {r: nums(s, [f"{c}{r}" for c in MONTHS[:6]]) for r in range(5, 14)}
+    scores = nums(sv, [f"C{r}" for r in range(4, 124)])  # Q1 and Q2
+    blank(s, "H5:M13")
+    blank(sv, "C124:C243")
+    doc.calculateAll()
+    S = {r: sum(v) for r, v in row.items()}
+    nps = 100 * (sum(x >= 9 for x in scores) - sum(x <= 6 for x in scores)) / len(scores)
+    out = [(f"year of input row {r}", val(s, f"N{r}"), S[r]) for r in (5, 6, 7, 9, 10, 12, 13)]
+    out += [("customers at start of the year", val(s, "N8"), row[8][0]),
+            ("customers at the end of the last month filled", val(s, "N11"), row[11][5]),
+            ("retention", val(s, "N19"), (S[11] - S[9]) / S[8]), ("churn", val(s, "N20"), S[10] / S[8]),
+            ("ARPU per customer-month", val(s, "N21"), S[12] / S[11]),
+            ("customer growth", val(s, "N23"), growth(row[11][5], row[8][0])),
+            ("NPS of the answers there are", val(s, "F31"), nps), ("NPS from counts", val(s, "F32"), nps),
+            ("answers", val(s, "J31"), len(scores))]
+    empty = [f"{c}{r}" for r in range(17, 24) for c in MONTHS[6:]] + ["F29", "F30"]
+    return out, empty_cells(s, empty), []
+
+
+def sbg_loglik(alpha, beta, survivors):
+    """Log-likelihood of a cohort's survivors under the sBG model (Fader & Hardie 2007, eq. 5-7)."""
+    lb = lambda a, b: math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)  # noqa: E731
+    ll = 0.0
+    for t in range(1, len(survivors)):
+        ll += (survivors[t - 1] - survivors[t]) * (lb(alpha + 1, beta + t - 1) - lb(alpha, beta))
+    return ll + survivors[-1] * (lb(alpha, beta + len(survivors) - 1) - lb(alpha, beta))
+
+
+def partial_predictive(doc):
+    s = doc.Sheets.getByName("Cohort")
+    kept = nums(s, [f"B{r}" for r in range(9, 13)])  # years 0-3 of 0-7
+    blank(s, "B13:B16")
+    doc.calculateAll()
+    a, b, ll = nums(s, ["B5", "C5", "D5"])
+    best = max(sbg_loglik(a * (1 + da), b * (1 + db), kept) for da in (-0.02, 0, 0.02) for db in (-0.02, 0, 0.02))
+    out = [("sBG log-likelihood of the years observed", ll, sbg_loglik(a, b, kept)),
+           ("no better fit nearby", best, sbg_loglik(a, b, kept)),
+           ("year 3 retention", val(s, "D12"), kept[3] / kept[2])]
+    return out, empty_cells(s, [f"D{r}" for r in range(13, 17)]), []
+
+
+PARTIAL = {
+    "predictive-clv": partial_predictive,
+    "campaign-dashboard-en": partial_dashboard, "campaign-dashboard-fr": partial_dashboard,
+    "email-programme": partial_email, "email-programme-fr": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
+}
+
+
+# ------------------------------------------------ printing
+def pdf_pages(pdf):
+    """[(width, height) in points] of every page, from pdfinfo."""
+    n = int(next(ln.split()[-1] for ln in subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,
+                                                          check=True).stdout.splitlines() if ln.startswith("Pages:")))
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", str(n), pdf], capture_output=True, text=True, check=True).stdout
+    sizes = []
+    for ln in out.splitlines():
+        if ln.startswith("Page") and "size:" in ln:
+            w, _, h = ln.split("size:")[1].split()[:3]
+            sizes.append((float(w), float(h)))
+    return sizes
+
+
+def check_print(chk, name, doc, pdf, title):
+    import uno
+    uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf), props(FilterName="calc_pdf_Export")))
+    sizes = pdf_pages(pdf)
+    expected, page = 0, 0
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        style = doc.StyleFamilies.getByName("PageStyles").getByName(sh.PageStyle)
+        end = used_area(sh).getRangeAddress()
+        shapes = [sh.DrawPage.getByIndex(k) for k in range(sh.DrawPage.Count)]
+        bottom = max([s.Position.Y + s.Size.Height for s in shapes] + [0])
+        while sh.getCellByPosition(0, end.EndRow + 1).Position.Y < bottom:
+            end.EndRow += 1  # the rows a chart covers print too
+        right = max([s.Position.X + s.Size.Width for s in shapes] + [0])
+        while sh.getCellByPosition(end.EndColumn + 1, 0).Position.X < right:
+            end.EndColumn += 1
+        wide = [b.Position for b in sh.getColumnPageBreaks() if 0 < b.Position <= end.EndColumn]
+        chk.check(not wide, f"{name} {sh.Name}: one page wide (column breaks at {wide})")
+        breaks = [b.Position for b in sh.getRowPageBreaks() if 0 < b.Position <= end.EndRow]
+        for s in shapes:
+            top, bot = s.Position.Y, s.Position.Y + s.Size.Height
+            cut = [b for b in breaks if top < sh.getCellByPosition(0, b).Position.Y < bot]
+            chk.check(not cut, f"{name} {sh.Name}: chart {s.Name!r} crosses the page break before row(s) "
+                               f"{[b + 1 for b in cut]}")
+        n = len(breaks) + 1
+        mine = sizes[page:page + n]
+        chk.check(len(mine) == n and all((w > h) == bool(style.IsLandscape) for w, h in mine),
+                  f"{name} {sh.Name}: {n} page(s), {'landscape' if style.IsLandscape else 'portrait'} "
+                  f"in the PDF: {mine}")
+        chk.check(i > 0 or style.IsLandscape, f"{name} {sh.Name}: the main sheet prints landscape")
+        expected += n
+        page += n
+    chk.check(len(sizes) == expected, f"{name}: the PDF has {len(sizes)} pages, the sheets {expected}")
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    today = datetime.date.today()
+    day = [str(today.day), str(today.year)]
+    bad = [k + 1 for k, p in enumerate(pages) if " ".join(title.split()) not in " ".join(p.split())
+           or not all(d in p for d in day)]
+    chk.check(pages and not bad, f"{name}: every page's header names the report and the date (not on {bad})")
+
+
+def clipped(doc, sh):
+    """Columns too narrow for their content at 100 % zoom: on a copy of the sheet without the cells
+    allowed to run over (text with an empty cell on its right) or wrapped, Calc's optimal width
+    (Format > Columns > Optimal Width) is wider than the column. Merged cells do not count there."""
+    area = used_area(sh)
+    end = area.getRangeAddress()
+    data, forms = area.getDataArray(), area.getFormulaArray()
+    skip = set()
+    fr = sh.getCellFormatRanges()
+    for k in range(fr.Count):
+        rg = fr.getByIndex(k)
+        if rg.IsTextWrapped:
+            a = rg.getRangeAddress()
+            skip |= {(r, c) for r in range(a.StartRow, a.EndRow + 1)
+                     for c in range(a.StartColumn, a.EndColumn + 1)}
+    name = "clipcheck"
+    # The copy holds the values shown, not formulas: nothing to recalculate (the predictive fits).
+    doc.enableAutomaticCalculation(False)
+    doc.Sheets.copyByName(sh.Name, name, doc.Sheets.Count)
+    cp = doc.Sheets.getByName(name)
+    keep = []
+    for r, row in enumerate(data):
+        new = []
+        for c, v in enumerate(row):
+            right_empty = c + 1 >= len(row) or (row[c + 1] == "" and forms[r][c + 1] == "")
+            new.append("" if (r, c) in skip or (isinstance(v, str) and right_empty) else v)
+        keep.append(tuple(new))
+    cp.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).setDataArray(tuple(keep))
+    out = []
+    for c in range(end.EndColumn + 1):
+        col, old = cp.Columns.getByIndex(c), sh.Columns.getByIndex(c).Width
+        col.OptimalWidth = True
+        if col.Width > old + 10:
+            out.append((c, old, col.Width))
+    doc.Sheets.removeByName(name)
+    doc.enableAutomaticCalculation(True)
+    return out
+
+def check_polish(chk, name, doc, title, formulas_by_sheet):
+    """Title, document language, About sheet, no clipped column."""
+    import re
+    lang = "fr" if name.endswith("-fr") else "en"
+    chk.check(doc.DocumentProperties.Title == title and title != name, f"{name}: document title {title!r}")
+    chk.check(doc.CharLocale.Language == lang, f"{name}: document language {doc.CharLocale.Language}, "
+                                               f"expected {lang}")
+    about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
+    chk.check(about.Name == {"en": "About", "fr": "À propos"}[lang], f"{name}: last sheet {about.Name!r}")
+    area = used_area(about)
+    end = area.getRangeAddress()
+    text = "\n".join("\t".join(str(x) for x in row) for row in area.getDataArray())
+    # Formulas show the stored names (KPI.SBGFIT for KPI.SBG.FIT): compare without the dots.
+    used = sorted({f for forms in formulas_by_sheet for f in re.findall(r"KPI\.[A-Z0-9]+(?=\()",
+                                                                        forms.upper().replace(".", "").replace("KPI", "KPI."))})
+    flat = text.upper().replace(".", "").replace("KPI", "KPI.")
+    with open(source_path("extension", "description.xml"), encoding="utf-8") as f:
+        version = re.search(r'<version value="([^"]+)"', f.read()).group(1)
+    links = []
+    for r in range(end.EndRow + 1):
+        fields = about.getCellByPosition(3, r).getTextFields().createEnumeration()
+        while fields.hasMoreElements():
+            links.append(fields.nextElement().URL)
+    missing = [u for u in used if u not in flat or not any(ln.endswith("#" + u.lower().replace(".", ""))
+                                                             for ln in links)]
+    chk.check(used and not missing, f"{name}: the About sheet defines and links every KPI function used "
+                                    f"({len(used)}; missing {missing})")
+    chk.check(version in text, f"{name}: the About sheet gives the version {version}")
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        bad = clipped(doc, sh)
+        chk.check(not bad, f"{name} {sh.Name}: no clipped column at 100 % (column, width, needed: {bad})")
+
+
+def formulas(doc):
+    """Every formula of the sheets before the About sheet."""
+    return [f for i in range(doc.Sheets.Count - 1) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
+            for f in row if f.startswith("=")]
+
+
+def main():
+    a = args_from_argv()
+    import glob
+    sources = sorted(glob.glob(os.path.join(a.source_dir, "examples", "templates", "*.fods")))
+    chk = Checker("calc.templates_use")
+    with Office(oxt=a.oxt, workdir=a.workdir) as office:
+        listed = hierarchy(office).get(CATEGORY, {})
+        for src in sources:
+            name = os.path.splitext(os.path.basename(src))[0]
+            title, _ = read_source(src)
+            url = listed.get(title, "")
+            chk.check(bool(url), f"{name}: in the template dialog as {title!r}")
+            if not url:
+                continue
+            doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
+            doc.calculateAll()
+            check_polish(chk, name, doc, title, formulas(doc))
+            check_print(chk, name, doc, office.scratch(name + ".pdf"), title)
+            if name in PARTIAL:
+                figures, (what, shown), claims = PARTIAL[name](doc)
+                bad = error_cells(doc)
+                chk.check(not bad, f"{name} half filled: no error cell ({sorted(bad)[:8]})")
+                chk.check(not shown, f"{name} half filled: {what} ({shown[:6]})")
+                for label, actual, expected in figures:
+                    chk.check(close(actual, expected), f"{name} half filled: {label} {actual}, computed here {expected}")
+                for ok, what in claims:
+                    chk.check(ok, f"{name} half filled: {what}")
+            doc.close(True)
+            if name == "campaign-dashboard-en":  # a single month filled: no growth, no error
+                doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
+                figures, (what, shown), claims = partial_dashboard(doc, filled=1)
+                bad = error_cells(doc)
+                chk.check(not bad and not shown, f"{name} January only: no error ({sorted(bad)[:5]}), {what} "
+                                                 f"({shown[:6]})")
+                for label, actual, expected in figures:
+                    if "growth" not in label:
+                        chk.check(close(actual, expected), f"{name} January only: {label} {actual} vs {expected}")
+                for ok, what in claims:
+                    chk.check(ok, f"{name} January only: {what}")
+                doc.close(True)
+    return chk.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
