@@ -7,10 +7,13 @@ packages=(cmake make g++ libboost-dev libgtest-dev
           libreoffice-dev python3-uno libreoffice-l10n-fr
           clang libclang-rt-14-dev  # clang: the sanitizer build and the fuzzers
           libbenchmark-dev          # scripts/bench.sh
-          poppler-utils)            # pdftoppm: the README pictures (tools/render_*.py)
+          poppler-utils)            # pdftoppm: the README pictures (kpitools/render_example.py, kpitools/templates/render.py)
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# Gnumeric (ssconvert): the independent engine that recalculates the portable
+# copies of kpi-portable in the tests (issue 11).
+packages+=(gnumeric)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

@@ -34,8 +34,8 @@ Cases, with the issue item they cover:
  12  symlinks         a folder with a symlinked file and subfolder      -> not followed; followed with
                                                                            --follow-symlinks
 
-Before the fixes of issue 18 (tools/kpi_audit.py at add78b0), every case but
-escapes' JSON validity failed; see the commit message for the list.
+Before the fixes of issue 18 (tools/kpi_audit.py at add78b0) every case
+failed; see the commit message of e41ce01 for the list.
 """
 import argparse
 import http.server
@@ -53,13 +53,10 @@ import threading
 import time
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-sys.path.insert(0, HERE)
-import kpicalc  # noqa: E402
-from kpicalc import Checker  # noqa: E402
-from make_cases import F, workbook  # noqa: E402
-from test_audit import slow_workbook  # noqa: E402
+from harness import Checker
+from kpitools.office.session import install_extension
+from make_cases import F, workbook  # tests/audit/make_cases.py, beside this script
+from test_audit import slow_workbook
 
 # The bounds of every case: CPU time and resident memory of the whole process
 # tree (CPU time, not wall time: the machines running the tests are shared,
@@ -449,7 +446,7 @@ def main():
     try:
         shared = os.path.join(work, "shared")
         with open(os.path.join(work, "unopkg.log"), "w") as log:
-            kpicalc.install_extension(a.oxt, shared, os.path.join(work, "install-user"), log)
+            install_extension(a.oxt, shared, os.path.join(work, "install-user"), log)
         shutil.rmtree(os.path.join(work, "install-user"), ignore_errors=True)
         n = [0]
 

@@ -5,13 +5,12 @@ first argument), each cell's expected result given by an independent
 reference model (reference.py) of the documented definitions, applied to the
 cells as Calc passes them. soffice must still answer at the end."""
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, same  # noqa: E402
-import reference  # noqa: E402
+from harness import args_from_argv, Checker, same
+from kpitools.office.session import cell_result, Office
+from kpitools.sheet.errors import ERRORS
+from oracles import reference
 
 ROWS = 1048576
 
@@ -64,9 +63,15 @@ BASE = {
     "aov": [s(45000), s(600)], "arpu": [s(90000), s(3000)], "clv": [s(75), s(4), s(3), s(0.3)],
     "clvret": [s(100), s(0.8), s(0.1), s(True)], "ltv2cac": [s(1200), s(400)],
     "payback": [s(400), s(50), s(0.8)], "nps": [row(10, 9, 3)], "npscount": [s(50), s(30), s(20)],
-    "timetoclose": [row(45000, 45010), row(45030, 45025), s(1)],
+    "timetoclose": [row(45000, 45010), row(45030, 45025), s(1), row(1, 0)],
     "scoreauc": [row(0.9, 0.1, 0.5), row(1, 0, 1)], "funnel": [row(100, 50, 10)],
     "map": [('"CLV"', [[("text", "CLV")]]), row(50, 100), row(2, 1), row(3, 2), s(0.5)],
+    # Issue 14.
+    "winrate": [s(30), s(70)], "pipecoverage": [s(300000), s(100000)], "romi": [s(50000), s(0.4), s(10000)],
+    "breakevenroas": [s(0.25)], "frequency": [s(50000), s(20000)], "grp": [s(3000000), s(1500000)],
+    "viewrate": [s(1200), s(4000)], "cpv": [s(600), s(12000)], "lift": [s(30), s(1000), s(18), s(1000)],
+    "abpvalue": [s(200), s(1000), s(250), s(1000)], "nrr": [s(100000), s(15000), s(5000), s(8000)],
+    "cohort": [('{"A";"B";"A"}', [[("text", "A"), ("text", "B"), ("text", "A")]]), row(45292, 45300, 45323), s(0)],
 }
 
 
@@ -76,7 +81,7 @@ def main():
     chk = Checker("calc.bad_input")
 
     # The predictive-CLV functions' valid calls are their documented examples
-    # (whose values were checked with SciPy, tests/reference/).
+    # (whose values were checked with SciPy, tests/oracles/).
     for fn in catalogue:
         if fn["method"] not in BASE and fn["method"] in reference.RANGE:
             _, values = reference._models().parse_call(fn["example"])
