@@ -695,9 +695,10 @@ def main():
             os.makedirs(tmp)
 
             def copy_made(run):
-                # The read-only copy of the audited file exists: LibreOffice is loading it.
-                return any(name.endswith("slow.fods") or name.startswith("audited-")
-                           for d, _s, names in os.walk(tmp) for name in names)
+                # soffice listens (its socket exists) and the read-only copy of
+                # the audited file exists: LibreOffice is loading it.
+                listening = any(os.path.exists(f"/tmp/OSL_PIPE_{os.getuid()}_{p}") for p in run.pipes)
+                return listening and any(name.endswith(".fods") for d, _s, names in os.walk(tmp) for name in names)
             r = audit("leftovers: SIGKILL", ["--timeout", "25", slow], tmpdir=tmp, kill_when=copy_made)
             chk.check(r.killed == "by the test", f"SIGKILL: the auditor was killed while loading ({r.killed})")
             stale = leftovers(tmp, r.pipes)
