@@ -23,26 +23,27 @@ Needs Debian's /usr/bin/python3 (LibreOffice's `uno` module). The launcher
 build/kpi-audit passes --oxt and --catalogue.
 """
 import argparse
-import json
 import os
 import sys
 import tempfile
+import time
 
 from kpitools.catalogue import CatalogueError, load_catalogue
-from kpitools.audit.model import FORMAT_VERSION, SEVERITIES, AuditError
-from kpitools.audit.readers import FILTERS, read_stored, sniff
+from kpitools.audit import escape
+from kpitools.audit.model import FORMAT_VERSION, SEVERITIES, AuditError, AuditTimeout
+from kpitools.audit.package import Budget
+from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, ReadTimeout,
+                                    read_stored, sniff)
 from kpitools.audit.report_html import render_html
 from kpitools.audit.report_text import render_text
-from kpitools.audit.workbook import audit_file
-from kpitools.office.watchdog import Session, StartError, Timeout, office_missing
+from kpitools.audit.workbook import audit_file, failure
+from kpitools.office.guard import default_max_memory
+from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED, EXIT_NO_OFFICE = 0, 1, 2, 3
-
-# Limits: beyond them a file is reported as not audited (exit code 2) rather
-# than tying up a CI runner. Both can be raised on the command line.
-DEFAULT_MAX_CELLS = 1_000_000      # used cells over all sheets
-DEFAULT_MAX_BYTES = 200 * 1024 ** 2  # file size, and uncompressed XML size in a package
-DEFAULT_TIMEOUT = 120              # seconds of LibreOffice work per file
+# Limits (readers.py): beyond them a file is reported as not audited (exit
+# code 2) rather than tying up a CI runner; all can be raised on the command
+# line. README, "kpi-audit against hostile input".
 
 
 def summarize(files):
@@ -67,10 +68,16 @@ def main(argv=None):
                     help="exit with 1 when a finding reaches this severity (default: error)")
     ap.add_argument("-o", "--output", help="write the report to this file instead of standard output")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                    help=f"seconds of LibreOffice work allowed per file (default {DEFAULT_TIMEOUT})")
+                    help=f"seconds allowed per file, reading it included (default {DEFAULT_TIMEOUT})")
     ap.add_argument("--max-cells", type=int, default=DEFAULT_MAX_CELLS,
                     help=f"largest used area audited, in cells (default {DEFAULT_MAX_CELLS:,})")
-    ap.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=argparse.SUPPRESS)
+    ap.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                    help=f"largest file, and largest total of its unpacked package, in bytes "
+                    f"(default {DEFAULT_MAX_BYTES:,})")
+    ap.add_argument("--max-memory", type=float, default=None, metavar="MB",
+                    help="memory LibreOffice may use for one file, in MB (default: half of the machine's)")
+    ap.add_argument("--follow-symlinks", action="store_true",
+                    help="follow symbolic links found inside the folders given (default: skip them)")
     ap.add_argument("--quiet", action="store_true", help="no progress on standard error")
     ap.add_argument("--oxt", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--catalogue", required=True, help=argparse.SUPPRESS)
@@ -78,67 +85,102 @@ def main(argv=None):
     ap.add_argument("--shared", default=None, help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
 
+    opts.max_memory = int(opts.max_memory * 1024 ** 2) if opts.max_memory else default_max_memory()
+    # The formula parser and the rules recurse once per nesting level (capped
+    # by formula.MAX_NESTING and MAX_DEPTH); Python 3.11 does not use the C
+    # stack for these calls.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+
     def progress(msg):
         if not opts.quiet:
-            print(f"kpi-audit: {msg}", file=sys.stderr, flush=True)
+            print(f"kpi-audit: {escape.visible(msg, keep_newlines=False)}", file=sys.stderr, flush=True)
 
     try:
         catalogue = load_catalogue(opts.catalogue).by_formula_name()
     except CatalogueError as e:
-        print(f"kpi-audit: {e}", file=sys.stderr)
+        print(escape.visible(f"kpi-audit: {e}"), file=sys.stderr)
         return EXIT_FAILED
     if not os.path.isfile(opts.oxt):
-        print(f"kpi-audit: the extension {opts.oxt} is missing: build it first (scripts/build.sh)", file=sys.stderr)
+        print(escape.visible(f"kpi-audit: the extension {opts.oxt} is missing: build it first (scripts/build.sh)"),
+              file=sys.stderr)
         return EXIT_FAILED
 
-    opts.files = expand(opts.files)
+    opts.files = expand(opts.files, opts.follow_symlinks)
     files = []
     session = None
     multi = len(opts.files) > 1
     try:
         for n, path in enumerate(opts.files, 1):
-            entry = {"path": path, "status": "failed"}
+            # --timeout bounds the whole file: reading it, LibreOffice, the rules.
+            deadline = time.monotonic() + opts.timeout
+            entry = {"path": escape.display_path(path), "status": "failed"}
             files.append(entry)
             if multi:
-                progress(f"[{n}/{len(opts.files)}] {path}")
+                progress(f"[{n}/{len(opts.files)}] {entry['path']}")
+            copy = None
             try:
                 kind = sniff(path, opts.max_bytes)
-                stored = read_stored(path, kind)
                 if session is None:
                     session = start_session(opts)
                     if session is None:
                         entry["error"] = "LibreOffice is not available"
                         return finish(opts, files, EXIT_NO_OFFICE)
-                entry.update(run_with_watchdog(session, path, kind, opts, catalogue, stored, progress))
+                # The one pass over the file: stored values, and the copy
+                # LibreOffice loads (in the run's private folder).
+                copy = session.scratch_path(kind)
+                stored = read_stored(path, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline))
+                entry.update(run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline))
                 entry["status"] = "audited"
+            except (Timeout, ReadTimeout, AuditTimeout):
+                entry["error"] = f"timed out after {opts.timeout:g} s: not audited (raise the limit with --timeout)"
+            except OutOfMemory:
+                entry["error"] = (f"too large: LibreOffice needed more than {opts.max_memory / 1024 ** 2:,.0f} MB "
+                                  "of memory for this workbook (raise the limit with --max-memory): not audited")
             except AuditError as e:
                 entry["error"] = str(e)
-                progress(f"{path}: not audited: {e}")
-            except Timeout:
-                entry["error"] = f"timed out after {opts.timeout:g} s in LibreOffice: not audited"
-                progress(f"{path}: {entry['error']}")
-            except Exception as e:  # a UNO bridge failure: LibreOffice crashed on this file
-                entry["error"] = f"LibreOffice failed on this file ({type(e).__name__}: {getattr(e, 'Message', e)})"
-                progress(f"{path}: {entry['error']}")
+            except Exception as e:
+                entry["error"] = failure(e)
                 if session is not None:
                     session.stop()
+            finally:
+                if copy:
+                    try:
+                        os.remove(copy)
+                    except OSError:
+                        pass
+            if entry["status"] != "audited":
+                entry["error"] = " ".join(entry["error"].split())  # one line
+                progress(f"{entry['path']}: not audited: {entry['error']}")
         return finish(opts, files, None)
     finally:
         if session is not None:
             session.close()
 
 
-def expand(paths):
+def expand(paths, follow_symlinks=False):
     """A folder stands for the workbooks in it and its subfolders (sorted);
-    an empty folder stays as is and is reported as not audited."""
+    an empty folder stays as is and is reported as not audited. Symbolic
+    links inside a folder (files and folders) are skipped unless
+    follow_symlinks: they may lead anywhere on the machine. Followed, each
+    real folder is walked once (no loops)."""
     out = []
     for p in paths:
-        if os.path.isdir(p):
-            found = sorted(os.path.join(d, f) for d, _dirs, names in os.walk(p) for f in names
-                           if os.path.splitext(f)[1].lower() in FILTERS and not f.startswith(".~lock"))
-            out += found or [p]
-        else:
+        if not os.path.isdir(p):
             out.append(p)
+            continue
+        found, seen = [], set()
+        for d, dirs, names in os.walk(p, followlinks=follow_symlinks):
+            real = os.path.realpath(d)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            if not follow_symlinks:
+                dirs[:] = [x for x in dirs if not os.path.islink(os.path.join(d, x))]
+            found += [os.path.join(d, f) for f in names
+                      if os.path.splitext(f)[1].lower() in FILTERS and not f.startswith(".~lock")
+                      and (follow_symlinks or not os.path.islink(os.path.join(d, f)))]
+        out += sorted(found) or [p]
     return out
 
 
@@ -147,13 +189,15 @@ def start_session(opts):
     if missing:
         print(f"kpi-audit: {missing}", file=sys.stderr)
         return None
-    return Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix="kpi-audit-")
+    return Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix="kpi-audit-",
+                   max_memory=opts.max_memory, block_links=True)
 
 
-def run_with_watchdog(session, path, kind, opts, catalogue, stored, progress):
-    """The LibreOffice work for one file, bounded by --timeout (Session.run)."""
+def run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline):
+    """The LibreOffice work for one file, bounded by the file's deadline and
+    --max-memory (Session.run)."""
     try:
-        return session.run(opts.timeout, audit_file, session, path, kind, opts, catalogue, stored, progress)
+        return session.run(deadline, audit_file, session, copy, kind, opts, catalogue, stored, progress)
     except StartError as e:
         raise AuditError(str(e))
 
@@ -170,18 +214,23 @@ def finish(opts, files, forced):
     else:
         code = EXIT_OK
     report["exit_code"] = code
+    # Every format escapes what a terminal or a browser would interpret
+    # (escape sequences in a cell, a sheet or a file name): audit/escape.py.
     if opts.format == "json":
-        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        text = escape.json_text(report)
     elif opts.format == "html":
-        text = render_html(report)
+        text = escape.visible(render_html(report))
     else:
-        text = render_text(report)
+        text = escape.visible(render_text(report))
+    data = text.encode("utf-8", "backslashreplace")
     if opts.output:
-        with open(opts.output, "w", encoding="utf-8") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
+        with open(opts.output, "wb") as f:
+            f.write(data)
+    elif hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    else:  # a StringIO (the tests)
+        sys.stdout.write(data.decode("utf-8"))
     return code
 
 

@@ -8,11 +8,12 @@ The workbook model is audit/model.py's SheetData: LibreOffice fills it
 (audit/workbook.py), and so can a test (tests/python/workbook.py)."""
 import math
 import re
+import time
 
 from kpitools.audit import rules
 from kpitools.audit.formula import parse_formula, strip_parens, walk
 from kpitools.audit.labels import GAIN_KPIS, RATIO_KPIS, input_kind, kpi_of_label
-from kpitools.audit.model import SEVERITIES, fmt_num, result_json
+from kpitools.audit.model import SEVERITIES, AuditTimeout, fmt_num, result_json
 from kpitools.sheet.addresses import addr, col_index
 
 
@@ -68,9 +69,12 @@ class Audit:
             f["details"] = details
         self.findings.append(f)
 
-    def run(self):
+    def run(self, deadline=None):
+        """deadline (time.monotonic()): past it, AuditTimeout."""
         for sheet in self.book.values():
             for r in range(sheet.rows):
+                if deadline is not None and time.monotonic() > deadline:
+                    raise AuditTimeout()
                 for c in range(sheet.cols):
                     f = sheet.formula(r, c)
                     if not f:
@@ -101,9 +105,9 @@ class Audit:
             item = {"text": formula[a.start:a.end].strip()}
             a0 = strip_parens(a)
             if a0.kind == "ref":
-                vals = [s.result(rr, cc) for s, rr, cc in self.cells(sheet, a0)]
-                item["values"] = [result_json(v) for v in vals[:20]]
-                item["cells"] = len(vals)
+                vals = [s.result(rr, cc) for s, rr, cc in self.cells(sheet, a0)[:20]]
+                item["values"] = [result_json(v) for v in vals]
+                item["cells"] = (a0.r2 - a0.r1 + 1) * (a0.c2 - a0.c1 + 1)
             args.append(item)
         stored = self.stored.get((sheet.name, r, c), "missing")
         self.inventory.append({
@@ -143,8 +147,12 @@ class Audit:
         return self.book.get(node.sheet, sheet) if node.sheet else sheet
 
     def cells(self, sheet, node):
+        """The cells of a reference that lie in its sheet's used area: the
+        cells beyond it are blank, and =SUM(B3:XFD1048576) must not become
+        17 billion Python tuples."""
         s = self.sheet_of(sheet, node)
-        return [(s, r, c) for r in range(node.r1, node.r2 + 1) for c in range(node.c1, node.c2 + 1)]
+        return [(s, r, c) for r in range(node.r1, min(node.r2, s.rows - 1) + 1)
+                for c in range(node.c1, min(node.c2, s.cols - 1) + 1)]
 
     def operand(self, sheet, node):
         """A count or amount operand: a reference, SUM(reference) or a number.
@@ -182,10 +190,9 @@ class Audit:
         if k == "num":
             return ("value", node.value)
         if k == "ref":
-            cells = self.cells(sheet, node)
-            if len(cells) != 1:
+            if node.r1 != node.r2 or node.c1 != node.c2:
                 return None
-            s, r, c = cells[0]
+            s, r, c = self.sheet_of(sheet, node), node.r1, node.c1
             res = s.result(r, c)
             if res[0] == "blank":
                 return ("value", 0.0)

@@ -21,10 +21,24 @@ class Node:
         self.__dict__.update(kw)
 
 
+# Deeper formulas are not judged (inventoried only): the parser and the
+# rules recurse once per level, and kpi-audit raises Python's recursion limit
+# to leave room for these depths (Calc itself gives Err:514 from 100 nested
+# parentheses on).
+MAX_NESTING = 200   # parentheses, calls and signs inside one another
+MAX_DEPTH = 400     # levels of the parsed tree (a chain A1+A2+... is as deep as it is long)
+
+
 class Parser:
     def __init__(self, text):
         self.t = text
         self.i = 0
+        self.nesting = 0
+
+    def nest(self, step):
+        self.nesting += step
+        if self.nesting > MAX_NESTING:
+            raise ValueError("nested too deeply")
 
     def ws(self):
         while self.i < len(self.t) and self.t[self.i] in " \t\n":
@@ -70,7 +84,9 @@ class Parser:
         if op:
             start = self.i
             self.i += 1
+            self.nest(1)
             inner = self.unary()
+            self.nest(-1)
             return Node("neg" if op == "-" else "pos", start, self.i, a=inner)
         n = self.primary()
         if self.peek("%"):
@@ -85,7 +101,9 @@ class Parser:
             raise ValueError("unexpected end")
         if t[i] == "(":
             self.i += 1
+            self.nest(1)
             n = self.expr()
+            self.nest(-1)
             if not self.peek(")"):
                 raise ValueError("missing )")
             self.i += 1
@@ -108,6 +126,7 @@ class Parser:
         if m:
             name = m.group(0).upper()
             self.i = m.end() + 1
+            self.nest(1)
             args = []
             if not self.peek(")"):
                 while True:
@@ -122,6 +141,7 @@ class Parser:
             if not self.peek(")"):
                 raise ValueError("missing ) after arguments")
             self.i += 1
+            self.nest(-1)
             return Node("call", i, self.i, name=name, args=args)
         m = _REF.match(t, i)
         if m:
@@ -148,9 +168,10 @@ class Parser:
 
 def parse_formula(text):
     try:
-        return Parser(text).parse()
+        node = Parser(text).parse()
     except (ValueError, IndexError):
         return None
+    return node if depth(node) <= MAX_DEPTH else None
 
 
 def strip_parens(n):
@@ -159,10 +180,23 @@ def strip_parens(n):
     return n
 
 
+def children(n):
+    return [getattr(n, k) for k in ("a", "b") if hasattr(n, k)] + list(getattr(n, "args", []))
+
+
 def walk(n):
-    yield n
-    for child in ("a", "b"):
-        if hasattr(n, child):
-            yield from walk(getattr(n, child))
-    for arg in getattr(n, "args", []):
-        yield from walk(arg)
+    """Every node, depth first, without recursion."""
+    todo = [n]
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(reversed(children(n)))
+
+
+def depth(n):
+    best, todo = 0, [(n, 1)]
+    while todo:
+        n, d = todo.pop()
+        best = max(best, d)
+        todo.extend((c, d + 1) for c in children(n))
+    return best

@@ -1,5 +1,7 @@
 """A workbook as read from LibreOffice after recalculation: sheets of values,
 formulas and error codes, and how results are shown and compared."""
+import math
+
 from kpitools.sheet.errors import ERROR_NAMES
 
 FORMAT_VERSION = 1  # of the JSON report (docs/audit-json.md)
@@ -8,6 +10,10 @@ SEVERITIES = ("info", "warning", "error")
 
 class AuditError(Exception):
     """A file that cannot be audited; the message is shown as is."""
+
+
+class AuditTimeout(Exception):
+    """The file's deadline (--timeout) passed in kpi-audit's own work."""
 
 
 class SheetData:
@@ -100,6 +106,8 @@ def result_text(res):
 def fmt_num(x):
     if x is None:
         return ""
+    if not math.isfinite(x):
+        return str(x)  # inf, -inf, nan: never converted to int
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.10g}"
@@ -112,10 +120,12 @@ def result_json(res):
     if kind == "error":
         return {"type": "error", "error": result_text(res)}
     if kind == "value":
+        if not math.isfinite(v):  # JSON has no Infinity nor NaN
+            return {"type": "invalid", "text": f"{v} (not a finite number)"}
         return {"type": "value", "value": v}
     if kind == "blank":
         return {"type": "blank"}
-    return {"type": kind, "text": str(v)}
+    return {"type": kind, "text": str(v)}  # text, date, or why a stored value is invalid
 
 
 def same_result(a, b, rel=1e-9):
@@ -123,6 +133,8 @@ def same_result(a, b, rel=1e-9):
     if a is None or b is None:
         return a is b
     if a[0] == "value" and b[0] == "value":
+        if not (math.isfinite(a[1]) and math.isfinite(b[1])):
+            return False  # inf <= rel * inf would call them equal
         return abs(a[1] - b[1]) <= rel * max(1.0, abs(a[1]), abs(b[1]))
     if a[0] == "error" and b[0] == "error":
         return result_text(a) == result_text(b)

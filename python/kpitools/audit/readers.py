@@ -1,12 +1,13 @@
 """What a workbook file is, and the values stored in it, read straight from the
 file (ODF or OOXML) before LibreOffice has a chance to recalculate anything."""
 import os
-import re
+import tempfile
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 
+from kpitools.audit import package
 from kpitools.audit.model import AuditError
-from kpitools.sheet.addresses import col_index
 from kpitools.sheet.xmlns import q
 
 ODS_MIME = ("application/vnd.oasis.opendocument.spreadsheet",
@@ -77,146 +78,49 @@ def sniff(path, max_bytes):
             else:
                 if "xl/workbook.xml" not in names:
                     raise AuditError("not an Excel workbook (no xl/workbook.xml in the package)")
-            for info in z.infolist():
-                if info.file_size > max_bytes:
-                    raise AuditError(f"{info.filename} unpacks to {info.file_size / 1024 ** 2:.0f} MB, above the "
-                                     f"{max_bytes / 1024 ** 2:.0f} MB limit (raise it with --max-bytes)")
+            # What the headers claim, in total (a quick refusal); the real
+            # bytes are counted again as they are unpacked (read_stored).
+            total = sum(info.file_size for info in z.infolist())
+            if total > max_bytes:
+                raise AuditError(f"the package unpacks to {total / 1024 ** 2:,.0f} MB in total, above the "
+                                 f"{max_bytes / 1024 ** 2:,.0f} MB limit (raise it with --max-bytes): not audited")
     except zipfile.BadZipFile as e:
         raise AuditError(f"damaged ZIP package: {e}")
     return ext
 
 
 # ---------------------------------------------------------------------------
-# The values stored in the file (read before any recalculation)
+# The values stored in the file (read before any recalculation) and the copy
+# LibreOffice loads: one bounded, streaming pass (package.py)
 # ---------------------------------------------------------------------------
-def read_stored(path, kind):
-    """{(sheet, row, col): stored result} for every formula cell.
+DEFAULT_MAX_CELLS = 1_000_000        # used cells over all sheets
+DEFAULT_MAX_BYTES = 200 * 1024 ** 2  # file size, and its package's unpacked size in total
+DEFAULT_TIMEOUT = 120                # seconds per file
 
-    A stored result is ('value', x), ('error', '#DIV/0!'), ('text', s) or None
-    (the file holds no value: written by a tool, never calculated)."""
+
+class ReadTimeout(AuditError):
+    """The file's deadline passed while reading it."""
+
+
+def read_stored(path, kind, copy=None, budget=None):
+    """{(sheet, row, col): stored result} for every formula cell; writes the
+    copy LibreOffice will load (external links removed) to `copy` if given.
+
+    A stored result is ('value', x), ('error', '#DIV/0!'), ('text', s),
+    ('date', iso), ('invalid', why) (what Calc never writes: a non-finite
+    number, a missing shared string) or None (no value stored: written by a
+    tool, never calculated). Raises AuditError (ReadTimeout past the
+    budget's deadline)."""
+    if budget is None:
+        budget = package.Budget(DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, time.monotonic() + DEFAULT_TIMEOUT)
+    scratch = None
+    if copy is None:
+        fd, scratch = tempfile.mkstemp(suffix=kind)
+        os.close(fd)
     try:
-        if kind == ".fods":
-            with open(path, "rb") as f:
-                return _read_odf(f)
-        with zipfile.ZipFile(path) as z:
-            if kind == ".ods":
-                with z.open("content.xml") as f:
-                    return _read_odf(f)
-            return _read_xlsx(z)
-    except ET.ParseError as e:
-        raise AuditError(f"malformed XML inside the workbook: {e}")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError) as e:
-        raise AuditError(f"damaged workbook: {e}")
-
-
-def _read_odf(f):
-    out = {}
-    array_cells = set()
-    sheet, row, col, depth = None, 0, 0, 0
-    T_TABLE, T_ROW = q("table", "table"), q("table", "table-row")
-    T_CELLS = (q("table", "table-cell"), q("table", "covered-table-cell"))
-    for event, el in ET.iterparse(f, events=("start", "end")):
-        tag = el.tag
-        if event == "start":
-            if tag == T_TABLE:
-                depth += 1
-                if depth == 1:
-                    sheet, row = el.get(q("table", "name")), 0
-            elif tag == T_ROW and depth == 1:
-                col = 0
-            continue
-        if tag == T_TABLE:
-            depth -= 1
-        elif depth != 1:
-            continue
-        elif tag in T_CELLS:
-            repeat = int(el.get(q("table", "number-columns-repeated"), "1"))
-            formula = el.get(q("table", "formula"))
-            if formula is not None:
-                stored = _odf_value(el)
-                for i in range(min(repeat, 1024)):
-                    out[(sheet, row, col + i)] = stored
-                # An array formula is written once, in its first cell; the
-                # other cells of its area hold only their stored values.
-                rows = int(el.get(q("table", "number-matrix-rows-spanned"), "1"))
-                cols = int(el.get(q("table", "number-matrix-columns-spanned"), "1"))
-                if rows * cols > 1 and rows * cols <= 1_000_000:
-                    array_cells.update((sheet, row + i, col + j) for i in range(rows) for j in range(cols)
-                                       if i or j)
-            elif (sheet, row, col) in array_cells:
-                out[(sheet, row, col)] = _odf_value(el)
-            col += repeat
-            el.clear()
-        elif tag == T_ROW:
-            row += int(el.get(q("table", "number-rows-repeated"), "1"))
-            el.clear()
-    return out
-
-
-def _odf_value(el):
-    vtype = el.get(q("office", "value-type"))
-    if el.get(q("calcext", "value-type")) == "error":
-        return ("error", "".join(el.itertext()).strip())
-    if vtype in ("float", "percentage", "currency"):
-        return ("value", float(el.get(q("office", "value"))))
-    if vtype == "boolean":
-        return ("value", 1.0 if el.get(q("office", "boolean-value")) == "true" else 0.0)
-    if vtype == "string":
-        s = el.get(q("office", "string-value"))
-        return ("text", s if s is not None else "".join(el.itertext()))
-    if vtype in ("date", "time"):
-        return ("date", el.get(q("office", "date-value")) or el.get(q("office", "time-value")))
-    return None
-
-
-def _read_xlsx(z):
-    wb = ET.fromstring(z.read("xl/workbook.xml"))
-    rels = {}
-    if "xl/_rels/workbook.xml.rels" in z.namelist():
-        for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")):
-            rels[r.get("Id")] = r.get("Target")
-    shared = []
-    if "xl/sharedStrings.xml" in z.namelist():
-        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(q("x", "si")):
-            shared.append("".join(t.text or "" for t in si.iter(q("x", "t"))))
-    out = {}
-    array_cells = set()
-    for s in wb.iter(q("x", "sheet")):
-        target = rels.get(s.get(q("r", "id")), "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if target not in z.namelist():
-            continue
-        name = s.get("name")
-        with z.open(target) as f:
-            for _event, c in ET.iterparse(f):
-                if c.tag != q("x", "c"):
-                    continue
-                fe = c.find(q("x", "f"))
-                m = re.match(r"([A-Z]+)(\d+)", c.get("r", ""))
-                if fe is not None and fe.get("t") == "array" and fe.get("ref"):
-                    # The array's other cells have a <v> but no <f>.
-                    a = re.match(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$", fe.get("ref"))
-                    if a and a.group(3):
-                        r1, r2 = int(a.group(2)) - 1, int(a.group(4)) - 1
-                        c1, c2 = col_index(a.group(1)), col_index(a.group(3))
-                        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 1_000_000:
-                            array_cells.update((name, r, cc) for r in range(r1, r2 + 1) for cc in range(c1, c2 + 1))
-                if fe is not None or (m and (name, int(m.group(2)) - 1, col_index(m.group(1))) in array_cells):
-                    if m:
-                        v = c.find(q("x", "v"))
-                        t = c.get("t", "n")
-                        stored = None
-                        if v is not None and v.text is not None:
-                            if t == "e":
-                                stored = ("error", v.text)
-                            elif t == "str":
-                                stored = ("text", v.text)
-                            elif t == "s":
-                                stored = ("text", shared[int(v.text)])
-                            elif t == "b":
-                                stored = ("value", float(v.text))
-                            else:
-                                stored = ("value", float(v.text))
-                        out[(name, int(m.group(2)) - 1, col_index(m.group(1)))] = stored
-                c.clear()
-    return out
+        return package.prepare(path, kind, copy or scratch, budget)
+    except package.ReadError as e:
+        raise (ReadTimeout if e.kind == "timeout" else AuditError)(str(e))
+    finally:
+        if scratch:
+            os.remove(scratch)

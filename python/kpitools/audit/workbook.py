@@ -1,6 +1,4 @@
 """A workbook loaded (a copy) in LibreOffice, recalculated, read into the model and audited."""
-import os
-import shutil
 import uuid
 
 from kpitools.audit.engine import Audit
@@ -12,8 +10,53 @@ from kpitools.office.watchdog import AbortHandler
 FORMULA_FLAG = 16  # com.sun.star.sheet.CellFlags.FORMULA
 
 
+# Calc's regular expressions are ICU's: this matches a lone UTF-16 surrogate.
+SURROGATES = "[\\uD800-\\uDFFF]"
+
+
+def defuse_surrogates(doc):
+    """{(sheet, row, col): formula or None} of the cells whose text holds a
+    lone UTF-16 surrogate (=UNICHAR(55296)&"x"). Such a string kills the UNO
+    bridge the moment it crosses it ("Binary URP bridge disposed"), so these
+    cells are found inside Calc (a regular-expression search of the values)
+    and their text replaced, inside Calc, by the same text with U+FFFD for
+    each surrogate (Calc's REGEX, in a scratch sheet) before anything is
+    read. Only formulas' results and OOXML-escaped strings can hold one."""
+    from com.sun.star.table.CellContentType import FORMULA
+    sheets = doc.Sheets
+    found = {}
+    helper = None
+    name = "kpi_audit_" + uuid.uuid4().hex[:8]
+    for i in range(sheets.getCount()):
+        sh = sheets.getByIndex(i)
+        sd = sh.createSearchDescriptor()
+        sd.SearchRegularExpression = True
+        sd.SearchString = SURROGATES
+        sd.setPropertyValue("SearchType", 1)  # the values (formula results), not the formulas
+        hits = sh.findAll(sd)
+        if hits is None:
+            continue
+        for k in range(hits.getCount()):
+            a = hits.getByIndex(k).getRangeAddress()
+            for r in range(a.StartRow, a.EndRow + 1):
+                for c in range(a.StartColumn, a.EndColumn + 1):
+                    cell = sh.getCellByPosition(c, r)
+                    formula = cell.getFormula() if cell.getType() == FORMULA else None
+                    if helper is None:
+                        sheets.insertNewByName(name, sheets.getCount())
+                        helper = sheets.getByName(name).getCellByPosition(0, 0)
+                    helper.setFormula(f'=REGEX({cell.AbsoluteName};"{SURROGATES}";"\ufffd";"g")')
+                    text = helper.getString()
+                    cell.setString(text)
+                    found[(sh.getName(), r, c)] = formula
+    if helper is not None:
+        sheets.removeByName(name)
+    return found
+
+
 def read_book(doc, max_cells, progress):
     """{sheet name: SheetData} after recalculation; enforces the cell limit."""
+    defused = defuse_surrogates(doc)
     sheets = doc.Sheets
     total = 0
     book = {}
@@ -41,6 +84,10 @@ def read_book(doc, max_cells, progress):
             for r in range(a.StartRow, a.EndRow + 1):
                 for c in range(a.StartColumn, a.EndColumn + 1):
                     formula_cells.add((r, c))
+        for (name, r, c), formula in defused.items():
+            if name == sh.getName() and formula:  # its formula, replaced by its text to be read
+                forms[r][c] = formula
+                formula_cells.add((r, c))
         errors = {}
         for r, row in enumerate(forms):
             for c, f in enumerate(row):
@@ -66,11 +113,12 @@ def read_book(doc, max_cells, progress):
     return book, is_date
 
 
-def audit_file(session, path, kind, opts, catalogue, stored, progress):
+def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=None):
+    """copy: the copy of the audited file LibreOffice may load (written by
+    readers.read_stored, external links removed; the caller removes it)."""
     from kpitools.office.session import file_url, props  # needs uno: imported once LibreOffice runs
     office = session.office
-    copy = office.scratch("audited-" + uuid.uuid4().hex + kind)
-    shutil.copyfile(path, copy)   # LibreOffice only ever sees a copy
+    path = copy
     handler = AbortHandler.make()
     from com.sun.star.lang import IllegalArgumentException
     from com.sun.star.io import IOException
@@ -95,12 +143,10 @@ def audit_file(session, path, kind, opts, catalogue, stored, progress):
         book, is_date = read_book(doc, opts.max_cells, progress)
         audit = Audit(book, stored, catalogue, session.evaluate, is_date)
         try:
-            audit.run()
-        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
+            audit.run(deadline)
+        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as e:
             # A bug of kpi-audit, not of the workbook nor of LibreOffice: say so.
-            raise AuditError(f"internal error of kpi-audit ({type(e).__name__}: {e}) at "
-                             f"{e.__traceback__.tb_frame.f_code.co_name if e.__traceback__ else '?'}: "
-                             "please report it with the file")
+            raise AuditError(failure(e))
         cells = sum(s.rows * s.cols for s in book.values())
         return {"sheets": len(book), "cells": cells, "inventory": audit.inventory, "findings": audit.findings}
     finally:
@@ -108,7 +154,20 @@ def audit_file(session, path, kind, opts, catalogue, stored, progress):
             doc.close(True)
         except Exception:
             pass
-        try:
-            os.remove(copy)
-        except OSError:
-            pass
+
+
+def failure(e):
+    """One line for an exception met while auditing a file: a UNO exception
+    means LibreOffice failed (crashed, or the bridge died); anything else is
+    a bug of kpi-audit, reported as such."""
+    try:
+        from com.sun.star.uno import Exception as UnoException
+    except ImportError:
+        UnoException = ()
+    if isinstance(e, UnoException):
+        return f"LibreOffice failed on this file ({type(e).__name__}: {getattr(e, 'Message', e)})"
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_name if tb is not None else "?"
+    return f"internal error of kpi-audit ({type(e).__name__}: {e}) in {where}: please report it with the file"

@@ -20,6 +20,8 @@ import tempfile
 import time
 import uuid
 
+from kpitools.office.guard import remove_pipe
+
 import uno  # noqa: F401  (must come before the com.sun.star imports)
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
@@ -39,20 +41,30 @@ def _on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def _die_with_parent():
+def _die_with_parent(max_address_space=None):
     # Runs in the child between fork and exec: ask the kernel to SIGKILL it
     # when the test process dies, whatever the cause.
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     PR_SET_PDEATHSIG = 1
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     os.setsid()
+    # soffice creates its UNO pipe in /tmp (hard-coded in LibreOffice's osl
+    # when /tmp is writable) with the permissions the umask leaves: under
+    # umask 000 any local user could connect and drive it. Private, always.
+    os.umask(0o077)
+    if max_address_space:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (max_address_space, max_address_space))
 
 
-def _child_env():
+def _child_env(tmpdir=None):
     env = dict(os.environ)
     env.pop("URE_MORE_TYPES", None)  # meant for this Python process only (test_wizard.py)
     env.pop("DISPLAY", None)         # headless: never talk to an X server
     env["SAL_USE_VCLPLUGIN"] = "svp"
+    if tmpdir:
+        # LibreOffice's lu*.tmp folders: inside our own folder, removed with it.
+        env["TMPDIR"] = tmpdir
     return env
 
 
@@ -72,8 +84,10 @@ def install_extension(oxt, shared_dir, user_dir, log):
     # --shared: unopkg refuses per-user installs as root; -s: accept the
     # licence (shown to people installing through the Extension Manager).
     cmd = [UNOPKG, "add", "--shared", "-s", "-f", os.path.abspath(oxt)] + env_args
+    tmp = os.path.join(user_dir, "tmp")  # unopkg's lu*.tmp, removed with the user folder
+    os.makedirs(tmp, exist_ok=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
-                       preexec_fn=_die_with_parent, env=_child_env())
+                       preexec_fn=_die_with_parent, env=_child_env(tmp))
     log.write(r.stdout)
     if r.returncode != 0:
         raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
@@ -90,7 +104,7 @@ def unopkg(workdir, shared_dir, *args):
                     f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
         r = subprocess.run([UNOPKG, *args, "--shared"] + env_args, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=180,
-                           preexec_fn=_die_with_parent, env=_child_env())
+                           preexec_fn=_die_with_parent, env=_child_env(user))
         if r.returncode != 0:
             raise RuntimeError(f"unopkg {' '.join(args)} failed ({r.returncode}):\n{r.stdout}")
         return r.stdout
@@ -101,8 +115,13 @@ def unopkg(workdir, shared_dir, *args):
 class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 
-    def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90):
+    def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90,
+                 block_links=False, max_address_space=None):
+        """block_links: the profile blocks linked images (kpi-audit);
+        max_address_space: soffice's RLIMIT_AS in bytes."""
         self.oxt = oxt
+        self.block_links = block_links
+        self.max_address_space = max_address_space
         self.workdir = workdir or tempfile.gettempdir()
         self.shared_dir = shared_dir
         self.ui_locale = ui_locale
@@ -132,8 +151,8 @@ class Office:
     def _start(self):
         user = os.path.join(self.tmp, "user")
         os.makedirs(user)
-        if self.ui_locale:
-            self._preset_ui_locale(user, self.ui_locale)
+        os.makedirs(os.path.join(self.tmp, "tmp"))
+        self._preset_profile(user)
         shared = self.shared_dir or os.path.join(self.tmp, "shared")
         log = open(os.path.join(self.tmp, "office.log"), "w")
         self.log_path = log.name
@@ -142,11 +161,16 @@ class Office:
         if self.oxt and not self.shared_dir:
             install_extension(self.oxt, shared, user, log)
         self.pipe = "kpi_" + uuid.uuid4().hex
+        # Recorded so that a later run can remove the socket should this
+        # process be killed first (kpitools.office.guard.clean_stale).
+        with open(os.path.join(self.tmp, "pipe"), "w") as f:
+            f.write(self.pipe)
         cmd = [SOFFICE_BIN, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
-        env = _child_env()
+        env = _child_env(os.path.join(self.tmp, "tmp"))
+        self.preexec = lambda: _die_with_parent(self.max_address_space)
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=self.preexec)
         restarts = 0
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -160,7 +184,7 @@ class Office:
                 # restart; the oosplash launcher we bypass would do this.
                 restarts += 1
                 self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                             preexec_fn=_die_with_parent)
+                                             preexec_fn=self.preexec)
                 continue
             if code is not None:
                 raise RuntimeError(f"soffice exited with {self.proc.returncode}; see {self.log_path}")
@@ -174,20 +198,29 @@ class Office:
         self.smgr = self.ctx.ServiceManager
         self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
 
-    @staticmethod
-    def _preset_ui_locale(user_dir, locale):
-        # The UI language lives in the user profile's configuration.
+    def _preset_profile(self, user_dir):
+        # The UI language and the link policy live in the user profile's configuration.
+        items = []
+        if self.ui_locale:
+            items += ['<item oor:path="/org.openoffice.Office.Linguistic/General">'
+                      f'<prop oor:name="UILocale" oor:op="fuse"><value>{self.ui_locale}</value></prop></item>',
+                      '<item oor:path="/org.openoffice.Setup/L10N">'
+                      f'<prop oor:name="ooLocale" oor:op="fuse"><value>{self.ui_locale}</value></prop></item>']
+        if self.block_links:
+            # Linked images are fetched on load even with UpdateDocMode "no
+            # update"; this blocks them (not linked OLE objects: kpi-audit
+            # removes every external link from its copy as well).
+            items.append('<item oor:path="/org.openoffice.Office.Common/Security/Scripting">'
+                         '<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>')
+        if not items:
+            return
         os.makedirs(os.path.join(user_dir, "user"), exist_ok=True)
         with open(os.path.join(user_dir, "user", "registrymodifications.xcu"), "w") as f:
             f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                     '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
                     'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
                     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-                    '<item oor:path="/org.openoffice.Office.Linguistic/General">'
-                    f'<prop oor:name="UILocale" oor:op="fuse"><value>{locale}</value></prop></item>\n'
-                    '<item oor:path="/org.openoffice.Setup/L10N">'
-                    f'<prop oor:name="ooLocale" oor:op="fuse"><value>{locale}</value></prop></item>\n'
-                    '</oor:items>\n')
+                    + "\n".join(items) + '\n</oor:items>\n')
 
     def alive(self):
         """True if soffice still answers a UNO call."""
@@ -225,6 +258,8 @@ class Office:
                     self.proc.wait(timeout=20)
         finally:
             self.desktop = None
+            if getattr(self, "pipe", None):
+                remove_pipe(self.pipe)
             if self.tmp and os.path.isdir(self.tmp):
                 shutil.rmtree(self.tmp, ignore_errors=True)
 

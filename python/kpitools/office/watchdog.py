@@ -9,11 +9,18 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
+import time
+import uuid
+
+from kpitools.office import guard
 
 
 class Timeout(Exception):
     """The watchdog fired: soffice was killed, the work did not finish."""
+
+
+class OutOfMemory(Exception):
+    """soffice went past the memory limit and was killed."""
 
 
 class StartError(Exception):
@@ -36,9 +43,18 @@ def office_missing():
 class Session:
     """One soffice with the extension; restarted after a time-out or a crash."""
 
-    def __init__(self, oxt, workdir, shared=None, prefix="kpi-session-"):
+    def __init__(self, oxt, workdir, shared=None, prefix="kpi-session-", max_memory=None, block_links=False):
+        """max_memory: bytes of resident memory soffice may use (None: no
+        limit); block_links: the profile blocks linked images."""
         self.oxt = oxt
+        self.max_memory = max_memory
+        self.block_links = block_links
+        # The run's private folder (mode 0700 whatever the umask): the
+        # profile, soffice's temporary files, copies of documents. A run
+        # killed before removing it leaves it to the next one.
+        guard.clean_stale(workdir, prefix)
         self.root = tempfile.mkdtemp(prefix=prefix, dir=workdir)
+        guard.claim(self.root)
         # shared: an extension cache the .oxt is already installed in (the
         # tests install once for several runs); else installed here once.
         self.shared = shared or os.path.join(self.root, "shared")
@@ -56,7 +72,11 @@ class Session:
                 install_extension(self.oxt, self.shared, user, log)
             shutil.rmtree(user, ignore_errors=True)
             self.installed = True
-        office = Office(workdir=self.root, shared_dir=self.shared)
+        # RLIMIT_AS: a backstop for allocations faster than the watchdog's
+        # polling of the resident memory (soffice reserves address space it
+        # never touches, hence the margin).
+        office = Office(workdir=self.root, shared_dir=self.shared, block_links=self.block_links,
+                        max_address_space=self.max_memory + 2 * 1024 ** 3 if self.max_memory else None)
         office.__enter__()
         self.office = office
         self.scratch_doc = office.new_calc()
@@ -80,6 +100,14 @@ class Session:
         if self.office is not None:
             self.office.kill()
 
+    def scratch_path(self, suffix):
+        """A new path in the run's private folder (removed at close)."""
+        return os.path.join(self.root, "doc-" + uuid.uuid4().hex + suffix)
+
+    def pid(self):
+        p = self.office.proc if self.office is not None else None
+        return p.pid if p is not None and p.poll() is None else None
+
     def evaluate(self, formula):
         """A formula's result in a scratch cell: ('value', x) or ('error', code)."""
         self.scratch_cell.setFormula(formula)
@@ -88,34 +116,31 @@ class Session:
             return ("error", err)
         return ("value", self.scratch_cell.getValue())
 
-    def run(self, seconds, work, *args):
-        """work(*args) with every LibreOffice interaction bounded: past the
-        limit the watchdog kills soffice, the blocked UNO call fails, Timeout
-        is raised, and the next run gets a fresh soffice. A failure to start
-        raises StartError."""
-        fired = threading.Event()
-
-        def fire():
-            fired.set()
-            self.kill()
+    def run(self, deadline, work, *args):
+        """work(*args) with every LibreOffice interaction bounded in time
+        (deadline, a time.monotonic(), which soffice's start-up does not
+        consume) and in memory (max_memory): past either the watchdog kills
+        soffice, the blocked UNO call fails, Timeout or OutOfMemory is raised,
+        and the next run gets a fresh soffice. A failure to start raises
+        StartError. Returns work's result and the deadline it ran under."""
+        t0 = time.monotonic()
         try:
             self.start()  # bounded on its own: unopkg 180 s, soffice start-up 90 s
         except Exception as e:
             self.stop()
             raise StartError(f"LibreOffice could not start ({e})")
-        timer = threading.Timer(seconds, fire)
-        timer.daemon = True
-        timer.start()
+        deadline += time.monotonic() - t0
+        dog = guard.Watchdog(deadline, self.max_memory, self.pid, self.kill)
         try:
-            try:
-                return work(*args)
-            except Exception:
-                if fired.is_set():
-                    raise Timeout()
-                raise
+            with dog:
+                try:
+                    return work(*args, deadline)
+                except Exception:
+                    if dog.reason is None:
+                        raise
+            raise OutOfMemory() if dog.reason == "memory" else Timeout()
         finally:
-            timer.cancel()
-            if fired.is_set():
+            if dog.reason is not None:
                 self.stop()
             elif self.office is not None and not self.office.alive():
                 self.stop()

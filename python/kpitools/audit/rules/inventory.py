@@ -2,6 +2,8 @@
 
 The inventory itself (every KPI cell, its arguments, result and stored value)
 is written by the engine; these rules judge what it found."""
+import math
+
 from kpitools.audit.model import result_json, result_text, same_result
 from kpitools.audit.rules.base import Rule
 
@@ -30,6 +32,19 @@ class StaleValue(Rule):
               [("A2", "stale-value", "warning")])]
 
 
+class InvalidStoredValue(Rule):
+    """A KPI cell's stored value is one Calc never writes.
+
+    Mistake: a damaged file, or one edited by another tool: `1e999`, `NaN`,
+    or a shared string the `.xlsx` does not have, as the cell's value;
+    viewers that do not recalculate show it as the KPI.
+    Fix: recalculate (Ctrl+Shift+F9) and save.
+    """
+    id, severity = "invalid-stored-value", "error"
+    cases = [("stored infinity", {"A2": ("=KPI.CPL(100;2)", 50.0, float("inf"))},
+              [("A2", "invalid-stored-value", "error")])]
+
+
 class NoStoredValues(Rule):
     """KPI cells without a stored value: their stale-value check was not possible.
 
@@ -41,7 +56,7 @@ class NoStoredValues(Rule):
     cases = [("never calculated", {"A2": ("=KPI.CPL(100;2)", 50.0, None)}, [("A1", "no-stored-values", "info")])]
 
 
-RULES = [UnknownFunction, StaleValue, NoStoredValues]
+RULES = [UnknownFunction, StaleValue, InvalidStoredValue, NoStoredValues]
 
 
 def check_kpi_cell(audit, cell):
@@ -53,6 +68,12 @@ def check_kpi_cell(audit, cell):
     stored, now = cell.stored, cell.now
     if stored is None or stored == "missing":
         audit.no_stored += 1
+    elif stored[0] == "invalid" or stored[0] == "value" and not math.isfinite(stored[1]):
+        InvalidStoredValue.report(audit, cell.sheet, cell.r, cell.c,
+                                  f"the file stores {result_text(stored)} as this cell's value, which Calc never "
+                                  f"writes (a damaged file, or edited by another tool); {cell.name} computes "
+                                  f"{result_text(now)} now", "recalculate (Ctrl+Shift+F9) and save the file",
+                                  stored=result_json(stored), now=result_json(now))
     elif stored[0] != "date" and not same_result(stored, now):
         StaleValue.report(audit, cell.sheet, cell.r, cell.c,
                           f"the file stores {result_text(stored)} but {cell.name} computes {result_text(now)} now "
