@@ -37,7 +37,7 @@ def remove_previous(doc):
 
 def _link(sheet, cell):
     # An in-document hyperlink: Calc jumps to #Sheet.A1 ('' around names with spaces).
-    target = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    target = sheet if sheet.isalnum() else f"'{sheet}'"
     label = f"{sheet}.{cell}".replace('"', '""')
     return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}.{cell}";"{label}")'
 

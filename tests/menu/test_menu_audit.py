@@ -1,0 +1,162 @@
+"""KPI ▸ Audit this workbook, dispatched as org.kpifunctions:audit in real
+headless Calc with the built .oxt installed, on each workbook of
+tests/audit/cases/:
+
+- the "KPI audit" sheet lists the same findings (sheet, cell, check,
+  severity, message) as `kpi-audit --format json` on that file, and the
+  severity/cell/check triples worked out by hand in its .expected.json;
+- each finding's cell is a hyperlink to that cell; each cell with a finding
+  carries exactly one mark (a frame shape), none elsewhere;
+- every original cell keeps its value, formula, number format, background
+  and style; a shape the user drew is left alone;
+- a second run leaves exactly one report sheet and as many marks; after the
+  user fixes a cell, the next run drops its finding and its mark.
+The command line runs first (its own soffice), then one soffice for the menu.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+from kpicalc import Checker, Office  # noqa: E402
+
+REPORT = "KPI audit"
+MARK = "kpi-audit-mark "
+FIRST_FINDING_ROW = 5  # 0-based: title, date, summary, blank, header
+
+
+def cli_findings(launcher, files):
+    p = subprocess.run([launcher, "--format", "json", "--quiet"] + files, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=400)
+    report = json.loads(p.stdout)
+    return {os.path.basename(f["path"]): f for f in report["files"]}
+
+
+def dispatch(office, doc, command):
+    helper = office.smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", office.ctx)
+    frame = doc.getCurrentController().getFrame()
+    return helper.executeDispatch(frame, command, "", 0, ())
+
+
+def user_cells(doc):
+    """Every user cell's value, formula and format, sheet by sheet."""
+    out = {}
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        if sh.Name == REPORT:
+            continue
+        cur = sh.createCursor()
+        cur.gotoEndOfUsedArea(False)
+        a = cur.getRangeAddress()
+        rng = sh.getCellRangeByPosition(0, 0, a.EndColumn, a.EndRow)
+        fmt = tuple((c.NumberFormat, c.CellBackColor, c.CellStyle, c.IsCellBackgroundTransparent)
+                    for r in range(a.EndRow + 1) for c in [sh.getCellByPosition(x, r) for x in range(a.EndColumn + 1)])
+        out[sh.Name] = (rng.getDataArray(), rng.getFormulaArray(), fmt)
+    return out
+
+
+def report_rows(doc):
+    sh = doc.Sheets.getByName(REPORT)
+    rows = []
+    r = FIRST_FINDING_ROW
+    while True:
+        row = sh.getCellRangeByPosition(0, r, 5, r).getDataArray()[0]
+        if not row[5]:  # column F: the severity keyword, on finding rows only
+            break
+        rows.append((row[1], row[2], row[5], row[3], sh.getCellByPosition(1, r).getFormula()))
+        r += 1
+    return rows
+
+
+def marks(doc):
+    out = []
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        for j in range(sh.DrawPage.Count):
+            s = sh.DrawPage.getByIndex(j)
+            if s.Name.startswith(MARK):
+                cell = s.Anchor.AbsoluteName.rsplit(".", 1)[-1].replace("$", "")
+                out.append(f"{sh.Name}.{cell}")
+    return sorted(out)
+
+
+def sheet_names(doc):
+    return [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--oxt", required=True)
+    ap.add_argument("--launcher", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--source-dir", required=True)
+    opts = ap.parse_args()
+    ck = Checker("menu.audit")
+    cases = sorted(glob.glob(os.path.join(opts.source_dir, "tests", "audit", "cases", "*.fods")))
+    ck.check(len(cases) >= 3, f"audit cases found: {cases}")
+    cli = cli_findings(opts.launcher, cases)
+
+    with Office(oxt=opts.oxt, workdir=opts.workdir) as office:
+        for path in cases:
+            name = os.path.basename(path)
+            want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
+                    for f in cli[name]["findings"]]
+            with open(path[:-5] + ".expected.json", encoding="utf-8") as f:
+                by_hand = sorted((x["cell"], x["check"], x["severity"]) for x in json.load(f)["findings"])
+            doc = office.load(path)
+            try:
+                doc.calculateAll()
+                before = user_cells(doc)
+                # A shape of the user's own: the audit must leave it alone.
+                own = doc.createInstance("com.sun.star.drawing.RectangleShape")
+                doc.Sheets.getByIndex(0).DrawPage.add(own)
+                own.Name = "my arrow"
+                res = dispatch(office, doc, "org.kpifunctions:audit")
+                ck.check(res is not None and res.State == 1, f"{name}: dispatch succeeded ({res.Result if res else None})")
+                ck.check(sheet_names(doc).count(REPORT) == 1, f"{name}: one report sheet {sheet_names(doc)}")
+                rows = report_rows(doc)
+                got = [r[:4] for r in rows]
+                ck.check(got == want, f"{name}: report findings equal kpi-audit's\n  got  {got}\n  want {want}")
+                ck.check(sorted(r[:3] for r in got) == by_hand,
+                         f"{name}: report findings equal the hand-worked list {by_hand}")
+                for cell, _check, _sev, _msg, link in rows:
+                    sheet, ref = cell.rsplit(".", 1)
+                    # Calc's reference syntax: a sheet name other than letters and digits is quoted.
+                    target = sheet if sheet.isalnum() else f"'{sheet}'"
+                    ck.check(link.startswith("=HYPERLINK(") and f'"#{target}.{ref}"' in link,
+                             f"{name}: {cell} links to its cell: {link}")
+                marked = sorted({r[0] for r in rows if r[1] != "no-stored-values"})
+                ck.check(marks(doc) == marked, f"{name}: marks {marks(doc)} == cells with findings {marked}")
+                ck.check(user_cells(doc) == before, f"{name}: every user cell unchanged (value, formula, format)")
+
+                dispatch(office, doc, "org.kpifunctions:audit")
+                ck.check(sheet_names(doc).count(REPORT) == 1, f"{name}: still one report sheet after a second run")
+                ck.check([r[:4] for r in report_rows(doc)] == want, f"{name}: second run, same findings")
+                ck.check(marks(doc) == marked, f"{name}: second run, no stale or doubled mark: {marks(doc)}")
+                ck.check(user_cells(doc) == before, f"{name}: user cells unchanged after two runs")
+                page = doc.Sheets.getByIndex(0).DrawPage
+                ck.check(any(page.getByIndex(j).Name == "my arrow" for j in range(page.Count)),
+                         f"{name}: the user's own shape is kept")
+            finally:
+                doc.close(True)
+
+        # The user fixes a cell: its finding and its mark disappear on the next run.
+        doc = office.load(os.path.join(opts.source_dir, "tests", "audit", "cases", "inventory_stale.fods"))
+        try:
+            dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check("Q1.D5" in marks(doc), "inventory_stale: Q1.D5 (KPI.CPLX) marked")
+            doc.Sheets.getByName("Q1").getCellRangeByName("D5").setFormula("=KPI.CPL(B5;C5)")
+            dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check("Q1.D5" not in marks(doc), f"inventory_stale: fixed Q1.D5 no longer marked {marks(doc)}")
+            ck.check(all(r[0] != "Q1.D5" for r in report_rows(doc)), "inventory_stale: no finding left on Q1.D5")
+        finally:
+            doc.close(True)
+    return ck.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
