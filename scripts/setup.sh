@@ -11,6 +11,10 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,
+# keyboard input and screenshots. They install beside either Calc; the test
+# runs only with the full Calc (libreoffice-calc) and is skipped otherwise.
+packages+=(xvfb openbox xdotool imagemagick)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

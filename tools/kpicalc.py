@@ -54,11 +54,13 @@ def _die_with_parent():
     os.setsid()
 
 
-def _child_env():
+def _child_env(display=None):
     env = dict(os.environ)
     env.pop("URE_MORE_TYPES", None)  # meant for this Python process only (test_wizard.py)
     env.pop("DISPLAY", None)         # headless: never talk to an X server
     env["SAL_USE_VCLPLUGIN"] = "svp"
+    if display:  # a window on this X display (the GUI tests' Xvfb), drawn by VCL's own X11 plug-in
+        env["DISPLAY"], env["SAL_USE_VCLPLUGIN"] = display, "gen"
     return env
 
 
@@ -107,8 +109,9 @@ def unopkg(workdir, shared_dir, *args):
 class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 
-    def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90):
+    def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90, display=None):
         self.oxt = oxt
+        self.display = display  # None: headless; ":99": windows on that X display
         self.workdir = workdir or tempfile.gettempdir()
         self.shared_dir = shared_dir
         self.ui_locale = ui_locale
@@ -148,9 +151,10 @@ class Office:
         if self.oxt and not self.shared_dir:
             install_extension(self.oxt, shared, user, log)
         self.pipe = "kpi_" + uuid.uuid4().hex
-        cmd = [SOFFICE_BIN, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+        cmd = [SOFFICE_BIN] + ([] if self.display else ["--headless", "--invisible"]) + [
+               "--norestore", "--nologo", "--nodefault",
                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
-        env = _child_env()
+        env = _child_env(self.display)
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      preexec_fn=_die_with_parent)
         restarts = 0

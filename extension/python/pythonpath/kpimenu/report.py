@@ -57,7 +57,7 @@ def write(doc, result, lang, title):
                 kpi=len(result.get("inventory", [])), **counts), "", "", "", "", ""],
             ["", "", "", "", "", ""],
             [tr(lang, "col_severity"), tr(lang, "col_cell"), tr(lang, "col_check"), tr(lang, "col_message"),
-             tr(lang, "col_fix"), ""]]
+             tr(lang, "col_fix"), "severity"]]
     first_finding = len(rows)
     for f in findings:
         rows.append([tr(lang, "sev_" + f["severity"]), f"{f['sheet']}.{f['cell']}", f["check"], f["message"],
@@ -79,6 +79,8 @@ def write(doc, result, lang, title):
         r = first_finding + i
         sh.getCellByPosition(1, r).setFormula(_link(f["sheet"], f["cell"]))
         sh.getCellByPosition(0, r).CellBackColor = COLOURS[f["severity"]]
+    if findings:  # long explanations wrap inside their column
+        sh.getCellRangeByPosition(3, first_finding, 4, first_finding + len(findings) - 1).IsTextWrapped = True
     for r in (0, first_finding - 1, inv_head, inv_head + 1):
         sh.getCellRangeByPosition(0, r, 5, r).CharWeight = 150.0  # bold
     sh.getCellByPosition(0, 0).CharHeight = 14.0
