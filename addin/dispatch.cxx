@@ -3,19 +3,15 @@
 #include <bit>
 #include <cstdint>
 
+#include "kpi/errors.hpp"
+
 namespace kpiaddin {
 
 double calc_error(kpi::Error e) noexcept {
-    std::uint32_t code = 519;  // #VALUE!
-    switch (e) {
-        case kpi::Error::none: return 0.0;
-        case kpi::Error::div0: code = 532; break;   // #DIV/0!
-        case kpi::Error::num: code = 503; break;    // #NUM!
-        case kpi::Error::value: code = 519; break;  // #VALUE!
-        case kpi::Error::na: code = 32767; break;   // #N/A
-        case kpi::Error::args: code = 504; break;   // Err:504, parameter list error
-    }
-    return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | code);
+    if (e == kpi::Error::none) return 0.0;
+    // Calc's own layout (CreateDoubleError): a quiet NaN carrying the
+    // FormulaError number in its low fraction bits; numbers in kpi/errors.hpp.
+    return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | kpi::calc_code(e));
 }
 
 namespace {

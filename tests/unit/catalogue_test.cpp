@@ -104,7 +104,11 @@ TEST(Catalogue, EveryEntryIsComplete) {
         EXPECT_FALSE(f.description.fr.empty());
         EXPECT_NE(f.description.en, f.description.fr);
         EXPECT_FALSE(f.definition.empty());
-        EXPECT_FALSE(f.unit.empty());
+        EXPECT_FALSE(f.unit.en.empty());
+        EXPECT_NE(f.shape, Shape::unclassified) << "every function has a shape (kpi-audit and portable copies read it)";
+        EXPECT_FALSE(f.family.empty());
+        EXPECT_FALSE(family_name(f.family).en.empty());
+        EXPECT_FALSE(family_name(f.family).fr.empty());
         EXPECT_FALSE(f.source.empty());
         EXPECT_FALSE(f.example.empty());
         EXPECT_FALSE(f.example_result.empty());
@@ -121,6 +125,47 @@ TEST(Catalogue, EveryEntryIsComplete) {
             EXPECT_TRUE(!seen_optional || a.optional) << "optional arguments come last";
             seen_optional |= a.optional;
         }
+    }
+}
+
+// The strings table (core/catalogue/texts.toml) holds the words of the
+// functions there are and nothing else: a key of a function that does not
+// exist, or of an argument it does not have, is a typo that would leave a
+// text silently unused.
+TEST(Catalogue, EveryTextBelongsToSomething) {
+    std::set<std::string> known;
+    for (const FunctionInfo& f : catalogue()) {
+        known.insert(std::string(f.method));
+        for (const ArgInfo& a : f.args) known.insert(std::string(f.method) + ".args." + std::string(a.name));
+    }
+    std::set<std::string_view> arg_names;
+    for (const FunctionInfo& f : catalogue())
+        for (const ArgInfo& a : f.args) arg_names.insert(a.name);
+    for (std::string_view key : text_keys()) {
+        SCOPED_TRACE(std::string(key));
+        const std::string k(key);
+        const auto first = k.substr(0, k.find('.'));
+        if (first == "families" || first == "inputs") continue;
+        if (first == "args") {  // shared argument texts: some function has that argument
+            const auto rest = k.substr(5);
+            EXPECT_TRUE(arg_names.count(rest.substr(0, rest.find('.')))) << "no function has this argument";
+            continue;
+        }
+        const auto args = k.find(".args.");
+        const std::string owner = args == std::string::npos ? first : k.substr(0, k.find('.', args + 6));
+        EXPECT_TRUE(known.count(owner)) << "no such function or argument in the catalogue";
+    }
+}
+
+TEST(Catalogue, InputKindsNameRealArguments) {
+    std::set<std::string_view> arg_names;
+    for (const FunctionInfo& f : catalogue())
+        for (const ArgInfo& a : f.args) arg_names.insert(a.name);
+    EXPECT_GE(input_kinds().size(), 10u);
+    for (const InputKind& k : input_kinds()) {
+        SCOPED_TRACE(std::string(k.kind));
+        EXPECT_FALSE(k.words.en.empty() && k.words.fr.empty());
+        for (std::string_view a : k.args) EXPECT_TRUE(arg_names.count(a));
     }
 }
 

@@ -1,0 +1,39 @@
+// Internal to the core: what the family files (costs.cpp, rates.cpp, ...)
+// use to write their entries, and the functions catalogue.cpp assembles the
+// table from. An entry here is structure only — names, arguments, shape,
+// evaluation; its words come from core/catalogue/texts.toml.
+#pragma once
+
+#include <vector>
+
+#include "kpi/catalogue.hpp"
+
+namespace kpi::entries {
+
+using Values = std::span<const double>;
+
+// Arguments by kind (see ArgKind). Texts are attached by name afterwards.
+inline ArgInfo amount(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::amount, false, 0.0}; }
+inline ArgInfo number(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::number, false, 0.0}; }
+inline ArgInfo optional_number(std::string_view name, double fallback) {
+    return ArgInfo{name, {}, {}, ArgKind::number, true, fallback};
+}
+inline ArgInfo optional_flag(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::flag, true, 0.0}; }
+inline ArgInfo range(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::range, false, 0.0}; }
+inline ArgInfo name_arg(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::name, false, 0.0}; }
+inline ArgInfo column(std::string_view name, bool optional) {
+    return ArgInfo{name, {}, {}, ArgKind::column, optional, 0.0};
+}
+
+// The families, in the order the reference lists them. Each returns its
+// entries in order; catalogue.cpp records the family's name on each.
+std::vector<FunctionInfo> costs();      // cost per result: CPL, CPA, CAC, CPC, CPM
+std::vector<FunctionInfo> rates();      // advertising and web rates: CTR, conversion, engagement, share
+std::vector<FunctionInfo> email();      // e-mail: open, click-to-open, unsubscribe, bounce rates
+std::vector<FunctionInfo> returns();    // ROI, ROAS, growth
+std::vector<FunctionInfo> customers();  // retention, churn, revenue per head, CLV, payback
+std::vector<FunctionInfo> pipeline();   // leads and sales: MQL to SQL, funnel, time to close, scoring, NPS
+std::vector<FunctionInfo> models();     // predictive CLV: BG/NBD, Gamma-Gamma, sBG
+std::vector<FunctionInfo> meta();       // KPI.MAP (and the benchmark's empty methods)
+
+}  // namespace kpi::entries

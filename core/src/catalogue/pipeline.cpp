@@ -1,0 +1,24 @@
+// Leads and sales: qualification, funnel, time to close, lead scoring.
+// Words: core/catalogue/texts.toml.
+#include "adapters.hpp"
+#include "entries.hpp"
+#include "kpi/kpi.hpp"
+
+namespace kpi::entries {
+
+std::vector<FunctionInfo> pipeline() {
+    return {
+        // Over a period SQLs may come from earlier MQLs: the rate can exceed 1.
+        {.method = "mql2sql", .name = "KPI.MQL2SQL", .shape = Shape::rate, .args = {amount("sqls"), amount("mqls")},
+         .scalar = [](Values x) { return mql2sql(x[0], x[1]); }},
+        {.method = "funnel", .name = "KPI.FUNNEL", .shape = Shape::array, .args = {range("stage_counts")},
+         .returns = Returns::array, .eval = adapters::funnel},
+        {.method = "timetoclose", .name = "KPI.TIMETOCLOSE", .shape = Shape::cells,
+         .args = {range("first_contact_dates"), range("close_dates"), optional_number("statistic", 0.0)},
+         .eval = adapters::time_to_close},
+        {.method = "scoreauc", .name = "KPI.SCOREAUC", .shape = Shape::cells, .args = {range("scores"), range("converted")},
+         .eval = adapters::score_auc},
+    };
+}
+
+}  // namespace kpi::entries
