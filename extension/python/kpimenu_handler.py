@@ -39,10 +39,10 @@ class MenuHandler(unohelper.Base, XInitialization, XDispatchProvider, XNotifying
 
     # XDispatch / XNotifyingDispatch
     def dispatch(self, url, args):
-        self._run(url)
+        self._run(url, args)
 
     def dispatchWithNotification(self, url, args, listener):
-        ok, text = self._run(url)
+        ok, text = self._run(url, args)
         if listener is not None:
             from com.sun.star.frame import DispatchResultEvent
             ev = DispatchResultEvent()
@@ -69,10 +69,11 @@ class MenuHandler(unohelper.Base, XInitialization, XDispatchProvider, XNotifying
     def _name(url):
         return url.Complete[len(PROTOCOL):] if url.Complete.startswith(PROTOCOL) else url.Path
 
-    def _run(self, url):
+    def _run(self, url, args=()):
         try:
             from kpimenu import commands
-            return commands.run(self.ctx, self.frame, self._name(url))
+            named = {a.Name: a.Value for a in (args or ()) if getattr(a, "Name", "")}
+            return commands.run(self.ctx, self.frame, self._name(url), named)
         except Exception as e:  # even an import failure must not reach LibreOffice
             return False, f"{type(e).__name__}: {e}"
 

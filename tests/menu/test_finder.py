@@ -43,6 +43,9 @@ def main():
     ck.check(names(entries, "churn")[:1] == ["KPI.CHURN"], "'churn': KPI.CHURN")
     ck.check(names(entries, "CPL") == ["KPI.CPL"], "a function name finds that function")
     ck.check(names(entries, "zzzz qqq") == [], "nonsense finds nothing")
+    some = names(entries, "churn zzzz")
+    ck.check(some[:1] == ["KPI.CHURN"] and not finder.exact(by["KPI.CHURN"], "churn zzzz"),
+             f"no function has every word: those with some of them, not marked exact ({some})")
     ck.check(names(entries, "retour investissement")[:1] == ["KPI.ROI"], "French words: ROI")
     # Synonyms, where the catalogue has them (issue 15 adds them): each finds its function.
     for e in entries:

@@ -3,10 +3,14 @@
 Each returns (ok, text): the text is shown to the user when something went
 wrong and is the dispatch result a macro or a test receives."""
 import os
+import shutil
+import tempfile
 import traceback
 
+import uno
+
 from . import finder, report
-from .ui import dispatch, file_url, message, tr, ui_language
+from .ui import dispatch, file_url, message, props, tr, ui_language
 
 # commands.py is <extension>/python/pythonpath/kpimenu/commands.py.
 EXTENSION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -57,12 +61,70 @@ def audit(ctx, frame, lang):
     return True, f"{n} finding(s), {marks} cell(s) marked"
 
 
-def portable(ctx, frame, lang):
+PORTABLE_FILTERS = {".ods": ("calc8", "ODF Spreadsheet (.ods)"),
+                    ".xlsx": ("Calc MS Excel 2007 XML", "Excel 2007-365 (.xlsx)")}
+
+
+def _ask_target(ctx, frame, lang, doc):
+    """The file dialog: where to save the portable copy (None when cancelled)."""
+    from com.sun.star.ui.dialogs.TemplateDescription import FILESAVE_AUTOEXTENSION
+    fp = ctx.ServiceManager.createInstanceWithArgumentsAndContext(
+        "com.sun.star.ui.dialogs.FilePicker", (FILESAVE_AUTOEXTENSION,), ctx)
+    fp.setTitle(tr(lang, "portable_title"))
+    for ext, (_f, label) in PORTABLE_FILTERS.items():
+        fp.appendFilter(label, "*" + ext)
+    name = os.path.splitext(os.path.basename(doc.getURL()) or doc.Title)[0]
+    fp.setDefaultName(f"{name}-portable")
+    if doc.getURL():
+        fp.setDisplayDirectory(doc.getURL().rsplit("/", 1)[0])
+    if fp.execute() != 1:
+        return None
+    url = fp.getSelectedFiles()[0]
+    return uno.fileUrlToSystemPath(url)
+
+
+def portable(ctx, frame, lang, args=None):
+    """A copy of the open workbook with every KPI call replaced by native
+    formulas (issue 11's conversion); the open document is left as it is."""
     try:
-        from kpitools import portable as kp  # noqa: F401  (issue 11, not in this version yet)
+        from kpitools.portable.convert import convert_document
     except ImportError:
         return False, tr(lang, "portable_unavailable")
-    return False, tr(lang, "portable_unavailable")
+    doc = _document(frame)
+    if not _is_calc(doc):
+        return False, tr(lang, "audit_not_sheet")
+    given = (args or {}).get("URL")  # a macro or a test may name the file: no dialog
+    path = uno.fileUrlToSystemPath(given) if given and given.startswith("file:") else given
+    path = path or _ask_target(ctx, frame, lang, doc)
+    if not path:
+        return True, ""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in PORTABLE_FILTERS:
+        path, ext = path + ".ods", ".ods"
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    tmp_dir = tempfile.mkdtemp(prefix="kpi-portable-")
+    tmp = os.path.join(tmp_dir, "copy.ods")
+    copy = None
+    try:
+        # Convert a copy: the user's document keeps its formulas, its file and its undo history.
+        doc.storeToURL(file_url(tmp), props(FilterName="calc8"))
+        copy = desktop.loadComponentFromURL(file_url(tmp), "_blank", 0, props(Hidden=True))
+        summary = convert_document(copy)
+        copy.storeToURL(file_url(path), props(FilterName=PORTABLE_FILTERS[ext][0], Overwrite=True))
+    except Exception as e:
+        return False, tr(lang, "portable_failed", getattr(e, "Message", None) or str(e))
+    finally:
+        if copy is not None:
+            try:
+                copy.close(True)
+            except Exception:
+                pass
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    n_rw, n_fr = len(summary.get("rewritten", [])), len(summary.get("frozen", []))
+    text = tr(lang, "portable_done", path) + "\n" + tr(lang, "portable_counts", rewritten=n_rw, frozen=n_fr)
+    if not given:
+        message(ctx, frame, tr(lang, "portable_title"), text)
+    return True, text
 
 
 def reference(ctx, frame, lang):
@@ -85,12 +147,14 @@ COMMANDS = {"insert": insert, "audit": audit, "portable": portable, "reference":
             "templates": templates}
 
 
-def run(ctx, frame, name):
+def run(ctx, frame, name, args=None):
     """Runs a command; never raises (the menu is UNO glue): a failure becomes
-    a message box and a (False, text) result."""
+    a message box and a (False, text) result. args: the dispatch arguments
+    ({"URL": ...} for portable)."""
     lang = ui_language(ctx)
     try:
-        ok, text = COMMANDS[name](ctx, frame, lang)
+        fn = COMMANDS[name]
+        ok, text = fn(ctx, frame, lang, args) if name == "portable" else fn(ctx, frame, lang)
     except Exception as e:
         detail = getattr(e, "Message", None) or str(e) or type(e).__name__
         traceback.print_exc()

@@ -19,7 +19,16 @@ def load(path=CATALOGUE):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     # Tolerate a catalogue wrapped in an object ({"functions": [...]}).
-    return data["functions"] if isinstance(data, dict) else data
+    entries = data["functions"] if isinstance(data, dict) else data
+    # The families' names (catalogue-tables.json, beside it) are searched too: "e-mail", "pipeline".
+    tables = os.path.join(os.path.dirname(path), "catalogue-tables.json")
+    if os.path.isfile(tables):
+        with open(tables, encoding="utf-8") as f:
+            names = {x["family"]: x["name"] for x in json.load(f).get("families", [])}
+        for e in entries:
+            if e.get("family") in names:
+                e["family_name"] = names[e["family"]]
+    return entries
 
 
 def fold(text):
@@ -140,10 +149,11 @@ def _fields(entry):
     return [(w, fold(s), set(words(s))) for w, s in out if s]
 
 
-def score(entry, query, _cache={}):
+def score(entry, query, require_all=True, _cache={}):
     """0 when the function does not match; higher is better. Every word of the
-    query must start a word of the function's texts (or the whole query appear
-    as a phrase: "cout par lead", "share of voice")."""
+    query must start a word of the function's texts (with require_all False:
+    any word), and the whole query found as a phrase ranks first ("cout par
+    lead", "share of voice")."""
     q_words = words(query)
     if not q_words:
         return 1
@@ -160,7 +170,7 @@ def score(entry, query, _cache={}):
                 best = max(best, w * 2)
             elif w > best and any(x.startswith(qw) for x in ws):
                 best = max(best, w)
-        if not best:
+        if not best and require_all:
             return 0
         total += best
     # A phrase found as written ranks first: "cost per lead" before functions
@@ -174,9 +184,21 @@ def score(entry, query, _cache={}):
 
 
 def search(entries, query):
-    """The matching functions, best first (catalogue order among equals)."""
-    scored = [(score(e, query), i, e) for i, e in enumerate(entries)]
-    return [e for s, i, e in sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))]
+    """The matching functions, best first (catalogue order among equals).
+    When no function has every word ("lead velocity" before such a function
+    exists), those with some of the words, so the list is never empty for
+    nothing: the dialog says which case it is (see exact())."""
+    for require_all in (True, False):
+        scored = [(score(e, query, require_all), i, e) for i, e in enumerate(entries)]
+        found = [e for s, i, e in sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))]
+        if found:
+            return found
+    return []
+
+
+def exact(entry, query):
+    """True when the function has every word of the query."""
+    return score(entry, query) > 0
 
 
 # ---------------------------------------------------------------------------

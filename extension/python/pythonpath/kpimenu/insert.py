@@ -41,8 +41,8 @@ class InsertDialog:
         m.Width, m.Height, m.Title = 360, 250, tr(lang, "insert_title")
         self.model = m
         self._add("SearchLabel", "FixedText", 6, 6, 348, 10, Label=tr(lang, "search_label"))
-        self._add("Search", "Edit", 6, 18, 270, 13)
-        self._add("Count", "FixedText", 282, 20, 72, 10, Label="", Align=2)
+        self._add("Search", "Edit", 6, 18, 200, 13)
+        self._add("Count", "FixedText", 212, 20, 142, 10, Label="", Align=2)
         self._add("List", "ListBox", 6, 36, 130, 186, Dropdown=False, MultiSelection=False)
         self._add("Details", "Edit", 142, 36, 212, 186, MultiLine=True, ReadOnly=True, VScroll=True,
                   AutoVScroll=True)
@@ -54,6 +54,7 @@ class InsertDialog:
         self.dialog.setModel(m)
         toolkit = smgr.createInstanceWithContext("com.sun.star.awt.Toolkit", ctx)
         self.dialog.createPeer(toolkit, parent_window)
+        self._centre(parent_window)
         listener = _Listener(self)
         self.dialog.getControl("Search").addTextListener(listener)
         lst = self.dialog.getControl("List")
@@ -63,6 +64,14 @@ class InsertDialog:
         wiz.setActionCommand("wizard")
         wiz.addActionListener(listener)
         self.refill()
+
+    def _centre(self, parent):
+        try:
+            p, d = parent.getPosSize(), self.dialog.getPosSize()
+            self.dialog.setPosSize(max(0, (p.Width - d.Width) // 2), max(0, (p.Height - d.Height) // 3), 0, 0,
+                                   3)  # PosSize.POS: move only
+        except Exception:
+            pass  # a dialog in the corner still works
 
     def _add(self, name, kind, x, y, w, h, **kw):
         c = self.model.createInstance(f"com.sun.star.awt.UnoControl{kind}Model")
@@ -77,7 +86,9 @@ class InsertDialog:
         lst = self.dialog.getControl("List")
         lst.removeItems(0, lst.getItemCount())
         lst.addItems(tuple(e["name"] for e in self.shown), 0)
-        self.dialog.getControl("Count").setText(tr(self.lang, "count", n=len(self.shown), total=len(self.entries)))
+        partial = bool(self.shown) and not finder.exact(self.shown[0], query)
+        self.dialog.getControl("Count").setText(
+            tr(self.lang, "partial") if partial else tr(self.lang, "count", n=len(self.shown), total=len(self.entries)))
         if self.shown:
             lst.selectItemPos(0, True)
         self.show_details()

@@ -8,6 +8,7 @@ STRINGS = {
         "insert_title": "Insert a KPI",
         "search_label": "Search (any word, in English or French: lead, coût, e-mail, churn…):",
         "count": "{n} of {total} functions",
+        "partial": "Closest matches (not all words)",
         "insert": "Insert",
         "wizard": "Function Wizard…",
         "close": "Close",
@@ -20,6 +21,8 @@ STRINGS = {
         "portable_title": "Save a portable copy",
         "portable_done": "Portable copy saved: {}",
         "portable_failed": "The portable copy could not be saved: {}",
+        "portable_counts": "{rewritten} KPI formula(s) rewritten with native functions, {frozen} kept as values "
+                           "(no native equivalent; each has a comment naming its formula).",
         "reference_missing": "The function reference is missing from the extension: {}",
         "error_title": "KPI functions",
         "internal": "Something went wrong in the KPI menu: {}",
@@ -40,6 +43,7 @@ STRINGS = {
         "insert_title": "Insérer un KPI",
         "search_label": "Rechercher (n'importe quel mot, en français ou en anglais : lead, coût, e-mail, churn…) :",
         "count": "{n} fonctions sur {total}",
+        "partial": "Résultats approchés (pas tous les mots)",
         "insert": "Insérer",
         "wizard": "Assistant Fonctions…",
         "close": "Fermer",
@@ -53,6 +57,8 @@ STRINGS = {
         "portable_title": "Enregistrer une copie portable",
         "portable_done": "Copie portable enregistrée : {}",
         "portable_failed": "La copie portable n'a pas pu être enregistrée : {}",
+        "portable_counts": "{rewritten} formule(s) KPI réécrite(s) avec des fonctions natives, {frozen} gardée(s) "
+                           "comme valeurs (sans équivalent natif ; chacune a un commentaire qui nomme sa formule).",
         "reference_missing": "La référence des fonctions manque dans l'extension : {}",
         "error_title": "Fonctions KPI",
         "internal": "Une erreur est survenue dans le menu KPI : {}",
