@@ -67,7 +67,7 @@ def syntax(entry, lang):
 
 TEXTS = {
     "en": {"syntax": "Syntax", "definition": "Definition", "example": "Example", "errors": "When it gives an error",
-           "source": "Source", "note": "Note", "args": "Arguments", "optional": "optional", "unit": "Result in",
+           "source": "Source", "note": "Note", "args": "Arguments", "optional": "optional", "unit": "result in",
            "div0": "#DIV/0! when {}.", "num_amount": "#NUM! for a negative amount or count",
            "num": "#NUM! for {}.", "value": "#VALUE! for text where a number belongs",
            "value_single": ", or a range of several values for a single-number argument",
@@ -81,6 +81,17 @@ TEXTS = {
            "err504": "Err:504 quand un argument obligatoire manque ou qu'une plage contient une cellule en erreur.",
            "synonyms": "Autres noms"},
 }
+
+
+def label(entry, lang):
+    """The list's line: the name and the description's first words ("KPI.CPL — Cost per lead")."""
+    desc = text_of(entry.get("description"), lang)
+    head = desc.split(":")[0].strip()
+    if len(head) < 12:  # "BG/NBD: expected number of purchases…": the words after the model's name
+        head = desc
+    if len(head) > 38:
+        head = head[:37].rstrip() + "…"
+    return f"{entry['name']} — {head}" if head else entry["name"]
 
 
 def errors(entry, lang):

@@ -38,18 +38,18 @@ class InsertDialog:
         self.result = None
         smgr = ctx.ServiceManager
         m = smgr.createInstanceWithContext("com.sun.star.awt.UnoControlDialogModel", ctx)
-        m.Width, m.Height, m.Title = 360, 250, tr(lang, "insert_title")
+        m.Width, m.Height, m.Title = 390, 250, tr(lang, "insert_title")
         self.model = m
-        self._add("SearchLabel", "FixedText", 6, 6, 348, 10, Label=tr(lang, "search_label"))
-        self._add("Search", "Edit", 6, 18, 200, 13)
-        self._add("Count", "FixedText", 212, 20, 142, 10, Label="", Align=2)
-        self._add("List", "ListBox", 6, 36, 130, 186, Dropdown=False, MultiSelection=False)
-        self._add("Details", "Edit", 142, 36, 212, 186, MultiLine=True, ReadOnly=True, VScroll=True,
+        self._add("SearchLabel", "FixedText", 6, 6, 378, 10, Label=tr(lang, "search_label"))
+        self._add("Search", "Edit", 6, 18, 230, 13)
+        self._add("Count", "FixedText", 242, 20, 142, 10, Label="", Align=2)
+        self._add("List", "ListBox", 6, 36, 160, 186, Dropdown=False, MultiSelection=False)
+        self._add("Details", "Edit", 172, 36, 212, 186, MultiLine=True, ReadOnly=True, VScroll=True,
                   AutoVScroll=True)
-        self._add("Insert", "Button", 142, 230, 66, 14, Label=tr(lang, "insert"), PushButtonType=OK,
+        self._add("Insert", "Button", 172, 230, 66, 14, Label=tr(lang, "insert"), PushButtonType=OK,
                   DefaultButton=True)
-        self._add("Wizard", "Button", 212, 230, 78, 14, Label=tr(lang, "wizard"), PushButtonType=STANDARD)
-        self._add("Close", "Button", 294, 230, 60, 14, Label=tr(lang, "close"), PushButtonType=CANCEL)
+        self._add("Wizard", "Button", 242, 230, 78, 14, Label=tr(lang, "wizard"), PushButtonType=STANDARD)
+        self._add("Close", "Button", 324, 230, 60, 14, Label=tr(lang, "close"), PushButtonType=CANCEL)
         self.dialog = smgr.createInstanceWithContext("com.sun.star.awt.UnoControlDialog", ctx)
         self.dialog.setModel(m)
         toolkit = smgr.createInstanceWithContext("com.sun.star.awt.Toolkit", ctx)
@@ -85,7 +85,7 @@ class InsertDialog:
         self.shown = finder.search(self.entries, query)
         lst = self.dialog.getControl("List")
         lst.removeItems(0, lst.getItemCount())
-        lst.addItems(tuple(e["name"] for e in self.shown), 0)
+        lst.addItems(tuple(finder.label(e, self.lang) for e in self.shown), 0)
         partial = bool(self.shown) and not finder.exact(self.shown[0], query)
         self.dialog.getControl("Count").setText(
             tr(self.lang, "partial") if partial else tr(self.lang, "count", n=len(self.shown), total=len(self.entries)))
