@@ -13,6 +13,9 @@ tests/audit/cases/:
   user fixes a cell, the next run drops its finding and its mark.
 (Undo is tested in gui.menu: undoing an inserted sheet in a document without
 a view crashes LibreOffice 7.4, a user's document always has one.)
+Also: org.kpifunctions:reference hands the English reference inside the
+installed extension to the desktop's opener (a stand-in xdg-open on PATH
+records the URL); org.kpifunctions:templates opens no document by itself.
 The command line runs first (its own soffice), then one soffice for the menu.
 """
 import argparse
@@ -22,9 +25,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import uno  # noqa: E402
 from kpicalc import Checker, Office  # noqa: E402
 
 REPORT = "KPI audit"
@@ -98,6 +103,29 @@ def sheet_names(doc):
     return [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)]
 
 
+def reference(ck, office, opened):
+    doc = office.new_calc()
+    try:
+        res = dispatch(office, doc, "org.kpifunctions:reference")
+        ck.check(res is not None and res.State == 1, f"reference: dispatch succeeded ({res.Result if res else None})")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(opened) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        url = open(opened).read().strip() if os.path.exists(opened) else ""
+        ck.check(url.startswith("file://") and url.endswith("/reference/functions-en.html"),
+                 f"reference: the English page was opened: {url!r}")
+        path = uno.fileUrlToSystemPath(url) if url.startswith("file://") else ""
+        page = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
+        ck.check("Cost per lead: cost divided by the number of leads." in page and "KPI.MAP" in page,
+                 "reference: the page inside the installed extension holds the catalogue's texts")
+        before = len(list(office.desktop.getComponents()))
+        res = dispatch(office, doc, "org.kpifunctions:templates")
+        ck.check(res is not None and len(list(office.desktop.getComponents())) == before,
+                 "templates: the dialog (none when headless) opens no document by itself")
+    finally:
+        doc.close(True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
@@ -110,7 +138,19 @@ def main():
     ck.check(len(cases) >= 3, f"audit cases found: {cases}")
     cli = cli_findings(opts.launcher, cases)
 
+    # LibreOffice opens URLs with xdg-open: a stand-in that records them.
+    fake_bin = os.path.join(opts.workdir, "menu-fake-bin")
+    opened = os.path.join(fake_bin, "opened.log")
+    os.makedirs(fake_bin, exist_ok=True)
+    if os.path.exists(opened):
+        os.remove(opened)
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
+
     with Office(oxt=opts.oxt, workdir=opts.workdir) as office:
+        reference(ck, office, opened)
         for path in cases:
             name = os.path.basename(path)
             want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
