@@ -206,6 +206,18 @@ def main():
 
         finally:
             doc.close(True)
+
+        # A "KPI audit" sheet of the user's own is never replaced: a message, nothing changed.
+        doc = office.load(copy(office, cases[0]))
+        try:
+            doc.Sheets.insertNewByName(REPORT, 0)
+            doc.Sheets.getByName(REPORT).getCellRangeByName("A1").setString("my notes")
+            res = dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check(res.State == 0 and "rename it" in res.Result, f"user's own 'KPI audit' sheet: refused ({res.Result})")
+            ck.check(doc.Sheets.getByName(REPORT).getCellRangeByName("A1").getString() == "my notes" and marks(doc) == [],
+                     "user's own 'KPI audit' sheet kept, no mark drawn")
+        finally:
+            doc.close(True)
     return ck.finish()
 
 

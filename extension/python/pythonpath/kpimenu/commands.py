@@ -47,11 +47,15 @@ def audit(ctx, frame, lang):
     undo = doc.UndoManager
     undo.enterUndoContext(tr(lang, "audit_title"))
     try:
-        report.remove_previous(doc)  # before the audit: never audit our own report
         try:
+            report.remove_previous(doc)  # before the audit: never audit our own report
             result = engine.audit(ctx, doc, finder.load())
+        except report.NotOurs:
+            return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
         except engine.Unavailable:
             return False, tr(lang, "audit_unavailable")
+        except engine.Failed as e:
+            return False, tr(lang, "audit_failed", e)
         title = os.path.basename(doc.getURL()) or doc.Title
         marks = report.write(doc, result, lang, title)
     finally:

@@ -17,6 +17,10 @@ class Unavailable(Exception):
     pass
 
 
+class Failed(Exception):
+    """The workbook could not be audited (too many cells…): one line for the user."""
+
+
 def _stored_values(ka, doc):
     """The values stored in the document's file as last saved, or {}."""
     url = doc.getURL()
@@ -65,7 +69,10 @@ def audit(ctx, doc, entries, max_cells=1_000_000):
     catalogue.update({"KPI." + e["method"].upper(): e for e in entries})
     stored = _stored_values(ka, doc)
     doc.calculateAll()
-    book, is_date = ka.read_book(doc, max_cells, lambda msg: None)
+    try:
+        book, is_date = ka.read_book(doc, max_cells, lambda msg: None)
+    except ka.AuditError as e:
+        raise Failed(str(e))
     scratch = _Scratch(ctx)
     try:
         run = ka.Audit(book, stored, catalogue, scratch.eval)

@@ -18,11 +18,22 @@ COLOURS = {"error": 0xF4C7C3, "warning": 0xFCE8B2, "info": 0xD2E3FC}
 FRAMES = {"error": 0xC5221F, "warning": 0xE37400, "info": 0x1A73E8}
 
 
+KEY_CELL, KEY_TEXT = "F5", "severity"  # the header of the report's keyword column: our signature
+
+
+class NotOurs(Exception):
+    """A sheet named "KPI audit" exists that the audit did not write."""
+
+
 def remove_previous(doc):
     """Deletes the report sheet and every mark of an earlier run; returns how
-    many marks were removed."""
+    many marks were removed. A "KPI audit" sheet of the user's own (without the
+    report's signature) is never deleted: NotOurs."""
     sheets = doc.Sheets
     if sheets.hasByName(REPORT_SHEET):
+        old = sheets.getByName(REPORT_SHEET)
+        if old.getCellRangeByName(KEY_CELL).getString() != KEY_TEXT:
+            raise NotOurs()
         sheets.removeByName(REPORT_SHEET)
     removed = 0
     for i in range(sheets.Count):
@@ -57,7 +68,7 @@ def write(doc, result, lang, title):
                 kpi=len(result.get("inventory", [])), **counts), "", "", "", "", ""],
             ["", "", "", "", "", ""],
             [tr(lang, "col_severity"), tr(lang, "col_cell"), tr(lang, "col_check"), tr(lang, "col_message"),
-             tr(lang, "col_fix"), "severity"]]
+             tr(lang, "col_fix"), KEY_TEXT]]
     first_finding = len(rows)
     for f in findings:
         rows.append([tr(lang, "sev_" + f["severity"]), f"{f['sheet']}.{f['cell']}", f["check"], f["message"],

@@ -16,6 +16,8 @@ STRINGS = {
         "audit_title": "KPI audit",
         "audit_not_sheet": "Audit this workbook works on a spreadsheet.",
         "audit_failed": "The audit could not run: {}",
+        "audit_not_ours": "This workbook has a sheet named \u201c{}\u201d that the audit did not write: rename it, "
+                          "and the audit will write its report beside it.",
         "audit_unavailable": "The workbook audit is not available in this version of the extension.",
         "portable_unavailable": "Save a portable copy is not available in this version of the extension.",
         "portable_title": "Save a portable copy",
@@ -51,6 +53,8 @@ STRINGS = {
         "audit_title": "Audit KPI",
         "audit_not_sheet": "L'audit s'applique à un classeur.",
         "audit_failed": "L'audit n'a pas pu s'exécuter : {}",
+        "audit_not_ours": "Ce classeur a une feuille nommée « {} » que l'audit n'a pas écrite : renommez-la, et "
+                          "l'audit écrira son rapport à côté.",
         "audit_unavailable": "L'audit du classeur n'est pas disponible dans cette version de l'extension.",
         "portable_unavailable": "L'enregistrement d'une copie portable n'est pas disponible dans cette version "
                                 "de l'extension.",
