@@ -36,7 +36,9 @@ def insert(ctx, frame, lang):
     if entry is None:
         return True, ""
     where = do_insert(ctx, frame, doc, entry, wizard)
-    return True, f"{entry['name']} {where or ''}".strip()
+    if where is None:  # a shape or a chart was selected, not cells
+        return False, tr(lang, "insert_no_cells")
+    return True, f"{entry['name']} {where}"
 
 
 def audit(ctx, frame, lang):
