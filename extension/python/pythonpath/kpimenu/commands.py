@@ -93,9 +93,11 @@ def portable(ctx, frame, lang, args=None):
     """A copy of the open workbook with every KPI call replaced by native
     formulas (issue 11's conversion); the open document is left as it is."""
     try:
+        from kpitools.portable import native
         from kpitools.portable.convert import convert_document
     except ImportError:
         return False, tr(lang, "portable_unavailable")
+    native.use_catalogue(finder.load())  # the arguments and defaults of each function
     doc = _document(frame)
     if not _is_calc(doc):
         return False, tr(lang, "audit_not_sheet")
