@@ -58,11 +58,23 @@ class _Scratch:
             pass
 
 
+def _rules():
+    """The command line's modules: Audit, AuditError, FILTERS, read_book, read_stored."""
+    try:
+        from types import SimpleNamespace
+        from kpitools.audit import checks, model, readers, workbook
+        return SimpleNamespace(Audit=checks.Audit, AuditError=model.AuditError, FILTERS=readers.FILTERS,
+                               read_book=workbook.read_book, read_stored=readers.read_stored)
+    except ImportError:
+        import kpi_audit  # the single-module auditor, before python/kpitools/audit/
+        return kpi_audit
+
+
 def audit(ctx, doc, entries, max_cells=1_000_000):
     """One FILE of kpi-audit's JSON report (docs/audit-json.md) for the open
     document: sheets, cells, inventory, findings."""
     try:
-        import kpi_audit as ka
+        ka = _rules()
     except ImportError as e:
         raise Unavailable(str(e))
     catalogue = {e["name"].upper(): e for e in entries}
