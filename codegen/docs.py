@@ -81,7 +81,12 @@ def native_formulas(functions):
     if not os.path.exists(NATIVE_TOML):
         return {}
     from kpitools.portable import native  # the one implementation (PYTHONPATH=python)
-    return {f["method"]: native.docs_formula(f) for f in functions}
+    out = {}
+    for f in functions:
+        formula = native.docs_formula(f)
+        out[f["method"]] = (formula, native.value_only_reason(f["method"]) or
+                            "the native formula covers only some calls: see the note in core/catalogue/native.toml")
+    return out
 
 
 def reference(functions, families):

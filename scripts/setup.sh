@@ -15,6 +15,9 @@ packages+=(libdlib-dev python3-scipy)
 # keyboard input and screenshots. They install beside either Calc; the test
 # runs only with the full Calc (libreoffice-calc) and is skipped otherwise.
 packages+=(xvfb openbox xdotool imagemagick)
+# Gnumeric (ssconvert): the independent engine that recalculates the portable
+# copies of kpi-portable in the tests (issue 11).
+packages+=(gnumeric)
 # Calc itself: the GUI-less build unless a full LibreOffice Calc is there
 # (the two conflict).
 if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then

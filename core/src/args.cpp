@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace kpi {
 namespace {
@@ -79,52 +80,76 @@ NpsCounts nps_counts(const ArgView& scores) {
         out.error = e;
         return out;
     }
-    for_each_cell(scores, [&](const Cell& c) {
-        if (c.kind == Cell::Kind::error) {
-            out.error = c.error == Error::none ? Error::value : c.error;
-            return false;
+    for (std::size_t r = 0, nr = scores.rows(); r < nr; ++r) {
+        for (std::size_t col = 0, nc = scores.cols(r); col < nc; ++col) {
+            const Cell c = scores.at(r, col);
+            if (c.kind == Cell::Kind::empty) continue;
+            if (c.kind == Cell::Kind::error) {
+                out.error = c.error == Error::none ? Error::value : c.error;
+                return out;
+            }
+            if (c.kind == Cell::Kind::text) {
+                // A formula's "" is an answer not given; any other text (a
+                // score stored as text, "n/a") would silently change the count.
+                if (scores.text(r, col).empty()) continue;
+                out.error = Error::value;
+                return out;
+            }
+            const double s = c.number;
+            if (!(s >= 0.0 && s <= 10.0) || s != std::floor(s)) {
+                out.error = Error::num;
+                return out;
+            }
+            if (s >= 9.0) out.promoters += 1;
+            else if (s >= 7.0) out.passives += 1;
+            else out.detractors += 1;
         }
-        if (c.kind != Cell::Kind::number) return true;  // blanks and text (comments, "n/a") skipped
-        const double s = c.number;
-        if (!(s >= 0.0 && s <= 10.0) || s != std::floor(s)) {
-            out.error = Error::num;
-            return false;
-        }
-        if (s >= 9.0) out.promoters += 1;
-        else if (s >= 7.0) out.passives += 1;
-        else out.detractors += 1;
-        return true;
-    });
+    }
     return out;
 }
 
-Pairs pairs(const ArgView& a, const ArgView& b) {
+namespace {
+
+Error cell_error(const Cell& c) {
+    if (c.kind == Cell::Kind::text) return Error::value;
+    if (c.kind == Cell::Kind::error) return c.error == Error::none ? Error::value : c.error;
+    return Error::none;
+}
+
+Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
     Pairs out;
     if (Error e = shape_error(a); e != Error::none) { out.error = e; return out; }
     if (Error e = shape_error(b); e != Error::none) { out.error = e; return out; }
-    if (cell_count(a) != cell_count(b)) { out.error = Error::value; return out; }
-    // Walk both views in reading order with one cursor each, so that ranges
-    // of the same size but different orientation (a row and a column) pair up.
-    std::size_t br = 0, bc = 0;
-    auto next_b = [&]() -> Cell {
-        while (br < b.rows() && bc >= b.cols(br)) { ++br; bc = 0; }
-        return br < b.rows() ? b.at(br, bc++) : Cell::blank();
-    };
-    auto cell_error = [](const Cell& c) -> Error {
-        if (c.kind == Cell::Kind::text) return Error::value;
-        if (c.kind == Cell::Kind::error) return c.error == Error::none ? Error::value : c.error;
-        return Error::none;
-    };
-    for_each_cell(a, [&](const Cell& x) {
-        const Cell y = next_b();
-        if (Error e = cell_error(x); e != Error::none) { out.error = e; return false; }
-        if (Error e = cell_error(y); e != Error::none) { out.error = e; return false; }
-        if (x.kind == Cell::Kind::empty || y.kind == Cell::Kind::empty) return true;
+    const std::size_t n = cell_count(a);
+    if (cell_count(b) != n) { out.error = Error::value; return out; }
+    if (keep) {
+        if (!keep->well_formed()) { out.error = Error::value; return out; }
+        if (cell_count(*keep) != n) { out.error = Error::value; return out; }
+    }
+    // One cursor per view, so that ranges of the same size but different
+    // orientation (a row and a column) pair up.
+    CellCursor ca(a), cb(b);
+    std::optional<CellCursor> ck;
+    if (keep) ck.emplace(*keep);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Cell x = ca.next(), y = cb.next(), k = ck ? ck->next() : Cell::num(1.0);
+        for (const Cell* c : {&x, &y, &k})
+            if (Error e = cell_error(*c); e != Error::none) { out.error = e; return out; }
+        if (k.kind == Cell::Kind::number && k.number != 0.0 && k.number != 1.0) { out.error = Error::num; return out; }
+        if (x.kind == Cell::Kind::empty || y.kind == Cell::Kind::empty || k.kind == Cell::Kind::empty) continue;
+        if (k.number == 0.0) continue;
         out.first.push_back(x.number);
         out.second.push_back(y.number);
-        return true;
-    });
+    }
     return out;
+}
+
+}  // namespace
+
+Pairs pairs(const ArgView& a, const ArgView& b) { return read_pairs(a, b, nullptr); }
+
+Pairs pairs(const ArgView& a, const ArgView& b, const ArgView& keep) {
+    return read_pairs(a, b, keep.omitted() ? nullptr : &keep);
 }
 
 Line line(const ArgView& arg) {

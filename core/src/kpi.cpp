@@ -4,6 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include <boost/math/policies/policy.hpp>
+#include <boost/math/special_functions/erf.hpp>
+
 namespace kpi {
 namespace {
 
@@ -98,6 +101,86 @@ Result payback(double cac_value, double monthly_revenue_per_customer, double gro
     if (!nonneg(cac_value) || !nonneg(monthly_revenue_per_customer) || !is_fraction(gross_margin))
         return Result::fail(Error::num);
     return ratio(cac_value, monthly_revenue_per_customer * gross_margin);
+}
+
+Result nrr(double revenue_start, double expansion, double contraction, double churned) {
+    if (!nonneg(revenue_start) || !nonneg(expansion) || !nonneg(contraction) || !nonneg(churned))
+        return Result::fail(Error::num);
+    // Contraction and churn are revenue lost from the accounts of the start:
+    // more than they brought in is an inconsistent input.
+    const double lost = contraction + churned;
+    if (!finite(lost) || lost > revenue_start) return Result::fail(Error::num);
+    if (revenue_start == 0.0) return Result::fail(Error::div0);
+    // (start - lost) is exact enough: lost <= start, no cancellation below 0.
+    return Result::of((revenue_start - lost) / revenue_start + expansion / revenue_start);
+}
+
+Result winrate(double won, double lost) {
+    if (!nonneg(won) || !nonneg(lost)) return Result::fail(Error::num);
+    const double decided = won + lost;
+    if (!finite(decided)) return Result::fail(Error::num);
+    return ratio(won, decided);
+}
+Result pipecoverage(double pipeline, double quota) { return ratio(pipeline, quota); }
+
+Result romi(double incremental_revenue, double gross_margin, double marketing_cost) {
+    if (!nonneg(incremental_revenue) || !is_fraction(gross_margin) || !nonneg(marketing_cost))
+        return Result::fail(Error::num);
+    if (marketing_cost == 0.0) return Result::fail(Error::div0);
+    return Result::of(incremental_revenue * gross_margin / marketing_cost - 1.0);
+}
+
+Result breakevenroas(double gross_margin) {
+    if (!is_fraction(gross_margin)) return Result::fail(Error::num);
+    if (gross_margin == 0.0) return Result::fail(Error::div0);
+    return Result::of(1.0 / gross_margin);
+}
+
+Result frequency(double impressions, double reach) {
+    // Everyone reached saw at least one impression.
+    if (nonneg(impressions) && nonneg(reach) && reach > impressions) return Result::fail(Error::num);
+    return ratio(impressions, reach);
+}
+Result grp(double impressions, double population) {
+    Result r = ratio(impressions, population);
+    return r.ok() ? Result::of(100.0 * r.value) : r;
+}
+Result viewrate(double views, double impressions) { return part_of(views, impressions); }
+Result cpv(double cost, double views) { return ratio(cost, views); }
+
+Result lift(double conversions_test, double visitors_test, double conversions_control, double visitors_control) {
+    if (!nonneg(conversions_test) || !nonneg(visitors_test) || !nonneg(conversions_control) ||
+        !nonneg(visitors_control))
+        return Result::fail(Error::num);
+    // No visitor in a group, or no control conversion: no rate to compare with.
+    if (visitors_test == 0.0 || visitors_control == 0.0 || conversions_control == 0.0)
+        return Result::fail(Error::div0);
+    return Result::of((conversions_test / visitors_test) / (conversions_control / visitors_control) - 1.0);
+}
+
+Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, double visitors_b) {
+    if (!nonneg(conversions_a) || !nonneg(visitors_a) || !nonneg(conversions_b) || !nonneg(visitors_b))
+        return Result::fail(Error::num);
+    // Proportions: a visitor converts or not.
+    if (conversions_a > visitors_a || conversions_b > visitors_b) return Result::fail(Error::num);
+    if (visitors_a == 0.0 || visitors_b == 0.0) return Result::fail(Error::div0);
+    const double n = visitors_a + visitors_b, x = conversions_a + conversions_b;
+    if (!finite(n)) return Result::fail(Error::num);
+    // Pooled proportion and its complement, the latter computed from the
+    // non-converted count so that a rate near 1 keeps its digits.
+    const double p = x / n, q = (n - x) / n;
+    const double variance = p * q * (1.0 / visitors_a + 1.0 / visitors_b);
+    // Nobody converted, or everybody did: the two samples cannot differ and
+    // the test statistic is 0 / 0.
+    if (!(variance > 0.0)) return Result::fail(Error::div0);
+    const double z = std::fabs(conversions_a / visitors_a - conversions_b / visitors_b) / std::sqrt(variance);
+    if (!finite(z)) return Result::fail(Error::num);
+    // P(|Z| >= z) = erfc(z / sqrt 2): erfc keeps its relative accuracy far
+    // into the tail, where 1 - Phi(z) would round to 0 from z = 8.3 on.
+    namespace bmp = boost::math::policies;
+    using Quiet = bmp::policy<bmp::domain_error<bmp::errno_on_error>, bmp::overflow_error<bmp::errno_on_error>,
+                              bmp::underflow_error<bmp::ignore_error>, bmp::evaluation_error<bmp::errno_on_error>>;
+    return Result::of(boost::math::erfc(z / std::sqrt(2.0), Quiet()));
 }
 
 Result npscount(double promoters, double passives, double detractors) {

@@ -110,6 +110,75 @@ def _npscount(p, pa, d):
     return fin(100 * (p - d) / n)
 
 
+# --- issue 14 (definitions, round 2) ------------------------------------------
+def _winrate(won, lost):
+    if not (nonneg(won) and nonneg(lost)):
+        raise Fail(NUM)
+    decided = fin(won + lost)
+    if decided == 0:
+        raise Fail(DIV0)
+    return won / decided
+
+
+def _romi(revenue, margin, cost):
+    if not (nonneg(revenue) and fraction(margin) and nonneg(cost)):
+        raise Fail(NUM)
+    if cost == 0:
+        raise Fail(DIV0)
+    return fin((revenue * margin - cost) / cost)
+
+
+def _breakevenroas(margin):
+    if not fraction(margin):
+        raise Fail(NUM)
+    if margin == 0:
+        raise Fail(DIV0)
+    return 1 / margin
+
+
+def _frequency(impressions, reach):
+    # everyone reached saw at least one impression
+    if nonneg(impressions) and nonneg(reach) and reach > impressions:
+        raise Fail(NUM)
+    return ratio(impressions, reach)
+
+
+def _lift(ct, vt, cc, vc):
+    if not all(nonneg(x) for x in (ct, vt, cc, vc)):
+        raise Fail(NUM)
+    if vt == 0 or vc == 0 or cc == 0:
+        raise Fail(DIV0)
+    return fin((ct / vt) / (cc / vc) - 1)
+
+
+def _abpvalue(ca, na, cb, nb):
+    """Two-sided p-value of the pooled two-proportion z-test, with the C
+    library's erfc (math.erfc): P(|Z| >= z) = erfc(z / sqrt 2)."""
+    if not all(nonneg(x) for x in (ca, na, cb, nb)):
+        raise Fail(NUM)
+    if ca > na or cb > nb:
+        raise Fail(NUM)
+    if na == 0 or nb == 0:
+        raise Fail(DIV0)
+    n = fin(na + nb)
+    pooled = (ca + cb) / n
+    variance = pooled * (1 - pooled) * (1 / na + 1 / nb)
+    if not variance > 0:
+        raise Fail(DIV0)
+    z = fin(abs(ca / na - cb / nb) / math.sqrt(variance))
+    return math.erfc(z / math.sqrt(2))
+
+
+def _nrr(start, expansion, contraction, churned):
+    if not all(nonneg(x) for x in (start, expansion, contraction, churned)):
+        raise Fail(NUM)
+    if fin(contraction + churned) > start:
+        raise Fail(NUM)
+    if start == 0:
+        raise Fail(DIV0)
+    return fin((start + expansion - contraction - churned) / start)
+
+
 SCALAR = {
     "cpl": ratio, "cpa": ratio, "cac": ratio, "cpc": ratio,
     "cpm": lambda c, i: fin(1000 * ratio(c, i)),
@@ -120,6 +189,9 @@ SCALAR = {
     "growth": lambda c, p: (ratio(c, p), fin((c - p) / p))[1],
     "retention": _retention, "clv": _clv, "clvret": _clvret, "payback": _payback,
     "npscount": _npscount,
+    "winrate": _winrate, "pipecoverage": ratio, "romi": _romi, "breakevenroas": _breakevenroas,
+    "frequency": _frequency, "grp": lambda i, p: fin(100 * ratio(i, p)), "viewrate": part_of, "cpv": ratio,
+    "lift": _lift, "abpvalue": _abpvalue, "nrr": _nrr,
 }
 
 
@@ -127,8 +199,10 @@ SCALAR = {
 def _nps(args):
     p = pa = d = 0
     for c in cells(args[0]):
+        if c[0] == "text" and c[1] != "":
+            raise Fail(VALUE)  # a score stored as text (issue 14)
         if c[0] != "num":
-            continue
+            continue  # blank, or a formula's ""
         s = c[1]
         if not (0 <= s <= 10) or s != math.floor(s):
             raise Fail(NUM)
@@ -156,8 +230,27 @@ def _pairs(a, b):
     return xs, ys
 
 
+def _won_pairs(a, b, won):
+    """_pairs keeping the rows whose `won` cell is 1 (issue 14)."""
+    ca, cb, cw = cells(a), cells(b), cells(won)
+    if len(ca) != len(cb) or len(cw) != len(ca):
+        raise Fail(VALUE)
+    xs, ys = [], []
+    for x, y, w in zip(ca, cb, cw):
+        if "text" in (x[0], y[0], w[0]):
+            raise Fail(VALUE)
+        if w[0] == "num" and w[1] not in (0.0, 1.0):
+            raise Fail(NUM)
+        if "blank" in (x[0], y[0], w[0]) or w[1] == 0.0:
+            continue
+        xs.append(x[1])
+        ys.append(y[1])
+    return xs, ys
+
+
 def _timetoclose(args):
-    first, close = _pairs(args[0], args[1])
+    won = args[3] if len(args) > 3 else None
+    first, close = _pairs(args[0], args[1]) if won is None else _won_pairs(args[0], args[1], won)
     stat = 0.0 if args[2] is None else number(args[2])
     if stat not in (0.0, 1.0):
         raise Fail(NUM)
@@ -246,7 +339,55 @@ def _map_first(fns):
     return run
 
 
-RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funnel": _funnel_first}
+def _cohort_first(args):
+    """The first cell of KPI.COHORT's table (what a non-array formula shows):
+    the first day of the oldest cohort's month. The whole table is worked out
+    (naively, with Python's calendar) so that its size limit is modelled."""
+    import datetime
+    period = 0.0 if args[2] is None else number(args[2])
+    if period < 0:
+        raise Fail(NUM)
+    ids, dates = cells(args[0]), cells(args[1])
+    if len(ids) != len(dates):
+        raise Fail(VALUE)
+    epoch = datetime.date(1899, 12, 30)
+    purchases = []
+    for who, when in zip(ids, dates):
+        who_blank = who[0] == "blank" or (who[0] == "text" and who[1] == "")
+        when_blank = when[0] == "blank" or (when[0] == "text" and when[1] == "")
+        if when[0] == "text" and not when_blank:
+            raise Fail(VALUE)
+        if who_blank and when_blank:
+            continue
+        if who_blank or when_blank:
+            raise Fail(VALUE)
+        if who[0] == "num" and not math.isfinite(who[1]):
+            raise Fail(NUM)
+        if not -693593 <= when[1] <= 2958465:  # 0001-01-01 .. 9999-12-31
+            raise Fail(NUM)
+        purchases.append(((who[0], who[1]), math.floor(when[1])))
+    if not purchases:
+        raise Fail(DIV0)
+    month = lambda d: (lambda x: x.year * 12 + x.month - 1)(epoch + datetime.timedelta(days=d))
+    first = {}
+    for who, d in purchases:
+        first[who] = min(first.get(who, d), d)
+    last = max(d for _, d in purchases)
+    cohorts = {}
+    for who, d in first.items():
+        cohorts.setdefault(month(d), []).append(d)
+    widest = 0
+    for m, firsts in cohorts.items():
+        shown = math.floor((last - max(firsts)) / period) + 1 if period > 0 else month(last) - m + 1
+        widest = max(widest, shown)
+    if 2 + widest > 16384 or len(cohorts) * (2 + widest) > 4194304:
+        raise Fail(NUM)
+    oldest = min(cohorts)
+    return float((datetime.date(oldest // 12, oldest % 12 + 1, 1) - epoch).days)
+
+
+RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funnel": _funnel_first,
+         "cohort": _cohort_first}
 
 
 def expected(fn, args, catalogue=()):

@@ -18,7 +18,7 @@ DATA = {
     "F2": "text",          # a text cell
     "G2": 100, "G4": 200,  # G3 blank
     "H2": -50,
-    # NPS answers with a blank and a comment: 10 9 8 7 6 3 10 9 5 10 -> 20
+    # NPS answers, a blank and a comment: 10 9 8 7 6 3 10 9 5 10 -> 20
     **{f"J{r}": v for r, v in zip(range(2, 12), [10, 9, 8, 7, 6, 3, 10, 9, 5, 10])},
     "J13": "no answer",
     # Funnel stages as a column
@@ -54,10 +54,11 @@ CASES = [
     ("=KPI.MQL2SQL(30;120)", 0.25),
     ("=KPI.MQL2SQL(30;0)", "#DIV/0!"),
     ("=KPI.MQL2SQL(-30;120)", "#NUM!"),
-    ("=KPI.NPS(J2:J13)", 20),                 # blank J12 and text J13 skipped
+    ("=KPI.NPS(J2:J12)", 20),                 # blank J12 skipped
+    ("=KPI.NPS(J2:J13)", "#VALUE!"),          # text J13: a score stored as text is not skipped unseen (issue 14)
     ("=KPI.NPS(J11:J12)", 100),               # J11 = 10, blank J12 skipped: one promoter
     ("=KPI.NPS(G2:G4)", "#NUM!"),             # 100 and 200 are not 0-10 scores
-    ("=KPI.NPS(F2:F2)", "#DIV/0!"),           # only text: no score
+    ("=KPI.NPS(F2:F2)", "#VALUE!"),           # a text cell (issue 14)
     ("=KPI.NPS({11})", "#NUM!"),
     ("=KPI.NPS(G3)", -100),                   # Calc passes a lone blank cell as 0 (as in =G3+0): one detractor
     ("=KPI.RETENTION(1100;200;1000)", 0.9),

@@ -86,15 +86,20 @@ TEST(Flag, FirstMarginNow) {
     EXPECT_NEAR(call("KPI.CLVRET", {&m, &r, &d, &omitted}).value, 80.0 / 0.3, 1e-9);
 }
 
-TEST(NpsScores, BlanksAndTextSkipped) {
-    // 10 answers: promoters 10, 9, 10, 9, 10; passives 8, 7; detractors 6, 3, 5.
+TEST(NpsScores, BlanksAndEmptyStringsSkippedTextRejected) {
+    // 10 answers: promoters 10, 9, 10, 9, 10; passives 8, 7; detractors 6, 3, 5;
+    // then a blank and a formula's "" (a text cell holding nothing).
     Grid scores = Grid::column({N(10), N(9), N(8), N(7), N(6), N(3), N(10), N(9), N(5), N(10), B, T});
+    scores.set_text(11, 0, "");
     EXPECT_DOUBLE_EQ(call("KPI.NPS", {&scores}).value, 20.0);
+    scores.set_text(11, 0, "no answer");  // text that is not empty: #VALUE! (issue 14)
+    EXPECT_EQ(call("KPI.NPS", {&scores}).error, Error::value);
     Grid not_whole = Grid::column({N(9.5)});
     EXPECT_EQ(call("KPI.NPS", {&not_whole}).error, Error::num);
     Grid too_big = Grid::column({N(11)});
     EXPECT_EQ(call("KPI.NPS", {&too_big}).error, Error::num);
-    Grid none = Grid::column({B, T});
+    Grid none = Grid::column({B, B});
+    none.set_text(1, 0, "");
     EXPECT_EQ(call("KPI.NPS", {&none}).error, Error::div0);
     Grid two_d({{N(10), N(0)}, {N(9), N(7)}});  // 2 promoters, 1 passive, 1 detractor: 25
     EXPECT_DOUBLE_EQ(call("KPI.NPS", {&two_d}).value, 25.0);
@@ -104,13 +109,18 @@ TEST(Pairs, TimeToCloseSkipsRowsWithABlank) {
     Grid first = Grid::column({N(45000), N(45010), N(45020), B});
     Grid close = Grid::column({N(45030), B, N(45080), N(45100)});  // 30 and 60 count
     Grid omitted, median(1.0), bad(2.0);
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted}).value, 45.0);
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median}).value, 45.0);
-    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &bad}).error, Error::num);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted, &omitted}).value, 45.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median, &omitted}).value, 45.0);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &bad, &omitted}).error, Error::num);
     Grid shorter = Grid::column({N(1)});
-    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &shorter, &omitted}).error, Error::value);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &shorter, &omitted, &omitted}).error, Error::value);
     Grid as_row = Grid::row({N(45030), B, N(45080), N(45100)});  // same cells, other orientation
-    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &as_row, &omitted}).value, 45.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &as_row, &omitted, &omitted}).value, 45.0);
+    // won (issue 14): the 30-day deal won, the 60-day one lost -> 30.
+    Grid won = Grid::column({N(1), N(1), N(0), N(1)});
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted, &won}).value, 30.0);
+    EXPECT_DOUBLE_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &median, &won}).value, 30.0);
+    EXPECT_EQ(call("KPI.TIMETOCLOSE", {&first, &close, &omitted}).error, Error::args);  // four arguments, as Calc passes them
 }
 
 TEST(Funnel, KeepsTheShape) {

@@ -61,7 +61,7 @@ TEST(Catalogue, HasTheContractedFunctions) {
         {"KPI.PAYBACK", {"cac", "monthly_revenue_per_customer", "gross_margin"}},
         {"KPI.NPS", {"scores"}},
         {"KPI.NPSCOUNT", {"promoters", "passives", "detractors"}},
-        {"KPI.TIMETOCLOSE", {"first_contact_dates", "close_dates", "statistic"}},
+        {"KPI.TIMETOCLOSE", {"first_contact_dates", "close_dates", "statistic", "won"}},  // won: issue 14
         {"KPI.SCOREAUC", {"scores", "converted"}},
         {"KPI.FUNNEL", {"stage_counts"}},
         // Issue #8, predictive CLV (stored as KPI.BGNBDFIT, ... : see stored_name).
@@ -75,6 +75,19 @@ TEST(Catalogue, HasTheContractedFunctions) {
         {"KPI.SBG.FIT", {"survivors"}},
         {"KPI.SBG.RETENTION", {"alpha", "beta", "t"}},
         {"KPI.SBG.SURVIVAL", {"alpha", "beta", "t"}},
+        // Issue 14, definitions round 2.
+        {"KPI.WINRATE", {"won", "lost"}},
+        {"KPI.PIPECOVERAGE", {"pipeline", "quota"}},
+        {"KPI.ROMI", {"incremental_revenue", "gross_margin", "marketing_cost"}},
+        {"KPI.BREAKEVENROAS", {"gross_margin"}},
+        {"KPI.FREQUENCY", {"impressions", "reach"}},
+        {"KPI.GRP", {"impressions", "population"}},
+        {"KPI.VIEWRATE", {"views", "impressions"}},
+        {"KPI.CPV", {"cost", "views"}},
+        {"KPI.LIFT", {"conversions_test", "visitors_test", "conversions_control", "visitors_control"}},
+        {"KPI.ABPVALUE", {"conversions_a", "visitors_a", "conversions_b", "visitors_b"}},
+        {"KPI.NRR", {"revenue_start", "expansion", "contraction", "churned"}},
+        {"KPI.COHORT", {"customers", "dates", "period_days"}},
     };
     // The contract, plus KPI.MAP (the column-at-once form of the others).
     EXPECT_EQ(catalogue().size(), contract.size() + 1);

@@ -28,8 +28,9 @@ Result number(const ArgView& arg);
 Result optional_number(const ArgView& arg, double fallback);
 
 // NPS: counts of promoters (9-10), passives (7-8), detractors (0-6) among the
-// numeric cells; blanks and text are skipped; a score that is not a whole
-// number from 0 to 10 -> #NUM!.
+// numeric cells. Blanks, and empty strings (a formula giving ""), are
+// skipped; other text -> #VALUE! (scores exported as text would otherwise be
+// left out silently); a score that is not a whole number from 0 to 10 -> #NUM!.
 struct NpsCounts {
     double promoters = 0, passives = 0, detractors = 0;
     Error error = Error::none;
@@ -44,6 +45,10 @@ struct Pairs {
     Error error = Error::none;
 };
 Pairs pairs(const ArgView& a, const ArgView& b);
+// The same, keeping only the rows whose cell in `keep` (a third range of the
+// same size) is 1: 0 leaves the row out, a blank skips it like a blank date,
+// another number -> #NUM!, text -> #VALUE!. An omitted `keep` keeps all rows.
+Pairs pairs(const ArgView& a, const ArgView& b, const ArgView& keep);
 
 // The cells of a single row or column, as numbers (blank or text -> #VALUE!),
 // with the shape to give back: a 2-D range -> #VALUE!.

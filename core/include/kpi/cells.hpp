@@ -65,6 +65,26 @@ public:
         return Grid(std::move(rows));
     }
     static Grid row(std::initializer_list<Cell> cs) { return Grid(std::vector<std::vector<Cell>>{cs}); }
+    // A column of text cells, each with its own content.
+    static Grid text_column(const std::vector<std::string>& ts) {
+        Grid g;
+        g.omitted_ = false;
+        g.cells_.assign(ts.size(), std::vector<Cell>{Cell::text()});
+        g.texts_.reserve(ts.size());
+        for (const std::string& t : ts) g.texts_.push_back({t});
+        return g;
+    }
+    // Makes cell (r, c) a text cell holding s (the grid grows to reach it).
+    Grid& set_text(std::size_t r, std::size_t c, std::string s) {
+        if (cells_.size() <= r) cells_.resize(r + 1);
+        if (cells_[r].size() <= c) cells_[r].resize(c + 1);
+        cells_[r][c] = Cell::text();
+        if (texts_.size() <= r) texts_.resize(r + 1);
+        if (texts_[r].size() <= c) texts_[r].resize(c + 1);
+        texts_[r][c] = std::move(s);
+        omitted_ = false;
+        return *this;
+    }
     static Grid column(const std::vector<double>& vs) {
         std::vector<std::vector<Cell>> rows;
         rows.reserve(vs.size());
@@ -79,13 +99,40 @@ public:
         return (r < cells_.size() && c < cells_[r].size()) ? cells_[r][c] : Cell::blank();
     }
     std::string text(std::size_t r, std::size_t c) const override {
-        return at(r, c).kind == Cell::Kind::text ? text_ : std::string();
+        if (at(r, c).kind != Cell::Kind::text) return {};
+        if (r < texts_.size() && c < texts_[r].size()) return texts_[r][c];
+        return text_;
     }
 
 private:
     bool omitted_ = false;
     std::vector<std::vector<Cell>> cells_;
-    std::string text_;  // the content of the text cells (tests use one)
+    std::string text_;  // the content of the text cells not given their own
+    std::vector<std::vector<std::string>> texts_;  // per-cell contents (set_text, text_column)
+};
+
+// Reads a view cell by cell in reading order (row by row, across ragged
+// rows); past the end it gives blanks. text() is the content of the cell
+// last read. Several cursors walk ranges of the same size but different
+// orientation (a row and a column) in step.
+class CellCursor {
+public:
+    explicit CellCursor(const ArgView& v) : v_(v) {}
+    Cell next() {
+        while (r_ < v_.rows() && c_ >= v_.cols(r_)) {
+            ++r_;
+            c_ = 0;
+        }
+        if (r_ >= v_.rows()) return Cell::blank();
+        last_r_ = r_;
+        last_c_ = c_;
+        return v_.at(r_, c_++);
+    }
+    std::string text() const { return v_.text(last_r_, last_c_); }
+
+private:
+    const ArgView& v_;
+    std::size_t r_ = 0, c_ = 0, last_r_ = 0, last_c_ = 0;
 };
 
 // Calls fn(cell) for every cell, row by row, and stops early when fn returns

@@ -47,6 +47,29 @@ Result clvret(double margin, double retention_rate, double discount_rate,
               bool first_margin_now = false);
 Result ltv2cac(double clv, double cac);
 Result payback(double cac, double monthly_revenue_per_customer, double gross_margin = 1.0);
+// Net revenue retention of a cohort of accounts over a period.
+Result nrr(double revenue_start, double expansion, double contraction, double churned);
+
+// --- sales pipeline ------------------------------------------------------
+Result winrate(double won, double lost);
+Result pipecoverage(double pipeline, double quota);
+
+// --- margin-based returns ------------------------------------------------
+Result romi(double incremental_revenue, double gross_margin, double marketing_cost);
+Result breakevenroas(double gross_margin);
+
+// --- media reach and video -----------------------------------------------
+Result frequency(double impressions, double reach);
+Result grp(double impressions, double population);
+Result viewrate(double views, double impressions);
+Result cpv(double cost, double views);
+
+// --- A/B tests -----------------------------------------------------------
+// Relative lift of the test's conversion rate over the control's.
+Result lift(double conversions_test, double visitors_test, double conversions_control,
+            double visitors_control);
+// Two-sided p-value of the pooled two-proportion z-test.
+Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, double visitors_b);
 
 // --- scores and series ---------------------------------------------------
 Result npscount(double promoters, double passives, double detractors);

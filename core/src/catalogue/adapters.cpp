@@ -12,7 +12,8 @@ Output nps(Args a) {
 }
 
 Output time_to_close(Args a) {
-    const Pairs p = pairs(*a[0], *a[1]);
+    // The optional 4th argument keeps the won deals only (omitted: every row).
+    const Pairs p = pairs(*a[0], *a[1], *a[3]);
     if (p.error != Error::none) return Output::scalar(Result::fail(p.error));
     const Result stat = optional_number(*a[2], 0.0);
     if (!stat.ok()) return Output::scalar(stat);

@@ -8,7 +8,7 @@
 namespace kpi::adapters {
 
 Output nps(Args a);            // KPI.NPS(scores)
-Output time_to_close(Args a);  // KPI.TIMETOCLOSE(first_contact_dates; close_dates; [statistic])
+Output time_to_close(Args a);  // KPI.TIMETOCLOSE(first_contact_dates; close_dates; [statistic]; [won])
 Output score_auc(Args a);      // KPI.SCOREAUC(scores; converted)
 Output funnel(Args a);         // KPI.FUNNEL(stage_counts)
 

@@ -1,5 +1,5 @@
 // Cost per result: what one lead, acquisition, customer, click or thousand
-// impressions cost. Words: core/catalogue/texts.toml.
+// impressions, or one video view cost. Words: core/catalogue/texts.toml.
 #include "entries.hpp"
 #include "kpi/kpi.hpp"
 
@@ -18,6 +18,8 @@ std::vector<FunctionInfo> costs() {
         {.method = "cpm", .name = "KPI.CPM", .shape = Shape::ratio, .scale = 1000.0,
          .args = {amount("cost"), amount("impressions")},
          .scalar = [](Values x) { return cpm(x[0], x[1]); }},
+        {.method = "cpv", .name = "KPI.CPV", .shape = Shape::ratio, .args = {amount("cost"), amount("views")},
+         .scalar = [](Values x) { return cpv(x[0], x[1]); }},
     };
 }
 

@@ -1,7 +1,8 @@
 // Customers: retention and churn, revenue per head, lifetime value, payback,
-// satisfaction (NPS). Words: core/catalogue/texts.toml.
+// satisfaction (NPS), net revenue retention, cohort tables. Words: core/catalogue/texts.toml.
 #include "adapters.hpp"
 #include "entries.hpp"
+#include "kpi/cohort.hpp"
 #include "kpi/kpi.hpp"
 
 namespace kpi::entries {
@@ -35,6 +36,12 @@ std::vector<FunctionInfo> customers() {
         {.method = "npscount", .name = "KPI.NPSCOUNT", .shape = Shape::formula,
          .args = {amount("promoters"), amount("passives"), amount("detractors")},
          .scalar = [](Values x) { return npscount(x[0], x[1], x[2]); }},
+        {.method = "nrr", .name = "KPI.NRR", .shape = Shape::formula,
+         .args = {amount("revenue_start"), amount("expansion"), amount("contraction"), amount("churned")},
+         .scalar = [](Values x) { return nrr(x[0], x[1], x[2], x[3]); }},
+        {.method = "cohort", .name = "KPI.COHORT", .shape = Shape::array,
+         .args = {range("customers"), range("dates"), optional_number("period_days", 0.0)},
+         .returns = Returns::array, .eval = kpi::cohort},
     };
 }
 

@@ -20,6 +20,7 @@ inline ArgInfo optional_number(std::string_view name, double fallback) {
 }
 inline ArgInfo optional_flag(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::flag, true, 0.0}; }
 inline ArgInfo range(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::range, false, 0.0}; }
+inline ArgInfo optional_range(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::range, true, 0.0}; }
 inline ArgInfo name_arg(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::name, false, 0.0}; }
 inline ArgInfo column(std::string_view name, bool optional) {
     return ArgInfo{name, {}, {}, ArgKind::column, optional, 0.0};
@@ -27,12 +28,12 @@ inline ArgInfo column(std::string_view name, bool optional) {
 
 // The families, in the order the reference lists them. Each returns its
 // entries in order; catalogue.cpp records the family's name on each.
-std::vector<FunctionInfo> costs();      // cost per result: CPL, CPA, CAC, CPC, CPM
-std::vector<FunctionInfo> rates();      // advertising and web rates: CTR, conversion, engagement, share
+std::vector<FunctionInfo> costs();      // cost per result: CPL, CPA, CAC, CPC, CPM, CPV
+std::vector<FunctionInfo> rates();      // advertising and web rates: CTR, conversion, engagement, share, reach, A/B tests
 std::vector<FunctionInfo> email();      // e-mail: open, click-to-open, unsubscribe, bounce rates
-std::vector<FunctionInfo> returns();    // ROI, ROAS, growth
-std::vector<FunctionInfo> customers();  // retention, churn, revenue per head, CLV, payback
-std::vector<FunctionInfo> pipeline();   // leads and sales: MQL to SQL, funnel, time to close, scoring, NPS
+std::vector<FunctionInfo> returns();    // ROI, ROAS, growth, ROMI, break-even ROAS
+std::vector<FunctionInfo> customers();  // retention, churn, revenue per head, CLV, payback, NRR, cohorts
+std::vector<FunctionInfo> pipeline();   // leads and sales: MQL to SQL, funnel, time to close, scoring, win rate, coverage
 std::vector<FunctionInfo> models();     // predictive CLV: BG/NBD, Gamma-Gamma, sBG
 std::vector<FunctionInfo> meta();       // KPI.MAP (and the benchmark's empty methods)
 

@@ -14,10 +14,16 @@ std::vector<FunctionInfo> pipeline() {
         {.method = "funnel", .name = "KPI.FUNNEL", .shape = Shape::array, .args = {range("stage_counts")},
          .returns = Returns::array, .eval = adapters::funnel},
         {.method = "timetoclose", .name = "KPI.TIMETOCLOSE", .shape = Shape::cells,
-         .args = {range("first_contact_dates"), range("close_dates"), optional_number("statistic", 0.0)},
+         .args = {range("first_contact_dates"), range("close_dates"), optional_number("statistic", 0.0),
+                  optional_range("won")},
          .eval = adapters::time_to_close},
         {.method = "scoreauc", .name = "KPI.SCOREAUC", .shape = Shape::cells, .args = {range("scores"), range("converted")},
          .eval = adapters::score_auc},
+        {.method = "winrate", .name = "KPI.WINRATE", .shape = Shape::formula, .args = {amount("won"), amount("lost")},
+         .scalar = [](Values x) { return winrate(x[0], x[1]); }},
+        {.method = "pipecoverage", .name = "KPI.PIPECOVERAGE", .shape = Shape::ratio,
+         .args = {amount("pipeline"), amount("quota")},
+         .scalar = [](Values x) { return pipecoverage(x[0], x[1]); }},
     };
 }
 

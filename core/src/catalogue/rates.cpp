@@ -17,6 +17,25 @@ std::vector<FunctionInfo> rates() {
         // A share cannot exceed its total: above 1 is #NUM!.
         {.method = "share", .name = "KPI.SHARE", .shape = Shape::part_of_whole, .args = {amount("part"), amount("total")},
          .scalar = [](Values x) { return share(x[0], x[1]); }},
+        // Reach and video: everyone reached saw an impression (reach above
+        // impressions is #NUM!), a view is a watched impression.
+        {.method = "frequency", .name = "KPI.FREQUENCY", .shape = Shape::ratio,
+         .args = {amount("impressions"), amount("reach")},
+         .scalar = [](Values x) { return frequency(x[0], x[1]); }},
+        {.method = "grp", .name = "KPI.GRP", .shape = Shape::ratio, .scale = 100.0,
+         .args = {amount("impressions"), amount("population")},
+         .scalar = [](Values x) { return grp(x[0], x[1]); }},
+        {.method = "viewrate", .name = "KPI.VIEWRATE", .shape = Shape::part_of_whole,
+         .args = {amount("views"), amount("impressions")},
+         .scalar = [](Values x) { return viewrate(x[0], x[1]); }},
+        // A/B tests: a test arm against a control arm.
+        {.method = "lift", .name = "KPI.LIFT", .shape = Shape::formula,
+         .args = {amount("conversions_test"), amount("visitors_test"), amount("conversions_control"),
+                  amount("visitors_control")},
+         .scalar = [](Values x) { return lift(x[0], x[1], x[2], x[3]); }},
+        {.method = "abpvalue", .name = "KPI.ABPVALUE", .shape = Shape::formula,
+         .args = {amount("conversions_a"), amount("visitors_a"), amount("conversions_b"), amount("visitors_b")},
+         .scalar = [](Values x) { return ab_pvalue(x[0], x[1], x[2], x[3]); }},
     };
 }
 

@@ -12,6 +12,12 @@ std::vector<FunctionInfo> returns() {
          .scalar = [](Values x) { return roas(x[0], x[1]); }},
         {.method = "growth", .name = "KPI.GROWTH", .shape = Shape::gain, .args = {amount("current"), amount("previous")},
          .scalar = [](Values x) { return growth(x[0], x[1]); }},
+        // Margin-based: the return a campaign's margin brings, and the ROAS at which it pays for itself.
+        {.method = "romi", .name = "KPI.ROMI", .shape = Shape::formula,
+         .args = {amount("incremental_revenue"), number("gross_margin"), amount("marketing_cost")},
+         .scalar = [](Values x) { return romi(x[0], x[1], x[2]); }},
+        {.method = "breakevenroas", .name = "KPI.BREAKEVENROAS", .shape = Shape::formula, .args = {number("gross_margin")},
+         .scalar = [](Values x) { return breakevenroas(x[0]); }},
     };
 }
 

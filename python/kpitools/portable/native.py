@@ -1,0 +1,211 @@
+"""Native spreadsheet equivalents of the KPI functions, from the catalogue's
+core/catalogue/native.toml (its header describes the template language).
+
+expand("cpl", ["B2:B13", "C2:C13"]) gives the native formula (no "="),
+written with Excel's separators (","), English function names. The
+conversion of whole workbooks (convert.py) calls it with the argument texts
+LibreOffice's formula parser prints; docs_formula() writes it over the
+argument names for docs/functions.md.
+"""
+import os
+import re
+import tomllib
+
+NATIVE_TOML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                           "core", "catalogue", "native.toml")
+
+# Formulas cannot hold error literals portably (LibreOffice's parser drops
+# them); these raise the same error in Excel, Google Sheets, Gnumeric and
+# LibreOffice (measured in LibreOffice 7.4 and Gnumeric 1.12).
+RAISE = {"#DIV/0!": "(1/0)", "#NUM!": "POWER(-1,0.5)", "#VALUE!": '("#VALUE!"+0)'}
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_EXPANSION = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)\(")
+
+
+class ValueOnly(Exception):
+    """The call has no native equivalent here: keep its value. str() is why."""
+
+
+class NativeError(Exception):
+    """native.toml is wrong (unknown expansion, bad arity): a bug, not bad input."""
+
+
+def load(path=NATIVE_TOML):
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+_TABLE = None
+
+
+def table():
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = load()
+    return _TABLE
+
+
+def _scan(text, start):
+    """Index of the ')' closing the '(' just before `start`, and the
+    top-level comma positions, skipping quoted strings and nested brackets."""
+    depth, i, commas, quote = 0, start, [], None
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            if depth == 0:
+                return i, commas
+            depth -= 1
+        elif ch == "," and depth == 0:
+            commas.append(i)
+        i += 1
+    raise NativeError(f"unbalanced parentheses in {text!r}")
+
+
+def atomic(expr):
+    """True if `expr` can stand as an operand without parentheses: a number,
+    a reference, a name, a string, a function call or a parenthesised whole.
+    Anything with an operator or a space at its top level is not."""
+    expr = expr.strip()
+    if not expr or expr[0] in "+-":
+        return False
+    depth, quote = 0, None
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+        elif depth == 0 and (ch in "+-*/^&=<>, %" or ch.isspace()):
+            # A number in exponent form (1E+300) has a sign inside it.
+            if ch in "+-" and re.fullmatch(r"[0-9.]+[Ee][+-]?[0-9]+", expr):
+                continue
+            return False
+    return True
+
+
+def _wrap(expr):
+    return expr if atomic(expr) else f"({expr})"
+
+
+def _expand_macros(text, expansions, depth=0):
+    """Replaces every @name(a, b) in `text` by the expansion's body."""
+    if depth > 20:
+        raise NativeError("expansions nested too deeply (a cycle?)")
+    out, pos = [], 0
+    while True:
+        m = _EXPANSION.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            return "".join(out)
+        name = m.group(1)
+        if name not in expansions:
+            raise NativeError(f"unknown expansion @{name}")
+        end, commas = _scan(text, m.end())
+        bounds = [m.end()] + [c + 1 for c in commas] + [end + 1]
+        actual = [_expand_macros(text[a:b - 1].strip(), expansions, depth + 1)
+                  for a, b in zip(bounds, bounds[1:])]
+        params = expansions[name]["of"]
+        if len(actual) != len(params):
+            raise NativeError(f"@{name} takes {len(params)} arguments, given {len(actual)}")
+        values = dict(zip(params, actual))
+        body = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]) if p.group(1) in values else p.group(0),
+                                expansions[name]["is"])
+        out.append(text[pos:m.start()])
+        out.append(_expand_macros(body, expansions, depth + 1))
+        pos = end + 1
+
+
+def entry(method):
+    e = table().get(method.lower())
+    if e is None or method.lower() == "expansions":
+        raise NativeError(f"no native.toml entry for {method!r}")
+    return e
+
+
+def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None):
+    """The native formula for KPI.<method>(arg_texts...) (texts as written,
+    None for an omitted argument). arg_names / fallbacks come from the
+    catalogue (catalogue_args); is_ref[i] says whether argument i is a plain
+    cell reference. Raises ValueOnly when no native formula applies."""
+    e = entry(method)
+    if e.get("value_only"):
+        raise ValueOnly(e.get("reason", "value only"))
+    if arg_names is None:
+        arg_names, fallbacks = catalogue_args(method)
+    if len(arg_texts) > len(arg_names):
+        raise ValueOnly(f"{len(arg_texts)} arguments, the function takes {len(arg_names)}")
+    texts = list(arg_texts) + [None] * (len(arg_names) - len(arg_texts))
+    values = {}
+    for i, (name, text) in enumerate(zip(arg_names, texts)):
+        if text is None or not text.strip():
+            fb = fallbacks[i]
+            if fb is None:
+                raise ValueOnly(f"required argument {name} missing")
+            text = fb
+        values[name] = text
+    for name in e.get("refs", []):
+        i = arg_names.index(name)
+        if is_ref is not None and not (i < len(is_ref) and is_ref[i]):
+            raise ValueOnly(f"{name} is not a cell range (the native formula counts with COUNTIF)")
+    for name, literal in e.get("native_when", {}).items():
+        i = arg_names.index(name)
+        if texts[i] is not None and texts[i].strip() and texts[i].strip() != literal:
+            raise ValueOnly(f"{name} is not {literal}: the native formula covers only that case")
+    text = _expand_macros(e["formula"], table()["expansions"])
+    for err, raise_expr in RAISE.items():
+        text = text.replace(err, raise_expr)
+    text = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]), text)
+    return text
+
+
+_CATALOGUE = {}
+
+
+def use_catalogue(functions):
+    """Registers the catalogue (the list in build/generated/catalogue.json)."""
+    for fn in functions:
+        _CATALOGUE[fn["method"]] = fn
+
+
+def catalogue_args(method):
+    fn = _CATALOGUE.get(method.lower())
+    if fn is None:
+        raise NativeError(f"{method!r} is not in the catalogue given to use_catalogue()")
+    names = [a["name"] for a in fn["args"]]
+    fallbacks = [(_number_text(a["fallback"]) if a["optional"] else None) for a in fn["args"]]
+    return names, fallbacks
+
+
+def _number_text(x):
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def docs_formula(function_entry):
+    """The native formula written over the argument names, for the function's
+    catalogue entry (a dict of catalogue.json); None when value only."""
+    use_catalogue([function_entry])
+    e = entry(function_entry["method"])
+    # An argument the native formula must see as a literal is left out.
+    names = [None if a["name"] in e.get("native_when", {}) else a["name"] for a in function_entry["args"]]
+    try:
+        return "=" + expand(function_entry["method"], names)
+    except ValueOnly:
+        return None
+
+
+def value_only_reason(method):
+    e = entry(method)
+    return e.get("reason") if e.get("value_only") else None

@@ -1,0 +1,117 @@
+"""native.toml and its expander, without LibreOffice: every catalogue
+function has an entry, every template expands to a balanced formula over the
+function's own arguments, and the expander's rules (arguments left out,
+parentheses, ranges required, literal-only arguments). The values the native
+formulas give are checked in real engines by test_workbooks.py and
+test_bad_input.py. Usage: test_native.py build/generated/catalogue.json"""
+import json
+import re
+import sys
+
+from kpitools.portable import native
+
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL", what)
+
+
+def balanced(text):
+    depth, quote = 0, False
+    for ch in text:
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch == "(":
+            depth += 1
+        elif not quote and ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and not quote
+
+
+def main():
+    catalogue = json.load(open(sys.argv[1]))
+    native.use_catalogue(catalogue)
+    table = native.load()
+    methods = {fn["method"] for fn in catalogue}
+    missing = sorted(methods - set(table))
+    check(not missing, f"every catalogue function has a native.toml entry: missing {missing}")
+    extra = sorted(set(table) - methods - {"expansions"})
+    check(not extra, f"native.toml has no entry for a function that does not exist: {extra}")
+
+    for fn in catalogue:
+        e = table.get(fn["method"], {})
+        if e.get("value_only"):
+            check(bool(e.get("reason")), f"{fn['name']}: value only, with a reason")
+            check(native.docs_formula(fn) is None, f"{fn['name']}: no docs formula when value only")
+            continue
+        check("formula" in e, f"{fn['name']}: a formula or value_only")
+        names = {a["name"] for a in fn["args"]}
+        used = set(re.findall(r"\{([A-Za-z_]\w*)\}", e.get("formula", "")))
+        check(used <= names, f"{fn['name']}: placeholders {sorted(used - names)} are not arguments")
+        text = native.docs_formula(fn)
+        check(text is not None and text.startswith("="), f"{fn['name']}: a docs formula")
+        if text:
+            check("@" not in text and "{" not in text and "KPI." not in text.upper(),
+                  f"{fn['name']}: fully expanded: {text[:80]}")
+            check(balanced(text), f"{fn['name']}: balanced parentheses")
+            check(len(text) < 8192, f"{fn['name']}: under Excel's 8,192-character formula limit ({len(text)})")
+            required = [a["name"] for a in fn["args"] if not a["optional"] and a["name"] not in e.get("native_when", {})]
+            for name in required:
+                check(re.search(rf"\b{name}\b", text), f"{fn['name']}: uses its argument {name}")
+
+    # The expander's rules, on hand-written expectations.
+    ratio = native.expand("cpl", ["B2:B13", "C2:C13"])
+    check(ratio == "IF(IF(SUMPRODUCT(B2:B13*0+(B2:B13<0))>0,POWER(-1,0.5),SUMPRODUCT(B2:B13*1))*0+"
+                   "IF(SUMPRODUCT(C2:C13*0+(C2:C13<0))>0,POWER(-1,0.5),SUMPRODUCT(C2:C13*1))=0,(1/0),"
+                   "IF(SUMPRODUCT(B2:B13*0+(B2:B13<0))>0,POWER(-1,0.5),SUMPRODUCT(B2:B13*1))/"
+                   "IF(SUMPRODUCT(C2:C13*0+(C2:C13<0))>0,POWER(-1,0.5),SUMPRODUCT(C2:C13*1)))",
+          f"CPL over two ranges: sum over sum with its error checks: {ratio}")
+    # An expression argument is parenthesised where it is used as an operand.
+    check("(A1+A2)*0" in native.expand("cpc", ["A1+A2", "B1"]), "an expression argument is parenthesised")
+    check("$'My sheet'.B2:B5*0" in native.expand("cpc", ["$'My sheet'.B2:B5", "B1"]),
+          "a reference to a quoted sheet name stays as it is")
+    # An omitted optional argument is its catalogue fallback (gross_margin 1).
+    clv3 = native.expand("clv", ["75", "4", "3"])
+    check("SUMPRODUCT(1*1)" in clv3, "KPI.CLV without gross_margin uses 1")
+    check(native.expand("clv", ["75", "4", "3", None]) == clv3, "an empty optional argument is its fallback")
+    for args, why in ((["75", "4"], "a required argument missing"),
+                      (["1", "2", "3", "4", "5"], "too many arguments")):
+        try:
+            native.expand("clv", args)
+            check(False, f"{why}: value only")
+        except native.ValueOnly:
+            pass
+    # Ranges required by COUNTIF; a literal-only argument.
+    for method, args, refs in (("nps", ["{10,9,3}"], [False]), ("timetoclose", ["A1:A3", "B1:B3", "1"], None)):
+        try:
+            native.expand(method, args, is_ref=refs)
+            check(False, f"{method}{args}: value only")
+        except native.ValueOnly:
+            pass
+    check("COUNTIF(F2:F241,\">=9\")" in native.expand("nps", ["F2:F241"], is_ref=[True]), "NPS over a range")
+    check(native.expand("timetoclose", ["A1:A3", "B1:B3", "0"]) == native.expand("timetoclose", ["A1:A3", "B1:B3"]),
+          "TIMETOCLOSE with statistic 0 is the mean")
+    try:
+        native.expand("bgnbdfit", ["A1:A3", "B1:B3", "C1:C3"])
+        check(False, "a fit is value only")
+    except native.ValueOnly as why:
+        check("optimiser" in str(why), "a value-only call says why")
+    # A KPI call inside a KPI call: the inner expansion is one operand.
+    inner = native._wrap(native.expand("cpc", ["A2", "C2"]))
+    outer = native.expand("cpl", [inner, "C2:C3"])
+    check(outer.count(inner) == 6 and balanced(outer), "a nested call is expanded as an operand")
+    for expr, want in (("A1", True), ("1E+300", True), ("-1", False), ("A1 + 1", False), ("SUM(A1,B1)", True),
+                       ("(A1+B1)", True), ('"a,b"', True), ("{1,2}", True), ("A1:B2", True)):
+        check(native.atomic(expr) == want, f"atomic({expr!r}) is {want}")
+
+    print(f"portable.native: {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

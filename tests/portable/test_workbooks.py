@@ -1,0 +1,200 @@
+"""Portable copies of the shipped workbooks compute everywhere (issue 11).
+
+For examples/campaign.fods and every examples/templates/*.fods: the workbook
+is recalculated in headless LibreOffice WITH the extension (the reference
+values), converted by kpitools.portable.convert_document, saved as .xlsx and
+.ods; then
+  - Gnumeric (ssconvert --recalc, an independent engine) recalculates the
+    .xlsx: every cell must equal the reference (relative 1e-9), no #NAME?;
+  - a LibreOffice WITHOUT the extension loads the .ods and recalculates it
+    hard (calculateAll): every cell must equal the reference, no #NAME?.
+Also kpi-portable itself: its summary, the input left untouched, bad input.
+Run by ctest with PYTHONPATH=python:tools (tests/portable/CMakeLists.txt).
+"""
+import csv
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from kpicalc import Checker, Office, args_from_argv, error_cells
+from kpitools.portable import convert, native
+
+ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 525: "#NAME?"}
+REL = 1e-9
+
+
+def values(doc):
+    """{(sheet, row, col): ('value', x) | ('text', s) | ('error', code)} for
+    every non-empty cell of every sheet."""
+    errors = error_cells(doc)
+    out = {}
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        cur = sh.createCursor()
+        cur.gotoEndOfUsedArea(False)
+        a = cur.getRangeAddress()
+        data = sh.getCellRangeByPosition(0, 0, a.EndColumn, a.EndRow).getDataArray()
+        for r, row in enumerate(data):
+            for c, v in enumerate(row):
+                if v == "":
+                    continue
+                out[(sh.Name, r, c)] = ("value", v) if isinstance(v, float) else ("text", v)
+    for key, code in errors.items():
+        sheet, cell = key.rsplit(".", 1)
+        col = 0
+        letters = "".join(ch for ch in cell if ch.isalpha())
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        out[(sheet, int(cell[len(letters):]) - 1, col - 1)] = ("error", code)
+    return out
+
+
+def close(a, b):
+    return abs(a - b) <= REL * max(1.0, abs(b))
+
+
+def compare(chk, label, ref, got_of):
+    """got_of(key) -> the engine's result in the same form, or None if empty."""
+    bad = []
+    for key, want in ref.items():
+        got = got_of(key)
+        if want[0] == "value":
+            ok = got is not None and got[0] == "value" and close(got[1], want[1])
+        elif want[0] == "error":
+            ok = got == want
+        else:
+            ok = got == want
+        if not ok:
+            bad.append(f"{key[0]}.{chr(65 + key[2]) if key[2] < 26 else key[2]}{key[1] + 1}: {got} != {want}")
+    chk.check(not bad, f"{label}: {len(ref)} cells equal the extension's ({len(bad)} differ: {bad[:5]})")
+
+
+def gnumeric_values(xlsx, workdir):
+    """Recalculates with Gnumeric; {(sheet, row, col): result} from one CSV per sheet."""
+    out_dir = tempfile.mkdtemp(prefix="gnumeric-", dir=workdir)
+    try:
+        r = subprocess.run(["ssconvert", "--recalc", "-S", xlsx, os.path.join(out_dir, "%n.csv")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError(f"ssconvert failed: {r.stdout}")
+        return out_dir
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def parse_csv_cell(text):
+    if text == "":
+        return None
+    for code, name in ERROR_TEXT.items():
+        if text == name:
+            return ("error", code)
+    try:
+        return ("value", float(text))
+    except ValueError:
+        return ("text", text)
+
+
+def as_date(text):
+    """Gnumeric's CSV writes a date cell formatted ('1997/09/30'): its serial number."""
+    import datetime
+    try:
+        d = datetime.datetime.strptime(text, "%Y/%m/%d").date()
+    except ValueError:
+        return None
+    return ("value", float((d - datetime.date(1899, 12, 30)).days))
+
+
+def check_gnumeric(chk, label, xlsx, ref, sheet_names, workdir):
+    out_dir = gnumeric_values(xlsx, workdir)
+    try:
+        cells = {}
+        for n, name in enumerate(sheet_names):
+            path = os.path.join(out_dir, f"{n}.csv")
+            with open(path, newline="", encoding="utf-8") as f:
+                for r, row in enumerate(csv.reader(f)):
+                    for c, text in enumerate(row):
+                        v = parse_csv_cell(text)
+                        if v is not None:
+                            cells[(name, r, c)] = v
+        names = [k for k, v in cells.items() if v == ("error", 525)]
+        chk.check(not names, f"{label}: no #NAME? in Gnumeric ({len(names)}: {names[:3]})")
+
+        def got(key):
+            v = cells.get(key)
+            if v is not None and v[0] == "text" and ref[key][0] == "value":
+                v = as_date(v[1]) or v
+            # Gnumeric writes a text cell that looks like a number as that number.
+            if v is not None and ref[key][0] == "text" and v[0] == "value":
+                return ("text", ref[key][1]) if parse_csv_cell(ref[key][1]) == v else v
+            return v
+        compare(chk, f"{label} in Gnumeric", ref, got)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest(), os.stat(path).st_mtime_ns
+
+
+def main():
+    a = args_from_argv()
+    chk = Checker("portable.workbooks")
+    native.use_catalogue(json.load(open(a.catalogue)))
+    src = a.source_dir
+    books = [os.path.join(src, "examples", "campaign.fods")] + sorted(glob.glob(os.path.join(src, "examples", "templates", "*.fods")))
+    os.makedirs(a.workdir, exist_ok=True)
+    out = tempfile.mkdtemp(prefix="portable-", dir=a.workdir)
+    try:
+        refs = {}
+        with Office(oxt=a.oxt, workdir=a.workdir) as office:
+            for book in books:
+                name = os.path.splitext(os.path.basename(book))[0]
+                copy = office.scratch(name + ".fods")
+                shutil.copyfile(book, copy)
+                doc = office.load(copy)
+                doc.calculateAll()
+                ref = values(doc)
+                chk.check(not [k for k, v in ref.items() if v[0] == "error"],
+                          f"{name}: no error cell with the extension (the reference is sound)")
+                summary = convert.convert_document(doc, recalculate=False)
+                print(f"{name}: {len(summary['rewritten'])} rewritten, {len(summary['frozen'])} frozen")
+                chk.check(summary["rewritten"], f"{name}: formulas rewritten natively")
+                left = [e["cell"] for e in summary["rewritten"] if "KPI." in e["native"].upper()]
+                chk.check(not left, f"{name}: no KPI call left in the native formulas ({left[:3]})")
+                office.save_as(doc, os.path.join(out, name + ".xlsx"), "Calc MS Excel 2007 XML")
+                office.save_as(doc, os.path.join(out, name + ".ods"), "calc8")
+                refs[name] = (ref, [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)], summary)
+                doc.close(True)
+
+        for name, (ref, sheets, _) in refs.items():
+            check_gnumeric(chk, f"{name}.xlsx", os.path.join(out, name + ".xlsx"), ref, sheets, out)
+
+        with Office(workdir=a.workdir) as bare:  # no extension installed
+            for name, (ref, _, summary) in refs.items():
+                doc = bare.load(os.path.join(out, name + ".ods"))
+                doc.calculateAll()  # Data > Calculate > Recalculate Hard
+                got = values(doc)
+                names = [k for k, v in got.items() if v == ("error", 525)]
+                chk.check(not names, f"{name}.ods without the extension: no #NAME? ({names[:3]})")
+                compare(chk, f"{name}.ods recalculated without the extension", ref, got.get)
+                # A frozen cell carries a comment naming its original formula.
+                for f in summary["frozen"][:3]:
+                    sheet, cell = f["cell"].split(".", 1)
+                    c = doc.Sheets.getByName(sheet).getCellRangeByName(cell.split(":")[0])
+                    chk.check(f["formula"] in c.getAnnotation().getString(),
+                              f"{name}: frozen {f['cell']} has a comment naming {f['formula']}")
+                doc.close(True)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return chk.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
