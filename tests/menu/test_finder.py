@@ -47,6 +47,10 @@ def main():
     ck.check(some[:1] == ["KPI.CHURN"] and not finder.exact(by["KPI.CHURN"], "churn zzzz"),
              f"no function has every word: those with some of them, not marked exact ({some})")
     ck.check(names(entries, "retour investissement")[:1] == ["KPI.ROI"], "French words: ROI")
+    # The words of issue 12, through the catalogue's synonyms (core/catalogue/texts.toml).
+    for q, fn in (("lead velocity", "KPI.GROWTH"), ("share of voice", "KPI.SHARE"), ("MER", "KPI.ROAS"),
+                  ("désinscription", "KPI.UNSUBRATE"), ("churn", "KPI.CHURN")):
+        ck.check(names(entries, q)[:1] == [fn], f"{q!r}: {fn} first ({names(entries, q)[:3]})")
     # Synonyms, where the catalogue has them (issue 15 adds them): each finds its function.
     for e in entries:
         for lang in ("en", "fr"):
