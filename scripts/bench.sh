@@ -11,5 +11,5 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CA
 cmake --build build-bench -j"$(nproc)" --target oxt core_bench
 build-bench/bench/core_bench --benchmark_min_time=0.2 | tee build-bench/core_bench.txt
 oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
-/usr/bin/python3 tools/bench_calc.py --oxt "$oxt" --out docs/benchmark.md --readme README.md \
+PYTHONPATH="$PWD/python" /usr/bin/python3 -m kpitools.bench --oxt "$oxt" --out docs/benchmark.md --readme README.md \
     --workdir "$PWD/build-bench" "$@"

@@ -10,7 +10,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 oxt=$(ls "$PWD/$BUILD_DIR"/kpi-functions-*.oxt)
 echo
 echo "== The example campaign sheet, recalculated in headless LibreOffice Calc =="
-/usr/bin/python3 tools/show_example.py --oxt "$oxt" --sheet examples/campaign.fods --workdir "$PWD/$BUILD_DIR/calc-work"
+PYTHONPATH="$PWD/python" /usr/bin/python3 -m kpitools.example --oxt "$oxt" --sheet examples/campaign.fods --workdir "$PWD/$BUILD_DIR/calc-work"
 echo
 echo "The extension is built: $oxt"
 echo "Install it into your own LibreOffice with:"

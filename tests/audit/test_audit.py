@@ -32,13 +32,13 @@ import time
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-sys.path.insert(0, HERE)
-import kpicalc  # noqa: E402
-import kpi_audit  # noqa: E402
-import make_cases  # noqa: E402
-from kpicalc import Checker, Office, props  # noqa: E402
+import make_cases  # tests/audit/make_cases.py, beside this script
+from harness import Checker
+from kpitools.audit import cli
+from kpitools.audit.model import AuditError
+from kpitools.audit.workbook import audit_file
+from kpitools.office import session as office_session
+from kpitools.office.session import Office, file_url, install_extension, props
 
 
 def close(a, b, rel=1e-9):
@@ -140,16 +140,16 @@ def make_inputs(office, src_dir, work):
     doc = office.load(stale)
     doc.calculateAll()
     ods_fresh, xlsx_fresh = os.path.join(work, "fresh.ods"), os.path.join(work, "fresh.xlsx")
-    doc.storeToURL(kpicalc._file_url(ods_fresh), props(FilterName="calc8"))
-    doc.storeToURL(kpicalc._file_url(xlsx_fresh), props(FilterName="Calc MS Excel 2007 XML"))
+    doc.storeToURL(file_url(ods_fresh), props(FilterName="calc8"))
+    doc.storeToURL(file_url(xlsx_fresh), props(FilterName="Calc MS Excel 2007 XML"))
     # Password-protected copies, written by LibreOffice itself.
     made["secret.ods"] = os.path.join(work, "secret.ods")
-    doc.storeToURL(kpicalc._file_url(made["secret.ods"]), props(FilterName="calc8", Password="kpi-secret"))
+    doc.storeToURL(file_url(made["secret.ods"]), props(FilterName="calc8", Password="kpi-secret"))
     # LibreOffice 7.4 does not encrypt .xlsx on export (Password is ignored);
     # an encrypted Excel workbook is an OLE compound file, as is the
     # password-protected .xls LibreOffice does write: named .xlsx, it stands for one.
     made["secret.xlsx"] = os.path.join(work, "secret.xlsx")
-    doc.storeToURL(kpicalc._file_url(made["secret.xlsx"]), props(FilterName="MS Excel 97", Password="kpi-secret"))
+    doc.storeToURL(file_url(made["secret.xlsx"]), props(FilterName="MS Excel 97", Password="kpi-secret"))
     doc.close(True)
     # The stale value (40 where 8000/160 = 50) written into each package.
     made["stale.ods"] = os.path.join(work, "stale.ods")
@@ -167,7 +167,7 @@ def make_inputs(office, src_dir, work):
     sh.getCellRangeByName("B1:B4").setArrayFormula("=KPI.FUNNEL(A1:A4)")
     arr.calculateAll()
     arr_fresh = os.path.join(work, "array-fresh.ods")
-    arr.storeToURL(kpicalc._file_url(arr_fresh), props(FilterName="calc8"))
+    arr.storeToURL(file_url(arr_fresh), props(FilterName="calc8"))
     arr.close(True)
     made["array.ods"] = os.path.join(work, "array.ods")
     n3 = patch_zip(arr_fresh, made["array.ods"], "content.xml",
@@ -264,7 +264,7 @@ def main():
         # which installs it itself as a user's run does) reuses this cache.
         shared = os.path.join(work, "shared")
         with open(os.path.join(work, "unopkg.log"), "w") as log:
-            kpicalc.install_extension(a.oxt, shared, os.path.join(work, "install-user"), log)
+            install_extension(a.oxt, shared, os.path.join(work, "install-user"), log)
         fast = ["--shared", shared, "--workdir", work]
         with Office(workdir=work, shared_dir=shared) as office:
             made, n1, n2 = make_inputs(office, a.source_dir, work)
@@ -272,12 +272,12 @@ def main():
             # LibreOffice itself meeting an encrypted file: the interaction
             # handler answers the password request with Abort; no hang.
             session = type("S", (), {})()
-            session.office, session.k, session.kpi_eval = office, kpicalc, None
+            session.office, session.evaluate = office, None
             t = time.monotonic()
             try:
-                kpi_audit.audit_file(session, made["secret.ods"], ".ods", None, {}, {}, lambda m: None)
+                audit_file(session, made["secret.ods"], ".ods", None, {}, {}, lambda m: None)
                 chk.check(False, "an encrypted .ods loaded without its password")
-            except kpi_audit.AuditError as e:
+            except AuditError as e:
                 chk.check("password" in str(e), f"encrypted .ods through LibreOffice: {e}")
             chk.check(time.monotonic() - t < 60, "encrypted .ods answered quickly")
             chk.check(office.alive(), "soffice still answers after the encrypted file")
@@ -368,14 +368,14 @@ def main():
 
         # LibreOffice missing: a message and exit 3, in-process with the path
         # to soffice.bin pointing nowhere.
-        saved_bin = kpicalc.SOFFICE_BIN
-        kpicalc.SOFFICE_BIN = os.path.join(work, "no-soffice.bin")
+        saved_bin = office_session.SOFFICE_BIN
+        office_session.SOFFICE_BIN = os.path.join(work, "no-soffice.bin")
         out, err = io.StringIO(), io.StringIO()
         try:
             with redirect_stdout(out), redirect_stderr(err):
-                code = kpi_audit.main(["--oxt", a.oxt, "--catalogue", a.catalogue, "--workdir", work, clean[0]])
+                code = cli.main(["--oxt", a.oxt, "--catalogue", a.catalogue, "--workdir", work, clean[0]])
         finally:
-            kpicalc.SOFFICE_BIN = saved_bin
+            office_session.SOFFICE_BIN = saved_bin
         chk.check(code == 3 and "LibreOffice is not installed" in err.getvalue(),
                   f"missing LibreOffice: exit {code}, {err.getvalue()!r}")
 

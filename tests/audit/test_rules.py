@@ -8,8 +8,8 @@ import sys
 import tempfile
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-import kpi_audit as k  # noqa: E402  (does not need uno)
+from kpitools.audit import formula as fparse, labels, model, readers  # none of them needs uno
+from kpitools.sheet import addresses
 
 passed, failed = 0, []
 
@@ -33,7 +33,7 @@ LABELS = {
     "Cost": None, "Leads": None, "Channel": None, "Rocket": None, "CPL2": None, "Impressions": None,
 }
 for label, want in LABELS.items():
-    check(k.kpi_of_label(label) == want, f"kpi_of_label({label!r}) = {k.kpi_of_label(label)}, expected {want}")
+    check(labels.kpi_of_label(label) == want, f"kpi_of_label({label!r}) = {labels.kpi_of_label(label)}, expected {want}")
 
 INPUTS = {
     "Impressions": "impressions", "Clics": "clicks", "Clicks": "clicks", "Ouvertures": "opens",
@@ -42,16 +42,16 @@ INPUTS = {
     "Coût par lead": None, "Taux de clic": None, "Channel": None,
 }
 for label, want in INPUTS.items():
-    check(k.input_kind(label) == want, f"input_kind({label!r}) = {k.input_kind(label)}, expected {want}")
+    check(labels.input_kind(label) == want, f"input_kind({label!r}) = {labels.input_kind(label)}, expected {want}")
 
 
 def shape(formula):
-    n = k.parse_formula(formula)
+    n = fparse.parse_formula(formula)
     if n is None:
         return None
 
     def s(n):
-        n = k.strip_parens(n)
+        n = fparse.strip_parens(n)
         if n.kind == "bin":
             return f"({s(n.a)}{n.op}{s(n.b)})"
         if n.kind == "call":
@@ -60,7 +60,7 @@ def shape(formula):
             return f"{n.sheet + '!' if n.sheet else ''}r{n.r1}c{n.c1}" + \
                    (f":r{n.r2}c{n.c2}" if (n.r1, n.c1) != (n.r2, n.c2) else "")
         if n.kind == "num":
-            return k.fmt_num(n.value)
+            return model.fmt_num(n.value)
         return n.kind
     return s(n)
 
@@ -84,9 +84,9 @@ SHAPES = {
 for f, want in SHAPES.items():
     check(shape(f) == want, f"parse {f!r} = {shape(f)}, expected {want}")
 
-check(k.col_name(0) == "A" and k.col_name(25) == "Z" and k.col_name(26) == "AA" and k.col_name(701) == "ZZ",
+check(addresses.col_name(0) == "A" and addresses.col_name(25) == "Z" and addresses.col_name(26) == "AA" and addresses.col_name(701) == "ZZ",
       "column names")
-check(k.col_index("AA") == 26 and k.col_index("ZZ") == 701, "column indexes")
+check(addresses.col_index("AA") == 26 and addresses.col_index("ZZ") == 701, "column indexes")
 
 # Stored values of an .xlsx package: number, error, shared string, inline
 # string result, array formula area; a value cell that is not a formula is ignored.
@@ -112,7 +112,7 @@ with zipfile.ZipFile(xlsx, "w") as z:
                '<row r="3"><c r="E3"><f t="array" ref="E3:E4">KPI.FUNNEL(A1:A2)</f><v>1</v></c></row>'
                '<row r="4"><c r="E4"><v>0.25</v></c><c r="F4"><f>1+1</f></c></row>'
                '</sheetData></worksheet>')
-st = k.read_stored(xlsx, ".xlsx")
+st = readers.read_stored(xlsx, ".xlsx")
 want = {("Q1", 0, 1): ("value", 50.0), ("Q1", 1, 1): ("error", "#DIV/0!"), ("Q1", 1, 2): ("text", "one"),
         ("Q1", 1, 3): ("text", "x"), ("Q1", 2, 4): ("value", 1.0), ("Q1", 3, 4): ("value", 0.25),
         ("Q1", 3, 5): None}
@@ -133,7 +133,7 @@ with open(fods, "w") as f:
             '<table:covered-table-cell/><table:table-cell table:formula="of:=2" office:value-type="float" '
             'office:value="2"/></table:table-row></table:table></office:spreadsheet></office:body>'
             '</office:document>')
-st = k.read_stored(fods, ".fods")
+st = readers.read_stored(fods, ".fods")
 check(st == {("S", 3, 2): ("error", "#DIV/0!"), ("S", 3, 4): ("value", 2.0)}, f"fods stored values {st}")
 
 # The file sniffer's verdicts that need no LibreOffice.
@@ -143,9 +143,9 @@ for name, data, words in [("e.ods", b"", "empty"), ("t.xlsx", b"hello", "not a Z
     with open(p, "wb") as f:
         f.write(data)
     try:
-        k.sniff(p, 10 ** 9)
+        readers.sniff(p, 10 ** 9)
         check(False, f"sniff {name} accepted")
-    except k.AuditError as e:
+    except model.AuditError as e:
         check(words in str(e), f"sniff {name}: {e}")
 
 shutil.rmtree(tmp, ignore_errors=True)

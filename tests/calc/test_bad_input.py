@@ -5,13 +5,12 @@ first argument), each cell's expected result given by an independent
 reference model (reference.py) of the documented definitions, applied to the
 cells as Calc passes them. soffice must still answer at the end."""
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, same  # noqa: E402
-import reference  # noqa: E402
+from harness import args_from_argv, Checker, same
+from kpitools.office.session import cell_result, Office
+from kpitools.sheet.errors import ERRORS
+from oracles import reference
 
 ROWS = 1048576
 
@@ -82,7 +81,7 @@ def main():
     chk = Checker("calc.bad_input")
 
     # The predictive-CLV functions' valid calls are their documented examples
-    # (whose values were checked with SciPy, tests/reference/).
+    # (whose values were checked with SciPy, tests/oracles/).
     for fn in catalogue:
         if fn["method"] not in BASE and fn["method"] in reference.RANGE:
             _, values = reference._models().parse_call(fn["example"])

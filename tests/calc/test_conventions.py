@@ -2,11 +2,11 @@
 (#DIV/0!, #NUM!, #VALUE!, Err:504), ranges summed as a sum over a sum, blank
 cells skipped, arrays in both orientations. Expected values are worked out
 by hand in the comments."""
-import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result, same
+from harness import args_from_argv, Checker, same
+from kpitools.office.session import cell_result, Office
+from kpitools.sheet.errors import ERRORS
 
 # Data laid out in the sheet before the formulas run (address: value or formula).
 DATA = {

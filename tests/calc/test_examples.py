@@ -4,12 +4,11 @@ saving as .ods and reloading, and the name stored in the file is KPI.<METHOD>,
 in ODF and in XLSX."""
 import json
 import re
-import os
 import sys
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import Checker, Office, args_from_argv, cell_result, parse_expected, same, stored_formulas
+from harness import args_from_argv, Checker, parse_expected, same, stored_formulas
+from kpitools.office.session import cell_result, Office
 
 
 def expected_cells(fn):

@@ -7,8 +7,8 @@ import glob
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import Checker, Office, args_from_argv, cell_result
+from harness import args_from_argv, Checker
+from kpitools.office.session import cell_result, Office
 
 
 def check_cases(chk, doc, label):

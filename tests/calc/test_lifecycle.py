@@ -17,8 +17,8 @@ import sys
 import tempfile
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import Checker, Office, args_from_argv, cell_result, unopkg  # noqa: E402
+from harness import args_from_argv, Checker
+from kpitools.office.session import cell_result, Office, unopkg
 
 IDENTIFIER = "org.kpifunctions.calc"
 FORMULAS = {  # cell: formula, with the value worked out by hand

@@ -1,8 +1,8 @@
 """Predictive CLV (issue #8) in real Calc:
 
 1. the published estimates, fitted in a sheet holding the 2,357-customer
-   CDNOW table (tests/data/cdnow, derived from the raw transactions by
-   tools/cdnow.py): BG/NBD r 0.243, alpha 4.414, a 0.793, b 2.426,
+   CDNOW table (data/cdnow, derived from the raw transactions by
+   kpitools/templates/cdnow.py): BG/NBD r 0.243, alpha 4.414, a 0.793, b 2.426,
    LL -9582.4 (Fader, Hardie & Lee 2005, Marketing Science 24(2));
    Gamma-Gamma p 6.25, q 3.74, gamma 15.44 (Fader, Hardie & Lee 2005, JMR
    42(4); Fader & Hardie 2013); sBG alpha 0.704, beta 1.182 and 0.668, 3.806
@@ -19,11 +19,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
-from kpicalc import ERRORS, Checker, Office, args_from_argv, cell_result  # noqa: E402
-import cdnow  # noqa: E402
-import clvmodels_reference as ref  # noqa: E402
+from harness import args_from_argv, Checker
+from kpitools.office.session import cell_result, Office
+from kpitools.sheet.errors import ERRORS
+from kpitools.templates import cdnow
+from oracles import clvmodels_reference as ref
 
 NUM = ("error", ERRORS["#NUM!"])
 VALUE = ("error", ERRORS["#VALUE!"])
@@ -43,7 +43,7 @@ def published(chk, office):
     doc = office.new_calc()
     sh = doc.Sheets.getByIndex(0)
     rows = []
-    with open(os.path.join(ROOT, "tests", "data", "cdnow", "cdnow_customers_exact.csv")) as f:
+    with open(os.path.join(ROOT, "data", "cdnow", "cdnow_customers_exact.csv")) as f:
         next(f)
         for line in f:
             _id, x, tx, T, z = line.split(",")
@@ -150,7 +150,7 @@ def template(chk, office, source_dir):
                if data.getCellByPosition(c, r).getError()]
         chk.check(not bad, f"{sheet.Name}: no error cell (found {len(bad)}, first {bad[:3]})")
 
-    # The customer table, against tools/cdnow.py's derivation from the raw file.
+    # The customer table, against kpitools/templates/cdnow.py's derivation from the raw file.
     n = int(cust.getCellRangeByName("B19").getValue())
     first = 22
     expected = [c for c in cdnow.customers(cdnow.transactions()) if c[0] <= n]

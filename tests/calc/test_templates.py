@@ -7,7 +7,7 @@
 2. Each template is started as File > New > Templates does (loaded with
    AsTemplate: an untitled document), recalculated: no cell shows an error;
    every formula cell equals the value written into the source by the
-   generator (tools/make_templates.py computes it in Python from the
+   generator (kpitools/templates/make_templates.py computes it in Python from the
    documented definitions, without the add-in); key figures equal values this
    test computes itself from the inputs it reads in the sheet.
 3. Sharing: saved as .ods and .xlsx and reopened with the extension, every
@@ -29,10 +29,10 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import (ERRORS, Checker, Office, args_from_argv, cell_result, error_cells, props,  # noqa: E402
-                     stored_formulas)
-from templates_engine import col_name, parse_addr  # noqa: E402
+from harness import args_from_argv, Checker, stored_formulas
+from kpitools.office.session import cell_result, error_cells, Office, props
+from kpitools.sheet.errors import ERRORS
+from kpitools.sheet.addresses import col_name, parse_addr
 
 CATEGORY = "Marketing KPI"
 NS = {

@@ -30,8 +30,8 @@ TYPES_RDB = _load_our_types()
 import uno  # noqa: E402,F401
 from com.sun.star.lang import Locale  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from kpicalc import Checker, Office, args_from_argv
+from harness import args_from_argv, Checker
+from kpitools.office.session import Office
 
 ADDIN_CATEGORY = 11  # Calc's "Add-In" group (ID_FUNCTION_GRP_ADDINS)
 

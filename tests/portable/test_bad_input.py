@@ -17,11 +17,11 @@ import subprocess
 import sys
 import tempfile
 
-from kpicalc import Checker, Office, args_from_argv, cell_result
+from harness import Checker, args_from_argv
+from kpitools.office.session import Office, cell_result
 from kpitools.portable import convert, native
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "calc"))
-from test_bad_input import BASE, CONDITIONS  # noqa: E402  (the matrix itself, not a copy)
+from calc.test_bad_input import BASE, CONDITIONS  # the matrix itself, not a copy
 
 NAMES = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: "Err:504", 502: "Err:502",
          525: "#NAME?"}

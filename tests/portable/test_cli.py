@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-from kpicalc import Checker, args_from_argv
+from harness import Checker, args_from_argv
 
 
 def state(path):

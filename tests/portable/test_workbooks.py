@@ -21,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 
-from kpicalc import Checker, Office, args_from_argv, error_cells
+from harness import Checker, args_from_argv
+from kpitools.office.session import Office, error_cells
 from kpitools.portable import convert, native
 
 ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 525: "#NAME?"}

@@ -58,7 +58,7 @@ Cdnow read_cdnow(const std::string& file) {
     return d;
 }
 
-// The customer table derived from the raw transactions by tools/cdnow.py.
+// The customer table derived from the raw transactions by python/kpitools/templates/cdnow.py.
 const Cdnow& cdnow() {
     static const Cdnow data = read_cdnow("cdnow_customers_exact.csv");
     return data;
@@ -86,7 +86,7 @@ TEST(BgNbd, ReproducesThePublishedCdnowEstimates) {
 }
 
 TEST(Cdnow, DerivedTableEqualsTheLifetimesSummary) {
-    // tools/cdnow.py's derivation from the raw transactions, against the
+    // python/kpitools/templates/cdnow.py's derivation from the raw transactions, against the
     // summary the lifetimes package distributes (rounded to 2 decimals): an
     // independent check of the customer table the fits are tested on.
     const Cdnow lifetimes = read_cdnow("cdnow_customers_summary_with_transactions.csv");
@@ -118,7 +118,7 @@ TEST(BgNbd, PaperWorkedCustomer) {
 TEST(BgNbd, LongHorizonsKeepTheirDigits) {
     // Heavy buyer, 1,000 years ahead: the paper's series form has terms near
     // 1e230 there and loses every digit (an earlier version returned 55.9).
-    // Values from SciPy's hyp2f1 in tests/reference/clvmodels_reference.py.
+    // Values from SciPy's hyp2f1 in tests/oracles/clvmodels_reference.py.
     const std::array<double, 4> p{0.243, 4.414, 0.793, 2.426};
     EXPECT_NEAR(bgnbd_expected(p, 52000, {50, 38, 38.86}).value, 800.2166106551094, 1e-8 * 800);
     EXPECT_NEAR(bgnbd_expected(p, 52000, {0, 0, 38.86}).value, 12.23007220574523, 1e-8 * 12);

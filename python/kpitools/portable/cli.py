@@ -13,6 +13,10 @@ import shutil
 import sys
 import tempfile
 
+from kpitools.audit import readers  # the file checks are kpi-audit's: one implementation
+from kpitools.audit.model import AuditError
+from kpitools.office.watchdog import AbortHandler
+
 EXIT_OK, EXIT_BAD, EXIT_NO_OFFICE = 0, 2, 3
 OUTPUT_FILTERS = {".ods": "calc8", ".xlsx": "Calc MS Excel 2007 XML"}
 MAX_BYTES = 200 * 1024 ** 2
@@ -24,10 +28,9 @@ class PortableError(Exception):
 
 def check_paths(inp, out):
     """Validates INPUT (as kpi-audit does) and OUTPUT; returns the input kind."""
-    import kpi_audit  # the file checks are kpi-audit's (tools/ on PYTHONPATH until the package move)
     try:
-        kind = kpi_audit.sniff(inp, MAX_BYTES)
-    except kpi_audit.AuditError as e:
+        kind = readers.sniff(inp, MAX_BYTES)
+    except AuditError as e:
         raise PortableError(str(e).replace("kpi-audit", "kpi-portable"))
     except OSError as e:
         raise PortableError(f"cannot read it ({e.strerror})")
@@ -45,19 +48,18 @@ def check_paths(inp, out):
 
 
 def load(office, path, kind):
-    import kpi_audit
     from com.sun.star.io import IOException
     from com.sun.star.lang import IllegalArgumentException
     copy = office.scratch("input" + kind)
     shutil.copyfile(path, copy)  # LibreOffice only ever sees a copy: the input is never touched
-    handler = kpi_audit.AbortHandler.make()
+    handler = AbortHandler.make()
     try:
-        doc = office.load(copy, FilterName=kpi_audit.FILTERS[kind], InteractionHandler=handler,
+        doc = office.load(copy, FilterName=readers.FILTERS[kind], InteractionHandler=handler,
                           MacroExecutionMode=0, UpdateDocMode=0)
     except (IllegalArgumentException, IOException, RuntimeError):
         doc = None
     if doc is None:
-        if handler.asked or kpi_audit.looks_encrypted(path):
+        if handler.asked or readers.looks_encrypted(path):
             raise PortableError("password-protected or damaged (LibreOffice asked for a password or a repair)")
         raise PortableError("LibreOffice could not load it (damaged, or not a spreadsheet)")
     if not hasattr(doc, "Sheets"):
@@ -97,11 +99,11 @@ def text_summary(inp, out, summary):
 
 def run(opts):
     kind = check_paths(opts.input, opts.output)
-    import kpicalc
+    from kpitools.office.session import Office
     from . import convert, native
     with open(opts.catalogue) as f:
         native.use_catalogue(json.load(f))
-    with kpicalc.Office(oxt=opts.oxt, workdir=opts.workdir or tempfile.gettempdir()) as office:
+    with Office(oxt=opts.oxt, workdir=opts.workdir or tempfile.gettempdir()) as office:
         doc = load(office, opts.input, kind)
         try:
             summary = convert.convert_document(doc)

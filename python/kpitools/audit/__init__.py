@@ -1,0 +1,1 @@
+"""kpi-audit: audits the KPI figures of campaign workbooks (cli.py)."""

@@ -1,0 +1,254 @@
+"""The audit of one workbook model: walks the cells, recognises KPI cells and
+hand-written KPIs, and hands them to the rules (audit/rules/, one module per
+family of checks). The rules report through Audit.find; the helpers here read
+operands, evaluate the simple formulas the rules recognise, and call the KPI
+functions themselves (kpi_eval: in Calc, with the extension).
+
+The workbook model is audit/model.py's SheetData: LibreOffice fills it
+(audit/workbook.py), and so can a test (tests/python/workbook.py)."""
+import math
+import re
+
+from kpitools.audit import rules
+from kpitools.audit.formula import parse_formula, strip_parens, walk
+from kpitools.audit.labels import GAIN_KPIS, RATIO_KPIS, input_kind, kpi_of_label
+from kpitools.audit.model import SEVERITIES, fmt_num, result_json
+from kpitools.sheet.addresses import addr, col_index
+
+
+class KpiCell:
+    """A cell whose formula calls a KPI function, as the rules see it."""
+
+    def __init__(self, sheet, r, c, formula, name, entry, now, stored, args):
+        self.sheet, self.r, self.c, self.formula = sheet, r, c, formula
+        self.name, self.entry = name, entry    # "KPI.CPL"; its catalogue entry or None
+        self.now, self.stored = now, stored    # results; stored is "missing" when the file has none
+        self.args = args                       # the call's argument nodes
+
+
+class HandKpi:
+    """A formula under a KPI label (=B5/C5 under "CPL"), as the rules see it."""
+
+    def __init__(self, sheet, r, c, kpi, hand, body):
+        self.sheet, self.r, self.c = sheet, r, c
+        self.kpi, self.name = kpi, "KPI." + kpi
+        self.hand = hand        # the value the cell shows
+        self.body = body        # the formula tree, outer parentheses and IFERROR removed
+        # =A/B, =SUM(A)/SUM(B), =A/B*1000, =A*1000/B, =A/B*100
+        self.scale, self.num, self.den = 1.0, None, None
+        b = body
+        if b.kind == "bin" and b.op == "*" and strip_parens(b.b).kind == "num" and \
+                strip_parens(b.a).kind == "bin" and strip_parens(b.a).op == "/":
+            inner = strip_parens(b.a)
+            self.scale, self.num, self.den = strip_parens(b.b).value, inner.a, inner.b
+        elif b.kind == "bin" and b.op == "/" and strip_parens(b.a).kind == "bin" and strip_parens(b.a).op == "*" \
+                and strip_parens(strip_parens(b.a).b).kind == "num":
+            self.scale = strip_parens(strip_parens(b.a).b).value
+            self.num, self.den = strip_parens(b.a).a, b.b
+        elif b.kind == "bin" and b.op == "/":
+            self.num, self.den = b.a, b.b
+
+
+class Audit:
+    def __init__(self, book, stored, catalogue, kpi_eval, is_date=None):
+        self.book = book            # {sheet name: SheetData}, in order
+        self.stored = stored        # {(sheet, row, col): stored result} read from the file
+        self.catalogue = catalogue  # {"KPI.CPL": entry}
+        self.kpi_eval = kpi_eval    # formula text -> result, computed by the extension in Calc
+        self.is_date = is_date or (lambda sheet, r, c: True)  # has the cell a date format?
+        self.inventory = []
+        self.findings = []
+        self.no_stored = 0
+        self.src = ""               # the formula being read (operands are quoted from it)
+
+    def find(self, severity, check, sheet, r, c, message, fix, **details):
+        f = {"severity": severity, "check": check, "sheet": sheet.name, "cell": addr(r, c),
+             "message": message, "fix": fix}
+        if details:
+            f["details"] = details
+        self.findings.append(f)
+
+    def run(self):
+        for sheet in self.book.values():
+            for r in range(sheet.rows):
+                for c in range(sheet.cols):
+                    f = sheet.formula(r, c)
+                    if not f:
+                        continue
+                    node = parse_formula(f)
+                    if re.search(r"\bKPI\.", f, re.I):
+                        self.kpi_cell(sheet, r, c, f, node)
+                    elif node is not None:
+                        self.handwritten(sheet, r, c, f, node)
+            for family in rules.SHEET_FAMILIES:
+                family.check_sheet(self, sheet)
+        for family in rules.BOOK_FAMILIES:
+            family.check_book(self)
+        order = {s: i for i, s in enumerate(self.book)}
+        self.findings.sort(key=lambda f: (order.get(f["sheet"], 0), _cell_key(f["cell"]),
+                                          -SEVERITIES.index(f["severity"])))
+        return self
+
+    # -- the two kinds of formula cells the rules read ----------------------
+    def kpi_cell(self, sheet, r, c, formula, node):
+        self.src = formula
+        now = sheet.result(r, c)
+        calls = [n for n in walk(node) if n.kind == "call" and n.name.startswith("KPI.")] if node else []
+        name = calls[0].name if calls else re.search(r"KPI\.[A-Za-z0-9_]*", formula, re.I).group(0).upper()
+        entry = self.catalogue.get(name)
+        args = []
+        for a in (calls[0].args if calls else []):
+            item = {"text": formula[a.start:a.end].strip()}
+            a0 = strip_parens(a)
+            if a0.kind == "ref":
+                vals = [s.result(rr, cc) for s, rr, cc in self.cells(sheet, a0)]
+                item["values"] = [result_json(v) for v in vals[:20]]
+                item["cells"] = len(vals)
+            args.append(item)
+        stored = self.stored.get((sheet.name, r, c), "missing")
+        self.inventory.append({
+            "sheet": sheet.name, "cell": addr(r, c), "formula": formula, "function": name, "arguments": args,
+            "result": result_json(now), "stored": result_json(stored) if stored != "missing" else None,
+            "definition": entry["definition"] if entry else None,
+        })
+        cell = KpiCell(sheet, r, c, formula, name, entry, now, stored, calls[0].args if calls else [])
+        for family in rules.KPI_CELL_FAMILIES:
+            if family.check_kpi_cell(self, cell):
+                break   # e.g. an unknown function: nothing more to say about it
+
+    def handwritten(self, sheet, r, c, formula, node):
+        kpi = None
+        for text, _d in sheet.labels(r, c):
+            kpi = kpi_of_label(text)
+            if kpi:
+                break
+        if not kpi:
+            return
+        self.src = formula
+        now, body = rules.iferror.unwrap(self, sheet, r, c, kpi, sheet.result(r, c), strip_parens(node))
+        if now is None or now[0] != "value":
+            return
+        h = HandKpi(sheet, r, c, kpi, now[1], body)
+        b = h.body
+        if kpi in RATIO_KPIS and h.num is not None:
+            rules.handwritten.check_ratio(self, h)
+        elif kpi in GAIN_KPIS:
+            rules.gains.check_gain(self, h)
+        elif kpi in RATIO_KPIS and b.kind == "call" and b.name == "AVERAGE" and len(b.args) == 1 \
+                and b.args[0].kind == "ref":
+            rules.averages.check_average(self, h, b.args[0])
+
+    # -- helpers for the rules -----------------------------------------------
+    def sheet_of(self, sheet, node):
+        return self.book.get(node.sheet, sheet) if node.sheet else sheet
+
+    def cells(self, sheet, node):
+        s = self.sheet_of(sheet, node)
+        return [(s, r, c) for r in range(node.r1, node.r2 + 1) for c in range(node.c1, node.c2 + 1)]
+
+    def operand(self, sheet, node):
+        """A count or amount operand: a reference, SUM(reference) or a number.
+        Returns (source text for a KPI call, [results]) or None."""
+        node = strip_parens(node)
+        if node is None:
+            return None
+        if node.kind == "num":
+            return fmt_num(node.value), [("value", node.value)]
+        if node.kind == "ref":
+            return self.src[node.start:node.end], [s.result(r, c) for s, r, c in self.cells(sheet, node)]
+        if node.kind == "call" and node.name == "SUM" and len(node.args) == 1 and node.args[0].kind == "ref":
+            a = node.args[0]
+            return self.src[a.start:a.end], [s.result(r, c) for s, r, c in self.cells(sheet, a)]
+        return None
+
+    def label_kind(self, sheet, node):
+        """What the operand counts, from its cell's labels ("clicks", "cost"...)."""
+        node = strip_parens(node)
+        if node is not None and node.kind == "call" and node.args:
+            node = strip_parens(node.args[0])
+        if node is None or node.kind != "ref":
+            return None
+        s = self.sheet_of(sheet, node)
+        for text, _d in s.labels(node.r1, node.c1):
+            k = input_kind(text)
+            if k:
+                return k
+        return None
+
+    def evaluate(self, sheet, node):
+        """Evaluates the simple subset the audit recognises; None otherwise."""
+        node = strip_parens(node)
+        k = node.kind
+        if k == "num":
+            return ("value", node.value)
+        if k == "ref":
+            cells = self.cells(sheet, node)
+            if len(cells) != 1:
+                return None
+            s, r, c = cells[0]
+            res = s.result(r, c)
+            if res[0] == "blank":
+                return ("value", 0.0)
+            if res[0] == "text":
+                return ("error", 519)
+            return res
+        if k in ("neg", "pct"):
+            v = self.evaluate(sheet, node.a)
+            return v if v is None or v[0] == "error" else ("value", -v[1] if k == "neg" else v[1] / 100)
+        if k == "call" and node.name in ("SUM", "AVERAGE") and len(node.args) == 1 and node.args[0].kind == "ref":
+            vals = []
+            for s, r, c in self.cells(sheet, node.args[0]):
+                res = s.result(r, c)
+                if res[0] == "error":
+                    return res
+                if res[0] == "value":
+                    vals.append(res[1])
+            if node.name == "SUM":
+                return ("value", math.fsum(vals))
+            return ("value", math.fsum(vals) / len(vals)) if vals else ("error", 532)
+        if k == "bin" and node.op in "+-*/":
+            a, b = self.evaluate(sheet, node.a), self.evaluate(sheet, node.b)
+            if a is None or b is None:
+                return None
+            for v in (a, b):
+                if v[0] == "error":
+                    return v
+            x, y = a[1], b[1]
+            if node.op == "/":
+                return ("error", 532) if y == 0 else ("value", x / y)
+            return ("value", x + y if node.op == "+" else x - y if node.op == "-" else x * y)
+        return None
+
+    def kpi_call(self, name, *operands):
+        """Calls the KPI function in Calc with the operands' values inlined."""
+        parts = []
+        for vals in operands:
+            nums = []
+            for res in vals:
+                if res[0] == "error":
+                    return res
+                if res[0] == "value":
+                    nums.append(repr(res[1]))
+                elif res[0] == "text":
+                    nums.append('"' + str(res[1]).replace('"', '""') + '"')
+            parts.append("{" + ";".join(nums) + "}" if len(nums) != 1 else nums[0])
+        return self.kpi_eval(f"={name}(" + ";".join(p if p != "{}" else "0" for p in parts) + ")")
+
+    def suggest(self, sheet, name, body):
+        """=KPI.X(a;b) for a hand-written a/b, or None."""
+        body = strip_parens(body)
+        if body.kind == "bin" and body.op == "/":
+            a, b = self.operand(sheet, body.a), self.operand(sheet, body.b)
+            if a and b:
+                return f"={name}({a[0]};{b[0]})"
+        return None
+
+    def same_ref(self, n1, n2):
+        n1, n2 = strip_parens(n1), strip_parens(n2)
+        return n1 is not None and n2 is not None and self.src[n1.start:n1.end].replace("$", "") == \
+            self.src[n2.start:n2.end].replace("$", "")
+
+
+def _cell_key(a):
+    m = re.match(r"([A-Z]+)(\d+)", a)
+    return (int(m.group(2)), col_index(m.group(1))) if m else (0, 0)

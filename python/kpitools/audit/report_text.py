@@ -1,0 +1,73 @@
+"""The text report."""
+from kpitools.audit.model import fmt_num
+
+
+def short(text, width):
+    text = str(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def render_text(report):
+    out = []
+    for f in report["files"]:
+        out.append(f"== {f['path']}")
+        if f["status"] != "audited":
+            out.append(f"   NOT AUDITED: {f['error']}")
+            out.append("")
+            continue
+        out.append(f"   {f['sheets']} sheet(s), {f['cells']:,} cells, {len(f['inventory'])} KPI cell(s), "
+                   f"{len(f['findings'])} finding(s)")
+        if f["inventory"]:
+            out.append("")
+            out.append("   KPI cells")
+            rows = [("Cell", "Function", "Arguments", "Result", "Definition")]
+            for i in f["inventory"]:
+                args = "; ".join(a["text"] + (f" = {fmt_values(a)}" if "values" in a else "") for a in i["arguments"])
+                res = i["result"]
+                rows.append((f"{i['sheet']}.{i['cell']}", i["function"], short(args, 48),
+                             json_result_text(res), short(i["definition"] or "?", 40)))
+            out += table(rows, indent=3)
+        if f["findings"]:
+            out.append("")
+            out.append("   Findings")
+            rows = [("Severity", "Cell", "Check", "Explanation / fix")]
+            for x in f["findings"]:
+                rows.append((x["severity"].upper(), f"{x['sheet']}.{x['cell']}", x["check"], x["message"]))
+                rows.append(("", "", "", "fix: " + x["fix"]))
+            out += table(rows, indent=3)
+        out.append("")
+    s = report["summary"]
+    out.append(f"{s['files']} file(s): {s['audited']} audited, {s['failed']} not audited; "
+               f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info")
+    return "\n".join(out) + "\n"
+
+
+def fmt_values(a):
+    vals = [json_result_text(v) for v in a["values"]]
+    more = a["cells"] - len(vals)
+    s = ", ".join(vals) + (f", … ({a['cells']} cells)" if more > 0 else "")
+    return s if len(vals) == 1 and more <= 0 else "{" + s + "}"
+
+
+def json_result_text(res):
+    if res is None:
+        return "(none)"
+    if res["type"] == "value":
+        return fmt_num(res["value"])
+    if res["type"] == "error":
+        return res["error"]
+    if res["type"] == "blank":
+        return "(blank)"
+    return res.get("text", "")
+
+
+def table(rows, indent=0):
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    widths[-1] = 0
+    pad = " " * indent
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append(pad + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+        if n == 0:
+            lines.append(pad + "  ".join("-" * max(w, len(str(v))) for v, w in zip(r, widths)))
+    return lines

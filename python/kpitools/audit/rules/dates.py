@@ -1,0 +1,83 @@
+"""Dates: an end before its start, a date out of a dated series' order."""
+from kpitools.audit.labels import DATE_SERIES_WORDS, END_ONLY, END_WORDS, START_ONLY, START_WORDS, exact_words, \
+    has_words
+from kpitools.audit.rules.base import Rule
+from kpitools.sheet.addresses import addr
+
+
+class DatesOutOfOrder(Rule):
+    """Dates out of order.
+
+    Mistake (error): an end date before its start date in the same row
+    ("Start" 2025-03-10, "End" 2025-03-01).
+    Mistake (warning): in a "Date", "Week" or "Month" column whose dates rise
+    row by row, one or two rows break the order: a row pasted in the wrong
+    place (a column with more breaks is sorted by something else, and is left
+    alone).
+    Fix: swap or correct the dates; sort the rows by date.
+    """
+    id, severity = "dates-out-of-order", "error"
+    cases = [("end before start", {"B1": "Start", "C1": "End", "B2": ("date", 45726), "C2": ("date", 45717)},
+              [("C2", "dates-out-of-order", "error")]),
+             ("one row out of a series", {"A1": "Date", "A2": ("date", 45658), "A3": ("date", 45659),
+                                          "A4": ("date", 45665), "A5": ("date", 45660), "A6": ("date", 45661)},
+              [("A5", "dates-out-of-order", "warning")])]
+
+
+RULES = [DatesOutOfOrder]
+
+
+def check_sheet(audit, sheet):
+    _start_end(audit, sheet)
+    _series(audit, sheet)
+
+
+def _start_end(audit, sheet):
+    date_cols = {}
+    for r, c, v, above in sheet.typed_numbers():
+        if above is not None:
+            if has_words(above, START_WORDS) or exact_words(above, START_ONLY):
+                date_cols.setdefault(("start", r), (c, v))
+            elif has_words(above, END_WORDS) or exact_words(above, END_ONLY):
+                date_cols.setdefault(("end", r), (c, v))
+    for (which, r), (c, v) in date_cols.items():
+        if which == "end" and ("start", r) in date_cols:
+            sc, sv = date_cols[("start", r)]
+            if v < sv:
+                DatesOutOfOrder.report(audit, sheet, r, c, f"end date {addr(r, c)} is before start date {addr(r, sc)}",
+                                       "swap or correct the dates", start=sv, end=v)
+
+
+def _series(audit, sheet):
+    """A 'Date' or 'Month' column whose dates are sorted but for one or two
+    breaks: a row was pasted in the wrong place."""
+    for c in range(sheet.cols):
+        for r in range(sheet.rows):
+            if not (sheet.is_text(r, c) and exact_words(sheet.data[r][c], DATE_SERIES_WORDS)):
+                continue
+            vals = []
+            rr = r + 1
+            while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
+                    and (rr, c) not in sheet.errors:
+                vals.append((rr, sheet.data[rr][c]))
+                rr += 1
+            if len(vals) < 3 or not audit.is_date(sheet, vals[0][0], c):
+                continue
+            xs = [v for _r, v in vals]
+            if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
+                continue
+            up = sum(1 for a, b in zip(xs, xs[1:]) if b > a) >= len(xs) / 2
+            # A misplaced row breaks a sorted series once or twice; many
+            # breaks mean the rows are sorted by something else (a
+            # transaction log sorted by customer): not a finding.
+            breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
+            if breaks > 2:
+                continue
+            for (r1, a), (r2, b) in zip(vals, vals[1:]):
+                if (b < a) if up else (b > a):
+                    DatesOutOfOrder.report(audit, sheet, r2, c,
+                                           f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
+                                           f"it in a {'rising' if up else 'falling'} series under "
+                                           f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
+                                           severity="warning")
+                    break

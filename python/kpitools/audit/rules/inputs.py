@@ -1,0 +1,70 @@
+"""The input figures themselves: negative counts, parts above their whole."""
+from kpitools.audit.labels import COUNT_KINDS, PART_OF, input_kind
+from kpitools.audit.model import fmt_num
+from kpitools.audit.rules.base import Rule
+from kpitools.sheet.addresses import addr
+
+
+class NegativeInput(Rule):
+    """A negative count or amount under a header such as Leads, Clicks, Cost.
+
+    Mistake: −40 under "Leads" (a correction typed as a figure).
+    Fix: the positive figure; refunds and corrections belong elsewhere.
+    """
+    id, severity = "negative-input", "error"
+    cases = [("negative leads", {"B1": "Leads", "B2": -40}, [("B2", "negative-input", "error")])]
+
+
+class CountAboveTotal(Rule):
+    """A part above its whole in the same row or column.
+
+    Mistake: 1,200 clicks for 1,000 impressions; opens above delivered;
+    delivered above sent; bounces above sent; unsubscribes above delivered;
+    conversions above visitors; SQLs above MQLs.
+    Fix: check both figures: they are counted differently (total vs unique)
+    or one is mistyped.
+    """
+    id, severity = "count-above-total", "error"
+    cases = [("clicks above impressions", {"B1": "Impressions", "C1": "Clicks", "B2": 1000, "C2": 1200},
+              [("C2", "count-above-total", "error")]),
+             ("by row labels", {"A2": "Sent", "A3": "Delivered", "B2": 900, "B3": 950},
+              [("B3", "count-above-total", "error")])]
+
+
+RULES = [NegativeInput, CountAboveTotal]
+
+
+def check_sheet(audit, sheet):
+    by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers; col -> ... from row labels
+    for r, c, v, above in sheet.typed_numbers():
+        left, _ = sheet.label_left(r, c)
+        ka = input_kind(above) if above else None
+        kl = input_kind(left) if left else None
+        for k, label in ((ka, above), (kl, left)):
+            if k in COUNT_KINDS and v < 0:
+                NegativeInput.report(audit, sheet, r, c,
+                                     f"negative {k} ({fmt_num(v)}) under '{label}': a count or amount cannot "
+                                     "be negative",
+                                     "enter the figure as a positive number (a refund or correction belongs "
+                                     "elsewhere)", value=v)
+                break
+        if ka:
+            by_row.setdefault(r, {}).setdefault(ka, (c, v))
+        if kl:
+            by_col.setdefault(c, {}).setdefault(kl, (r, v))
+    for r, kinds in by_row.items():
+        _part_of(audit, sheet, kinds, lambda pos: (r, pos))
+    for c, kinds in by_col.items():
+        _part_of(audit, sheet, kinds, lambda pos: (pos, c))
+
+
+def _part_of(audit, sheet, kinds, where):
+    for part, whole in PART_OF:
+        if part in kinds and whole in kinds:
+            (pp, pv), (wp, wv) = kinds[part], kinds[whole]
+            if pv > wv:
+                r, c = where(pp)
+                wr, wc = where(wp)
+                CountAboveTotal.report(audit, sheet, r, c, f"{part} ({fmt_num(pv)}) above {whole} ({fmt_num(wv)} in "
+                                       f"{addr(wr, wc)})", f"check both figures: {part} cannot exceed {whole}",
+                                       part=pv, whole=wv)

@@ -1,0 +1,277 @@
+"""Headless LibreOffice for the tests, the main job, the templates and kpi-audit.
+
+Office(...) installs the built .oxt into an isolated user profile and
+extension cache (nothing outside the given work folder is touched), starts
+soffice.bin on a unique pipe, connects over UNO, and always shuts soffice down
+and removes its temporary folders on exit, even when a test fails:
+  - soffice.bin is started directly (not through the oosplash launcher) with
+    PR_SET_PDEATHSIG, so the kernel kills it if this Python process dies
+    without cleaning up (a ctest timeout kills with SIGKILL);
+  - SIGTERM and SIGINT are turned into SystemExit so `finally` blocks run.
+
+Needs Debian's /usr/bin/python3, which has LibreOffice's `uno` module.
+"""
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+import uno  # noqa: F401  (must come before the com.sun.star imports)
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+
+PROGRAM_DIR = "/usr/lib/libreoffice/program"
+SOFFICE_BIN = os.path.join(PROGRAM_DIR, "soffice.bin")
+UNOPKG = os.path.join(PROGRAM_DIR, "unopkg")
+
+# soffice.bin's exit codes that ask its launcher to start it again.
+RESTART_CODES = (79, 81)
+
+def file_url(path):
+    return uno.systemPathToFileUrl(os.path.abspath(path))
+
+
+def _on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent():
+    # Runs in the child between fork and exec: ask the kernel to SIGKILL it
+    # when the test process dies, whatever the cause.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.setsid()
+
+
+def _child_env(display=None):
+    env = dict(os.environ)
+    env.pop("URE_MORE_TYPES", None)  # meant for this Python process only (test_wizard.py)
+    env.pop("DISPLAY", None)         # headless: never talk to an X server
+    env["SAL_USE_VCLPLUGIN"] = "svp"
+    if display:  # a window on this X display (the GUI tests' Xvfb), drawn by VCL's own X11 plug-in
+        env["DISPLAY"], env["SAL_USE_VCLPLUGIN"] = display, "gen"
+    return env
+
+
+def props(**kw):
+    out = []
+    for k, v in kw.items():
+        p = PropertyValue()
+        p.Name, p.Value = k, v
+        out.append(p)
+    return tuple(out)
+
+
+def install_extension(oxt, shared_dir, user_dir, log):
+    """unopkg add into an isolated shared cache; returns the env arguments."""
+    env_args = [f"-env:UserInstallation={file_url(user_dir)}",
+                f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
+    # --shared: unopkg refuses per-user installs as root; -s: accept the
+    # licence (shown to people installing through the Extension Manager).
+    cmd = [UNOPKG, "add", "--shared", "-s", "-f", os.path.abspath(oxt)] + env_args
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
+                       preexec_fn=_die_with_parent, env=_child_env())
+    log.write(r.stdout)
+    if r.returncode != 0:
+        raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
+    return env_args
+
+
+def unopkg(workdir, shared_dir, *args):
+    """Runs unopkg on an isolated shared extension cache (e.g. "add", path or
+    "remove", identifier); returns its output. A throwaway user profile keeps
+    the caller's profiles untouched."""
+    user = tempfile.mkdtemp(prefix="kpi-unopkg-", dir=workdir)
+    try:
+        env_args = [f"-env:UserInstallation={file_url(user)}",
+                    f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
+        r = subprocess.run([UNOPKG, *args, "--shared"] + env_args, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=180,
+                           preexec_fn=_die_with_parent, env=_child_env())
+        if r.returncode != 0:
+            raise RuntimeError(f"unopkg {' '.join(args)} failed ({r.returncode}):\n{r.stdout}")
+        return r.stdout
+    finally:
+        shutil.rmtree(user, ignore_errors=True)
+
+
+class Office:
+    """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
+
+    def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90, display=None):
+        self.oxt = oxt
+        self.display = display  # None: headless; ":99": windows on that X display
+        self.workdir = workdir or tempfile.gettempdir()
+        self.shared_dir = shared_dir
+        self.ui_locale = ui_locale
+        self.start_timeout = start_timeout
+        self.proc = None
+        self.tmp = None
+        self.desktop = None
+        self.ctx = None
+
+    # -- lifetime ---------------------------------------------------------
+    def __enter__(self):
+        for s in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(s, _on_signal)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.tmp = tempfile.mkdtemp(prefix="kpi-office-", dir=self.workdir)
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _start(self):
+        user = os.path.join(self.tmp, "user")
+        os.makedirs(user)
+        if self.ui_locale:
+            self._preset_ui_locale(user, self.ui_locale)
+        shared = self.shared_dir or os.path.join(self.tmp, "shared")
+        log = open(os.path.join(self.tmp, "office.log"), "w")
+        self.log_path = log.name
+        env_args = [f"-env:UserInstallation={file_url(user)}",
+                    f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared)}"]
+        if self.oxt and not self.shared_dir:
+            install_extension(self.oxt, shared, user, log)
+        self.pipe = "kpi_" + uuid.uuid4().hex
+        cmd = [SOFFICE_BIN] + ([] if self.display else ["--headless", "--invisible"]) + [
+               "--norestore", "--nologo", "--nodefault",
+               "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
+        env = _child_env(self.display)
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                     preexec_fn=_die_with_parent)
+        restarts = 0
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        url = f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+        deadline = time.monotonic() + self.start_timeout
+        while True:
+            # Poll once per round: soffice can exit between two polls.
+            code = self.proc.poll()
+            if code in RESTART_CODES and restarts < 3:
+                # A new profile or a new extension makes soffice.bin ask for a
+                # restart; the oosplash launcher we bypass would do this.
+                restarts += 1
+                self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                             preexec_fn=_die_with_parent)
+                continue
+            if code is not None:
+                raise RuntimeError(f"soffice exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                self.ctx = resolver.resolve(url)
+                break
+            except NoConnectException:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("soffice did not accept a connection in time")
+                time.sleep(0.2)
+        self.smgr = self.ctx.ServiceManager
+        self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
+
+    @staticmethod
+    def _preset_ui_locale(user_dir, locale):
+        # The UI language lives in the user profile's configuration.
+        os.makedirs(os.path.join(user_dir, "user"), exist_ok=True)
+        with open(os.path.join(user_dir, "user", "registrymodifications.xcu"), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+                    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+                    '<item oor:path="/org.openoffice.Office.Linguistic/General">'
+                    f'<prop oor:name="UILocale" oor:op="fuse"><value>{locale}</value></prop></item>\n'
+                    '<item oor:path="/org.openoffice.Setup/L10N">'
+                    f'<prop oor:name="ooLocale" oor:op="fuse"><value>{locale}</value></prop></item>\n'
+                    '</oor:items>\n')
+
+    def alive(self):
+        """True if soffice still answers a UNO call."""
+        try:
+            return self.proc.poll() is None and self.desktop.getComponents() is not None
+        except Exception:
+            return False
+
+    def kill(self):
+        """SIGKILL soffice (from another thread: a UNO call blocked on it then fails)."""
+        p = self.proc
+        if p is not None and p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def close(self):
+        try:
+            if self.desktop is not None and self.proc is not None and self.proc.poll() is None:
+                try:
+                    for comp in list(self.desktop.getComponents()):
+                        try:
+                            comp.close(True)
+                        except Exception:
+                            pass
+                    self.desktop.terminate()
+                except Exception:
+                    pass  # the bridge dies with soffice: expected
+            if self.proc is not None:
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait(timeout=20)
+        finally:
+            self.desktop = None
+            if self.tmp and os.path.isdir(self.tmp):
+                shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- documents --------------------------------------------------------
+    def new_calc(self):
+        return self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+
+    def load(self, path, **media):
+        """media: extra MediaDescriptor properties (ReadOnly=True, FilterName=...)."""
+        doc = self.desktop.loadComponentFromURL(file_url(path), "_blank", 0, props(Hidden=True, **media))
+        if doc is None:
+            raise RuntimeError(f"could not load {path}")
+        return doc
+
+    def save_as(self, doc, path, filter_name="calc8"):
+        doc.storeToURL(file_url(path), props(FilterName=filter_name, Overwrite=True))
+
+    def scratch(self, name):
+        """A path inside this office's temporary folder (removed at close)."""
+        return os.path.join(self.tmp, name)
+
+
+def cell_result(cell):
+    """('error', code) or ('value', number) or ('text', string)."""
+    err = cell.getError()
+    if err:
+        return ("error", err)
+    from com.sun.star.table.CellContentType import TEXT
+    if cell.getType() == TEXT:
+        return ("text", cell.getString())
+    return ("value", cell.getValue())
+
+
+def error_cells(doc):
+    """{'Sheet.B5': error code} for every formula cell showing an error, in
+    every sheet (one query per sheet: Calc's own FormulaResult.ERROR filter)."""
+    from com.sun.star.sheet.FormulaResult import ERROR
+    bad = {}
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        cells = sh.queryFormulaCells(ERROR).getCells().createEnumeration()
+        while cells.hasMoreElements():
+            cell = cells.nextElement()
+            # AbsoluteName is "$Sheet.$B$5".
+            bad[f"{sh.Name}.{cell.AbsoluteName.rsplit('.', 1)[-1].replace('$', '')}"] = cell.getError()
+    return bad

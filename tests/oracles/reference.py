@@ -1,0 +1,573 @@
+"""An independent reference model of the KPI functions, for the bad-input
+matrix: the documented definitions (docs/functions.md) and argument
+conventions written again in Python, on the cells as Calc hands them to an
+add-in. Nothing here is derived from the C++ code's output.
+
+A cell is ("num", x), ("blank",) or ("text",). An argument is a list of rows
+of cells, or None when omitted. Results are a float or an error name."""
+import math
+
+DIV0, NUM, VALUE, ARGS = "#DIV/0!", "#NUM!", "#VALUE!", "Err:504"
+
+
+class Fail(Exception):
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
+def fin(x):
+    if not math.isfinite(x):
+        raise Fail(NUM)
+    return x
+
+
+def nonneg(x):
+    return math.isfinite(x) and x >= 0
+
+
+def cells(arg):
+    return [c for row in arg for c in row]
+
+
+def amount(arg):
+    total = 0.0
+    for c in cells(arg):
+        if c[0] == "text":
+            raise Fail(VALUE)
+        if c[0] == "num":
+            if not nonneg(c[1]):
+                raise Fail(NUM)
+            total += c[1]
+    return fin(total)
+
+
+def number(arg):
+    found = [c for c in cells(arg) if c[0] != "blank"]
+    for i, c in enumerate(found):
+        if c[0] == "text" or i >= 1:
+            raise Fail(VALUE)
+    if not found:
+        return 0.0
+    if not math.isfinite(found[0][1]):
+        raise Fail(NUM)
+    return found[0][1]
+
+
+def ratio(n, d):
+    if not nonneg(n) or not nonneg(d):
+        raise Fail(NUM)
+    if d == 0:
+        raise Fail(DIV0)
+    return fin(n / d)
+
+
+def part_of(p, w):
+    if nonneg(p) and nonneg(w) and p > w:
+        raise Fail(NUM)
+    return ratio(p, w)
+
+
+def fraction(x):
+    return math.isfinite(x) and 0 <= x <= 1
+
+
+# --- scalar functions: reduced arguments -> value ------------------------------
+def _clv(aov, f, life, m):
+    if not (nonneg(aov) and nonneg(f) and nonneg(life) and fraction(m)):
+        raise Fail(NUM)
+    return fin(aov * f * life * m)
+
+
+def _clvret(m, r, d, now):
+    if not (math.isfinite(m) and math.isfinite(r) and math.isfinite(d)):
+        raise Fail(NUM)
+    if d <= -1 or r < 0 or r > 1 or r >= 1 + d:
+        raise Fail(NUM)
+    return fin(m * (1 + d) / (1 + d - r) if now != 0 else m * r / (1 + d - r))
+
+
+def _payback(cac, rev, m):
+    if not (nonneg(cac) and nonneg(rev) and fraction(m)):
+        raise Fail(NUM)
+    return ratio(cac, rev * m)
+
+
+def _retention(end, new, start):
+    if not (nonneg(end) and nonneg(new) and nonneg(start)):
+        raise Fail(NUM)
+    if end - new < 0:
+        raise Fail(NUM)
+    return part_of(end - new, start)
+
+
+def _npscount(p, pa, d):
+    if not (nonneg(p) and nonneg(pa) and nonneg(d)):
+        raise Fail(NUM)
+    n = fin(p + pa + d)
+    if n == 0:
+        raise Fail(DIV0)
+    return fin(100 * (p - d) / n)
+
+
+# --- issue 14 (definitions, round 2) ------------------------------------------
+def _winrate(won, lost):
+    if not (nonneg(won) and nonneg(lost)):
+        raise Fail(NUM)
+    decided = fin(won + lost)
+    if decided == 0:
+        raise Fail(DIV0)
+    return won / decided
+
+
+def _romi(revenue, margin, cost):
+    if not (nonneg(revenue) and fraction(margin) and nonneg(cost)):
+        raise Fail(NUM)
+    if cost == 0:
+        raise Fail(DIV0)
+    return fin((revenue * margin - cost) / cost)
+
+
+def _breakevenroas(margin):
+    if not fraction(margin):
+        raise Fail(NUM)
+    if margin == 0:
+        raise Fail(DIV0)
+    return 1 / margin
+
+
+def _frequency(impressions, reach):
+    # everyone reached saw at least one impression
+    if nonneg(impressions) and nonneg(reach) and reach > impressions:
+        raise Fail(NUM)
+    return ratio(impressions, reach)
+
+
+def _lift(ct, vt, cc, vc):
+    if not all(nonneg(x) for x in (ct, vt, cc, vc)):
+        raise Fail(NUM)
+    if vt == 0 or vc == 0 or cc == 0:
+        raise Fail(DIV0)
+    return fin((ct / vt) / (cc / vc) - 1)
+
+
+def _abpvalue(ca, na, cb, nb):
+    """Two-sided p-value of the pooled two-proportion z-test, with the C
+    library's erfc (math.erfc): P(|Z| >= z) = erfc(z / sqrt 2)."""
+    if not all(nonneg(x) for x in (ca, na, cb, nb)):
+        raise Fail(NUM)
+    if ca > na or cb > nb:
+        raise Fail(NUM)
+    if na == 0 or nb == 0:
+        raise Fail(DIV0)
+    n = fin(na + nb)
+    pooled = (ca + cb) / n
+    variance = pooled * (1 - pooled) * (1 / na + 1 / nb)
+    if not variance > 0:
+        raise Fail(DIV0)
+    z = fin(abs(ca / na - cb / nb) / math.sqrt(variance))
+    return math.erfc(z / math.sqrt(2))
+
+
+def _nrr(start, expansion, contraction, churned):
+    if not all(nonneg(x) for x in (start, expansion, contraction, churned)):
+        raise Fail(NUM)
+    if fin(contraction + churned) > start:
+        raise Fail(NUM)
+    if start == 0:
+        raise Fail(DIV0)
+    return fin((start + expansion - contraction - churned) / start)
+
+
+SCALAR = {
+    "cpl": ratio, "cpa": ratio, "cac": ratio, "cpc": ratio,
+    "cpm": lambda c, i: fin(1000 * ratio(c, i)),
+    "ctr": ratio, "convrate": ratio, "openrate": ratio, "ctor": ratio, "engagement": ratio,
+    "mql2sql": ratio, "roas": ratio, "aov": ratio, "arpu": ratio, "ltv2cac": ratio,
+    "share": part_of, "unsubrate": part_of, "bouncerate": part_of, "churn": part_of,
+    "roi": lambda r, i: (ratio(r, i), fin((r - i) / i))[1],
+    "growth": lambda c, p: (ratio(c, p), fin((c - p) / p))[1],
+    "retention": _retention, "clv": _clv, "clvret": _clvret, "payback": _payback,
+    "npscount": _npscount,
+    "winrate": _winrate, "pipecoverage": ratio, "romi": _romi, "breakevenroas": _breakevenroas,
+    "frequency": _frequency, "grp": lambda i, p: fin(100 * ratio(i, p)), "viewrate": part_of, "cpv": ratio,
+    "lift": _lift, "abpvalue": _abpvalue, "nrr": _nrr,
+}
+
+
+# --- functions reading ranges cell by cell ------------------------------------
+def _nps(args):
+    p = pa = d = 0
+    for c in cells(args[0]):
+        if c[0] == "text" and c[1] != "":
+            raise Fail(VALUE)  # a score stored as text (issue 14)
+        if c[0] != "num":
+            continue  # blank, or a formula's ""
+        s = c[1]
+        if not (0 <= s <= 10) or s != math.floor(s):
+            raise Fail(NUM)
+        if s >= 9:
+            p += 1
+        elif s >= 7:
+            pa += 1
+        else:
+            d += 1
+    return _npscount(p, pa, d)
+
+
+def _pairs(a, b):
+    ca, cb = cells(a), cells(b)
+    if len(ca) != len(cb):
+        raise Fail(VALUE)
+    xs, ys = [], []
+    for x, y in zip(ca, cb):
+        if x[0] == "text" or y[0] == "text":
+            raise Fail(VALUE)
+        if x[0] == "blank" or y[0] == "blank":
+            continue
+        xs.append(x[1])
+        ys.append(y[1])
+    return xs, ys
+
+
+def _won_pairs(a, b, won):
+    """_pairs keeping the rows whose `won` cell is 1 (issue 14)."""
+    ca, cb, cw = cells(a), cells(b), cells(won)
+    if len(ca) != len(cb) or len(cw) != len(ca):
+        raise Fail(VALUE)
+    xs, ys = [], []
+    for x, y, w in zip(ca, cb, cw):
+        if "text" in (x[0], y[0], w[0]):
+            raise Fail(VALUE)
+        if w[0] == "num" and w[1] not in (0.0, 1.0):
+            raise Fail(NUM)
+        if "blank" in (x[0], y[0], w[0]) or w[1] == 0.0:
+            continue
+        xs.append(x[1])
+        ys.append(y[1])
+    return xs, ys
+
+
+def _timetoclose(args):
+    won = args[3] if len(args) > 3 else None
+    first, close = _pairs(args[0], args[1]) if won is None else _won_pairs(args[0], args[1], won)
+    stat = 0.0 if args[2] is None else number(args[2])
+    if stat not in (0.0, 1.0):
+        raise Fail(NUM)
+    days = []
+    for f, c in zip(first, close):
+        if not (math.isfinite(f) and math.isfinite(c) and math.isfinite(c - f)) or c - f < 0:
+            raise Fail(NUM)
+        days.append(c - f)
+    if not days:
+        raise Fail(DIV0)
+    if stat == 0.0:
+        return fin(sum(days) / len(days))
+    days.sort()
+    n = len(days)
+    return days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2
+
+
+def _scoreauc(args):
+    s, y = _pairs(args[0], args[1])
+    for a, b in zip(s, y):
+        if not math.isfinite(a) or b not in (0.0, 1.0):
+            raise Fail(NUM)
+    pos = [a for a, b in zip(s, y) if b == 1]
+    neg = [a for a, b in zip(s, y) if b == 0]
+    if not pos or not neg:
+        raise Fail(DIV0)
+    # The definition itself: all pairs (the inputs here are small).
+    wins = sum(1.0 if p > q else 0.5 if p == q else 0.0 for p in pos for q in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def _funnel_first(args):
+    """The first cell of KPI.FUNNEL's result (what a non-array formula shows)."""
+    rows = args[0]
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0 or (len(rows) > 1 and width > 1):
+        raise Fail(VALUE)
+    vals = []
+    for c in cells(rows):
+        if c[0] != "num":
+            raise Fail(VALUE)
+        vals.append(c[1])
+    return ratio(vals[0], vals[0])
+
+
+def _map_first(fns):
+    """The first row of KPI.MAP's result; `fns` maps names to catalogue entries."""
+    def run(args):
+        name_cells = cells(args[0])
+        if len(args[0]) != 1 or len(args[0][0]) != 1 or name_cells[0][0] != "text":
+            raise Fail(VALUE)
+        fn = fns.get(name_cells[0][1].upper().removeprefix("KPI."))
+        if fn is None or fn["method"] in RANGE or fn["array"]:
+            raise Fail(VALUE)
+        columns = []
+        for i, a in enumerate(args[1:]):
+            if a is None:
+                break
+            if i < 2:  # typed as doubles: Calc turns blank and text inside a range into 0,
+                # but refuses a lone text cell (measured: #VALUE! without a call)
+                if len(a) == 1 and len(a[0]) == 1 and a[0][0][0] == "text":
+                    raise Fail(VALUE)
+                a = [[("num", 0.0) if c[0] != "num" else c for c in row] for row in a]
+            width = max(len(r) for r in a)
+            if len(a) > 1 and width > 1:
+                raise Fail(VALUE)
+            columns.append(cells(a))
+        if len(columns) > len(fn["args"]):
+            raise Fail(VALUE)
+        if any(not info["optional"] for info in fn["args"][len(columns):]):
+            raise Fail(ARGS)
+        n = len(columns[0])
+        if any(len(c) not in (n, 1) for c in columns):
+            raise Fail(VALUE)
+        xs = []
+        for info, col in zip(fn["args"], columns):
+            c = col[0]
+            if c[0] == "text":
+                raise Fail(VALUE)
+            v = 0.0 if c[0] == "blank" else c[1]
+            if not math.isfinite(v) or (info["kind"] == "amount" and v < 0):
+                raise Fail(NUM)
+            xs.append(v)
+        xs += [float(info["fallback"]) for info in fn["args"][len(columns):]]
+        return SCALAR[fn["method"]](*xs)
+    return run
+
+
+def _cohort_first(args):
+    """The first cell of KPI.COHORT's table (what a non-array formula shows):
+    the first day of the oldest cohort's month. The whole table is worked out
+    (naively, with Python's calendar) so that its size limit is modelled."""
+    import datetime
+    period = 0.0 if args[2] is None else number(args[2])
+    if period < 0:
+        raise Fail(NUM)
+    ids, dates = cells(args[0]), cells(args[1])
+    if len(ids) != len(dates):
+        raise Fail(VALUE)
+    epoch = datetime.date(1899, 12, 30)
+    purchases = []
+    for who, when in zip(ids, dates):
+        who_blank = who[0] == "blank" or (who[0] == "text" and who[1] == "")
+        when_blank = when[0] == "blank" or (when[0] == "text" and when[1] == "")
+        if when[0] == "text" and not when_blank:
+            raise Fail(VALUE)
+        if who_blank and when_blank:
+            continue
+        if who_blank or when_blank:
+            raise Fail(VALUE)
+        if who[0] == "num" and not math.isfinite(who[1]):
+            raise Fail(NUM)
+        if not -693593 <= when[1] <= 2958465:  # 0001-01-01 .. 9999-12-31
+            raise Fail(NUM)
+        purchases.append(((who[0], who[1]), math.floor(when[1])))
+    if not purchases:
+        raise Fail(DIV0)
+    month = lambda d: (lambda x: x.year * 12 + x.month - 1)(epoch + datetime.timedelta(days=d))
+    first = {}
+    for who, d in purchases:
+        first[who] = min(first.get(who, d), d)
+    last = max(d for _, d in purchases)
+    cohorts = {}
+    for who, d in first.items():
+        cohorts.setdefault(month(d), []).append(d)
+    widest = 0
+    for m, firsts in cohorts.items():
+        shown = math.floor((last - max(firsts)) / period) + 1 if period > 0 else month(last) - m + 1
+        widest = max(widest, shown)
+    if 2 + widest > 16384 or len(cohorts) * (2 + widest) > 4194304:
+        raise Fail(NUM)
+    oldest = min(cohorts)
+    return float((datetime.date(oldest // 12, oldest % 12 + 1, 1) - epoch).days)
+
+
+RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funnel": _funnel_first,
+         "cohort": _cohort_first}
+
+
+def expected(fn, args, catalogue=()):
+    """fn: the catalogue entry (dict from catalogue.json); args: list of
+    arguments as cells (None = omitted). Returns a float or an error name."""
+    try:
+        if fn["method"] == "map":
+            return _map_first({f["name"].removeprefix("KPI."): f for f in catalogue})(args)
+        if fn["method"] in RANGE:
+            return RANGE[fn["method"]](args)
+        if fn["method"] not in SCALAR:
+            raise KeyError(f"no reference model for {fn['name']}: add one to tests/oracles/reference.py")
+        xs = []
+        for info, a in zip(fn["args"], args):
+            if a is None:
+                xs.append(float(info["fallback"]))
+            elif info["kind"] == "amount":
+                xs.append(amount(a))
+            else:
+                xs.append(number(a))
+        return SCALAR[fn["method"]](*xs)
+    except Fail as f:
+        return f.error
+
+
+# --- predictive CLV models (issue #8) -----------------------------------------
+# The formulas come from tests/oracles/clvmodels_reference.py (SciPy, written
+# from the papers); here only the argument conventions and validity rules of
+# docs/functions.md are added.
+def _models():
+    from oracles import clvmodels_reference  # imported late: SciPy is slow to load
+    return clvmodels_reference
+
+
+def _line(arg):
+    rows = arg
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0 or (len(rows) > 1 and width > 1):
+        raise Fail(VALUE)
+    vals = []
+    for c in cells(rows):
+        if c[0] != "num":
+            raise Fail(VALUE)
+        vals.append(c[1])
+    return vals
+
+
+def _params(arg, n):
+    vals = _line(arg)
+    if len(vals) not in (n, n + 1):
+        raise Fail(VALUE)
+    if not all(math.isfinite(v) and v > 0 for v in vals[:n]):
+        raise Fail(NUM)
+    return vals[:n]
+
+
+def _whole(x):
+    return math.isfinite(x) and x == math.floor(x)
+
+
+def _customer(x, tx, T):
+    if not _whole(x) or x < 0:
+        raise Fail(NUM)
+    if not (math.isfinite(tx) and math.isfinite(T)) or tx < 0 or tx > T:
+        raise Fail(NUM)
+    if x == 0 and tx != 0:
+        raise Fail(NUM)
+
+
+class Unbounded(Exception):
+    """The reference overflows in plain floats at this input: the true value
+    is a limit (often 0) it cannot compute; the caller checks only that the
+    result is a non-negative number or #NUM!."""
+
+
+def _finite(compute):
+    try:
+        v = float(compute())
+    except (OverflowError, ZeroDivisionError):
+        raise Unbounded()
+    if not math.isfinite(v):
+        # SciPy's hyp2f1 gives up at extreme arguments (t = 1e300) where the
+        # true value is large but finite (E[Y(t)] grows like t^(1-a)).
+        raise Unbounded()
+    return v
+
+
+def _records_size_check(args):
+    sizes = {len(cells(a)) for a in args}
+    if len(sizes) != 1:
+        raise Fail(VALUE)
+
+
+def _palive(args):
+    p = _params(args[0], 4)
+    x, tx, T = (number(a) for a in args[1:4])
+    _customer(x, tx, T)
+    return _finite(lambda: _models().bgnbd_palive(p, x, tx, T))
+
+
+def _expected(args):
+    p = _params(args[0], 4)
+    t, x, tx, T = (number(a) for a in args[1:5])
+    _customer(x, tx, T)
+    if not (math.isfinite(t) and t >= 0) or abs(p[2] - 1) < 1e-9:
+        raise Fail(NUM)
+    return _finite(lambda: _models().bgnbd_expected(p, t, x, tx, T))
+
+
+def _spend_checks(gg, x, z):
+    if not _whole(x) or x < 0 or not math.isfinite(z) or (x > 0 and not z > 0):
+        raise Fail(NUM)
+    if not gg[0] * x + gg[1] - 1 > 0:
+        raise Fail(NUM)
+
+
+def _gg_spend(args):
+    gg = _params(args[0], 3)
+    x, z = number(args[1]), number(args[2])
+    _spend_checks(gg, x, z)
+    return _finite(lambda: _models().gg_spend(gg, x, z))
+
+
+def _clv_predict(args):
+    bg, gg = _params(args[0], 4), _params(args[1], 3)
+    x, tx, T, z, horizon, d = (number(a) for a in args[2:8])
+    units = 1.0 if args[8] is None else number(args[8])
+    if not _whole(horizon) or horizon < 0 or horizon > 10000:
+        raise Fail(NUM)
+    if not (math.isfinite(d) and d > -1) or not (math.isfinite(units) and units > 0):
+        raise Fail(NUM)
+    _spend_checks(gg, x, z)
+    _customer(x, tx, T)
+    return _finite(lambda: _models().clv(bg, gg, x, tx, T, z, int(horizon), d, units))
+
+
+def _sbg_checks(al, be):
+    if not (math.isfinite(al) and math.isfinite(be) and al > 0 and be > 0):
+        raise Fail(NUM)
+
+
+def _sbg_retention(args):
+    al, be, t = (number(a) for a in args)
+    _sbg_checks(al, be)
+    if not _whole(t) or t < 1:
+        raise Fail(NUM)
+    return _finite(lambda: _models().sbg_retention(al, be, t))
+
+
+def _sbg_survival(args):
+    al, be, t = (number(a) for a in args)
+    _sbg_checks(al, be)
+    if not _whole(t) or t < 0:
+        raise Fail(NUM)
+    return _finite(lambda: _models().sbg_survival(al, be, t))
+
+
+def _fit_first(n_ranges):
+    """FIT functions: only their argument shapes are modelled here (ranges of
+    the same size, read as a table); a fit on valid data is checked against
+    the documented example (itself verified with SciPy) by the caller."""
+    def run(args):
+        for a in args[:n_ranges]:
+            for c in cells(a):
+                if c[0] == "text":
+                    raise Fail(VALUE)
+        _records_size_check(args[:n_ranges])
+        raise LookupError("a fit on data of valid shape: no independent value here")
+    return run
+
+
+def _sbg_fit(args):
+    vals = _line(args[0])
+    if len(vals) < 3:
+        raise Fail(NUM)  # two counts fix only alpha / (alpha + beta)
+    raise LookupError("a fit on data of valid shape: no independent value here")
+
+
+RANGE.update({
+    "bgnbdpalive": _palive, "bgnbdexpected": _expected, "ggspend": _gg_spend, "clvpredict": _clv_predict,
+    "sbgretention": _sbg_retention, "sbgsurvival": _sbg_survival,
+    "bgnbdfit": _fit_first(3), "ggfit": _fit_first(2), "sbgfit": _sbg_fit,
+})

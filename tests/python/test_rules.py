@@ -1,0 +1,79 @@
+"""The audit's rules on a workbook model, without LibreOffice: every rule's
+own cases (kpitools/audit/rules/*.py) give exactly their expected findings,
+and every rule is complete (ID, severity, the mistake and the fix, cases) and
+documented in docs/audit-json.md. The expected findings are written by hand
+in each case, from the definitions in docs/functions.md."""
+import os
+import re
+import unittest
+
+from kpitools.audit.model import SEVERITIES
+from kpitools.audit.rules import FAMILIES, RULES
+from kpitools.catalogue import load_catalogue
+
+from workbook import audit_cells
+
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def catalogue():
+    path = os.environ.get("KPI_CATALOGUE_JSON") or os.path.join(SOURCE, "build", "generated", "catalogue.json")
+    return load_catalogue(path).by_formula_name()
+
+
+class RuleCases(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.catalogue = catalogue()
+
+    def test_every_case(self):
+        for rule in RULES.values():
+            for title, cells, expected in rule.cases:
+                with self.subTest(rule=rule.id, case=title):
+                    found = audit_cells(cells, self.catalogue).findings
+                    got = [(f["cell"], f["check"], f["severity"]) for f in found]
+                    self.assertEqual(got, list(expected), [f["message"] for f in found])
+
+    def test_clean_sheet(self):
+        # The right way to write each KPI: no finding but the one stating it.
+        cells = {"B1": "Cost", "C1": "Leads", "D1": "CPL", "B2": 1000, "C2": 20,
+                 "D2": ("=KPI.CPL(B2;C2)", 50.0), "B3": 900, "C3": 30, "D3": ("=KPI.CPL(B3;C3)", 30.0)}
+        audit = audit_cells(cells, self.catalogue)
+        self.assertEqual(audit.findings, [])
+        self.assertEqual([i["cell"] for i in audit.inventory], ["D2", "D3"])
+        self.assertEqual(audit.inventory[0]["arguments"][0]["values"], [{"type": "value", "value": 1000.0}])
+
+    def test_details_and_fix(self):
+        # 1000/10 and 1000/40 average to 62.5; the period's CPL is 2000/50 = 40.
+        case = dict(RULES["average-of-ratios"].cases[0][1])
+        f = audit_cells(case, self.catalogue).findings[-1]
+        self.assertEqual(f["fix"], "=KPI.CPL(B2:B3;C2:C3)")
+        self.assertEqual(f["details"], {"kpi": "KPI.CPL", "hand": 62.5, "expected": {"type": "value", "value": 40.0}})
+        # Leads ÷ cost under CPL: 20/1000 shown, 50 expected; the fix swaps them back.
+        f = audit_cells(RULES["inverted-ratio"].cases[0][1], self.catalogue).findings[0]
+        self.assertEqual(f["fix"], "=KPI.CPL(B2;C2)")
+        self.assertEqual(f["details"]["expected"], {"type": "value", "value": 50.0})
+
+
+class RuleDefinitions(unittest.TestCase):
+    def test_complete(self):
+        for rule in RULES.values():
+            with self.subTest(rule=rule.__name__):
+                self.assertRegex(rule.id, r"^[a-z0-9]+(-[a-z0-9]+)*$")
+                self.assertIn(rule.severity, SEVERITIES)
+                self.assertIn("Mistake", rule.doc())
+                self.assertIn("Fix", rule.doc())
+                self.assertTrue(rule.cases, "a rule needs its own cases")
+                self.assertTrue(any(rule.id in [e[1] for e in case[2]] for case in rule.cases),
+                                "one of its cases must show the rule firing")
+
+    def test_ids_unique_and_documented(self):
+        ids = [rule.id for family in FAMILIES for rule in family.RULES]
+        self.assertEqual(len(ids), len(set(ids)))
+        with open(os.path.join(SOURCE, "docs", "audit-json.md"), encoding="utf-8") as f:
+            documented = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:info|warning|error)", f.read(), re.M))
+        self.assertEqual(set(ids), documented)
+
+
+if __name__ == "__main__":
+    unittest.main()
