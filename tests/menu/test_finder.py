@@ -10,9 +10,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "extension", "python", "pythonpath"))
 from kpimenu import finder  # noqa: E402
-
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-from kpicalc import Checker  # noqa: E402
+from harness import Checker  # noqa: E402
 
 
 def names(entries, q):

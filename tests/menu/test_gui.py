@@ -20,10 +20,12 @@ import tempfile
 import time
 import uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-import kpicalc  # noqa: E402
-from kpicalc import Checker, Office, install_extension  # noqa: E402
+from harness import Checker
+from kpitools.office import session as kpicalc
+from kpitools.office.session import Office, install_extension
+
+# soffice must run the package inside the .oxt, not the source tree's.
+os.environ.pop("PYTHONPATH", None)
 
 SKIP = 77
 GEN_PLUGIN = os.path.join(kpicalc.PROGRAM_DIR, "libvclplug_genlo.so")
@@ -145,7 +147,7 @@ def audit_scenario(ck, x, office, case, out):
     """KPI ▸ Audit this workbook from the menu, on a flawed workbook (screenshot of the report)."""
     copy = office.scratch(os.path.basename(case))  # the lock file stays out of the source tree
     shutil.copyfile(case, copy)
-    doc = office.desktop.loadComponentFromURL(kpicalc._file_url(copy), "_blank", 0, ())
+    doc = office.desktop.loadComponentFromURL(kpicalc.file_url(copy), "_blank", 0, ())
     try:
         doc.getCurrentController().getFrame().getContainerWindow().setPosSize(0, 0, 1280, 800, 15)
         time.sleep(2)

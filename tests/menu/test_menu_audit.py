@@ -27,10 +27,12 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-import uno  # noqa: E402
-from kpicalc import Checker, Office  # noqa: E402
+import uno
+from harness import Checker
+from kpitools.office.session import Office
+
+# soffice must run the package inside the .oxt, not the source tree's.
+os.environ.pop("PYTHONPATH", None)
 
 REPORT = "KPI audit"
 MARK = "kpi-audit-mark "

@@ -13,9 +13,11 @@ import shutil
 import sys
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
-from kpicalc import Checker, Office, props  # noqa: E402
+from harness import Checker
+from kpitools.office.session import Office, props
+
+# soffice must run the package inside the .oxt, not the source tree's.
+os.environ.pop("PYTHONPATH", None)
 
 
 def kpi_cells(doc):

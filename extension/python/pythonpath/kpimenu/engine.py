@@ -59,15 +59,11 @@ class _Scratch:
 
 
 def _rules():
-    """The command line's modules: Audit, AuditError, FILTERS, read_book, read_stored."""
-    try:
-        from types import SimpleNamespace
-        from kpitools.audit import checks, model, readers, workbook
-        return SimpleNamespace(Audit=checks.Audit, AuditError=model.AuditError, FILTERS=readers.FILTERS,
-                               read_book=workbook.read_book, read_stored=readers.read_stored)
-    except ImportError:
-        import kpi_audit  # the single-module auditor, before python/kpitools/audit/
-        return kpi_audit
+    """The command line's modules (python/kpitools/audit, shipped in the .oxt)."""
+    from types import SimpleNamespace
+    from kpitools.audit import engine, model, readers, workbook
+    return SimpleNamespace(Audit=engine.Audit, AuditError=model.AuditError, FILTERS=readers.FILTERS,
+                           read_book=workbook.read_book, read_stored=readers.read_stored)
 
 
 def audit(ctx, doc, entries, max_cells=1_000_000):
@@ -87,9 +83,11 @@ def audit(ctx, doc, entries, max_cells=1_000_000):
         raise Failed(str(e))
     scratch = _Scratch(ctx)
     try:
-        run = ka.Audit(book, stored, catalogue, scratch.eval)
-        run.is_date = is_date
+        run = ka.Audit(book, stored, catalogue, scratch.eval, is_date)
         run.run()
+    except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
+        # A bug of the rules, not of the workbook: said as the command line says it.
+        raise Failed(f"internal error of kpi-audit ({type(e).__name__}: {e}): please report it with the file")
     finally:
         scratch.close()
     cells = sum(s.rows * s.cols for s in book.values())
