@@ -90,13 +90,14 @@ def write(doc, result, lang, title):
         r = first_finding + i
         sh.getCellByPosition(1, r).setFormula(_link(f["sheet"], f["cell"]))
         sh.getCellByPosition(0, r).CellBackColor = COLOURS[f["severity"]]
-    if findings:  # long explanations wrap inside their column
+    for c, width in enumerate((2200, 3200, 4500, 11000, 9000, 1800)):
+        sh.Columns.getByIndex(c).Width = width
+    if findings:  # long explanations wrap inside their (now wide) column; rows fit their text
         sh.getCellRangeByPosition(3, first_finding, 4, first_finding + len(findings) - 1).IsTextWrapped = True
+        sh.getCellRangeByPosition(0, first_finding, 5, first_finding + len(findings) - 1).Rows.OptimalHeight = True
     for r in (0, first_finding - 1, inv_head, inv_head + 1):
         sh.getCellRangeByPosition(0, r, 5, r).CharWeight = 150.0  # bold
     sh.getCellByPosition(0, 0).CharHeight = 14.0
-    for c, width in enumerate((2200, 3200, 4500, 11000, 9000, 1800)):
-        sh.Columns.getByIndex(c).Width = width
     return mark(doc, findings)
 
 
