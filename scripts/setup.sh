@@ -13,6 +13,10 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 packages+=(libdlib-dev python3-scipy)
 # Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
 packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
+# The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,
+# keyboard input and screenshots. They install beside either Calc; the test
+# runs only with the full Calc (libreoffice-calc) and is skipped otherwise.
+packages+=(xvfb openbox xdotool imagemagick)
 # Gnumeric (ssconvert): the independent engine that recalculates the portable
 # copies of kpi-portable in the tests (issue 11).
 packages+=(gnumeric)

@@ -57,7 +57,7 @@ def _die_with_parent(max_address_space=None):
         resource.setrlimit(resource.RLIMIT_AS, (max_address_space, max_address_space))
 
 
-def _child_env(tmpdir=None):
+def _child_env(tmpdir=None, display=None):
     env = dict(os.environ)
     env.pop("URE_MORE_TYPES", None)  # meant for this Python process only (test_wizard.py)
     env.pop("DISPLAY", None)         # headless: never talk to an X server
@@ -65,6 +65,8 @@ def _child_env(tmpdir=None):
     if tmpdir:
         # LibreOffice's lu*.tmp folders: inside our own folder, removed with it.
         env["TMPDIR"] = tmpdir
+    if display:  # a window on this X display (the GUI tests' Xvfb), drawn by VCL's own X11 plug-in
+        env["DISPLAY"], env["SAL_USE_VCLPLUGIN"] = display, "gen"
     return env
 
 
@@ -116,12 +118,14 @@ class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 
     def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90,
-                 block_links=False, max_address_space=None):
+                 block_links=False, max_address_space=None, display=None):
         """block_links: the profile blocks linked images (kpi-audit);
-        max_address_space: soffice's RLIMIT_AS in bytes."""
+        max_address_space: soffice's RLIMIT_AS in bytes; display: None for
+        headless, ":99" for windows on that X display (the GUI tests)."""
         self.oxt = oxt
         self.block_links = block_links
         self.max_address_space = max_address_space
+        self.display = display
         self.workdir = workdir or tempfile.gettempdir()
         self.shared_dir = shared_dir
         self.ui_locale = ui_locale
@@ -165,9 +169,10 @@ class Office:
         # process be killed first (kpitools.office.guard.clean_stale).
         with open(os.path.join(self.tmp, "pipe"), "w") as f:
             f.write(self.pipe)
-        cmd = [SOFFICE_BIN, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+        cmd = [SOFFICE_BIN] + ([] if self.display else ["--headless", "--invisible"]) + [
+               "--norestore", "--nologo", "--nodefault",
                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
-        env = _child_env(os.path.join(self.tmp, "tmp"))
+        env = _child_env(os.path.join(self.tmp, "tmp"), self.display)
         self.preexec = lambda: _die_with_parent(self.max_address_space)
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      preexec_fn=self.preexec)

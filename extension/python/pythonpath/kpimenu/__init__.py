@@ -1,0 +1,1 @@
+"""The KPI menu inside Calc (see kpimenu_handler.py next to pythonpath/)."""

@@ -1,0 +1,172 @@
+"""The commands of the KPI menu (dispatch URLs org.kpifunctions:<name>).
+
+Each returns (ok, text): the text is shown to the user when something went
+wrong and is the dispatch result a macro or a test receives."""
+import os
+import shutil
+import tempfile
+import traceback
+
+import uno
+
+from . import finder, report
+from .ui import dispatch, file_url, message, props, tr, ui_language
+
+# commands.py is <extension>/python/pythonpath/kpimenu/commands.py.
+EXTENSION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+REFERENCE_DIR = os.path.join(EXTENSION_ROOT, "reference")
+
+
+def _document(frame):
+    ctrl = frame.getController() if frame is not None else None
+    return ctrl.getModel() if ctrl is not None else None
+
+
+def _is_calc(doc):
+    return doc is not None and doc.supportsService("com.sun.star.sheet.SpreadsheetDocument")
+
+
+def insert(ctx, frame, lang):
+    from .insert import InsertDialog, insert as do_insert
+    doc = _document(frame)
+    if not _is_calc(doc):
+        return False, tr(lang, "audit_not_sheet")
+    entries = finder.load()
+    entry, wizard = InsertDialog(ctx, frame.getContainerWindow(), lang, entries).run()
+    if entry is None:
+        return True, ""
+    where = do_insert(ctx, frame, doc, entry, wizard)
+    if where is None:  # a shape or a chart was selected, not cells
+        return False, tr(lang, "insert_no_cells")
+    return True, f"{entry['name']} {where}"
+
+
+def audit(ctx, frame, lang):
+    from . import engine
+    doc = _document(frame)
+    if not _is_calc(doc):
+        return False, tr(lang, "audit_not_sheet")
+    undo = doc.UndoManager
+    undo.enterUndoContext(tr(lang, "audit_title"))
+    try:
+        try:
+            report.remove_previous(doc)  # before the audit: never audit our own report
+            result = engine.audit(ctx, doc, finder.load())
+        except report.NotOurs:
+            return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
+        except engine.Unavailable:
+            return False, tr(lang, "audit_unavailable")
+        except engine.Failed as e:
+            return False, tr(lang, "audit_failed", e)
+        title = os.path.basename(doc.getURL()) or doc.Title
+        marks = report.write(doc, result, lang, title)
+    finally:
+        undo.leaveUndoContext()
+    doc.getCurrentController().setActiveSheet(doc.Sheets.getByName(report.REPORT_SHEET))
+    n = len(result["findings"])
+    return True, f"{n} finding(s), {marks} cell(s) marked"
+
+
+PORTABLE_FILTERS = {".ods": ("calc8", "ODF Spreadsheet (.ods)"),
+                    ".xlsx": ("Calc MS Excel 2007 XML", "Excel 2007-365 (.xlsx)")}
+
+
+def _ask_target(ctx, frame, lang, doc):
+    """The file dialog: where to save the portable copy (None when cancelled)."""
+    from com.sun.star.ui.dialogs.TemplateDescription import FILESAVE_AUTOEXTENSION
+    fp = ctx.ServiceManager.createInstanceWithArgumentsAndContext(
+        "com.sun.star.ui.dialogs.FilePicker", (FILESAVE_AUTOEXTENSION,), ctx)
+    fp.setTitle(tr(lang, "portable_title"))
+    for ext, (_f, label) in PORTABLE_FILTERS.items():
+        fp.appendFilter(label, "*" + ext)
+    name = os.path.splitext(os.path.basename(doc.getURL()) or doc.Title)[0]
+    fp.setDefaultName(f"{name}-portable")
+    if doc.getURL():
+        fp.setDisplayDirectory(doc.getURL().rsplit("/", 1)[0])
+    if fp.execute() != 1:
+        return None
+    url = fp.getSelectedFiles()[0]
+    return uno.fileUrlToSystemPath(url)
+
+
+def portable(ctx, frame, lang, args=None):
+    """A copy of the open workbook with every KPI call replaced by native
+    formulas (issue 11's conversion); the open document is left as it is."""
+    try:
+        from kpitools.portable import native
+        from kpitools.portable.convert import convert_document
+    except ImportError:
+        return False, tr(lang, "portable_unavailable")
+    native.use_catalogue(finder.load())  # the arguments and defaults of each function
+    doc = _document(frame)
+    if not _is_calc(doc):
+        return False, tr(lang, "audit_not_sheet")
+    given = (args or {}).get("URL")  # a macro or a test may name the file: no dialog
+    path = uno.fileUrlToSystemPath(given) if given and given.startswith("file:") else given
+    path = path or _ask_target(ctx, frame, lang, doc)
+    if not path:
+        return True, ""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in PORTABLE_FILTERS:
+        path, ext = path + ".ods", ".ods"
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    tmp_dir = tempfile.mkdtemp(prefix="kpi-portable-")
+    tmp = os.path.join(tmp_dir, "copy.ods")
+    copy = None
+    try:
+        # Convert a copy: the user's document keeps its formulas, its file and its undo history.
+        doc.storeToURL(file_url(tmp), props(FilterName="calc8"))
+        copy = desktop.loadComponentFromURL(file_url(tmp), "_blank", 0, props(Hidden=True))
+        summary = convert_document(copy)
+        copy.storeToURL(file_url(path), props(FilterName=PORTABLE_FILTERS[ext][0], Overwrite=True))
+    except Exception as e:
+        return False, tr(lang, "portable_failed", getattr(e, "Message", None) or str(e))
+    finally:
+        if copy is not None:
+            try:
+                copy.close(True)
+            except Exception:
+                pass
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    n_rw, n_fr = len(summary.get("rewritten", [])), len(summary.get("frozen", []))
+    text = tr(lang, "portable_done", path) + "\n" + tr(lang, "portable_counts", rewritten=n_rw, frozen=n_fr)
+    if not given:
+        message(ctx, frame, tr(lang, "portable_title"), text)
+    return True, text
+
+
+def reference(ctx, frame, lang):
+    path = os.path.join(REFERENCE_DIR, f"functions-{lang}.html")
+    if not os.path.isfile(path):
+        return False, tr(lang, "reference_missing", path)
+    shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
+    from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
+    shell.execute(file_url(path), "", URIS_ONLY)
+    return True, file_url(path)
+
+
+def templates(ctx, frame, lang):
+    # File ▸ New ▸ Templates: the extension's templates are in its "Marketing KPI" category.
+    dispatch(ctx, frame, ".uno:NewDoc")
+    return True, ""
+
+
+COMMANDS = {"insert": insert, "audit": audit, "portable": portable, "reference": reference,
+            "templates": templates}
+
+
+def run(ctx, frame, name, args=None):
+    """Runs a command; never raises (the menu is UNO glue): a failure becomes
+    a message box and a (False, text) result. args: the dispatch arguments
+    ({"URL": ...} for portable)."""
+    lang = ui_language(ctx)
+    try:
+        fn = COMMANDS[name]
+        ok, text = fn(ctx, frame, lang, args) if name == "portable" else fn(ctx, frame, lang)
+    except Exception as e:
+        detail = getattr(e, "Message", None) or str(e) or type(e).__name__
+        traceback.print_exc()
+        ok, text = False, tr(lang, "internal", f"{type(e).__name__}: {detail}")
+    if not ok:
+        message(ctx, frame, tr(lang, "error_title"), text, error=True)
+    return ok, text

@@ -1,0 +1,97 @@
+"""The kpi-audit rule engine, run on the document open in Calc.
+
+One rule engine: the menu calls the same code as the kpi-audit command line
+(shipped inside the .oxt next to this package). The command line loads a
+read-only copy of a file; here the document is the user's, already open:
+it is recalculated and read, never written. The stale-value check compares
+with the values stored in the document's file as last saved (none for a
+document never saved).
+"""
+import os
+
+import uno
+import unohelper
+
+
+class Unavailable(Exception):
+    pass
+
+
+class Failed(Exception):
+    """The workbook could not be audited (too many cells…): one line for the user."""
+
+
+def _stored_values(ka, doc):
+    """The values stored in the document's file as last saved, or {}."""
+    url = doc.getURL()
+    if not url.startswith("file:"):
+        return {}
+    path = unohelper.fileUrlToSystemPath(url)
+    kind = os.path.splitext(path)[1].lower()
+    if kind not in ka.FILTERS or not os.path.isfile(path):
+        return {}
+    try:
+        return ka.read_stored(path, kind)
+    except ka.AuditError:
+        return {}
+
+
+class _Scratch:
+    """A hidden Calc document whose A1 computes KPI formulas for the rules
+    (recomputing a hand-written KPI with the extension's own function)."""
+
+    def __init__(self, ctx):
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        from .ui import props
+        self.doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+        self.cell = self.doc.Sheets.getByIndex(0).getCellByPosition(0, 0)
+
+    def eval(self, formula):
+        self.cell.setFormula(formula)
+        err = self.cell.getError()
+        return ("error", err) if err else ("value", self.cell.getValue())
+
+    def close(self):
+        try:
+            self.doc.close(True)
+        except Exception:
+            pass
+
+
+def _rules():
+    """The command line's modules (python/kpitools/audit, shipped in the .oxt)."""
+    from types import SimpleNamespace
+    from kpitools.audit import engine, model, readers, workbook
+    return SimpleNamespace(Audit=engine.Audit, AuditError=model.AuditError, FILTERS=readers.FILTERS,
+                           read_book=workbook.read_book, read_stored=readers.read_stored)
+
+
+def audit(ctx, doc, entries, max_cells=1_000_000):
+    """One FILE of kpi-audit's JSON report (docs/audit-json.md) for the open
+    document: sheets, cells, inventory, findings."""
+    try:
+        ka = _rules()
+    except ImportError as e:
+        raise Unavailable(str(e))
+    catalogue = {e["name"].upper(): e for e in entries}
+    catalogue.update({"KPI." + e["method"].upper(): e for e in entries})
+    stored = _stored_values(ka, doc)
+    doc.calculateAll()
+    try:
+        book, is_date = ka.read_book(doc, max_cells, lambda msg: None)
+    except ka.AuditError as e:
+        raise Failed(str(e))
+    scratch = _Scratch(ctx)
+    try:
+        run = ka.Audit(book, stored, catalogue, scratch.eval, is_date)
+        run.run()
+    except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
+        # A bug of the rules, not of the workbook: said as the command line says it.
+        raise Failed(f"internal error of kpi-audit ({type(e).__name__}: {e}): please report it with the file")
+    finally:
+        scratch.close()
+    cells = sum(s.rows * s.cols for s in book.values())
+    return {"sheets": len(book), "cells": cells, "inventory": run.inventory, "findings": run.findings}
+
+
+_ = uno  # the uno module must be imported before com.sun.star types are used

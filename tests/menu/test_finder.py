@@ -1,0 +1,93 @@
+"""The Insert dialog's search, texts and insertion plan, without LibreOffice
+(extension/python/pythonpath/kpimenu/finder.py), on the built catalogue.
+Expectations are read off the catalogue's own wording by hand: "lead" is in
+the descriptions of KPI.CPL ("Cost per lead") and KPI.MQL2SQL ("…-qualified
+leads"), "coût" in the French descriptions of the cost-per-result functions."""
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "extension", "python", "pythonpath"))
+from kpimenu import finder  # noqa: E402
+from harness import Checker  # noqa: E402
+
+
+def names(entries, q):
+    return [e["name"] for e in finder.search(entries, q)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--catalogue", required=True)
+    ap.add_argument("--reference-dir")
+    opts = ap.parse_args()
+    ck = Checker("menu.finder")
+    entries = finder.load(opts.catalogue)
+    by = {e["name"]: e for e in entries}
+
+    ck.check(len(names(entries, "")) == len(entries), "an empty search lists every function")
+    lead = names(entries, "lead")
+    ck.check(lead[:1] == ["KPI.CPL"], f"'lead': KPI.CPL first ({lead})")
+    ck.check("KPI.MQL2SQL" in lead and "KPI.SCOREAUC" in lead, f"'lead' finds MQL2SQL and SCOREAUC ({lead})")
+    ck.check("KPI.ROAS" not in lead, "'lead' does not find ROAS")
+    ck.check(names(entries, "coût par lead")[:1] == ["KPI.CPL"], "'coût par lead' (French phrase): KPI.CPL first")
+    ck.check(names(entries, "cout par lead") == names(entries, "coût par lead"), "accents do not matter")
+    ck.check({"KPI.CPL", "KPI.CPA", "KPI.CAC", "KPI.CPC", "KPI.CPM"} <= set(names(entries, "coût")),
+             "'coût' finds the cost-per-result functions through their French texts")
+    email = set(names(entries, "e-mail"))
+    ck.check({"KPI.OPENRATE", "KPI.UNSUBRATE", "KPI.BOUNCERATE"} <= email, f"'e-mail' finds the e-mail rates {email}")
+    ck.check(names(entries, "email") == names(entries, "e-mail"), "'email' and 'e-mail' are the same search")
+    ck.check(names(entries, "churn")[:1] == ["KPI.CHURN"], "'churn': KPI.CHURN")
+    ck.check(names(entries, "CPL") == ["KPI.CPL"], "a function name finds that function")
+    ck.check(names(entries, "zzzz qqq") == [], "nonsense finds nothing")
+    some = names(entries, "churn zzzz")
+    ck.check(some[:1] == ["KPI.CHURN"] and not finder.exact(by["KPI.CHURN"], "churn zzzz"),
+             f"no function has every word: those with some of them, not marked exact ({some})")
+    ck.check(names(entries, "retour investissement")[:1] == ["KPI.ROI"], "French words: ROI")
+    # The words of issue 12, through the catalogue's synonyms (core/catalogue/texts.toml).
+    for q, fn in (("lead velocity", "KPI.GROWTH"), ("share of voice", "KPI.SHARE"), ("MER", "KPI.ROAS"),
+                  ("désinscription", "KPI.UNSUBRATE"), ("churn", "KPI.CHURN")):
+        ck.check(names(entries, q)[:1] == [fn], f"{q!r}: {fn} first ({names(entries, q)[:3]})")
+    # Synonyms, where the catalogue has them (issue 15 adds them): each finds its function.
+    for e in entries:
+        for lang in ("en", "fr"):
+            for s in finder.list_of(e.get("synonyms"), lang):
+                ck.check(e["name"] in names(entries, s), f"synonym {s!r} finds {e['name']}")
+
+    # Plain words: the dialog's text for KPI.CPL, in both languages.
+    en, fr = finder.details(by["KPI.CPL"], "en"), finder.details(by["KPI.CPL"], "fr")
+    ck.check("Syntax: KPI.CPL(cost; leads)" in en, "English syntax line")
+    ck.check("Syntaxe : KPI.CPL(coût; leads)" in fr, "French syntax line with the French argument names")
+    ck.check("#VALUE!" in en and "#NUM! for a negative amount or count" in en, "English: when it errs")
+    ck.check("Coût par lead : coût divisé par le nombre de leads." in fr, "French description, as the wizard's")
+    ck.check("[gross_margin]" in finder.syntax(by["KPI.CLV"], "en"), "optional argument in brackets")
+
+    # The insertion plan: where the formula goes and which cells become which argument.
+    cpl = by["KPI.CPL"]
+    ck.check(finder.plan(cpl, [(1, 1, 2, 12)]) == (["B2:B13", "C2:C13"], (1, 13)),
+             "B2:C13 selected: one argument per column, formula in B14")
+    ck.check(finder.plan(cpl, [(1, 1, 1, 12), (3, 1, 3, 12)]) == (["B2:B13", "D2:D13"], (1, 13)),
+             "two ranges (Ctrl+click): one argument each")
+    ck.check(finder.plan(cpl, [(4, 6, 4, 6)]) == ([], None), "a single cell: the formula goes there, no argument")
+    ck.check(finder.plan(by["KPI.NPS"], [(5, 1, 5, 240)]) == (["F2:F241"], (5, 241)), "NPS over one column")
+    ck.check(finder.plan(cpl, [(1, 1, 4, 12)]) == (["B2:E13"], (1, 13)),
+             "4 columns for 2 arguments: the whole range as the first argument")
+    ck.check(finder.formula(cpl, ["B2:B13", "C2:C13"]) == ("=KPI.CPL(B2:B13;C2:C13)", True), "complete formula")
+    ck.check(finder.formula(cpl, ["B2:B13"]) == ("=KPI.CPL(B2:B13)", False), "one argument short: incomplete")
+    ck.check(finder.formula(by["KPI.CLV"], ["A1", "B1", "C1"])[1], "optional gross_margin may be left out")
+    ck.check(finder.a1(27, 0, 27, 0) == "AB1" and finder.a1(0, 0, 25, 9) == "A1:Z10", "A1 names")
+
+    if opts.reference_dir:
+        for lang, desc in (("en", "Cost per lead: cost divided by the number of leads."),
+                           ("fr", "Coût par lead : coût divisé par le nombre de leads.")):
+            with open(os.path.join(opts.reference_dir, f"functions-{lang}.html"), encoding="utf-8") as f:
+                page = f.read()
+            ck.check(all(f'id="{e["name"].lower().replace(".", "")}"' in page for e in entries),
+                     f"reference ({lang}): a section for every function")
+            ck.check(desc in page, f"reference ({lang}): the catalogue's description of KPI.CPL")
+    return ck.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

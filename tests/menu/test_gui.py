@@ -1,0 +1,219 @@
+"""The KPI menu in a real Calc window (Xvfb, openbox, SAL_USE_VCLPLUGIN=gen),
+driven by the keyboard as a user would, in English and then in French:
+
+  select cost and leads (A2:B4) → Alt+K opens the KPI menu (screenshot) →
+  I opens "Insert a KPI" → type "lead" (screenshot) → Enter inserts the first
+  match → A5 holds =KPI.CPL(A2:A4;B2:B4) = 150 (worked out by hand:
+  (12000 + 8000 + 10000) / (80 + 60 + 60)), screenshot.
+
+The screenshots stay in --out (the build tree). Exit code 77 (skipped) when
+Xvfb, xdotool, ImageMagick, openbox or the GUI Calc are missing. Xvfb,
+openbox and soffice are always killed and the profiles removed.
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+from harness import Checker
+from kpitools.office import session as kpicalc
+from kpitools.office.session import Office, install_extension
+
+# soffice must run the package inside the .oxt, not the source tree's.
+os.environ.pop("PYTHONPATH", None)
+
+SKIP = 77
+GEN_PLUGIN = os.path.join(kpicalc.PROGRAM_DIR, "libvclplug_genlo.so")
+TITLES = {"en": ("Insert a KPI", "Function Wizard", "Templates"),
+          "fr": ("Insérer un KPI", "Assistant Fonctions", "Modèles")}
+
+
+class Desktop:
+    """Xvfb + openbox on a free display; everything started here is killed in close()."""
+
+    def __init__(self):
+        self.procs = []
+        self.display = None
+
+    def start(self):
+        r, w = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                preexec_fn=kpicalc._die_with_parent)
+        self.procs.append(xvfb)
+        os.close(w)
+        with os.fdopen(r) as f:
+            self.display = ":" + f.readline().strip()
+        self.env = dict(os.environ, DISPLAY=self.display, SAL_USE_VCLPLUGIN="gen")
+        self.env.pop("URE_MORE_TYPES", None)
+        self.procs.append(subprocess.Popen(["openbox"], env=self.env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL, preexec_fn=kpicalc._die_with_parent))
+        time.sleep(1)
+
+    def run(self, *args):
+        return subprocess.run(list(args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, timeout=30).stdout
+
+    def key(self, *keys):
+        self.run("xdotool", "key", "--delay", "120", *keys)
+        time.sleep(1.0)
+
+    def type(self, text):
+        self.run("xdotool", "type", "--delay", "120", text)
+        time.sleep(1.0)
+
+    def wait_window(self, name, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.run("xdotool", "search", "--name", name).strip():
+                return True
+            time.sleep(0.5)
+        return False
+
+    def shot(self, path):
+        self.run("import", "-window", "root", path)
+        return os.path.isfile(path)
+
+    def close(self):
+        for p in reversed(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def scenario(ck, x, office, lang, out):
+    title, wizard, templates = TITLES[lang]
+    doc = office.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, ())
+    try:
+        win = doc.getCurrentController().getFrame().getContainerWindow()
+        win.setPosSize(0, 0, 1280, 800, 15)
+        sheet = doc.Sheets.getByIndex(0)
+        sheet.getCellRangeByName("A1:B4").setDataArray(
+            (("Cost" if lang == "en" else "Coût", "Leads"), (12000, 80), (8000, 60), (10000, 60)))
+        if lang == "fr":  # a filled cell below the selection is never overwritten: the formula goes lower
+            sheet.getCellRangeByName("A5").setString("note")
+        doc.getCurrentController().select(sheet.getCellRangeByName("A2:B4"))
+        time.sleep(2)
+        x.run("xdotool", "search", "--name", "Untitled|Sans titre", "windowactivate")
+        time.sleep(1)
+        x.key("alt+k")
+        ck.check(x.shot(os.path.join(out, f"menu-{lang}.png")), f"{lang}: screenshot of the KPI menu")
+        x.key("i")
+        ck.check(x.wait_window(title), f"{lang}: the '{title}' dialog opened")
+        x.type("lead")
+        ck.check(x.shot(os.path.join(out, f"insert-{lang}.png")), f"{lang}: screenshot of the dialog")
+        x.key("Return")
+        time.sleep(2)
+        where = "A5" if lang == "en" else "A6"
+        cell = sheet.getCellRangeByName(where)
+        ck.check(cell.getFormula() == "=KPI.CPL(A2:A4;B2:B4)",
+                 f"{lang}: {where} holds =KPI.CPL(A2:A4;B2:B4): {cell.getFormula()!r}")
+        ck.check(abs(cell.getValue() - 150.0) < 1e-9, f"{lang}: {where} = 150 ({cell.getValue()})")
+        ck.check(lang == "en" or sheet.getCellRangeByName("A5").getString() == "note", f"{lang}: A5 kept")
+        ck.check(x.shot(os.path.join(out, f"inserted-{lang}.png")), f"{lang}: screenshot after inserting")
+        if lang == "en":
+            # One column for KPI.CPL's two arguments: the function wizard asks for the rest.
+            doc.getCurrentController().select(sheet.getCellRangeByName("B2:B4"))
+            time.sleep(1)
+            x.key("alt+k", "i")
+            ck.check(x.wait_window(title), f"{lang}: the dialog opened again")
+            x.type("cpl")
+            x.key("Return")
+            ck.check(x.wait_window(wizard), f"{lang}: the function wizard opened on the incomplete formula")
+            ck.check(x.shot(os.path.join(out, f"wizard-{lang}.png")), f"{lang}: screenshot of the wizard")
+            x.key("Escape")
+            ck.check(sheet.getCellRangeByName("B5").getFormula().startswith("=KPI.CPL(B2:B4"),
+                     f"{lang}: B5 holds the started formula: {sheet.getCellRangeByName('B5').getFormula()!r}")
+            x.key("alt+k", "t")
+            ck.check(x.wait_window(templates), f"{lang}: KPI > Templates opened the template dialog")
+            ck.check(x.shot(os.path.join(out, f"templates-{lang}.png")), f"{lang}: screenshot of the templates")
+            x.key("Escape")
+    finally:
+        doc.setModified(False)
+        doc.close(True)
+
+
+def audit_scenario(ck, x, office, case, out):
+    """KPI ▸ Audit this workbook from the menu, on a flawed workbook (screenshot of the report)."""
+    copy = office.scratch(os.path.basename(case))  # the lock file stays out of the source tree
+    shutil.copyfile(case, copy)
+    doc = office.desktop.loadComponentFromURL(kpicalc.file_url(copy), "_blank", 0, ())
+    try:
+        doc.getCurrentController().getFrame().getContainerWindow().setPosSize(0, 0, 1280, 800, 15)
+        time.sleep(2)
+        x.run("xdotool", "search", "--name", os.path.basename(case), "windowactivate")
+        time.sleep(1)
+        x.key("alt+k", "a")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not doc.Sheets.hasByName("KPI audit"):
+            time.sleep(0.5)
+        time.sleep(2)
+        ck.check(doc.Sheets.hasByName("KPI audit"), "en: the menu's Audit wrote the 'KPI audit' sheet")
+        active = doc.getCurrentController().getActiveSheet().Name
+        ck.check(active == "KPI audit", f"en: the report sheet is shown ({active})")
+        ck.check(x.shot(os.path.join(out, "audit-en.png")), "en: screenshot of the report")
+        ctrl = doc.getCurrentController()
+        ctrl.setActiveSheet(doc.Sheets.getByIndex(0))
+        time.sleep(1)
+        ck.check(x.shot(os.path.join(out, "marks-en.png")), "en: screenshot of the marked cells")
+        # Edit > Undo (Ctrl+Z) takes the whole run back: the report sheet and the frames.
+        x.key("ctrl+z")
+        time.sleep(2)
+        ck.check(office.alive(), "en: LibreOffice still runs after undoing the audit")
+        if office.alive():
+            frames = sum(1 for i in range(doc.Sheets.Count) for j in range(doc.Sheets.getByIndex(i).DrawPage.Count)
+                         if doc.Sheets.getByIndex(i).DrawPage.getByIndex(j).Name.startswith("kpi-audit-mark"))
+            ck.check(not doc.Sheets.hasByName("KPI audit") and frames == 0,
+                     f"en: one Undo removed the report and the frames ({frames} left)")
+    finally:
+        doc.setModified(False)
+        doc.close(True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--oxt", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--out", required=True, help="folder for the screenshots")
+    ap.add_argument("--case", required=True, help="a flawed workbook to audit from the menu")
+    opts = ap.parse_args()
+    missing = [t for t in ("Xvfb", "xdotool", "import", "openbox") if not shutil.which(t)]
+    if missing or not os.path.exists(GEN_PLUGIN):
+        print(f"SKIP: needs {' '.join(missing) or 'the GUI LibreOffice Calc (libreoffice-calc)'}")
+        return SKIP
+    os.makedirs(opts.out, exist_ok=True)
+    os.makedirs(opts.workdir, exist_ok=True)
+    ck = Checker("gui.menu")
+    x = Desktop()
+    shared = tempfile.mkdtemp(prefix="kpi-gui-", dir=opts.workdir)
+    t0 = time.monotonic()
+    try:
+        x.start()
+        with open(os.path.join(shared, "unopkg.log"), "w") as log:
+            install_extension(opts.oxt, os.path.join(shared, "cache"), os.path.join(shared, "u" + uuid.uuid4().hex),
+                              log)
+        for lang in ("en", "fr"):
+            with Office(workdir=opts.workdir, shared_dir=os.path.join(shared, "cache"), display=x.display,
+                        ui_locale="en-US" if lang == "en" else "fr-FR") as office:
+                scenario(ck, x, office, lang, opts.out)
+                if lang == "en":
+                    audit_scenario(ck, x, office, opts.case, opts.out)
+    finally:
+        x.close()
+        shutil.rmtree(shared, ignore_errors=True)
+    print(f"gui.menu: {time.monotonic() - t0:.0f} s; screenshots in {opts.out}")
+    return ck.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

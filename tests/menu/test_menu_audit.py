@@ -1,0 +1,227 @@
+"""KPI ▸ Audit this workbook, dispatched as org.kpifunctions:audit in real
+headless Calc with the built .oxt installed, on each workbook of
+tests/audit/cases/:
+
+- the "KPI audit" sheet lists the same findings (sheet, cell, check,
+  severity, message) as `kpi-audit --format json` on that file, and the
+  severity/cell/check triples worked out by hand in its .expected.json;
+- each finding's cell is a hyperlink to that cell; each cell with a finding
+  carries exactly one mark (a frame shape), none elsewhere;
+- every original cell keeps its value, formula, number format, background
+  and style; a shape the user drew is left alone;
+- a second run leaves exactly one report sheet and as many marks; after the
+  user fixes a cell, the next run drops its finding and its mark.
+(Undo is tested in gui.menu: undoing an inserted sheet in a document without
+a view crashes LibreOffice 7.4, a user's document always has one.)
+Also: org.kpifunctions:reference hands the English reference inside the
+installed extension to the desktop's opener (a stand-in xdg-open on PATH
+records the URL); org.kpifunctions:templates opens no document by itself.
+The command line runs first (its own soffice), then one soffice for the menu.
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import uno
+from harness import Checker
+from kpitools.office.session import Office
+
+# soffice must run the package inside the .oxt, not the source tree's.
+os.environ.pop("PYTHONPATH", None)
+
+REPORT = "KPI audit"
+MARK = "kpi-audit-mark "
+FIRST_FINDING_ROW = 5  # 0-based: title, date, summary, blank, header
+
+
+def cli_findings(launcher, files):
+    p = subprocess.run([launcher, "--format", "json", "--quiet"] + files, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=400)
+    report = json.loads(p.stdout)
+    return {os.path.basename(f["path"]): f for f in report["files"]}
+
+
+def dispatch(office, doc, command):
+    helper = office.smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", office.ctx)
+    frame = doc.getCurrentController().getFrame()
+    return helper.executeDispatch(frame, command, "", 0, ())
+
+
+def user_cells(doc):
+    """Every user cell's value, formula and format, sheet by sheet."""
+    out = {}
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        if sh.Name == REPORT:
+            continue
+        cur = sh.createCursor()
+        cur.gotoEndOfUsedArea(False)
+        a = cur.getRangeAddress()
+        rng = sh.getCellRangeByPosition(0, 0, a.EndColumn, a.EndRow)
+        fmt = tuple((c.NumberFormat, c.CellBackColor, c.CellStyle, c.IsCellBackgroundTransparent)
+                    for r in range(a.EndRow + 1) for c in [sh.getCellByPosition(x, r) for x in range(a.EndColumn + 1)])
+        out[sh.Name] = (rng.getDataArray(), rng.getFormulaArray(), fmt)
+    return out
+
+
+def report_rows(doc):
+    sh = doc.Sheets.getByName(REPORT)
+    rows = []
+    r = FIRST_FINDING_ROW
+    while True:
+        row = sh.getCellRangeByPosition(0, r, 5, r).getDataArray()[0]
+        if not row[5]:  # column F: the severity keyword, on finding rows only
+            break
+        rows.append((row[1], row[2], row[5], row[3], sh.getCellByPosition(1, r).getFormula()))
+        r += 1
+    return rows
+
+
+def marks(doc):
+    out = []
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        for j in range(sh.DrawPage.Count):
+            s = sh.DrawPage.getByIndex(j)
+            if s.Name.startswith(MARK):
+                cell = s.Anchor.AbsoluteName.rsplit(".", 1)[-1].replace("$", "")
+                out.append(f"{sh.Name}.{cell}")
+    return sorted(out)
+
+
+def copy(office, path):
+    """Calc opens a copy: its lock file and any save stay out of the source tree."""
+    dst = office.scratch(os.path.basename(path))
+    shutil.copyfile(path, dst)
+    return dst
+
+
+def sheet_names(doc):
+    return [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)]
+
+
+def reference(ck, office, opened):
+    doc = office.new_calc()
+    try:
+        res = dispatch(office, doc, "org.kpifunctions:reference")
+        ck.check(res is not None and res.State == 1, f"reference: dispatch succeeded ({res.Result if res else None})")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(opened) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        url = open(opened).read().strip() if os.path.exists(opened) else ""
+        ck.check(url.startswith("file://") and url.endswith("/reference/functions-en.html"),
+                 f"reference: the English page was opened: {url!r}")
+        path = uno.fileUrlToSystemPath(url) if url.startswith("file://") else ""
+        page = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
+        ck.check("Cost per lead: cost divided by the number of leads." in page and "KPI.MAP" in page,
+                 "reference: the page inside the installed extension holds the catalogue's texts")
+        before = len(list(office.desktop.getComponents()))
+        res = dispatch(office, doc, "org.kpifunctions:templates")
+        ck.check(res is not None and len(list(office.desktop.getComponents())) == before,
+                 "templates: the dialog (none when headless) opens no document by itself")
+    finally:
+        doc.close(True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--oxt", required=True)
+    ap.add_argument("--launcher", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--source-dir", required=True)
+    opts = ap.parse_args()
+    ck = Checker("menu.audit")
+    cases = sorted(glob.glob(os.path.join(opts.source_dir, "tests", "audit", "cases", "*.fods")))
+    ck.check(len(cases) >= 3, f"audit cases found: {cases}")
+    cli = cli_findings(opts.launcher, cases)
+
+    # LibreOffice opens URLs with xdg-open: a stand-in that records them.
+    fake_bin = os.path.join(opts.workdir, "menu-fake-bin")
+    opened = os.path.join(fake_bin, "opened.log")
+    os.makedirs(fake_bin, exist_ok=True)
+    if os.path.exists(opened):
+        os.remove(opened)
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
+
+    with Office(oxt=opts.oxt, workdir=opts.workdir) as office:
+        reference(ck, office, opened)
+        for path in cases:
+            name = os.path.basename(path)
+            want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
+                    for f in cli[name]["findings"]]
+            with open(path[:-5] + ".expected.json", encoding="utf-8") as f:
+                by_hand = sorted((x["cell"], x["check"], x["severity"]) for x in json.load(f)["findings"])
+            doc = office.load(copy(office, path))
+            try:
+                doc.calculateAll()
+                before = user_cells(doc)
+                # A shape of the user's own: the audit must leave it alone.
+                own = doc.createInstance("com.sun.star.drawing.RectangleShape")
+                doc.Sheets.getByIndex(0).DrawPage.add(own)
+                own.Name = "my arrow"
+                res = dispatch(office, doc, "org.kpifunctions:audit")
+                ck.check(res is not None and res.State == 1, f"{name}: dispatch succeeded ({res.Result if res else None})")
+                ck.check(sheet_names(doc).count(REPORT) == 1, f"{name}: one report sheet {sheet_names(doc)}")
+                rows = report_rows(doc)
+                got = [r[:4] for r in rows]
+                ck.check(got == want, f"{name}: report findings equal kpi-audit's\n  got  {got}\n  want {want}")
+                ck.check(sorted(r[:3] for r in got) == by_hand,
+                         f"{name}: report findings equal the hand-worked list {by_hand}")
+                for cell, _check, _sev, _msg, link in rows:
+                    sheet, ref = cell.rsplit(".", 1)
+                    # Calc's reference syntax: a sheet name other than letters and digits is quoted.
+                    target = sheet if sheet.isalnum() else f"'{sheet}'"
+                    ck.check(link.startswith("=HYPERLINK(") and f'"#{target}.{ref}"' in link,
+                             f"{name}: {cell} links to its cell: {link}")
+                marked = sorted({r[0] for r in rows if r[1] != "no-stored-values"})
+                ck.check(marks(doc) == marked, f"{name}: marks {marks(doc)} == cells with findings {marked}")
+                ck.check(user_cells(doc) == before, f"{name}: every user cell unchanged (value, formula, format)")
+
+                dispatch(office, doc, "org.kpifunctions:audit")
+                ck.check(sheet_names(doc).count(REPORT) == 1, f"{name}: still one report sheet after a second run")
+                ck.check([r[:4] for r in report_rows(doc)] == want, f"{name}: second run, same findings")
+                ck.check(marks(doc) == marked, f"{name}: second run, no stale or doubled mark: {marks(doc)}")
+                ck.check(user_cells(doc) == before, f"{name}: user cells unchanged after two runs")
+                page = doc.Sheets.getByIndex(0).DrawPage
+                ck.check(any(page.getByIndex(j).Name == "my arrow" for j in range(page.Count)),
+                         f"{name}: the user's own shape is kept")
+            finally:
+                doc.close(True)
+
+        # The user fixes a cell: its finding and its mark disappear on the next run.
+        doc = office.load(copy(office, os.path.join(opts.source_dir, "tests", "audit", "cases", "inventory_stale.fods")))
+        try:
+            dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check("Q1.D5" in marks(doc), "inventory_stale: Q1.D5 (KPI.CPLX) marked")
+            doc.Sheets.getByName("Q1").getCellRangeByName("D5").setFormula("=KPI.CPL(B5;C5)")
+            dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check("Q1.D5" not in marks(doc), f"inventory_stale: fixed Q1.D5 no longer marked {marks(doc)}")
+            ck.check(all(r[0] != "Q1.D5" for r in report_rows(doc)), "inventory_stale: no finding left on Q1.D5")
+
+        finally:
+            doc.close(True)
+
+        # A "KPI audit" sheet of the user's own is never replaced: a message, nothing changed.
+        doc = office.load(copy(office, cases[0]))
+        try:
+            doc.Sheets.insertNewByName(REPORT, 0)
+            doc.Sheets.getByName(REPORT).getCellRangeByName("A1").setString("my notes")
+            res = dispatch(office, doc, "org.kpifunctions:audit")
+            ck.check(res.State == 0 and "rename it" in res.Result, f"user's own 'KPI audit' sheet: refused ({res.Result})")
+            ck.check(doc.Sheets.getByName(REPORT).getCellRangeByName("A1").getString() == "my notes" and marks(doc) == [],
+                     "user's own 'KPI audit' sheet kept, no mark drawn")
+        finally:
+            doc.close(True)
+    return ck.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
