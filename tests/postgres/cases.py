@@ -14,12 +14,10 @@ or None (omitted); want is a float, an error name, or reference.Unbounded."""
 import json
 import math
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-for path in (os.path.join(HERE, ".."), os.path.join(HERE, "..", "calc"), os.path.join(HERE, "..", "..", "python")):
-    sys.path.insert(0, path)
-import test_bad_input as matrix  # noqa: E402
+
+from calc import test_bad_input as matrix  # noqa: E402  PYTHONPATH: python/ and tests/ (set by ctest)
 from oracles import clvmodels_reference, reference  # noqa: E402
 
 

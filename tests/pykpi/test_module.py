@@ -3,15 +3,13 @@ catalogue example, the bad-input matrix's typed cases and its reference
 model: tests/postgres/cases.py), exact error kinds included; then NumPy
 elementwise calls and the documented conventions. Prints 'N passed, N failed'."""
 import math
-import os
 import sys
 import warnings
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postgres"))
-import cases  # noqa: E402
-import kpi  # noqa: E402
+from postgres import cases  # PYTHONPATH: the built module, python/ and tests/ (set by ctest)
+import kpi
 
 warnings.simplefilter("ignore")  # SciPy's reference model warns on extreme inputs
 passed, failed = 0, []
