@@ -11,6 +11,8 @@ import os
 import re
 import unicodedata
 
+from kpitools.sheet.addresses import col_name  # the package is shipped beside kpimenu in the .oxt
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOGUE = os.path.join(HERE, "catalogue.json")
 
@@ -215,15 +217,6 @@ def exact(entry, query):
 # ---------------------------------------------------------------------------
 # Inserting: which selected cells become which arguments, and where it goes
 # ---------------------------------------------------------------------------
-def col_name(c):
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 def a1(c1, r1, c2, r2):
     first = f"{col_name(c1)}{r1 + 1}"
     return first if (c1, r1) == (c2, r2) else f"{first}:{col_name(c2)}{r2 + 1}"

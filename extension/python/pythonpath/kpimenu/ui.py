@@ -1,7 +1,7 @@
 """User-interface texts (English and French, following LibreOffice's user
 interface language) and the small UNO helpers the commands share."""
 import uno
-from com.sun.star.beans import PropertyValue
+from kpitools.office.session import props  # noqa: F401  (one implementation, shipped in the .oxt)
 
 STRINGS = {
     "en": {
@@ -82,15 +82,6 @@ STRINGS = {
         "sev_error": "erreur", "sev_warning": "avertissement", "sev_info": "info",
     },
 }
-
-
-def props(**kw):
-    out = []
-    for k, v in kw.items():
-        p = PropertyValue()
-        p.Name, p.Value = k, v
-        out.append(p)
-    return tuple(out)
 
 
 def ui_language(ctx):
