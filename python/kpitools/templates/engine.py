@@ -2,19 +2,21 @@
 
 Used by make_templates.py. Each formula is built as an expression tree
 (Ref, Rng, Fn, Op) so that the generator can both write it in ODF syntax
-(`of:=KPI.CPL([.B5:.B16];[.C5:.C16])`) and evaluate it here, in plain Python,
-from the documented definitions (docs/functions.md). The evaluated value is
-written as the cell's cached value (office:value): reviewers see every figure
-in the diff, and the Calc tests compare what the add-in computes with these
-values, which were computed without it.
+(`of:=KPI.CPL([.B5:.B16];[.C5:.C16])`) and evaluate it here: the spreadsheet
+functions in plain Python, the KPI functions by the core itself through the
+`kpi` module (core_functions.py). The evaluated value is written as the
+cell's cached value (office:value), so reviewers see every figure in the diff
+and a colleague without the extension sees the figures; the Calc tests check
+the key figures against values they compute themselves.
 
 Output is deterministic: same input, byte-identical file (no dates, no ids).
-Pure standard library: runs with any python3.
+Needs the build's `kpi` module (build/python) on PYTHONPATH.
 """
 import math
 from xml.sax.saxutils import escape, quoteattr
 
 from kpitools.sheet.addresses import col_name, parse_addr
+from kpitools.templates.core_functions import core_functions
 
 
 # ---------------------------------------------------------------- addresses
@@ -66,7 +68,7 @@ class Fn:
         if self.name == "IF":  # lazy, as in Calc: the branch not taken is not computed
             cond, yes, no = self.args
             return _eval(yes if _truth(_eval(cond, book, here)) else no, book, here)
-        return FUNCTIONS[self.name](*[_eval(a, book, here) for a in self.args])
+        return _function(self.name)(*[_eval(a, book, here) for a in self.args])
 
 
 class Op:
@@ -152,31 +154,12 @@ def _num(v):
     return 0.0 if v is None else float(v)
 
 
-# ------------------------------------------- the KPIs, as documented (Python)
+# ------------------------------------------- cells as the spreadsheet functions read them
 def _amount(v):
     """Amount/count convention: a range is summed, blanks and text skipped."""
     if isinstance(v, list):
         return float(sum(x for x in v if isinstance(x, (int, float)) and not isinstance(x, bool)))
     return _num(v)
-
-
-def _ratio(a, b, scale=1.0):
-    a, b = _amount(a), _amount(b)
-    if b == 0:
-        raise ZeroDivisionError("a template cell would show #DIV/0!")
-    return scale * a / b
-
-
-def _nps(scores):
-    s = [x for x in scores if isinstance(x, (int, float))]
-    p = sum(1 for x in s if x >= 9)
-    d = sum(1 for x in s if x <= 6)
-    return 100.0 * (p - d) / len(s)
-
-
-def _clvret(m, r, d, first_now=False):
-    m, r, d = _num(m), _num(r), _num(d)
-    return m * (1 + d) / (1 + d - r) if first_now else m * r / (1 + d - r)
 
 
 def _crit_ok(v, crit):
@@ -226,21 +209,16 @@ FUNCTIONS = {
     "SUMIFS": _sumifs,
     "COUNTIFS": _countifs,
     "TRUE": lambda: True,
-    "KPI.CPL": _ratio, "KPI.CPA": _ratio, "KPI.CAC": _ratio, "KPI.CPC": _ratio,
-    "KPI.CPM": lambda c, i: _ratio(c, i, 1000.0),
-    "KPI.CTR": _ratio, "KPI.CONVRATE": _ratio, "KPI.ROAS": _ratio, "KPI.SHARE": _ratio,
-    "KPI.OPENRATE": _ratio, "KPI.CTOR": _ratio, "KPI.UNSUBRATE": _ratio, "KPI.BOUNCERATE": _ratio,
-    "KPI.MQL2SQL": _ratio, "KPI.AOV": _ratio, "KPI.ARPU": _ratio, "KPI.CHURN": _ratio,
-    "KPI.ROI": lambda r, i: (_amount(r) - _amount(i)) / _amount(i),
-    "KPI.GROWTH": lambda c, p: (_amount(c) - _amount(p)) / _amount(p),
-    "KPI.RETENTION": lambda e, n, s: (_amount(e) - _amount(n)) / _amount(s),
-    "KPI.CLV": lambda aov, f, l, m=1.0: _num(aov) * _num(f) * _num(l) * _num(m),
-    "KPI.CLVRET": _clvret,
-    "KPI.LTV2CAC": lambda clv, cac: _num(clv) / _num(cac),
-    "KPI.PAYBACK": lambda cac, rev, m=1.0: _num(cac) / (_num(rev) * _num(m)),
-    "KPI.NPS": _nps,
-    "KPI.NPSCOUNT": lambda p, pa, d: 100.0 * (_amount(p) - _amount(d)) / (_amount(p) + _amount(pa) + _amount(d)),
 }
+_KPI = {}  # the KPI functions: the core's own (the `kpi` module), loaded on first use, never re-typed here
+
+
+def _function(name):
+    if name.startswith("KPI."):
+        if not _KPI:
+            _KPI.update(core_functions())
+        return _KPI[name]
+    return FUNCTIONS[name]
 
 
 # ---------------------------------------------------------------- styles

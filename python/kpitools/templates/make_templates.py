@@ -640,7 +640,7 @@ def main(argv=None):
                 f.write(text)
             print(f"wrote {path}")
     if stale:
-        print("out of date (run: PYTHONPATH=python python3 -m kpitools.templates.pipeline generate):\n  " + "\n  ".join(stale))
+        print("out of date (run: PYTHONPATH=python:build/python /usr/bin/python3 -m kpitools.templates.pipeline generate):\n  " + "\n  ".join(stale))
         return 1
     if a.check:
         print(f"templates: {len(TEMPLATES)} generated files are current")

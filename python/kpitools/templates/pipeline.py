@@ -43,7 +43,7 @@ def check(argv):
     committed = source_path("examples", "templates", "predictive-clv.fods")
     diffs = freshness.check_predictive(oxt, committed, workdir)
     if diffs:
-        print("out of date (run: PYTHONPATH=python python3 -m kpitools.templates.pipeline generate --oxt OXT):\n  "
+        print("out of date (run: PYTHONPATH=python:build/python /usr/bin/python3 -m kpitools.templates.pipeline generate --oxt OXT):\n  "
               + committed + "\n  " + "\n  ".join(diffs))
         return 1
     print("templates: predictive-clv.fods is current")
