@@ -59,6 +59,8 @@ def differences(committed, fresh, most=5):
 def check_predictive(oxt, committed, workdir=None):
     """Regenerates the predictive template with the .oxt and compares; returns the differences."""
     from kpitools.templates import make_predictive  # needs LibreOffice's uno module
+    if workdir:
+        os.makedirs(workdir, exist_ok=True)  # run alone, no other test has made it
     with tempfile.TemporaryDirectory(prefix="kpi-fresh-", dir=workdir) as tmp:
         fresh = os.path.join(tmp, os.path.basename(committed))
         make_predictive.main(["--oxt", oxt, "--out", fresh, "--workdir", tmp])
