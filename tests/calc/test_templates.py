@@ -21,6 +21,7 @@
    formula; a KPI cell with no cell style), which the templates avoid.
 """
 import glob
+import math
 import os
 import re
 import shutil
@@ -144,7 +145,17 @@ def keys_email(doc):
         ("overall unsubscribe rate", v(s, "K17"), sum(unsub) / sum(deliv)),
         ("overall bounce rate", v(s, "L17"), sum(bounces) / sum(sent)),
         ("Re-engagement CTOR", v(s, "J13"), clicks[8] / opens[8]),
-    ]
+    ] + keys_subject_line_test(s)
+
+
+def keys_subject_line_test(s):
+    """The A/B block (rows 24-27): the pooled two-proportion z-test worked here with math.erfc."""
+    (na, oa), (nb, ob) = [(v(s, f"B{r}"), v(s, f"C{r}")) for r in (24, 25)]
+    pa, pb, pool = oa / na, ob / nb, (oa + ob) / (na + nb)
+    z = (pa - pb) / math.sqrt(pool * (1 - pool) * (1 / na + 1 / nb))
+    return [("subject A open rate", v(s, "D24"), pa), ("subject B open rate", v(s, "D25"), pb),
+            ("lift of B over A", v(s, "D26"), pb / pa - 1),
+            ("A/B p-value", v(s, "D27"), math.erfc(abs(z) / math.sqrt(2)))]
 
 
 def keys_b2b(doc):
