@@ -157,7 +157,7 @@ std::string json() {
           << ", \"definition\": " << json_str(f.definition) << ", \"source\": " << json_str(f.source)
           << ", \"unit\": " << json_text(f.unit) << ", \"div0\": " << json_text(f.div0)
           << ", \"domain\": " << json_text(f.domain) << ", \"note\": " << json_text(f.note)
-          << ", \"synonyms\": " << json_words(f.synonyms)
+          << ", \"synonyms\": " << json_words(f.synonyms) << ", \"above_one\": " << json_str(f.above_one)
           << ", \"args\": [";
         for (std::size_t i = 0; i < f.args.size(); ++i) {
             const ArgInfo& a = f.args[i];
@@ -198,7 +198,9 @@ std::string tables() {
     first = true;
     for (const kpi::InputKind& k : kpi::input_kinds()) {
         o << (first ? "\n" : ",\n") << "    {\"kind\": " << json_str(k.kind) << ", \"words\": " << json_words(k.words)
-          << ", \"args\": " << json_list(k.args) << ", \"count\": " << (k.count ? "true" : "false") << "}";
+          << ", \"args\": " << json_list(k.args) << ", \"count\": " << (k.count ? "true" : "false")
+          << ", \"within\": {\"error\": " << json_list(k.within_error) << ", \"warning\": " << json_list(k.within_warning)
+          << "}}";
         first = false;
     }
     o << "\n  ]\n}\n";

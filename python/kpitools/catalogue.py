@@ -8,6 +8,9 @@ object {"functions": [...], "errors": [...], ...} (the catalogue with its
 error table); keys this loader does not know are kept in `extra`.
 """
 import json
+import os
+
+TABLES = "catalogue-tables.json"
 
 
 class CatalogueError(Exception):
@@ -42,6 +45,11 @@ class Catalogue:
             key = "KPI." + key
         return self.by_formula_name().get(key)
 
+    @property
+    def inputs(self):
+        """The input kinds ([{"kind", "words", "args", "count", "within"}]), from the tables."""
+        return self.extra.get("inputs", [])
+
     def with_shape(self, *shapes):
         """Short names (CPL, BGNBD.FIT) of the functions of these shapes."""
         return {e["name"].upper()[4:] for e in self.functions if e.get("shape") in shapes}
@@ -63,10 +71,24 @@ def parse_catalogue(data, path=None):
 
 
 def load_catalogue(path):
-    """Reads catalogue.json; CatalogueError (one line) when it cannot."""
+    """Reads catalogue.json, and the tables the build writes beside it
+    (catalogue-tables.json: error codes, families, input kinds) when they are
+    there; CatalogueError (one line) when it cannot."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError) as e:
         raise CatalogueError(f"cannot read the function catalogue {path}: {e}")
-    return parse_catalogue(data, path)
+    cat = parse_catalogue(data, path)
+    tables = os.path.join(os.path.dirname(path), TABLES)
+    if os.path.isfile(tables):
+        try:
+            with open(tables, encoding="utf-8") as f:
+                extra = json.load(f)
+        except (OSError, ValueError) as e:
+            raise CatalogueError(f"cannot read the catalogue's tables {tables}: {e}")
+        if not isinstance(extra, dict):
+            raise CatalogueError(f"{tables}: not an object of tables")
+        cat.errors = cat.errors or extra.get("errors") or []
+        cat.extra.update({k: v for k, v in extra.items() if k != "errors"})
+    return cat

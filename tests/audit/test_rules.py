@@ -8,8 +8,13 @@ import sys
 import tempfile
 import zipfile
 
-from kpitools.audit import formula as fparse, labels, model, readers  # none of them needs uno
+from kpitools.audit import formula as fparse, model, readers  # none of them needs uno
+from kpitools.audit.labels import Labels
+from kpitools.catalogue import load_catalogue
 from kpitools.sheet import addresses
+
+# The header words are the catalogue's (synonyms, input kinds): read them from this build's.
+labels = Labels.of(load_catalogue(os.environ["KPI_CATALOGUE_JSON"]))
 
 passed, failed = 0, []
 
@@ -31,6 +36,8 @@ LABELS = {
     "Taux d'ouverture": "OPENRATE", "Open rate": "OPENRATE", "Panier moyen": "AOV",
     "Taux d'attrition": "CHURN", "Coût par clic": "CPC", "LTV : CAC": "LTV2CAC",
     "Cost": None, "Leads": None, "Channel": None, "Rocket": None, "CPL2": None, "Impressions": None,
+    "Désinscriptions": None, "Purchase frequency": None, "Share": None, "Lead velocity": "GROWTH",
+    "Part de voix": "SHARE", "MER": "ROAS", "Taux de désinscription": "UNSUBRATE",
 }
 for label, want in LABELS.items():
     check(labels.kpi_of_label(label) == want, f"kpi_of_label({label!r}) = {labels.kpi_of_label(label)}, expected {want}")
@@ -40,6 +47,8 @@ INPUTS = {
     "Délivrés": "delivered", "Envoyés": "sent", "Coût": "cost", "Budget": "cost", "Investissement": "cost",
     "Bénéfice": "profit", "Chiffre d'affaires": "revenue", "Leads": "leads", "MQLs": "mqls",
     "Coût par lead": None, "Taux de clic": None, "Channel": None,
+    "Désinscriptions": "unsubscribes", "Clients perdus": "customers_lost", "Customers at start": "customers_start",
+    "Clients": "customers",
 }
 for label, want in INPUTS.items():
     check(labels.input_kind(label) == want, f"input_kind({label!r}) = {labels.input_kind(label)}, expected {want}")

@@ -19,5 +19,6 @@ code=$?
 set -e
 [ "$code" = 2 ] || { echo "FAIL: exit $code, expected 2"; exit 1; }
 echo "$out" | grep -q '"error": "no such file"' || { echo "FAIL: report: $out"; exit 1; }
-test -f share/kpi-functions/kpi-functions.oxt && test -f share/kpi-functions/catalogue.json
+test -f share/kpi-functions/kpi-functions.oxt && test -f share/kpi-functions/catalogue.json \
+  && test -f share/kpi-functions/catalogue-tables.json
 echo "python.install: installed kpi-audit runs from $prefix (exit 2 on a missing file, as documented)"

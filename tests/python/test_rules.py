@@ -18,7 +18,7 @@ SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 def catalogue():
     path = os.environ.get("KPI_CATALOGUE_JSON") or os.path.join(SOURCE, "build", "generated", "catalogue.json")
-    return load_catalogue(path).by_formula_name()
+    return load_catalogue(path)
 
 
 class RuleCases(unittest.TestCase):

@@ -117,6 +117,10 @@ struct FunctionInfo {
     std::string_view example;         // a formula ...
     std::string_view example_result;  // ... and its value, worked out by hand ("a | b" for arrays)
     Words synonyms;                   // words marketers use for it
+    // kpi-audit: a value above 100 % is "error" (it cannot happen: bounces
+    // above sent) or "warning" (platforms count it so: total opens above
+    // delivered); empty: no such check (engagement, ratios).
+    std::string_view above_one;
 };
 
 const std::vector<FunctionInfo>& catalogue();
@@ -130,6 +134,9 @@ struct InputKind {
     Words words;                          // header words naming it
     std::vector<std::string_view> args;   // catalogue arguments it feeds
     bool count = true;                    // can never be negative
+    // Kinds this one is a part of, in the same row or column: above them is
+    // an error (bounces within sent) or a warning (opens within delivered).
+    std::vector<std::string_view> within_error, within_warning;
 };
 const std::vector<InputKind>& input_kinds();
 

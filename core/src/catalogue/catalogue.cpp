@@ -77,6 +77,7 @@ void attach_texts(FunctionInfo& f) {
     f.example = plain(m + ".example");
     f.example_result = plain(m + ".example_result");
     f.synonyms = words(m + ".synonyms");
+    f.above_one = plain(m + ".above_one");
     for (ArgInfo& a : f.args) {
         a.display = Text{a.name, arg_text(f.method, a.name, "name").fr};
         a.description = arg_text(f.method, a.name, "description");
@@ -112,6 +113,8 @@ std::vector<InputKind> build_inputs() {
         k.words = Words{lines(r.en), lines(r.fr)};
         k.args = lines(plain(join("inputs", k.kind, "args")));
         k.count = plain(join("inputs", k.kind, "count")) != "false";
+        k.within_error = lines(plain(join("inputs", k.kind, "within", "error")));
+        k.within_warning = lines(plain(join("inputs", k.kind, "within", "warning")));
         out.push_back(std::move(k));
     }
     return out;

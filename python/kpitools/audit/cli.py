@@ -96,7 +96,7 @@ def main(argv=None):
             print(f"kpi-audit: {escape.visible(msg, keep_newlines=False)}", file=sys.stderr, flush=True)
 
     try:
-        catalogue = load_catalogue(opts.catalogue).by_formula_name()
+        catalogue = load_catalogue(opts.catalogue)
     except CatalogueError as e:
         print(escape.visible(f"kpi-audit: {e}"), file=sys.stderr)
         return EXIT_FAILED

@@ -12,7 +12,7 @@ import time
 
 from kpitools.audit import rules
 from kpitools.audit.formula import parse_formula, strip_parens, walk
-from kpitools.audit.labels import GAIN_KPIS, RATIO_KPIS, input_kind, kpi_of_label
+from kpitools.audit.labels import Labels
 from kpitools.audit.model import SEVERITIES, AuditTimeout, fmt_num, result_json
 from kpitools.sheet.addresses import addr, col_index
 
@@ -54,7 +54,8 @@ class Audit:
     def __init__(self, book, stored, catalogue, kpi_eval, is_date=None):
         self.book = book            # {sheet name: SheetData}, in order
         self.stored = stored        # {(sheet, row, col): stored result} read from the file
-        self.catalogue = catalogue  # {"KPI.CPL": entry}
+        self.catalogue = catalogue.by_formula_name()  # {"KPI.CPL": entry}, from a kpitools.catalogue.Catalogue
+        self.labels = Labels.of(catalogue)  # header words, shapes, parts and wholes: the catalogue's
         self.kpi_eval = kpi_eval    # formula text -> result, computed by the extension in Calc
         self.is_date = is_date or (lambda sheet, r, c: True)  # has the cell a date format?
         self.inventory = []
@@ -123,7 +124,7 @@ class Audit:
     def handwritten(self, sheet, r, c, formula, node):
         kpi = None
         for text, _d in sheet.labels(r, c):
-            kpi = kpi_of_label(text)
+            kpi = self.labels.kpi_of_label(text)
             if kpi:
                 break
         if not kpi:
@@ -134,11 +135,11 @@ class Audit:
             return
         h = HandKpi(sheet, r, c, kpi, now[1], body)
         b = h.body
-        if kpi in RATIO_KPIS and h.num is not None:
+        if kpi in self.labels.ratio_kpis and h.num is not None:
             rules.handwritten.check_ratio(self, h)
-        elif kpi in GAIN_KPIS:
+        elif kpi in self.labels.gain_kpis:
             rules.gains.check_gain(self, h)
-        elif kpi in RATIO_KPIS and b.kind == "call" and b.name == "AVERAGE" and len(b.args) == 1 \
+        elif kpi in self.labels.ratio_kpis and b.kind == "call" and b.name == "AVERAGE" and len(b.args) == 1 \
                 and b.args[0].kind == "ref":
             rules.averages.check_average(self, h, b.args[0])
 
@@ -178,7 +179,7 @@ class Audit:
             return None
         s = self.sheet_of(sheet, node)
         for text, _d in s.labels(node.r1, node.c1):
-            k = input_kind(text)
+            k = self.labels.input_kind(text)
             if k:
                 return k
         return None

@@ -1,5 +1,8 @@
-"""Labels: which KPI a row or column header names, and what an input counts."""
-import functools
+"""Labels: which KPI a row or column header names, and what an input counts,
+read from the catalogue (core/catalogue/texts.toml through the build's JSON):
+each function's synonyms (EN and FR), shape and `above_one` severity, and the
+input kinds with their header words and the kinds they are a part of. No
+word list is kept here but the date headers', which name no KPI."""
 import re
 import unicodedata
 
@@ -9,69 +12,11 @@ def norm(text):
     return " " + re.sub(r"[^a-z0-9%]+", " ", text).strip() + " "
 
 
-# KPI names as people write them in headers, English and French.
-KPI_WORDS = {
-    "CPL": ["cpl", "cost per lead", "cout par lead", "cout par contact", "cout par prospect"],
-    "CPA": ["cpa", "cost per acquisition", "cout par acquisition", "cost per action"],
-    "CAC": ["cac", "customer acquisition cost", "cout d acquisition client", "cout d acquisition"],
-    "CPC": ["cpc", "cost per click", "cout par clic"],
-    "CPM": ["cpm", "cost per mille", "cost per thousand", "cout pour mille", "cout par mille"],
-    "CTR": ["ctr", "click through rate", "clickthrough rate", "taux de clic", "taux de clics"],
-    "CONVRATE": ["conversion rate", "conv rate", "taux de conversion", "tx de conversion", "tx conversion"],
-    "ROI": ["roi", "return on investment", "retour sur investissement", "rsi"],
-    "ROAS": ["roas", "return on ad spend", "retour sur depenses publicitaires"],
-    "GROWTH": ["growth", "croissance", "evolution", "variation"],
-    "OPENRATE": ["open rate", "taux d ouverture", "tx d ouverture", "tx ouverture"],
-    "CTOR": ["ctor", "click to open", "click to open rate", "taux de reactivite"],
-    "UNSUBRATE": ["unsubscribe rate", "unsub rate", "taux de desabonnement", "taux de desinscription"],
-    "BOUNCERATE": ["bounce rate", "taux de rebond", "taux de rebonds"],
-    "ENGAGEMENT": ["engagement rate", "taux d engagement"],
-    "MQL2SQL": ["mql2sql", "mql sql", "mql to sql", "taux mql sql"],
-    "CHURN": ["churn", "churn rate", "taux d attrition", "attrition", "taux de churn"],
-    "RETENTION": ["retention", "retention rate", "taux de retention"],
-    "AOV": ["aov", "average order value", "panier moyen", "valeur moyenne de commande"],
-    "ARPU": ["arpu", "average revenue per user", "revenu moyen par utilisateur"],
-    "LTV2CAC": ["ltv cac", "ltv to cac", "clv cac", "ltv2cac"],
-    "CPV": ["cpv", "cost per view", "cost per video view", "cout par vue"],
-    "FREQUENCY": ["ad frequency", "average frequency", "frequence moyenne", "ots"],
-    "GRP": ["grp", "grps", "gross rating points", "trp", "target rating points"],
-    "VIEWRATE": ["view rate", "vtr", "view through rate", "taux de vue", "taux de visionnage"],
-    "PIPECOVERAGE": ["pipeline coverage", "pipe coverage", "coverage ratio", "couverture du pipeline"],
-}
-# Rates of a part to its whole: above 100 % they reveal inconsistent inputs.
-PART_RATES = {"CTR", "CONVRATE", "OPENRATE", "CTOR", "UNSUBRATE", "BOUNCERATE", "MQL2SQL", "CHURN", "RETENTION",
-              "SHARE", "VIEWRATE"}
-RATIO_KPIS = {"CPL", "CPA", "CAC", "CPC", "CPM", "CTR", "CONVRATE", "OPENRATE", "CTOR", "UNSUBRATE", "BOUNCERATE",
-              "ENGAGEMENT", "MQL2SQL", "CHURN", "ROAS", "AOV", "ARPU", "LTV2CAC", "SHARE", "CPV", "FREQUENCY", "GRP",
-              "VIEWRATE", "PIPECOVERAGE"}
-GAIN_KPIS = {"ROI", "GROWTH"}
+# The shapes whose hand-written form the audit recomputes: a quotient, or a
+# gain (new − old) / old.
+RATIO_SHAPES = ("ratio", "rate", "part_of_whole")
+GAIN_SHAPES = ("gain",)
 
-# What an input cell counts, from its header; (label words, kind).
-INPUT_WORDS = [
-    ("impressions", ["impressions", "impr", "vues", "affichages"]),
-    ("clicks", ["clicks", "clics", "clic", "click"]),
-    ("opens", ["opens", "ouvertures", "ouverts", "emails opened"]),
-    ("delivered", ["delivered", "delivres", "recus", "distribues"]),
-    ("sent", ["sent", "envoyes", "envois"]),
-    ("visitors", ["visitors", "visiteurs", "sessions", "visits", "visites"]),
-    ("conversions", ["conversions", "conv"]),
-    ("leads", ["leads", "prospects", "contacts"]),
-    ("mqls", ["mqls", "mql"]),
-    ("sqls", ["sqls", "sql"]),
-    ("orders", ["orders", "commandes"]),
-    ("bounces", ["bounces", "rebonds"]),
-    ("unsubscribes", ["unsubscribes", "desabonnements", "desinscriptions"]),
-    ("customers", ["customers", "new customers", "clients", "nouveaux clients"]),
-    ("cost", ["cost", "costs", "cout", "couts", "spend", "ad spend", "depenses", "budget", "investment",
-              "investissement", "invested", "investi"]),
-    ("revenue", ["revenue", "revenues", "return", "chiffre d affaires", "ca", "ventes", "sales", "recettes"]),
-    ("profit", ["profit", "profits", "gain", "gains", "benefice", "benefices", "marge", "net profit"]),
-]
-COUNT_KINDS = {"impressions", "clicks", "opens", "delivered", "sent", "visitors", "conversions", "leads", "mqls",
-               "sqls", "orders", "bounces", "unsubscribes", "customers", "cost"}
-# (part, whole): the part cannot exceed the whole in the same row (or column).
-PART_OF = [("clicks", "impressions"), ("opens", "delivered"), ("delivered", "sent"), ("bounces", "sent"),
-           ("unsubscribes", "delivered"), ("conversions", "visitors"), ("sqls", "mqls")]
 START_WORDS = ["start", "start date", "debut", "date de debut", "date debut", "first contact", "premier contact"]
 END_WORDS = ["end", "end date", "fin", "date de fin", "date fin", "close date", "closing date", "date de signature"]
 # Short words that name a date column only when they are the whole header.
@@ -89,25 +34,59 @@ def exact_words(label, words):
     return norm(label).strip() in words
 
 
-@functools.lru_cache(maxsize=4096)
-def kpi_of_label(label):
-    n = norm(label)
+def _words(table):
+    table = table or {}
+    return {norm(w).strip() for w in list(table.get("en", [])) + list(table.get("fr", []))} - {""}
+
+
+def _longest(n, vocabulary):
+    """The key whose word, found in the normalised label n, is longest."""
     best = None
-    for k, words in KPI_WORDS.items():
+    for key, words in vocabulary:
         for w in words:
             if f" {w} " in n and (best is None or len(w) > best[1]):
-                best = (k, len(w))
+                best = (key, len(w))
     return best[0] if best else None
 
 
-@functools.lru_cache(maxsize=4096)
-def input_kind(label):
-    if kpi_of_label(label):
-        return None  # "Cost per lead" is a KPI, not a cost
-    n = norm(label)
-    best = None
-    for kind, words in INPUT_WORDS:
-        for w in words:
-            if f" {w} " in n and (best is None or len(w) > best[1]):
-                best = (kind, len(w))
-    return best[0] if best else None
+class Labels:
+    """The audit's vocabulary, from the catalogue's functions and input kinds."""
+
+    def __init__(self, functions, inputs):
+        self.inputs = [(k["kind"], _words(k.get("words"))) for k in inputs]
+        input_words = set().union(*(w for _, w in self.inputs)) if self.inputs else set()
+        self.count_kinds = {k["kind"] for k in inputs if k.get("count", True)}
+        # (part, whole, severity): in one row or column the part should not exceed the whole.
+        self.part_of = [(k["kind"], whole, sev) for k in inputs for sev in ("error", "warning")
+                        for whole in (k.get("within") or {}).get(sev, [])]
+        self.ratio_kpis, self.gain_kpis, self.above_one, words = set(), set(), {}, []
+        for e in functions:
+            short = e["name"].upper()[4:]
+            if e.get("above_one") in ("error", "warning"):
+                self.above_one[short] = e["above_one"]
+            if e.get("shape") in RATIO_SHAPES:
+                self.ratio_kpis.add(short)
+            elif e.get("shape") in GAIN_SHAPES:
+                self.gain_kpis.add(short)
+            elif short not in self.above_one:
+                continue  # a header naming it has nothing the audit recomputes
+            # A word that also names an input ("désinscriptions": the count) is the input's.
+            words.append((short, _words(e.get("synonyms")) - input_words))
+        self.kpi_words = [(k, w) for k, w in words if w]
+        self._kpi_cache, self._input_cache = {}, {}
+
+    @classmethod
+    def of(cls, catalogue):
+        """From a kpitools.catalogue.Catalogue (functions and the tables beside them)."""
+        return cls(catalogue.functions, catalogue.inputs)
+
+    def kpi_of_label(self, label):
+        if label not in self._kpi_cache:
+            self._kpi_cache[label] = _longest(norm(label), self.kpi_words)
+        return self._kpi_cache[label]
+
+    def input_kind(self, label):
+        if label not in self._input_cache:
+            # "Cost per lead" is a KPI, not a cost.
+            self._input_cache[label] = None if self.kpi_of_label(label) else _longest(norm(label), self.inputs)
+        return self._input_cache[label]

@@ -51,7 +51,7 @@ def audit(ctx, frame, lang):
     try:
         try:
             report.remove_previous(doc)  # before the audit: never audit our own report
-            result = engine.audit(ctx, doc, finder.load())
+            result = engine.audit(ctx, doc)
         except report.NotOurs:
             return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
         except engine.Unavailable:

@@ -66,15 +66,19 @@ def _rules():
                            read_book=workbook.read_book, read_stored=readers.read_stored)
 
 
-def audit(ctx, doc, entries, max_cells=1_000_000):
+def audit(ctx, doc, max_cells=1_000_000):
     """One FILE of kpi-audit's JSON report (docs/audit-json.md) for the open
     document: sheets, cells, inventory, findings."""
     try:
         ka = _rules()
     except ImportError as e:
         raise Unavailable(str(e))
-    catalogue = {e["name"].upper(): e for e in entries}
-    catalogue.update({"KPI." + e["method"].upper(): e for e in entries})
+    from kpitools.catalogue import CatalogueError, load_catalogue
+    from . import finder
+    try:
+        catalogue = load_catalogue(finder.CATALOGUE)  # with catalogue-tables.json, shipped beside it
+    except CatalogueError as e:
+        raise Failed(str(e))
     stored = _stored_values(ka, doc)
     doc.calculateAll()
     try:

@@ -1,5 +1,4 @@
 """The input figures themselves: negative counts, parts above their whole."""
-from kpitools.audit.labels import COUNT_KINDS, PART_OF, input_kind
 from kpitools.audit.model import fmt_num
 from kpitools.audit.rules.base import Rule
 from kpitools.sheet.addresses import addr
@@ -18,16 +17,26 @@ class NegativeInput(Rule):
 class CountAboveTotal(Rule):
     """A part above its whole in the same row or column.
 
-    Mistake: 1,200 clicks for 1,000 impressions; opens above delivered;
-    delivered above sent; bounces above sent; unsubscribes above delivered;
-    conversions above visitors; SQLs above MQLs.
+    Mistake: 1,200 clicks for 1,000 impressions; bounces above sent;
+    unsubscribes above delivered; customers lost above customers at start.
     Fix: check both figures: they are counted differently (total vs unique)
     or one is mistyped.
+    The pairs and their severities are the catalogue's (`within` of each
+    input kind): an error where it cannot happen, a warning where platforms
+    count so (total opens above delivered, conversions above clicks, SQLs
+    above MQLs of overlapping periods).
     """
     id, severity = "count-above-total", "error"
     cases = [("clicks above impressions", {"B1": "Impressions", "C1": "Clicks", "B2": 1000, "C2": 1200},
               [("C2", "count-above-total", "error")]),
              ("by row labels", {"A2": "Sent", "A3": "Delivered", "B2": 900, "B3": 950},
+              [("B3", "count-above-total", "error")]),
+             ("total opens above delivered", {"B1": "Delivered", "C1": "Opens", "B2": 1000, "C2": 1100},
+              [("C2", "count-above-total", "warning")]),
+             ("SQLs above MQLs", {"B1": "MQLs", "C1": "SQLs", "B2": 40, "C2": 45},
+              [("C2", "count-above-total", "warning")]),
+             ("customers lost above customers at start", {"A2": "Customers at start", "A3": "Customers lost",
+                                                          "B2": 120, "B3": 130},
               [("B3", "count-above-total", "error")])]
 
 
@@ -38,10 +47,10 @@ def check_sheet(audit, sheet):
     by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers; col -> ... from row labels
     for r, c, v, above in sheet.typed_numbers():
         left, _ = sheet.label_left(r, c)
-        ka = input_kind(above) if above else None
-        kl = input_kind(left) if left else None
+        ka = audit.labels.input_kind(above) if above else None
+        kl = audit.labels.input_kind(left) if left else None
         for k, label in ((ka, above), (kl, left)):
-            if k in COUNT_KINDS and v < 0:
+            if k in audit.labels.count_kinds and v < 0:
                 NegativeInput.report(audit, sheet, r, c,
                                      f"negative {k} ({fmt_num(v)}) under '{label}': a count or amount cannot "
                                      "be negative",
@@ -59,12 +68,14 @@ def check_sheet(audit, sheet):
 
 
 def _part_of(audit, sheet, kinds, where):
-    for part, whole in PART_OF:
+    for part, whole, severity in audit.labels.part_of:
         if part in kinds and whole in kinds:
             (pp, pv), (wp, wv) = kinds[part], kinds[whole]
             if pv > wv:
                 r, c = where(pp)
                 wr, wc = where(wp)
                 CountAboveTotal.report(audit, sheet, r, c, f"{part} ({fmt_num(pv)}) above {whole} ({fmt_num(wv)} in "
-                                       f"{addr(wr, wc)})", f"check both figures: {part} cannot exceed {whole}",
-                                       part=pv, whole=wv)
+                                       f"{addr(wr, wc)})", f"check both figures: {part} cannot exceed {whole}"
+                                       if severity == "error" else f"check both figures: {part} above {whole} "
+                                       "happens when the platform counts them differently (total vs unique)",
+                                       severity=severity, part=pv, whole=wv)
