@@ -10,8 +10,7 @@ import html
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python", "pythonpath"))
-from kpimenu import finder  # noqa: E402
+from kpimenu import finder  # extension/python/pythonpath, on PYTHONPATH (extension/CMakeLists.txt)
 
 PAGE = {
     "en": {"title": "KPI functions — reference", "intro":

@@ -7,10 +7,8 @@ import argparse
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "extension", "python", "pythonpath"))
-from kpimenu import finder  # noqa: E402
-from harness import Checker  # noqa: E402
+from harness import Checker
+from kpimenu import finder  # extension/python/pythonpath, on PYTHONPATH (tests/menu/CMakeLists.txt)
 
 
 def names(entries, q):
