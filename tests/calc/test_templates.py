@@ -7,8 +7,8 @@
 2. Each template is started as File > New > Templates does (loaded with
    AsTemplate: an untitled document), recalculated: no cell shows an error;
    every formula cell equals the value written into the source by the
-   generator (kpitools/templates/make_templates.py computes it in Python from the
-   documented definitions, without the add-in); key figures equal values this
+   generator (kpitools/templates computes it without Calc: the spreadsheet
+   functions in Python, the KPIs by the core's `kpi` module); key figures equal values this
    test computes itself from the inputs it reads in the sheet.
 3. Sharing: saved as .ods and .xlsx and reopened with the extension, every
    formula cell gives the same value. The .xlsx holds cached values (<v>) for

@@ -137,7 +137,7 @@ def same(got, want, rel=1e-9):
 
 
 # The campaign dashboard template (examples/templates/campaign-dashboard-en.fods):
-# its data rows (kpitools.templates.make_templates.campaign_rows) and the values its
+# its data rows (kpitools.templates.campaign_dashboard.campaign_rows) and the values its
 # channel table stores for the KPI formulas (row 9 + channel index).
 CAMPAIGN_KPIS = {"CPC": ("cost", "clicks"), "CPM": ("cost", "impressions"), "CTR": ("clicks", "impressions"),
                  "CPL": ("cost", "leads"), "CAC": ("cost", "customers"), "ROAS": ("revenue", "cost"),
@@ -148,11 +148,11 @@ CAMPAIGN_COLUMNS = ("month", "channel", "cost", "impressions", "clicks", "leads"
 def campaign():
     """(rows, {(kpi, channel index): stored value})."""
     import re
-    from kpitools.templates import make_templates
+    from kpitools.templates import campaign_dashboard
     text = open(os.path.join(HERE, "..", "..", "examples", "templates", "campaign-dashboard-en.fods")).read()
     stored = {}
     for kpi, row, value in re.findall(r'table:formula="of:=KPI\.(\w+)\(\[\.[A-Z](\d+)\];\[\.[A-Z]\d+\]\)"'
                                       r' office:value-type="float" office:value="([^"]+)"', text):
         if 9 <= int(row) <= 12:
             stored[(kpi, int(row) - 9)] = float(value)
-    return make_templates.campaign_rows(), stored
+    return campaign_dashboard.campaign_rows(), stored

@@ -1,6 +1,6 @@
 """A small spreadsheet model that writes flat ODF (.fods) workbooks.
 
-Used by make_templates.py. Each formula is built as an expression tree
+Used by the workbook modules (make_templates.py lists them). Each formula is built as an expression tree
 (Ref, Rng, Fn, Op) so that the generator can both write it in ODF syntax
 (`of:=KPI.CPL([.B5:.B16];[.C5:.C16])`) and evaluate it here: the spreadsheet
 functions in plain Python, the KPI functions by the core itself through the
@@ -16,7 +16,10 @@ import math
 from xml.sax.saxutils import escape, quoteattr
 
 from kpitools.sheet.addresses import col_name, parse_addr
+from kpitools.sheet.xmlns import declarations
+from kpitools.templates.charts import chart_xml
 from kpitools.templates.core_functions import core_functions
+from kpitools.templates.styles import BREAK, LOCALES, _cell_styles, _master_pages, _number_styles, _page_styles
 
 
 # ---------------------------------------------------------------- addresses
@@ -221,100 +224,6 @@ def _function(name):
     return FUNCTIONS[name]
 
 
-# ---------------------------------------------------------------- styles
-# Number formats per language: (ODF data style body). "money" amounts,
-# "money2" unit costs, "pct1"/"pct2" rates, "ratio" multiples, "dec1" points
-# or months, "int" counts.
-LOCALES = {
-    "en": ("en", "IE"),
-    "fr": ("fr", "FR"),
-}
-
-
-def _number_styles(lang):
-    la, co = LOCALES[lang]
-    loc = f'number:language="{la}" number:country="{co}"'
-
-    def num(dec, grouping=True):
-        g = ' number:grouping="true"' if grouping else ""
-        return (f'<number:number number:decimal-places="{dec}" number:min-decimal-places="{dec}" '
-                f'number:min-integer-digits="1"{g}/>')
-
-    sym = f'<number:currency-symbol {loc}>€</number:currency-symbol>'
-
-    def money(dec):
-        if lang == "fr":
-            return num(dec) + '<number:text> </number:text>' + sym
-        return sym + num(dec)
-
-    pct_sep = '<number:text> %</number:text>' if lang == "fr" else '<number:text>%</number:text>'
-    return [
-        f'<number:number-style style:name="N_int" {loc}>{num(0)}</number:number-style>',
-        f'<number:date-style style:name="N_date" {loc}><number:day/><number:text> </number:text>'
-        '<number:month number:textual="true" number:style="long"/><number:text> </number:text>'
-        '<number:year number:style="long"/></number:date-style>',
-        f'<number:number-style style:name="N_dec1" {loc}>{num(1)}</number:number-style>',
-        f'<number:number-style style:name="N_dec3" {loc}>{num(3, grouping=False)}</number:number-style>',
-        f'<number:number-style style:name="N_ratio" {loc}>{num(2)}<number:text>×</number:text></number:number-style>',
-        f'<number:currency-style style:name="N_money" {loc}>{money(0)}</number:currency-style>',
-        f'<number:currency-style style:name="N_money2" {loc}>{money(2)}</number:currency-style>',
-        f'<number:percentage-style style:name="N_pct1" {loc}>{num(1)}{pct_sep}</number:percentage-style>',
-        f'<number:percentage-style style:name="N_pct2" {loc}>{num(2)}{pct_sep}</number:percentage-style>',
-    ]
-
-
-NAVY = "#1f3864"
-INPUT_BLUE = "#1f4e9b"
-INPUT_BG = "#eef3fb"
-KPI_BG = "#f2f2f2"
-FORMATS = ["int", "dec1", "dec3", "ratio", "money", "money2", "pct1", "pct2"]
-# Roles: "in" input (blue on pale blue: type here), "out" computed,
-# "tot" total row (bold, rule above), "key" headline figure.
-ROLES = {
-    "in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
-          f'<style:text-properties fo:color="{INPUT_BLUE}"/>',
-    "out": "",
-    "tot": f'<style:table-cell-properties fo:border-top="0.5pt solid {NAVY}"/>'
-           '<style:text-properties fo:font-weight="bold"/>',
-    "key": f'<style:table-cell-properties fo:background-color="{KPI_BG}" fo:border="0.5pt solid #bfbfbf"/>'
-           f'<style:text-properties fo:font-size="13pt" fo:font-weight="bold" fo:color="{NAVY}"/>',
-}
-TEXT_STYLES = {
-    "title": f'<style:text-properties fo:font-size="18pt" fo:font-weight="bold" fo:color="{NAVY}"/>',
-    "note": '<style:text-properties fo:font-style="italic" fo:color="#595959"/>',
-    "section": f'<style:table-cell-properties fo:border-bottom="1pt solid {NAVY}"/>'
-               f'<style:text-properties fo:font-size="12pt" fo:font-weight="bold" fo:color="{NAVY}"/>',
-    "head": f'<style:table-cell-properties fo:background-color="{NAVY}" fo:wrap-option="wrap" style:vertical-align="middle"/>'
-            '<style:paragraph-properties fo:text-align="end"/>'
-            '<style:text-properties fo:font-weight="bold" fo:color="#ffffff"/>',
-    "head_l": f'<style:table-cell-properties fo:background-color="{NAVY}" style:vertical-align="middle"/>'
-              '<style:text-properties fo:font-weight="bold" fo:color="#ffffff"/>',
-    "label": "",
-    "label_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
-                f'<style:text-properties fo:color="{INPUT_BLUE}"/>',
-    "label_tot": f'<style:table-cell-properties fo:border-top="0.5pt solid {NAVY}"/>'
-                 '<style:text-properties fo:font-weight="bold"/>',
-    "label_key": f'<style:table-cell-properties fo:background-color="{KPI_BG}" fo:border="0.5pt solid #bfbfbf"/>'
-                 '<style:text-properties fo:font-weight="bold"/>',
-    "small": '<style:text-properties fo:font-size="9pt" fo:color="#404040"/>',
-    "wrap": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>',
-    "link": '<style:table-cell-properties style:vertical-align="top"/>',
-    "legend_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
-                 f'<style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
-}
-
-
-def _cell_styles():
-    out = []
-    for name, body in TEXT_STYLES.items():
-        out.append(f'<style:style style:name="{name}" style:family="table-cell">{body}</style:style>')
-    for role, body in ROLES.items():
-        for f in FORMATS:
-            out.append(f'<style:style style:name="{role}_{f}" style:family="table-cell" '
-                       f'style:data-style-name="N_{f}">{body}</style:style>')
-    return out
-
-
 # ---------------------------------------------------------------- workbook
 class Sheet:
     def __init__(self, name, widths_cm, landscape=False):
@@ -397,7 +306,7 @@ class Book:
     def fods(self):
         L = []
         L.append('<?xml version="1.0" encoding="UTF-8"?>')
-        L.append("<!-- Generated by tools/make_templates.py: edit the generator, not this file. -->")
+        L.append("<!-- Generated by python/kpitools/templates (pipeline generate): edit the generator, not this file. -->")
         L.append(f"<office:document {NAMESPACES} office:version=\"1.3\" "
                  'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">')
         L.append("<office:meta>")
@@ -508,44 +417,6 @@ def _row_style(h, brk):
     return f"ro{_wname(h)}" + ("b" if brk else "")
 
 
-BREAK = ' fo:break-before="page"'
-# Printing: A4, one page wide (scale-to-X 1, as many pages down as needed), landscape for the wide
-# sheets; the header names the report (document title) and the sheet, with the date on the right;
-# the footer numbers the pages.
-PAGE_TEXT = {"en": ("Page", "of"), "fr": ("Page", "sur")}
-
-
-def _page_styles(lang):
-    L = []
-    for name, (w, h, orient) in {"land": ("29.7", "21.0", "landscape"), "port": ("21.0", "29.7", "portrait")}.items():
-        L.append(f'<style:page-layout style:name="pl_{name}"><style:page-layout-properties fo:page-width="{w}cm" '
-                 f'fo:page-height="{h}cm" style:print-orientation="{orient}" fo:margin-top="1.0cm" '
-                 'fo:margin-bottom="1.0cm" fo:margin-left="1.2cm" fo:margin-right="1.2cm" '
-                 'style:scale-to-X="1" style:scale-to-Y="0" style:table-centering="horizontal" '
-                 'style:print="charts drawings objects zero-values"/>'
-                 '<style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.3cm"/>'
-                 '</style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
-                 'fo:margin-top="0.3cm"/></style:footer-style></style:page-layout>')
-    for name in ("land", "port"):
-        L.append(f'<style:style style:name="ta_{name}" style:family="table" style:master-page-name="MP_{name}">'
-                 '<style:table-properties table:display="true"/></style:style>')
-    return L
-
-
-def _master_pages(lang):
-    page, of = PAGE_TEXT[lang]
-    region = '<style:region-{0}><text:p>{1}</text:p></style:region-{0}>'
-    head = (region.format("left", "<text:title/>")
-            + region.format("right", '<text:sheet-name/> · <text:date style:data-style-name="N_date"/>'))
-    foot = region.format("center", f"{page} <text:page-number/> {of} <text:page-count/>")
-    L = ["<office:master-styles>"]
-    for name in ("land", "port"):
-        L.append(f'<style:master-page style:name="MP_{name}" style:page-layout-name="pl_{name}">'
-                 f'<style:header>{head}</style:header><style:footer>{foot}</style:footer></style:master-page>')
-    L.append("</office:master-styles>")
-    return L
-
-
 def _empty(n):
     return "<table:table-cell/>" if n == 1 else f'<table:table-cell table:number-columns-repeated="{n}"/>'
 
@@ -562,91 +433,4 @@ def _fmt(v):
     return repr(v)
 
 
-NAMESPACES = " ".join([
-    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
-    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"',
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
-    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
-    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"',
-    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"',
-    'xmlns:xlink="http://www.w3.org/1999/xlink"',
-    'xmlns:dc="http://purl.org/dc/elements/1.1/"',
-    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"',
-    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"',
-    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"',
-    'xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0"',
-    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"',
-])
-
-
-# ---------------------------------------------------------------- charts
-def _crange(sheet, a, b):
-    q = "'" + sheet.replace("'", "''") + "'"
-    return f"{q}.{a}:{q}.{b}"
-
-
-def chart_xml(sheet, ch):
-    """An embedded chart, inline as flat ODF keeps it (draw:object holding an
-    office:document of the chart type). The data stay in the sheet's cells
-    (cell-range addresses), so the chart follows what the user types.
-
-    ch: anchor, width, height (cm), kind "bar"|"line", title, categories
-    (a, b), series [(label_addr, (a, b), colour)], horizontal (bool),
-    y_title (optional)."""
-    kind = ch.get("kind", "bar")
-    series = ch["series"]
-    cat_a, cat_b = ch["categories"]
-    all_ranges = [_crange(sheet, cat_a, cat_b)] + [_crange(sheet, *v) for _, v, _ in series]
-    styles = [
-        '<style:style style:name="ch" style:family="chart"><style:graphic-properties draw:stroke="none"/></style:style>',
-        '<style:style style:name="title" style:family="chart"><style:text-properties fo:font-size="12pt" '
-        f'fo:font-weight="bold" fo:color="{NAVY}"/></style:style>',
-        '<style:style style:name="legend" style:family="chart"><style:text-properties fo:font-size="9pt"/></style:style>',
-        '<style:style style:name="plot" style:family="chart"><style:chart-properties '
-        f'chart:vertical="{"true" if ch.get("horizontal") else "false"}" chart:gap-width="60" chart:overlap="0" '
-        'chart:auto-position="true" chart:auto-size="true"/></style:style>',
-        '<style:style style:name="axis" style:family="chart"><style:chart-properties chart:display-label="true" '
-        'chart:link-data-style-to-source="true"/><style:graphic-properties svg:stroke-color="#b3b3b3"/>'
-        '<style:text-properties fo:font-size="8pt"/></style:style>',
-        '<style:style style:name="grid" style:family="chart"><style:graphic-properties svg:stroke-color="#e0e0e0"/></style:style>',
-        '<style:style style:name="wall" style:family="chart"><style:graphic-properties draw:fill="none" draw:stroke="none"/></style:style>',
-    ]
-    for i, (_, _, colour) in enumerate(series):
-        if kind == "line":
-            g = f'<style:graphic-properties svg:stroke-width="0.06cm" svg:stroke-color="{colour}" draw:fill-color="{colour}"/>'
-            props = '<style:chart-properties chart:symbol-type="automatic" chart:link-data-style-to-source="true"/>'
-        else:
-            g = f'<style:graphic-properties draw:stroke="none" draw:fill-color="{colour}"/>'
-            props = '<style:chart-properties chart:link-data-style-to-source="true"/>'
-        styles.append(f'<style:style style:name="s{i}" style:family="chart">{props}{g}</style:style>')
-    L = []
-    L.append(f'<draw:frame draw:z-index="0" draw:style-name="chartframe" draw:name={quoteattr(ch["name"])} '
-             f'svg:x="0.1cm" svg:y="0.1cm" svg:width="{ch["width"]}cm" svg:height="{ch["height"]}cm">')
-    L.append(f'<draw:object draw:notify-on-update-of-ranges={quoteattr(" ".join(all_ranges))}>')
-    L.append(f'<office:document {NAMESPACES} office:version="1.3" '
-             'office:mimetype="application/vnd.oasis.opendocument.chart">')
-    L.append("<office:automatic-styles>")
-    L += styles
-    L.append("</office:automatic-styles>")
-    L.append("<office:body><office:chart>")
-    L.append(f'<chart:chart svg:width="{ch["width"]}cm" svg:height="{ch["height"]}cm" '
-             f'chart:class="chart:{kind}" chart:style-name="ch">')
-    L.append(f'<chart:title chart:style-name="title"><text:p>{escape(ch["title"])}</text:p></chart:title>')
-    L.append('<chart:legend chart:legend-position="bottom" style:legend-expansion="wide" chart:style-name="legend"/>')
-    L.append(f'<chart:plot-area chart:style-name="plot" chart:data-source-has-labels="both">')
-    L.append('<chart:axis chart:dimension="x" chart:name="primary-x" chart:style-name="axis">'
-             f'<chart:categories table:cell-range-address={quoteattr(_crange(sheet, cat_a, cat_b))}/></chart:axis>')
-    L.append('<chart:axis chart:dimension="y" chart:name="primary-y" chart:style-name="axis">'
-             '<chart:grid chart:style-name="grid" chart:class="major"/></chart:axis>')
-    for i, (label, (a, b), _) in enumerate(series):
-        L.append(f'<chart:series chart:style-name="s{i}" chart:class="chart:{kind}" '
-                 f'chart:values-cell-range-address={quoteattr(_crange(sheet, a, b))} '
-                 f'chart:label-cell-address={quoteattr(_crange(sheet, label, label))}/>')
-    L.append('<chart:wall chart:style-name="wall"/>')
-    L.append("</chart:plot-area>")
-    L.append("</chart:chart>")
-    L.append("</office:chart></office:body>")
-    L.append("</office:document>")
-    L.append("</draw:object>")
-    L.append("</draw:frame>")
-    return "\n".join(L)
+NAMESPACES = declarations()

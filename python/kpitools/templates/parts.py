@@ -1,0 +1,47 @@
+"""What the template workbooks share: colours, KPI calls, month headers and
+the month-by-month KPI rows (a month without inputs shows nothing)."""
+import math
+
+from kpitools.sheet.addresses import col_name
+from kpitools.templates.engine import Fn, Op, Ref, Rng
+
+
+BLUE, ORANGE, GREEN, GREY, TEAL, RED = "#2f5597", "#ed7d31", "#70ad47", "#a5a5a5", "#4bacc6", "#c00000"
+B2B_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def K(name, *args):
+    return Fn("KPI." + name, *args)
+
+
+def wiggle(i, j, amp):
+    """A deterministic month-to-month variation (no random numbers)."""
+    return 1 + amp * math.sin(2.3 * i + 1.7 * j + 0.5)
+
+
+def month_header(s, row, title, months):
+    s.text(f"A{row}", title, "head_l")
+    for m, name in enumerate(months):
+        s.text(f"{col_name(1 + m)}{row}", name, "head")
+    s.text(f"N{row}", "Year", "head")
+
+
+def month_filled(c, r1, r2):
+    """True when month column c has any input in rows r1..r2: the months to come show nothing."""
+    return Op(">", Fn("COUNT", Rng(f"{c}{r1}", f"{c}{r2}")), 0)
+
+
+def monthly_kpis(s, first_row, rows, inputs):
+    """Rows of KPIs with months in columns B..M and the year in N. Each row:
+    (label, make, format[, year formula]); make(R) builds the formula from
+    R(input_row), a cell for a month and, by default, the B..M range for the
+    year: the year is a sum over a sum (blank months are skipped). A month
+    without any input in rows inputs=(r1, r2) shows nothing."""
+    for i, (label, make, fmt, *year) in enumerate(rows):
+        r = first_row + i
+        s.text(f"A{r}", label)
+        for m in range(12):
+            c = col_name(1 + m)
+            s.formula(f"{c}{r}", Fn("IF", month_filled(c, *inputs), make(lambda rr, c=c: Ref(f"{c}{rr}")), ""),
+                      f"out_{fmt}")
+        s.formula(f"N{r}", year[0] if year else make(lambda rr: Rng(f"B{rr}", f"M{rr}")), f"tot_{fmt}")
