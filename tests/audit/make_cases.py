@@ -139,6 +139,20 @@ CASES = {
         [D("2026-01-19"), "Social", 38000, 700, 20, D("2026-01-25"), D("2026-01-19")],  # week out of order; end < start
         [D("2026-02-02"), "Display", 90000, 300, 4, D("2026-02-02"), D("2026-02-08")],
     ])],
+    # Issue 14 item 5 and issue 17 item 4: how the KPI functions are called; issue 14 item 7:
+    # customers lost above customers at start, by row labels.
+    "calls": [("Value", [
+        ["KPI", "Value"],
+        ["CLV", F("=KPI.CLV(80;4;3)", 960)],                        # no margin: revenue-based (info)
+        ["CLV with margin", F("=KPI.CLV(80;4;3;0.3)", 288)],
+        ["Payback", F("=KPI.PAYBACK(300;50)", 6)],                  # no margin (info)
+        ["CPL", F("=KPI.CPL(E2:E60001;F2:F60001)", "#DIV/0!")],     # 60,000 cells (info), blank: #DIV/0!
+        ["CPL summed", F("=KPI.CPL(SUM(E2:E60001);SUM(F2:F60001))", "#DIV/0!")],
+    ]), ("Customers", [
+        [None, "January"],
+        ["Customers at start", 120],
+        ["Customers lost", 130],                                    # above the customers at start (error)
+    ])],
 }
 
 

@@ -13,16 +13,16 @@ order below (the order of a cell's findings in the report follows it):
 Adding a rule: a class in the family's module (or a new module listed here),
 with its cases; docs/audit-json.md lists the IDs.
 """
-from kpitools.audit.rules import (averages, dates, gains, handwritten, iferror, inputs, inventory, kpi_errors,
-                                  percent_scale, rates)
+from kpitools.audit.rules import (averages, calls, dates, gains, handwritten, iferror, inputs, inventory,
+                                  kpi_errors, percent_scale, rates)
 
-KPI_CELL_FAMILIES = [inventory, kpi_errors, rates]
+KPI_CELL_FAMILIES = [inventory, kpi_errors, rates, calls]
 SHEET_FAMILIES = [inputs, dates]
 BOOK_FAMILIES = [inventory]
-FAMILIES = [inventory, kpi_errors, rates, iferror, handwritten, percent_scale, gains, averages, inputs, dates]
+FAMILIES = [inventory, kpi_errors, rates, calls, iferror, handwritten, percent_scale, gains, averages, inputs, dates]
 
 # Every rule by its ID.
 RULES = {rule.id: rule for family in FAMILIES for rule in family.RULES}
 
-__all__ = ["FAMILIES", "RULES", "averages", "dates", "gains", "handwritten", "iferror", "inputs", "inventory",
+__all__ = ["FAMILIES", "RULES", "averages", "calls", "dates", "gains", "handwritten", "iferror", "inputs", "inventory",
            "kpi_errors", "percent_scale", "rates"]
