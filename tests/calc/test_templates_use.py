@@ -85,9 +85,9 @@ def partial_dashboard(doc, filled=6):
     out += [
         ("total CPC", val(dash, "H29"), cost / clk), ("total CPM", val(dash, "I29"), 1000 * cost / imp),
         ("total CTR", val(dash, "J29"), clk / imp), ("total CPL", val(dash, "K29"), cost / leads),
-        ("total CAC", val(dash, "L29"), cost / cust), ("total ROAS", val(dash, "M29"), rev / cost),
+        ("total CPA", val(dash, "L29"), cost / cust), ("total ROAS", val(dash, "M29"), rev / cost),
         ("channel ROI", val(dash, "N13"), (rev - cost) / cost), ("revenue tile", val(dash, "D5"), rev),
-        ("LinkedIn CAC", val(dash, "L11"), sum(x[3][0] for x in li) / sum(x[3][4] for x in li)),
+        ("LinkedIn CPA", val(dash, "L11"), sum(x[3][0] for x in li) / sum(x[3][4] for x in li)),
         (f"{months[filled - 1]} growth", val(dash, f"N{16 + filled}"),
          growth(rev_m[filled - 1], rev_m[filled - 2])),
         ("months with figures", val(dash, "C31"), filled),

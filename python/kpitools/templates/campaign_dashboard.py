@@ -10,19 +10,19 @@ DASH_TEXT = {
     "en": dict(
         title="Paid campaign dashboard 2025",
         description="Paid media by channel and month: cost, impressions, clicks, leads, customers and revenue; "
-                    "CPC, CPM, CTR, CPL, CAC, ROAS, ROI and growth computed with the KPI functions.",
+                    "CPC, CPM, CTR, CPL, CPA, ROAS, ROI and growth computed with the KPI functions.",
         dash="Dashboard", data="Data",
         subtitle="Type your figures in the Data sheet (blue cells). Every KPI below is computed by the KPI "
                  "functions; totals are a sum over a sum (e.g. total CPL = total cost / total leads).",
         by_channel="Results by channel", by_month="Results by month", channel="Channel", month="Month",
         cost="Cost", impressions="Impressions", clicks="Clicks", leads="Leads", customers="Customers",
-        revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS", roi="ROI",
+        revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS", roi="ROI",
         growth_note="Revenue growth: each month against the month before. Months count once their cost is "
                     "filled in the Data sheet; fill them from January on.",
         growth_total="Total revenue growth: ", versus=" against ", growth_none="Total revenue growth: needs two "
                     "months with figures.", months_filled="Months with figures:", half="Half:",
         growth_short="Revenue growth", total="Total 2025",
-        headline=["Spend", "Revenue", "ROAS", "CPL", "CAC", "ROI"],
+        headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM.",
         months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -30,25 +30,27 @@ DASH_TEXT = {
         fill=["Data sheet, blue cells: cost, impressions, clicks, leads, customers and revenue, one row per channel "
               "and month (month and channel names as listed).",
               "Fill the months from January on: a month counts once its cost is filled. The months to come show "
-              "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas."],
+              "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas.",
+              "CPA is the media cost per new customer (KPI.CPA); a CAC would add every sales and marketing cost "
+              "(salaries, tools, agencies: KPI.CAC)."],
     ),
     "fr": dict(
         title="Tableau de bord des campagnes payantes 2025",
         description="Médias payants par canal et par mois : coût, impressions, clics, leads, clients et chiffre "
-                    "d'affaires ; CPC, CPM, CTR, CPL, CAC, ROAS, ROI et croissance calculés par les fonctions KPI.",
+                    "d'affaires ; CPC, CPM, CTR, CPL, CPA, ROAS, ROI et croissance calculés par les fonctions KPI.",
         dash="Synthèse", data="Données",
         subtitle="Saisissez vos chiffres dans la feuille Données (cellules bleues). Chaque KPI ci-dessous est "
                  "calculé par les fonctions KPI ; les totaux sont une somme sur une somme (CPL total = coût "
                  "total / leads totaux).",
         by_channel="Résultats par canal", by_month="Résultats par mois", channel="Canal", month="Mois",
         cost="Coût", impressions="Impressions", clicks="Clics", leads="Leads", customers="Clients",
-        revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CAC", roas="ROAS",
+        revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS",
         roi="ROI", growth_note="Croissance du CA : chaque mois par rapport au mois précédent. Un mois compte dès "
                     "que son coût est saisi dans la feuille Données ; saisissez les mois à partir de janvier.",
         growth_total="Croissance totale du CA : ", versus=" par rapport à ", growth_none="Croissance totale du CA : "
                     "il faut deux mois de chiffres.", months_filled="Mois renseignés :", half="Moitié :",
         growth_short="Croissance CA", total="Total 2025",
-        headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CAC", "ROI"],
+        headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM.",
         months=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
@@ -57,7 +59,9 @@ DASH_TEXT = {
               "ligne par canal et par mois (noms des mois et des canaux tels qu'ils sont listés).",
               "Saisissez les mois à partir de janvier : un mois compte dès que son coût est saisi. Les mois à venir "
               "restent vides ; totaux, taux et croissance totale portent sur les mois saisis. La Synthèse n'est "
-              "faite que de formules."],
+              "faite que de formules.",
+              "Le CPA est le coût média par nouveau client (KPI.CPA) ; un CAC ajouterait tous les coûts commerciaux "
+              "et marketing (salaires, outils, agences : KPI.CAC)."],
     ),
 }
 
@@ -148,7 +152,8 @@ def campaign_dashboard(lang):
         put(f"I{r}", K("CPM", R("B"), R("C")), f"{role}_money2")
         put(f"J{r}", K("CTR", R("D"), R("C")), f"{role}_pct2")
         put(f"K{r}", K("CPL", R("B"), R("E")), f"{role}_money2")
-        put(f"L{r}", K("CAC", R("B"), R("F")), f"{role}_money")
+        # Media cost per new customer is a CPA: a CAC counts every sales and marketing cost (KPI.CAC).
+        put(f"L{r}", K("CPA", R("B"), R("F")), f"{role}_money")
         put(f"M{r}", K("ROAS", R("G"), R("B")), f"{role}_ratio")
         if roi:
             put(f"N{r}", K("ROI", R("G"), R("B")), f"{role}_pct1")
