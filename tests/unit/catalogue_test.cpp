@@ -118,6 +118,9 @@ TEST(Catalogue, EveryEntryIsComplete) {
         EXPECT_NE(f.description.en, f.description.fr);
         EXPECT_FALSE(f.definition.empty());
         EXPECT_FALSE(f.unit.en.empty());
+        // The reference, the Insert dialog and the wizard show these in French too: no English fallback.
+        for (const Text* t : {&f.unit, &f.div0, &f.domain, &f.note})
+            EXPECT_EQ(t->en.empty(), t->fr.empty()) << f.name << ": a documentation text without its French (texts.toml)";
         EXPECT_NE(f.shape, Shape::unclassified) << "every function has a shape (kpi-audit and portable copies read it)";
         EXPECT_FALSE(f.family.empty());
         EXPECT_FALSE(family_name(f.family).en.empty());
