@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
+#include <vector>
 
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/erf.hpp>
@@ -223,31 +225,53 @@ Result time_to_close(std::span<const double> first_contact, std::span<const doub
 
 Result score_auc(std::span<const double> scores, std::span<const double> converted) {
     if (scores.size() != converted.size()) return Result::fail(Error::value);
-    const std::size_t n = scores.size();
-    std::vector<std::size_t> order(n);
-    double positives = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
+    // The Mann-Whitney U statistic, counted directly: for each converted
+    // lead, the non-converted leads scored below it, plus one half for each
+    // scored the same. The two groups' scores are sorted apart (plain
+    // doubles: cache-friendly, several times faster than sorting an index
+    // into the scores) and walked once together. Input already in score
+    // order (the PostgreSQL aggregate merges sorted runs) is read in one
+    // pass, with no copy.
+    std::size_t n_pos = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
         if (!finite(scores[i]) || !(converted[i] == 0.0 || converted[i] == 1.0))
             return Result::fail(Error::num);
-        order[i] = i;
-        positives += converted[i];
+        n_pos += converted[i] == 1.0;
     }
-    const double negatives = static_cast<double>(n) - positives;
-    if (positives == 0.0 || negatives == 0.0) return Result::fail(Error::div0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
-    // Sum of the (mid-)ranks of the converted leads; a run of equal scores
-    // shares the mean of its ranks, which counts each tie as one half.
-    double rank_sum = 0.0;
-    for (std::size_t i = 0; i < n;) {
-        std::size_t j = i;
-        double pos_in_run = 0.0;
-        while (j < n && scores[order[j]] == scores[order[i]]) pos_in_run += converted[order[j++]];
-        const double mid_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
-        rank_sum += pos_in_run * mid_rank;
-        i = j;
+    if (n_pos == 0 || n_pos == scores.size()) return Result::fail(Error::div0);
+    const double pairs = static_cast<double>(n_pos) * static_cast<double>(scores.size() - n_pos);
+    if (std::is_sorted(scores.begin(), scores.end())) {
+        // In score order already: one pass over the runs of equal scores,
+        // no copy (each converted lead of a run counts the negatives before
+        // the run, and half of those inside it).
+        std::uint64_t twice_u = 0, neg_before = 0;
+        for (std::size_t i = 0; i < scores.size();) {
+            std::uint64_t pos_run = 0, neg_run = 0;
+            std::size_t j = i;
+            for (; j < scores.size() && scores[j] == scores[i]; ++j) (converted[j] == 1.0 ? pos_run : neg_run) += 1;
+            twice_u += pos_run * (2 * neg_before + neg_run);
+            neg_before += neg_run;
+            i = j;
+        }
+        return Result::of(static_cast<double>(twice_u) / 2.0 / pairs);
     }
-    const double u = rank_sum - positives * (positives + 1.0) / 2.0;
-    return Result::of(u / (positives * negatives));
+    std::vector<double> pos, neg;
+    pos.reserve(n_pos);
+    neg.reserve(scores.size() - n_pos);
+    for (std::size_t i = 0; i < scores.size(); ++i) (converted[i] == 1.0 ? pos : neg).push_back(scores[i]);
+    std::sort(pos.begin(), pos.end());
+    std::sort(neg.begin(), neg.end());
+    // Twice U, an exact integer (below 2 * 2^63 for any table Calc or a
+    // database can hold in memory).
+    std::uint64_t twice_u = 0;
+    std::size_t below = 0, upto = 0;  // negatives < p, negatives <= p
+    for (double p : pos) {
+        while (below < neg.size() && neg[below] < p) ++below;
+        if (upto < below) upto = below;
+        while (upto < neg.size() && neg[upto] <= p) ++upto;
+        twice_u += 2 * below + (upto - below);
+    }
+    return Result::of(static_cast<double>(twice_u) / 2.0 / pairs);
 }
 
 std::vector<Result> funnel(std::span<const double> stage_counts) {

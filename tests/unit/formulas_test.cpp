@@ -2,6 +2,7 @@
 // source) and every error path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -184,6 +185,18 @@ TEST(ScoreAuc, MatchesAllPairsCountOnRandomData) {
                 wins += s[i] > s[j] ? 1.0 : (s[i] == s[j] ? 0.5 : 0.0);
             }
     expect_value(score_auc(s, y), wins / pairs);
+    // The same rows in score order take the one-pass path (no sort): same value.
+    std::vector<std::size_t> order(s.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s[a] < s[b]; });
+    std::vector<double> s_sorted, y_sorted;
+    for (std::size_t i : order) {
+        s_sorted.push_back(s[i]);
+        y_sorted.push_back(y[i]);
+    }
+    expect_value(score_auc(s_sorted, y_sorted), wins / pairs);
+    // Sorted, with ties across groups: converted {2, 3}, others {1, 2}: 3.5 / 4.
+    expect_value(score_auc(std::vector<double>{1, 2, 2, 3}, std::vector<double>{0, 0, 1, 1}), 3.5 / 4.0);
 }
 
 TEST(ScoreAuc, Errors) {
