@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-nice -n 10 /usr/bin/python3 tests/postgres/bench_pg.py /usr/lib/postgresql/15/bin "$BUILD_DIR" docs/benchmark.md
+PYTHONPATH="$PWD/python:$PWD/tests:$PWD/$BUILD_DIR/python" KPI_CATALOGUE_JSON="$PWD/$BUILD_DIR/generated/catalogue.json" \
+  nice -n 10 /usr/bin/python3 tests/postgres/bench_pg.py /usr/lib/postgresql/15/bin "$BUILD_DIR" docs/benchmark.md

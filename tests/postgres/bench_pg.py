@@ -83,10 +83,12 @@ def main():
              "other builds: times on an idle machine are lower).", "",
              "| query | seconds | first result row |", "| --- | --- | --- |"]
     lines += [f"| `{label}` | {took:.2f} | `{out[:60]}` |" for label, took, out in rows]
-    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less). The AUC's time: each worker "
-              "sorts its (score, outcome) rows, the leader merges them and runs the core's AUC (an index sort, "
-              "then on ordered data) in one process; the target of 10 s on 10M "
-              "rows is to be confirmed on an idle machine (the count(*) baseline shows how loaded this one was). "
+    auc = times["kpi.scoreauc(p, y)"]
+    lines += ["", f"NPS: kpi.nps / native formula = {ratio:.2f} (target 1.5 or less). AUC on 10M rows: {auc:.2f} s "
+              f"({'within' if auc < 10 else 'above'} the 10 s target; the count(*) baseline shows how loaded the "
+              "machine was). Each worker sorts its (score, outcome) rows, the leader merges the sorted runs and the "
+              "core reads them in score order in one pass, without sorting again; most of the time is the rows "
+              "passed from the workers to the leader and merged in one process. "
               "The fit uses the CDNOW cohort repeated (data/cdnow): its parameters are the paper's "
               "(r 0.243, alpha 4.414, a 0.793, b 2.426).",
               "<!-- bench_pg:end -->"]
