@@ -34,7 +34,9 @@ std::string scalar_type(const ArgInfo& a) {
     return a.kind == ArgKind::range ? "float8[]" : "float8";
 }
 
-std::string returns(const FunctionInfo& f) { return f.returns == kpi::Returns::array ? "float8[]" : "float8"; }
+// Arrays (the fits) are one-dimensional float8[]; a table (KPI.COHORT) is a
+// two-dimensional float8[][], which SQL types as float8[] too.
+std::string returns(const FunctionInfo& f) { return f.returns == kpi::Returns::number ? "float8" : "float8[]"; }
 
 void scalar_function(std::ostringstream& o, const FunctionInfo& f, const std::string& name) {
     std::string params, types;

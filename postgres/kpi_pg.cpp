@@ -100,7 +100,8 @@ void fail(Outcome& out, const FunctionInfo& f, kpi::Error e, const std::vector<d
     out.error = pstr(msg + why + " [" + std::string(kpi::error_name(e)) + "]");
 }
 
-Datum float8_array(const std::vector<double>& values, const std::vector<bool>& nulls) {
+// rows > 0: a two-dimensional array of rows x (n / rows), for a table.
+Datum float8_array(const std::vector<double>& values, const std::vector<bool>& nulls, int rows = 0) {
     const int n = static_cast<int>(values.size());
     Datum* d = static_cast<Datum*>(palloc(sizeof(Datum) * (n ? n : 1)));
     bool* isnull = static_cast<bool*>(palloc(sizeof(bool) * (n ? n : 1)));
@@ -108,15 +109,22 @@ Datum float8_array(const std::vector<double>& values, const std::vector<bool>& n
         d[i] = Float8GetDatum(values[i]);
         isnull[i] = nulls[i];
     }
-    int dims[1] = {n}, lbs[1] = {1};
-    return PointerGetDatum(construct_md_array(d, isnull, 1, dims, lbs, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+    int dims[2] = {n, 1}, lbs[2] = {1, 1};
+    int ndims = 1;
+    if (rows > 0 && n > 0) {
+        dims[0] = rows;
+        dims[1] = n / rows;
+        ndims = 2;
+    }
+    return PointerGetDatum(construct_md_array(d, isnull, ndims, dims, lbs, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 // The core's output as a SQL value: a number, or an array whose error cells
-// are NULL elements; a single error cell is the whole result's error.
+// are NULL elements (a table's cells with no value yet, KPI.COHORT's periods
+// after the data, too); a single error cell is the whole result's error.
 void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const std::vector<double>* args) {
     if (o.cells.size() == 1 && !o.single().ok()) return fail(out, f, o.single().error, args);
-    if (f.returns != kpi::Returns::array) {
+    if (f.returns == kpi::Returns::number) {
         out.value = Float8GetDatum(o.single().value);
         return;
     }
@@ -126,7 +134,7 @@ void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const st
         values.push_back(r.ok() ? r.value : 0.0);
         nulls.push_back(!r.ok());
     }
-    out.value = float8_array(values, nulls);
+    out.value = float8_array(values, nulls, f.returns == kpi::Returns::table ? static_cast<int>(o.rows) : 0);
 }
 
 // A spreadsheet serial number from a date or timestamp argument.

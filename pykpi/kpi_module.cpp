@@ -114,7 +114,7 @@ py::object call(std::size_t index, py::args args, py::kwargs kwargs) {
             views[i] = &scalars[i];
         }
 
-    if (f.returns == kpi::Returns::array) {
+    if (f.returns != kpi::Returns::number) {  // the fits, FUNNEL; COHORT's table
         if (!scalar) throw py::type_error(name + "() returns an array: give its single-value arguments as numbers");
         for (std::size_t i = 0; i < f.args.size(); ++i)
             if (has_single[i]) scalars[i] = kpisql::Scalar(singles[i].data()[0]);
@@ -123,7 +123,10 @@ py::object call(std::size_t index, py::args args, py::kwargs kwargs) {
             py::gil_scoped_release unlocked;
             o = kpi::evaluate(f, views);
         }
-        Array out(o.cells.size() == 1 ? std::vector<py::ssize_t>{1}
+        // A table (KPI.COHORT) is always rows x columns, its empty cells NaN with #N/A.
+        const bool table = f.returns == kpi::Returns::table && o.cells.size() == o.rows * o.cols;
+        Array out(table ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
+                  : o.cells.size() == 1 ? std::vector<py::ssize_t>{1}
                   : o.rows > 1 && o.cols > 1 ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
                                             : std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.cells.size())});
         for (std::size_t c = 0; c < o.cells.size(); ++c) out.mutable_data()[c] = value(o.cells[c]);

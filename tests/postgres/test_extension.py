@@ -231,6 +231,23 @@ def check_parallel(server):
     check(out.split() == ["1", "0", "2", "NULL"] or out.splitlines() == ["1\t0", "2\t"], f"GROUP BY, a group of NULLs: {out!r}")
 
 
+def check_cohort(server):
+    """kpi.cohort returns the table KPI.COHORT gives in Calc, as a float8[][]
+    (NULL where Calc leaves a cell empty). Worked by hand: customer 1 buys on
+    5 Jan and 10 Feb 2026, customer 2 on 20 Jan, customer 3 on 3 Feb and 15
+    Mar. January's cohort {1, 2}: 2 customers, period 0 all (1), February one
+    of two (0.5), March none (0). February's cohort {3}: 1, 1, then March 1;
+    its period 2 (April) is after the last purchase: NULL. Column 1 is the
+    cohort's month as a spreadsheet serial (2026-01-01 = 46023)."""
+    rows = "(1, date '2026-01-05'), (1, date '2026-02-10'), (2, date '2026-01-20'), (3, date '2026-02-03'), " \
+           "(3, date '2026-03-15')"
+    out = server.sql(f"SELECT kpi.cohort(c, d) FROM (VALUES {rows}) t(c, d);").strip()
+    check(out == "{{46023,2,1,0.5,0},{46054,1,1,1,NULL}}", f"kpi.cohort: the hand-worked table, got {out}")
+    # The same purchases in periods of 30 days from each customer's first purchase.
+    out = server.sql(f"SELECT array_dims(kpi.cohort(c, d, 30)) FROM (VALUES {rows}) t(c, d);").strip()
+    check(out.startswith("[1:2][1:"), f"kpi.cohort with period_days: a two-dimensional table, got {out}")
+
+
 def check_campaign(server):
     """The README's GROUP BY channel gives the campaign template's figures."""
     rows, stored = cases.campaign()
@@ -265,6 +282,7 @@ def main():
         check(names == want, f"the kpi schema has every offered function: {sorted(names ^ want)}")
         check_cases(server, all_cases)
         check_messages(server)
+        check_cohort(server)
         check_campaign(server)
         check_parallel(server)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
