@@ -7,12 +7,18 @@ conversion of whole workbooks (convert.py) calls it with the argument texts
 LibreOffice's formula parser prints; docs_formula() writes it over the
 argument names for docs/functions.md.
 """
+import json
 import os
 import re
-import tomllib
+import sys
 
 NATIVE_TOML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                            "core", "catalogue", "native.toml")
+# The .oxt ships the table as JSON beside this module, written from the TOML at
+# build time (python -m kpitools.portable.native --json): the KPI menu runs in
+# LibreOffice's bundled Python, 3.8 in LibreOffice 7.4 for Windows and macOS,
+# which has no tomllib (3.11).
+NATIVE_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "native.json")
 
 # Formulas cannot hold error literals portably (LibreOffice's parser drops
 # them); these raise the same error in Excel, Google Sheets, Gnumeric and
@@ -31,7 +37,15 @@ class NativeError(Exception):
     """native.toml is wrong (unknown expansion, bad arity): a bug, not bad input."""
 
 
-def load(path=NATIVE_TOML):
+def load(path=None):
+    """The table: native.toml in a source tree, else the JSON copy the build
+    puts beside this module (the installed extension)."""
+    if path is None:
+        path = NATIVE_TOML if os.path.exists(NATIVE_TOML) else NATIVE_JSON
+    if path.endswith(".json"):
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    import tomllib  # Python 3.11: only the source tree's build and tools read the TOML
     with open(path, "rb") as f:
         return tomllib.load(f)
 
@@ -217,3 +231,11 @@ def docs_formula(function_entry):
 def value_only_reason(method):
     e = entry(method)
     return e.get("reason") if e.get("value_only") else None
+
+
+if __name__ == "__main__":
+    # python -m kpitools.portable.native --json OUT: the table as JSON, for the .oxt.
+    if len(sys.argv) != 3 or sys.argv[1] != "--json":
+        sys.exit("usage: python -m kpitools.portable.native --json OUT.json")
+    with open(sys.argv[2], "w", encoding="utf-8") as out:
+        json.dump(load(NATIVE_TOML), out, ensure_ascii=False, sort_keys=True, indent=1)
