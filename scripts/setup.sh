@@ -15,16 +15,17 @@ packages+=(libdlib-dev python3-scipy)
 packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,
 # keyboard input and screenshots. They install beside either Calc; the test
-# runs only with the full Calc (libreoffice-calc) and is skipped otherwise.
+# needs the full Calc (below).
 packages+=(xvfb openbox xdotool imagemagick)
 # Gnumeric (ssconvert): the independent engine that recalculates the portable
 # copies of kpi-portable in the tests (issue 11).
 packages+=(gnumeric)
-# Calc itself: the GUI-less build unless a full LibreOffice Calc is there
-# (the two conflict).
-if ! dpkg -s libreoffice-calc >/dev/null 2>&1; then
-  packages+=(libreoffice-calc-nogui)
-fi
+# Calc itself: the full Calc (libreoffice-calc), not the GUI-less build. The
+# headless tests run the same either way; the full one also runs in a window,
+# which the KPI menu's GUI test (gui.menu) needs. It replaces
+# libreoffice-calc-nogui where that is installed (the two conflict; apt swaps
+# five packages).
+packages+=(libreoffice-calc)
 
 missing=()
 for p in "${packages[@]}"; do
