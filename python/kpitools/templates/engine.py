@@ -116,7 +116,12 @@ class Op:
                     a, b = str(a), str(b)
             return COMPARE[self.op](a, b)
         a, b = _num(a), _num(b)
-        return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[self.op]
+        if self.op == "/" and b == 0:
+            raise CalcError("#DIV/0!")
+        return ARITHMETIC[self.op](a, b)
+
+
+ARITHMETIC = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b}
 
 
 def _fold(v):

@@ -211,5 +211,6 @@ FUNCTIONS = {
     "ISTEXT": lambda v: isinstance(v, str),
     "AND": lambda *a: all(truth(x) for x in _flat(a) if x is not None),
     "OR": lambda *a: any(truth(x) for x in _flat(a) if x is not None),
+    "NOT": lambda v: not truth(v),
     "TRUE": lambda: True,
 }
