@@ -28,7 +28,7 @@ DASH_TEXT = {
         headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM. A month "
-                  "an Import sheet has replaces its channel's typed figures (columns J to P).",
+                  "an Import sheet has replaces its channel's typed figures (columns I to O).",
         used="Used by the dashboard: typed, or read from an import", source="Source",
         months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
@@ -63,7 +63,7 @@ DASH_TEXT = {
         headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM. Un mois "
-                  "présent dans une feuille d'import remplace les chiffres saisis de son canal (colonnes J à P).",
+                  "présent dans une feuille d'import remplace les chiffres saisis de son canal (colonnes I à O).",
         used="Utilisé par la synthèse : saisi, ou lu dans un import", source="Source",
         months=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
@@ -111,7 +111,7 @@ def campaign_dashboard(lang):
     t = DASH_TEXT[lang]
     b = Book(lang, t["title"], t["description"], wildcards=True)
     dash = b.sheet(t["dash"], [3.6, 2.45, 2.75] + [2.45] * 11, landscape=True)
-    data = b.sheet(t["data"], [2.2, 3.4, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6, 0.4, 3.6, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6],
+    data = b.sheet(t["data"], [2.2, 3.4, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6, 3.6, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6],
                    landscape=True)
     for plat in import_headers.DASHBOARD:
         paste_sheet(b, lang, plat, "replace_dash")
@@ -151,7 +151,7 @@ def campaign_dashboard(lang):
     for i, h in enumerate(cols):
         dash.text(f"{col_name(i)}8", h, "head_l" if i == 0 else "head")
     dash.row_height(8, 0.75)
-    src = USED  # the figures the dashboard uses: typed, or read from an import (Data, columns K..P)
+    src = USED  # the figures the dashboard uses: typed, or read from an import (Data, columns J..O)
     ch_first, ch_last = 9, 12
     for k, name in enumerate(t["channels"]):
         r = ch_first + k
@@ -257,25 +257,25 @@ def campaign_dashboard(lang):
     return b
 
 
-TYPED, USED = ["C", "D", "E", "F", "G", "H"], ["K", "L", "M", "N", "O", "P"]
+TYPED, USED, SOURCE = ["C", "D", "E", "F", "G", "H"], ["J", "K", "L", "M", "N", "O"], "I"
 
 
 def used_columns(data, t, imp, first, last):
-    """Data, columns J..P: for each row, its source (an import sheet, or nothing: typed) and the figures the
+    """Data, columns I..O: for each row, its source (an import sheet, or nothing: typed) and the figures the
     Dashboard uses. A month an import has replaces the typed figures of the channel it feeds, figure by
     figure (a figure the export lacks stays as typed); every other row passes its typed figures on."""
-    data.text("J3", t["used"], "section")
-    data.text("J4", t["source"], "head_l")
+    data.text(f"{SOURCE}3", t["used"], "section")
+    data.text(f"{SOURCE}4", t["source"], "head_l")
     for j, h in enumerate([t["cost"], t["impressions"], t["clicks"], t["leads"], t["customers"], t["revenue"]]):
         data.text(f"{USED[j]}4", h, "head")
     for r in range(first, last + 1):
         p = Fn("MATCH", Ref(f"B{r}"), imp.channels, 0)
         idx = imp.index(p, Fn("MATCH", Ref(f"A{r}"), imp.month_labels, 0))
-        data.formula(f"J{r}", Fn("IFERROR", Fn("IF", Op("<>", Fn("INDEX", imp.used, idx), ""),
+        data.formula(f"{SOURCE}{r}", Fn("IFERROR", Fn("IF", Op("<>", Fn("INDEX", imp.used, idx), ""),
                                                  Fn("INDEX", imp.sheets, p), ""), ""), "label")
         for j, fig in enumerate(["cost", "impressions", "clicks", "leads", "customers", "revenue"]):
             typed = Fn("IF", Fn("ISBLANK", Ref(f"{TYPED[j]}{r}")), "", Ref(f"{TYPED[j]}{r}"))
             got = Fn("INDEX", imp.figures[fig], idx)
-            data.formula(f"{USED[j]}{r}", Fn("IF", Op("=", Ref(f"J{r}"), ""), typed,
+            data.formula(f"{USED[j]}{r}", Fn("IF", Op("=", Ref(f"{SOURCE}{r}"), ""), typed,
                                              Fn("IF", Op("=", got, ""), typed, got)),
                          "out_money" if j in (0, 5) else "out_int")

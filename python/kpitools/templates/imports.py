@@ -284,7 +284,7 @@ class DashboardImports:
     def __init__(self, book, lang, months, channels, year=2025):
         t = self.t = _t(lang)
         self.lang, self.months = lang, months
-        s = self.s = book.sheet(t["imports"], [3.8] + [2.9] * 8, landscape=True)
+        s = self.s = book.sheet(t["imports"], [5.4, 3.0] + [2.7] * 7, landscape=True)
         self.name = s.name
         s.text("A1", t["title"], "title")
         s.row_height(1, 0.9)
@@ -294,7 +294,7 @@ class DashboardImports:
         s.num("B4", year, "in_year")
         self.year = Ref("B4")
         s.text(f"A{self.STATUS - 1}", t["sheet"], "head_l")
-        s.text(f"B{self.STATUS - 1}", t["feeds"], "head_l")
+        s.text(f"B{self.STATUS - 1}", t["feeds"], "head")
         s.text(f"C{self.STATUS - 1}", t["status"], "head_l")
         n = len(H.DASHBOARD)
         self.dates_top = self.FIRST + n * self.BLOCK
@@ -332,16 +332,16 @@ class DashboardImports:
             r = d + 2 + m
             if m < 12:
                 s.text(f"A{r}", self.months[m])
-                s.formula(f"B{r}", Fn("DATE", Y, m + 1, 1), "out_date")
-                s.formula(f"C{r}", Fn("DATE", Y, m + 2, 1), "out_date")
+                s.formula(f"B{r}", Fn("DATE", Y, m + 1, 1), "out_day")
+                s.formula(f"C{r}", Fn("DATE", Y, m + 2, 1), "out_day")
                 s.formula(f"D{r}", Op("&", Op("&", Y, f"-{m + 1:02d}"), "*"), "label")
                 s.formula(f"E{r}", Op("&", f"{m + 1}/*/", Op("&", Y, "*")), "label")
                 if m < 9:
                     s.formula(f"F{r}", Op("&", f"{m + 1:02d}/*/", Op("&", Y, "*")), "label")
             else:
                 s.text(f"A{r}", t["year_row"], "label_tot")
-                s.formula(f"B{r}", Fn("DATE", Y, 1, 1), "tot_date")
-                s.formula(f"C{r}", Fn("DATE", Op("+", Y, 1), 1, 1), "tot_date")
+                s.formula(f"B{r}", Fn("DATE", Y, 1, 1), "tot_day")
+                s.formula(f"C{r}", Fn("DATE", Op("+", Y, 1), 1, 1), "tot_day")
                 s.formula(f"D{r}", Op("&", Y, "-*"), "label_tot")
                 s.formula(f"E{r}", Op("&", "*/*/", Op("&", Y, "*")), "label_tot")
 
@@ -358,8 +358,8 @@ class DashboardImports:
         s.text(f"A{top}", f"{plat.name}: {plat.sheet[lang]}", "section")
         hr, usable, txt = Ref(f"B{top + 1}"), Ref(f"D{top + 1}"), Ref(f"F{top + 1}")
         s.text(f"A{top + 1}", t["header_row"])
-        s.text(f"C{top + 1}", t["in_use"])
-        s.text(f"E{top + 1}", t["text_dates"])
+        s.text(f"C{top + 1}", t["in_use"], "wrap")
+        s.text(f"E{top + 1}", t["text_dates"], "wrap")
         mp = Mapping(s, lang, plat, self.FIGS, top + 2, X, hr)
         c = mp.cols
         s.formula(f"D{top + 1}", Fn("IF", Fn("AND", Op(">", hr, 0), Op(">", c["date"], 0), Op(">", c["cost"], 0)),
@@ -458,8 +458,8 @@ class EmailImports:
         mp = Mapping(s, lang, plat, self.FIGS, 8, X, hr)
         c = mp.cols
         s.text("A17", t["header_row"])
-        s.text("C17", t["in_use"])
-        s.text("E17", t["in_export"])
+        s.text("C17", t["in_use"], "wrap")
+        s.text("E17", t["in_export"], "wrap")
         labels = H.FIGURE_LABELS[lang]
         req = H.REQUIRED["email"]
         bounces_ok = Fn("OR", Op(">", c["bounces"], 0), Fn("AND", Op(">", c["hard_bounces"], 0),

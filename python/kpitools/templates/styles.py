@@ -38,6 +38,9 @@ def _number_styles(lang):
         f'<number:number-style style:name="N_dec1" {loc}>{num(1)}</number:number-style>',
         f'<number:number-style style:name="N_dec3" {loc}>{num(3, grouping=False)}</number:number-style>',
         f'<number:number-style style:name="N_year" {loc}>{num(0, grouping=False)}</number:number-style>',
+        f'<number:date-style style:name="N_day" {loc}><number:year number:style="long"/><number:text>-</number:text>'
+        '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
+        '</number:date-style>',
         f'<number:number-style style:name="N_ratio" {loc}>{num(2)}<number:text>×</number:text></number:number-style>',
         f'<number:currency-style style:name="N_money" {loc}>{money(0)}</number:currency-style>',
         f'<number:currency-style style:name="N_money2" {loc}>{money(2)}</number:currency-style>',
@@ -50,7 +53,7 @@ NAVY = "#1f3864"
 INPUT_BLUE = "#1f4e9b"
 INPUT_BG = "#eef3fb"
 KPI_BG = "#f2f2f2"
-FORMATS = ["int", "dec1", "dec3", "ratio", "money", "money2", "pct1", "pct2", "year", "date"]
+FORMATS = ["int", "dec1", "dec3", "ratio", "money", "money2", "pct1", "pct2", "year", "day"]
 # Roles: "in" input (blue on pale blue: type here), "out" computed,
 # "tot" total row (bold, rule above), "key" headline figure.
 ROLES = {
