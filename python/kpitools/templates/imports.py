@@ -56,9 +56,9 @@ TEXTS = {
         read="Read: {n} rows, {span} {year} into {channel}.", not_read_rows=" Not read: {n} rows (totals, other "
              "years, dates not understood).", no_rows="No row dated {year}: nothing read.",
         missing=" Not in the export, typed figures kept: {what}.",
-        text_warn="{n} cells of text in number columns were not counted: make them numbers.",
-        campaigns_read="Read: {n} campaigns.", more=" The export has {n} campaigns: the report lists the first {k}.",
-        email_text="{n} cells of text in number columns: their campaigns' rates show #VALUE!.",
+        text_warn="Cells of text in number columns, not counted: {n}. Make them numbers.",
+        campaigns_read="Read: {n} campaigns.", more="The export has {n} campaigns: the report lists the first {k}.",
+        email_text="Cells of text in number columns: {n} (their campaigns' rates show #VALUE!).",
         campaign_rows="The campaigns read (the report's rows)", is_campaign="Campaign row", text_in_row="Text cells",
         doc_rules=[
             "The header row is the first of the sheet's rows 1–10 that holds a recognised date header (dashboard) "
@@ -115,12 +115,11 @@ TEXTS = {
         read="Lu : {n} lignes, {span} {year}, pour {channel}.", not_read_rows=" Non lues : {n} lignes (totaux, "
              "autres années, dates non comprises).", no_rows="Aucune ligne datée de {year} : rien n'est lu.",
         missing=" Absent de l'export, chiffres saisis conservés : {what}.",
-        text_warn="{n} cellules de texte dans des colonnes de nombres n'ont pas été comptées : convertissez-les "
-                  "en nombres.",
-        campaigns_read="Lu : {n} campagnes.", more=" L'export compte {n} campagnes : le bilan liste les {k} "
-                                                    "premières.",
-        email_text="{n} cellules de texte dans des colonnes de nombres : les taux de leurs campagnes affichent "
-                   "#VALEUR!.",
+        text_warn="Cellules de texte dans des colonnes de nombres, non comptées : {n}. Convertissez-les en nombres.",
+        campaigns_read="Lu : {n} campagnes.", more="L'export compte {n} campagnes : le bilan liste les {k} "
+                                                   "premières.",
+        email_text="Cellules de texte dans des colonnes de nombres : {n} (les taux de leurs campagnes affichent "
+                   "#VALEUR!).",
         campaign_rows="Les campagnes lues (les lignes du bilan)", is_campaign="Ligne de campagne",
         text_in_row="Cellules texte",
         doc_rules=[],
@@ -502,13 +501,13 @@ class EmailImports:
         missing = listing([(Op("=", c[f], 0), labels[f]) for f in req] + [(Fn("NOT", bounces_ok), labels["bounces"])])
         warn = Fn("IF", Op("=", hr, 0), Fn("IF", pasted, t["no_header_email"], ""),
                   Fn("IF", Op("<>", usable, 1), fill(t["no_required"], what=missing),
-                     join([Fn("IF", Op(">", n_all, shown), fill(t["more"], n=n_all, k=rows), ""),
-                           Fn("IF", Op(">", text_total, 0), Op("&", " ", fill(t["email_text"], n=text_total)), "")])))
+                     Fn("TRIM", join([Fn("IF", Op(">", n_all, shown), fill(t["more"], n=n_all, k=rows), ""), " ",
+                                      Fn("IF", Op(">", text_total, 0), fill(t["email_text"], n=text_total), "")]))))
         s.text("A18", t["warning"])
         s.formula("B18", warn, "warn")
         w = Ref("B18")
         s.formula("B6", Fn("IF", Op("=", usable, 1), Op("&", fill(t["campaigns_read"], n=shown),
-                                                       Fn("IF", Op("<>", w, ""), Op("&", " ⚠", w), "")),
+                                                       Fn("IF", Op("<>", w, ""), Op("&", " ⚠ ", w), "")),
                            Fn("IF", Op("<>", w, ""), Op("&", "⚠ ", w), t["no_export"])), "label")
         self.usable = Ref("D17", self.name)
         self.warning = Fn("IF", Op("<>", Ref("B18", self.name), ""),

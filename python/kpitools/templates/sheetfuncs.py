@@ -205,6 +205,7 @@ FUNCTIONS = {
     "RIGHT": lambda s, n=1: text(s)[-int(num(n)):] if int(num(n)) else "",
     "MID": lambda s, start, n: text(s)[int(num(start)) - 1:int(num(start)) - 1 + int(num(n))],
     "LOWER": lambda s: text(s).lower(),
+    "TRIM": lambda s: " ".join(w for w in text(s).split(" ") if w),
     "LEN": lambda s: float(len(text(s))),
     "ISBLANK": lambda v: v is None,
     "ISNUMBER": is_number,
