@@ -160,6 +160,7 @@ def campaign_dashboard(lang):
             dash.formula(f"{col_name(1 + j)}{r}", Fn("SUMIFS", D(col), D("B"), Ref(f"A{r}")),
                          "out_money" if col in (USED[0], USED[5]) else "out_int")
     tr = ch_last + 1
+    dash.formula(f"A{tr + 1}", imp.info(), "note")  # which channels and months come from the imports
     dash.text(f"A{tr}", t["total"], "label_tot")
     for j in range(6):
         c = col_name(1 + j)

@@ -164,6 +164,7 @@ def email_programme(lang):
     rates(tr, lambda c: Rng(f"{c}{first}", f"{c}{last}"), "tot")
     s.formula(f"A{tr + 1}", imp.warning, "warn")  # an export that cannot be read as it is, and why
     s.text(f"A{tr + 2}", t["overall"], "note")
+    s.formula(f"A{tr + 3}", imp.info, "note")  # where the campaigns come from, when an export is pasted
     end = subject_line_test(s, t, tr + 4)
     s.page_break(end + 2)
     s.chart(name="chart_rates", anchor=f"A{end + 2}", width=26.0, height=8.5, kind="bar",

@@ -41,7 +41,7 @@ TEXTS = {
                "docs/import-headers.md says where each comes from."],
         year="Year read from the exports", sheet="Import sheet", feeds="Feeds the channel", status="Status",
         figure="Figure", column="Column found", header="Header read", names="Header names", header_row="Header row",
-        in_use="In use", text_dates="Text dates", in_export="Campaigns", month="Month", rows="Rows read", used="Month used", total="Total read",
+        in_use="In use", text_dates="Texts in the date column", in_export="Campaigns", month="Month", rows="Rows read", used="Used (month no.)", total="Total read",
         text_cells="Text cells not counted", not_read="Rows not read", warning="Warning", none="—",
         dates_title="How dates are read: a month matches real dates from ... to before ..., and texts like these",
         from_="From", before="Before", iso="ISO text", us="Month first", us0="Month first (0)",
@@ -57,6 +57,8 @@ TEXTS = {
              "years, dates not understood).", no_rows="No row dated {year}: nothing read.",
         missing=" Not in the export, typed figures kept: {what}.",
         text_warn="Cells of text in number columns, not counted: {n}. Make them numbers.",
+        from_imports="Figures read from the exports: {what} (the other months and channels as typed in Data).",
+        from_email="Campaigns read from the export pasted into {sheet}: {n}.",
         campaigns_read="Read: {n} campaigns.", more="The export has {n} campaigns: the report lists the first {k}.",
         email_text="Cells of text in number columns: {n} (their campaigns' rates show #VALUE!).",
         campaign_rows="The campaigns read (the report's rows)", is_campaign="Campaign row", text_in_row="Text cells",
@@ -96,8 +98,8 @@ TEXTS = {
                "n'importe quel texte). docs/import-headers.md indique d'où vient chacun."],
         year="Année lue dans les exports", sheet="Feuille d'import", feeds="Alimente le canal", status="État",
         figure="Chiffre", column="Colonne trouvée", header="En-tête lu", names="En-têtes reconnus",
-        header_row="Ligne d'en-tête", in_use="Utilisé", text_dates="Dates en texte", in_export="Campagnes",
-        month="Mois", rows="Lignes lues", used="Mois utilisé",
+        header_row="Ligne d'en-tête", in_use="Utilisé", text_dates="Textes dans la colonne des dates", in_export="Campagnes",
+        month="Mois", rows="Lignes lues", used="Utilisé (n° du mois)",
         total="Total lu", text_cells="Cellules texte non comptées", not_read="Lignes non lues",
         warning="Alerte", none="—",
         dates_title="Lecture des dates : un mois retient les vraies dates de ... à avant ..., et les textes comme "
@@ -116,6 +118,8 @@ TEXTS = {
              "autres années, dates non comprises).", no_rows="Aucune ligne datée de {year} : rien n'est lu.",
         missing=" Absent de l'export, chiffres saisis conservés : {what}.",
         text_warn="Cellules de texte dans des colonnes de nombres, non comptées : {n}. Convertissez-les en nombres.",
+        from_imports="Chiffres lus dans les exports : {what} (les autres mois et canaux tels que saisis dans Données).",
+        from_email="Campagnes lues dans l'export collé dans {sheet} : {n}.",
         campaigns_read="Lu : {n} campagnes.", more="L'export compte {n} campagnes : le bilan liste les {k} "
                                                    "premières.",
         email_text="Cellules de texte dans des colonnes de nombres : {n} (les taux de leurs campagnes affichent "
@@ -196,7 +200,10 @@ class Mapping:
             s.formula(f"{c}{top + 1}", Fn("IF", Op("=", hr, 0), 0, first_match(self.slots[fig], hdr)), "out_int")
             self.cols[fig] = col
             s.formula(f"{c}{top + 2}", Fn("IF", Op("=", col, 0), t["none"],
-                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", X, hr, col))), "wrap")
+                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", X, hr, col))), "wrap_small")
+        # Three lines for the header read: Calc sizes a row for its wrapped text when the file opens, not
+        # when a formula's result changes.
+        s.row_height(top + 2, 1.15)
         self.bottom = top + 3 + H.SLOTS
 
     def column(self, c):
@@ -246,7 +253,7 @@ def fill(template, **parts):
 
 def listing(items):
     """', '-separated labels of the items whose condition holds: [(condition, label)] -> formula."""
-    body = join([Fn("IF", cond, ", " + label, "") for cond, label in items])
+    body = join([Fn("IF", cond, Op("&", ", ", label), "") for cond, label in items])
     return Fn("MID", body, 3, 999)
 
 
@@ -299,7 +306,7 @@ class DashboardImports:
         self.dates_top = self.FIRST + n * self.BLOCK
         self._dates_table()
         heads_top = self.dates_top + 16
-        self.warnings = []
+        self.warnings, self.infos = [], []
         blocks = []
         for p, plat in enumerate(H.DASHBOARD):
             r = self.STATUS + p
@@ -409,11 +416,7 @@ class DashboardImports:
         s.text(f"A{tr + 3}", t["warning"])
         s.formula(f"B{tr + 3}", warn, "warn")
         w = Ref(f"B{tr + 3}")
-        used = Rng(f"C{mt + 1}", f"C{mt + 12}")
-        mrange = Rng(f"A{mt + 1}", f"A{mt + 12}")
-        first, last = Fn("MIN", used), Fn("MAX", used)
-        span = Op("&", Fn("INDEX", mrange, first), Fn("IF", Op("=", first, last), "",
-                                                     Op("&", "–", Fn("INDEX", mrange, last))))
+        span = self._span(mt)
         optional = [f for f in self.FIGS[3:]]
         info = join([fill(t["read"], n=rows_read, span=span, year=self.year, channel=channel),
                      Fn("IF", Op(">", Ref(f"B{tr + 2}"), 0), fill(t["not_read_rows"], n=Ref(f"B{tr + 2}")), ""),
@@ -423,13 +426,27 @@ class DashboardImports:
                     Op("&", info, Fn("IF", Op("<>", w, ""), Op("&", " ⚠ ", w), "")),
                     Fn("IF", Op("<>", w, ""), Op("&", "⚠ ", w), t["no_export"]))
         s.formula(f"C{self.STATUS + p}", status, "label")
+        self.infos.append((Fn("AND", Op("=", Ref(f"D{top + 1}", self.name), 1), Op(">", Ref(f"B{tr}", self.name), 0)),
+                           join([Ref(f"B{self.STATUS + p}", self.name), " ", self._span(mt, self.name)])))
         self.warnings.append(Fn("IF", Op("<>", Ref(f"B{tr + 3}", self.name), ""),
                                 join([plat.sheet[lang] + ": ", Ref(f"B{tr + 3}", self.name), " "]), ""))
         return dict(X=X, map=mp, plat=plat, top=top)
 
+    def _span(self, mt, sheet=None):
+        """'Jan–Mar': the first and last months an import has (its month table heads row mt)."""
+        used, mrange = Rng(f"C{mt + 1}", f"C{mt + 12}", sheet), Rng(f"A{mt + 1}", f"A{mt + 12}", sheet)
+        first, last = Fn("MIN", used), Fn("MAX", used)
+        return Op("&", Fn("INDEX", mrange, first), Fn("IF", Op("=", first, last), "",
+                                                     Op("&", "–", Fn("INDEX", mrange, last))))
+
     def warning(self):
         """The Dashboard's warning line: every import that could not be read as it is, and why."""
         return join(self.warnings)
+
+    def info(self):
+        """The Dashboard's line saying which channels and months come from the imports ("" if none)."""
+        return Fn("IF", Fn("OR", *[cond for cond, _ in self.infos]),
+                  fill(self.t["from_imports"], what=listing(self.infos)), "")
 
 
 # ------------------------------------------------------------------ the e-mail report's import
@@ -510,6 +527,9 @@ class EmailImports:
                                                        Fn("IF", Op("<>", w, ""), Op("&", " ⚠ ", w), "")),
                            Fn("IF", Op("<>", w, ""), Op("&", "⚠ ", w), t["no_export"])), "label")
         self.usable = Ref("D17", self.name)
+        self.info = Fn("IF", Op("=", self.usable, 1),
+                       fill(t["from_email"], sheet=plat.sheet[lang],
+                            n=Fn("SUM", Rng(f"I{self.first}", f"I{last}", self.name))), "")
         self.warning = Fn("IF", Op("<>", Ref("B18", self.name), ""),
                           join([plat.sheet[lang] + ": ", Ref("B18", self.name)]), "")
 

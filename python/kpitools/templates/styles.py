@@ -87,7 +87,9 @@ TEXT_STYLES = {
     "link": '<style:table-cell-properties style:vertical-align="top"/>',
     # An input that wraps (the header names of the Imports sheets), and a warning (an import not read).
     "in_wrap": f'<style:table-cell-properties fo:background-color="{INPUT_BG}" fo:wrap-option="wrap" '
-               f'style:vertical-align="top"/><style:text-properties fo:color="{INPUT_BLUE}"/>',
+               f'style:vertical-align="top"/><style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
+    "wrap_small": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>'
+                  '<style:text-properties fo:font-size="9pt"/>',
     "warn": '<style:text-properties fo:font-weight="bold" fo:color="#c00000"/>',
     "legend_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
                  f'<style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
