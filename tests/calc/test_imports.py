@@ -13,8 +13,8 @@ Then the same exports with their columns shuffled and a column added; LinkedIn's
 (Detect special numbers) instead of text; an empty import (nothing changes); malformed exports: the
 cost or opens column missing (the typed figures stay and a red line says why), text in number cells
 (not counted, and the Dashboard says how many; in the e-mail report that campaign's rates show
-#VALUE!), a paste without a recognised header row, an export of 14 campaigns (the first 12 listed,
-and said).
+#VALUE!), a paste without a recognised header row, an export longer than the 10,000 rows read, an
+export of 14 campaigns (the first 12 listed, and said).
 """
 import csv
 import datetime
@@ -308,6 +308,7 @@ def dashboard(chk, office, listed, name, samples, tmp):
         paste(doc, DASH_SHEETS[0], load_csv(office, variant(google[0], tmp, 22, drop=cost), google[1]))
         paste(doc, DASH_SHEETS[1], load_csv(office, bad_meta, meta[1]))
         paste(doc, DASH_SHEETS[2], load_csv(office, os.path.join(EXPORTS, "mailchimp.csv"), EN))
+        doc.Sheets.getByName(DASH_SHEETS[1]).getCellRangeByName("A10001").setString("2025-03-31")  # a row not read
         doc.calculateAll()
         meta_months = monthly(bad_meta, meta_spec)
         check_dashboard(chk, f"{name} malformed", doc, expected_dashboard(typed, months, {channels[1]: meta_months}))
@@ -316,6 +317,8 @@ def dashboard(chk, office, listed, name, samples, tmp):
                   f"{name}: no cost column: the Dashboard warns ({w!r}; status {text_of(doc, 'Imports', 'C7')!r})")
         meta_warn = w[w.find(DASH_SHEETS[1]):w.find(DASH_SHEETS[2])]
         chk.check(" 2." in meta_warn, f"{name}: two text cells in Meta's export: the Dashboard says so ({w!r})")
+        chk.check("10,000" in meta_warn or "10 000" in meta_warn,
+                  f"{name}: a row below the 10,000 read: the Dashboard says so ({meta_warn!r})")
         chk.check(DASH_SHEETS[2] in w, f"{name}: a paste without a header row: the Dashboard warns ({w!r})")
     finally:
         doc.close(True)

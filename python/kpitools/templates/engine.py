@@ -224,6 +224,10 @@ class Sheet:
     def num(self, addr, v, style):
         self.cells[parse_addr(addr)] = ("num", v, style)
 
+    def blank(self, addr, style):
+        """An empty cell with a style: an input to fill (the Imports sheets' spare header names)."""
+        self.cells[parse_addr(addr)] = ("empty", None, style)
+
     def formula(self, addr, expr, style):
         self.cells[parse_addr(addr)] = ("formula", expr, style)
 
@@ -279,7 +283,7 @@ class Book:
             v = cell[1][0]
         elif cell[0] in ("num", "text"):
             v = cell[1]
-        elif cell[0] == "covered":
+        elif cell[0] in ("covered", "empty"):
             v = None
         else:
             v = cell[1].eval(self, sheet)

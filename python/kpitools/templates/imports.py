@@ -16,6 +16,8 @@ How a sheet is read, all in formulas of the Imports sheet:
   totals rows ("Total: Account", Meta's summary row) have no date or no name;
 - text in a number column is counted, not read, and said (status line and warning).
 """
+import re
+
 from kpitools.sheet.addresses import col_name
 from kpitools.templates import import_headers as H
 from kpitools.templates.engine import Fn, Op, Ref, Rng, Slice
@@ -41,7 +43,8 @@ TEXTS = {
                "docs/import-headers.md says where each comes from."],
         year="Year read from the exports", sheet="Import sheet", feeds="Feeds the channel", status="Status",
         figure="Figure", column="Column found", header="Header read", names="Header names", header_row="Header row",
-        in_use="In use", text_dates="Texts in the date column", in_export="Campaigns", month="Month", rows="Rows read", used="Used (month no.)", total="Total read",
+        in_use="In use", text_dates="Texts in the date column", in_export="Campaigns", month="Month",
+        rows="Rows read", used="Used (month no.)", total="Total read",
         text_cells="Text cells not counted", not_read="Rows not read", warning="Warning", none="—",
         dates_title="How dates are read: a month matches real dates from ... to before ..., and texts like these",
         from_="From", before="Before", iso="ISO text", us="Month first", us0="Month first (0)",
@@ -56,6 +59,7 @@ TEXTS = {
         read="Read: {n} rows, {span} {year} into {channel}.", not_read_rows=" Not read: {n} rows (totals, other "
              "years, dates not understood).", no_rows="No row dated {year}: nothing read.",
         missing=" Not in the export, typed figures kept: {what}.",
+        too_long="The export is longer than 10,000 rows: the rows below are not read (export by week or month).",
         text_warn="Cells of text in number columns, not counted: {n}. Make them numbers.",
         from_imports="Figures read from the exports: {what} (the other months and channels as typed in Data).",
         from_email="Campaigns read from the export pasted into {sheet}: {n}.",
@@ -86,7 +90,8 @@ TEXTS = {
         steps=["Export : {export}.",
                "Ouvrez le CSV dans LibreOffice (Import de texte : les réglages par défaut conviennent),",
                "sélectionnez tout (Ctrl+A), copiez, revenez ici, sélectionnez A1 et collez (Ctrl+V).",
-               "Les colonnes sont trouvées par leur en-tête : ordre libre, colonnes en trop ignorées (feuille Imports).",
+               "Les colonnes sont trouvées par leur en-tête : ordre libre, colonnes en trop ignorées "
+               "(feuille Imports).",
                "{replace}",
                "Pour revenir aux chiffres saisis, effacez le contenu de cette feuille."],
         replace_dash="Un mois trouvé ici remplace les chiffres saisis de ce mois pour son canal (feuille Données).",
@@ -98,7 +103,8 @@ TEXTS = {
                "n'importe quel texte). docs/import-headers.md indique d'où vient chacun."],
         year="Année lue dans les exports", sheet="Feuille d'import", feeds="Alimente le canal", status="État",
         figure="Chiffre", column="Colonne trouvée", header="En-tête lu", names="En-têtes reconnus",
-        header_row="Ligne d'en-tête", in_use="Utilisé", text_dates="Textes dans la colonne des dates", in_export="Campagnes",
+        header_row="Ligne d'en-tête", in_use="Utilisé", text_dates="Textes dans la colonne des dates",
+        in_export="Campagnes",
         month="Mois", rows="Lignes lues", used="Utilisé (n° du mois)",
         total="Total lu", text_cells="Cellules texte non comptées", not_read="Lignes non lues",
         warning="Alerte", none="—",
@@ -117,8 +123,11 @@ TEXTS = {
         read="Lu : {n} lignes, {span} {year}, pour {channel}.", not_read_rows=" Non lues : {n} lignes (totaux, "
              "autres années, dates non comprises).", no_rows="Aucune ligne datée de {year} : rien n'est lu.",
         missing=" Absent de l'export, chiffres saisis conservés : {what}.",
+        too_long="L'export dépasse 10 000 lignes : les lignes suivantes ne sont pas lues (exportez par semaine ou "
+                 "par mois).",
         text_warn="Cellules de texte dans des colonnes de nombres, non comptées : {n}. Convertissez-les en nombres.",
-        from_imports="Chiffres lus dans les exports : {what} (les autres mois et canaux tels que saisis dans Données).",
+        from_imports="Chiffres lus dans les exports : {what} (les autres mois et canaux tels que saisis dans "
+                     "Données).",
         from_email="Campagnes lues dans l'export collé dans {sheet} : {n}.",
         campaigns_read="Lu : {n} campagnes.", more="L'export compte {n} campagnes : le bilan liste les {k} "
                                                    "premières.",
@@ -195,7 +204,7 @@ class Mapping:
                 if i < len(names):
                     s.text(f"{c}{top + 3 + i}", names[i], "in_wrap")
                 else:
-                    s.text(f"{c}{top + 3 + i}", "", "in_wrap")
+                    s.blank(f"{c}{top + 3 + i}", "in_wrap")
             col = Ref(f"{c}{top + 1}")
             s.formula(f"{c}{top + 1}", Fn("IF", Op("=", hr, 0), 0, first_match(self.slots[fig], hdr)), "out_int")
             self.cols[fig] = col
@@ -204,7 +213,6 @@ class Mapping:
         # Three lines for the header read: Calc sizes a row for its wrapped text when the file opens, not
         # when a formula's result changes.
         s.row_height(top + 2, 1.15)
-        self.bottom = top + 3 + H.SLOTS
 
     def column(self, c):
         """The cells below the header row in column number c (a formula), down to the last row read."""
@@ -239,7 +247,6 @@ def join(pieces):
 
 def fill(template, **parts):
     """A TEXTS line with {placeholders} as a formula: the literal text around formula parts."""
-    import re
     pieces, pos = [], 0
     for m in re.finditer(r"\{(\w+)\}", template):
         if m.start() > pos:
@@ -383,7 +390,8 @@ class DashboardImports:
             low, high, pats = Ref(f"B{d + m}"), Ref(f"C{d + m}"), self._patterns(plat, m)
             s.text(f"A{r}", self.months[m])
             s.formula(f"B{r}", Fn("IF", Op("=", usable, 1),
-                                  dated(lambda pairs: Fn("COUNTIFS", *pairs), D, N, low, high, pats, txt), 0), "out_int")
+                                  dated(lambda pairs: Fn("COUNTIFS", *pairs), D, N, low, high, pats, txt), 0),
+                      "out_int")
             s.formula(f"C{r}", Fn("IF", Op(">", Ref(f"B{r}"), 0), m + 1, ""), "out_int")
             for j, f in enumerate(self.FIGS[2:]):
                 V = mp.column(c[f])
@@ -409,10 +417,12 @@ class DashboardImports:
                     Op(">", Fn("COUNTA", Slice(X, 1, 1, HEAD_ROWS, COLS)), 0))
         labels = H.FIGURE_LABELS[lang]
         missing_req = listing([(Op("=", c[f], 0), labels[f]) for f in H.REQUIRED["dashboard"]])
+        beyond = Rng(f"A{ROWS + 1}", f"{col_name(COLS - 1)}{ROWS + 1}", plat.sheet[lang])  # the first row not read
         warn = Fn("IF", Op("=", hr, 0), Fn("IF", pasted, t["no_header"], ""),
                   Fn("IF", Op("<>", usable, 1), fill(t["no_required"], what=missing_req),
                      Fn("IF", Op("=", rows_read, 0), fill(t["no_rows"], year=self.year),
-                        Fn("IF", Op(">", text_total, 0), fill(t["text_warn"], n=text_total), ""))))
+                        Fn("TRIM", join([Fn("IF", Op(">", text_total, 0), fill(t["text_warn"], n=text_total), ""),
+                                         " ", Fn("IF", Op(">", Fn("COUNTA", beyond), 0), t["too_long"], "")])))))
         s.text(f"A{tr + 3}", t["warning"])
         s.formula(f"B{tr + 3}", warn, "warn")
         w = Ref(f"B{tr + 3}")
@@ -484,7 +494,8 @@ class EmailImports:
                   "out_int")
         sent, name = mp.column(c["sent"]), mp.column(c["campaign"])
         s.formula("F17", Fn("IF", Op("=", usable, 1),
-                            Op("-", Op("+", Fn("COUNTIFS", sent, ">=0", name, "<>"), Fn("COUNTIFS", sent, "<0", name, "<>")),
+                            Op("-", Op("+", Fn("COUNTIFS", sent, ">=0", name, "<>"),
+                                       Fn("COUNTIFS", sent, "<0", name, "<>")),
                                Fn("COUNTIFS", sent, ">=0", name, "total*")), 0), "out_int")
         # The campaigns read: row k of the report is the k-th row below the header.
         top = 20
@@ -503,7 +514,8 @@ class EmailImports:
             s.formula(f"A{r}", Fn("IF", ok, at(c["campaign"]), ""), "label")
             for j, f in enumerate(self.REPORT):
                 value = at(c[f]) if f != "bounces" else Fn(
-                    "IF", Op(">", c["bounces"], 0), at(c["bounces"]), Op("+", at(c["hard_bounces"]), at(c["soft_bounces"])))
+                    "IF", Op(">", c["bounces"], 0), at(c["bounces"]),
+                    Op("+", at(c["hard_bounces"]), at(c["soft_bounces"])))
                 s.formula(f"{col_name(1 + j)}{r}", Fn("IF", ok, value, ""), "out_int")
             texts = [Fn("IF", Fn("ISTEXT", Ref(f"{col_name(1 + j)}{r}")), 1, 0) for j in range(len(self.REPORT))]
             s.formula(f"H{r}", Fn("IF", ok, Fn("SUM", *texts), 0), "out_int")
