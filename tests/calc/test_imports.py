@@ -320,6 +320,15 @@ def dashboard(chk, office, listed, name, samples, tmp):
         chk.check("10,000" in meta_warn or "10 000" in meta_warn,
                   f"{name}: a row below the 10,000 read: the Dashboard says so ({meta_warn!r})")
         chk.check(DASH_SHEETS[2] in w, f"{name}: a paste without a header row: the Dashboard warns ({w!r})")
+
+        # An import feeding a channel the Data sheet does not have is not used, and said.
+        imports_sheet = doc.Sheets.getByName("Imports")
+        paste(doc, DASH_SHEETS[0], load_csv(office, google[0], google[1]))
+        imports_sheet.getCellRangeByName("B7").setString("Google Shopping")
+        doc.calculateAll()
+        check_dashboard(chk, f"{name} unknown channel", doc, expected_dashboard(typed, months, {channels[1]: meta_months}))
+        chk.check("Google Shopping" in warn(), f"{name}: a channel not in Data: the Dashboard says so ({warn()!r})")
+        imports_sheet.getCellRangeByName("B7").setString(channels[0])
     finally:
         doc.close(True)
 

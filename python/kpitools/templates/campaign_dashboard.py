@@ -115,7 +115,8 @@ def campaign_dashboard(lang):
                    landscape=True)
     for plat in import_headers.DASHBOARD:
         paste_sheet(b, lang, plat, "replace_dash")
-    imp = DashboardImports(b, lang, t["months"], t["channels"])
+    n_rows = len(t["months"]) * len(t["channels"])
+    imp = DashboardImports(b, lang, t["months"], t["channels"], Rng("B5", f"B{4 + n_rows}", t["data"]))
 
     # ---- Data sheet: long format, one row per month and channel.
     data.text("A1", t["title"] + " — " + t["data"], "title")

@@ -59,6 +59,7 @@ TEXTS = {
         read="Read: {n} rows, {span} {year} into {channel}.", not_read_rows=" Not read: {n} rows (totals, other "
              "years, dates not understood).", no_rows="No row dated {year}: nothing read.",
         missing=" Not in the export, typed figures kept: {what}.",
+        no_channel="Not used: the channel {channel} it feeds (Imports sheet, blue) is not in the Data sheet.",
         too_long="The export is longer than 10,000 rows: the rows below are not read (export by week or month).",
         text_warn="Cells of text in number columns, not counted: {n}. Make them numbers.",
         from_imports="Figures read from the exports: {what} (the other months and channels as typed in Data).",
@@ -123,6 +124,8 @@ TEXTS = {
         read="Lu : {n} lignes, {span} {year}, pour {channel}.", not_read_rows=" Non lues : {n} lignes (totaux, "
              "autres années, dates non comprises).", no_rows="Aucune ligne datée de {year} : rien n'est lu.",
         missing=" Absent de l'export, chiffres saisis conservés : {what}.",
+        no_channel="Non utilisé : le canal {channel} qu'il alimente (feuille Imports, en bleu) n'est pas dans la "
+                   "feuille Données.",
         too_long="L'export dépasse 10 000 lignes : les lignes suivantes ne sont pas lues (exportez par semaine ou "
                  "par mois).",
         text_warn="Cellules de texte dans des colonnes de nombres, non comptées : {n}. Convertissez-les en nombres.",
@@ -294,9 +297,10 @@ class DashboardImports:
     STATUS, FIRST, BLOCK = 7, 11, 30
     FIGS = H.DASHBOARD_FIGURES  # B..I of the figure table; cost..revenue are D..I in both tables
 
-    def __init__(self, book, lang, months, channels, year=2025):
+    def __init__(self, book, lang, months, channels, data_channels, year=2025):
+        """data_channels: the Data sheet's channel column, where each import's channel must be found."""
         t = self.t = _t(lang)
-        self.lang, self.months = lang, months
+        self.lang, self.months, self.data_channels = lang, months, data_channels
         s = self.s = book.sheet(t["imports"], [5.4, 3.0] + [2.7] * 7, landscape=True)
         self.name = s.name
         s.text("A1", t["title"], "title")
@@ -421,8 +425,10 @@ class DashboardImports:
         warn = Fn("IF", Op("=", hr, 0), Fn("IF", pasted, t["no_header"], ""),
                   Fn("IF", Op("<>", usable, 1), fill(t["no_required"], what=missing_req),
                      Fn("IF", Op("=", rows_read, 0), fill(t["no_rows"], year=self.year),
+                     Fn("IF", Op("=", Fn("COUNTIF", self.data_channels, channel), 0),
+                        fill(t["no_channel"], channel=channel),
                         Fn("TRIM", join([Fn("IF", Op(">", text_total, 0), fill(t["text_warn"], n=text_total), ""),
-                                         " ", Fn("IF", Op(">", Fn("COUNTA", beyond), 0), t["too_long"], "")])))))
+                                         " ", Fn("IF", Op(">", Fn("COUNTA", beyond), 0), t["too_long"], "")]))))))
         s.text(f"A{tr + 3}", t["warning"])
         s.formula(f"B{tr + 3}", warn, "warn")
         w = Ref(f"B{tr + 3}")
@@ -436,7 +442,8 @@ class DashboardImports:
                     Op("&", info, Fn("IF", Op("<>", w, ""), Op("&", " ⚠ ", w), "")),
                     Fn("IF", Op("<>", w, ""), Op("&", "⚠ ", w), t["no_export"]))
         s.formula(f"C{self.STATUS + p}", status, "label")
-        self.infos.append((Fn("AND", Op("=", Ref(f"D{top + 1}", self.name), 1), Op(">", Ref(f"B{tr}", self.name), 0)),
+        self.infos.append((Fn("AND", Op("=", Ref(f"D{top + 1}", self.name), 1), Op(">", Ref(f"B{tr}", self.name), 0),
+                              Op(">", Fn("COUNTIF", self.data_channels, Ref(f"B{self.STATUS + p}", self.name)), 0)),
                            join([Ref(f"B{self.STATUS + p}", self.name), " ", self._span(mt, self.name)])))
         self.warnings.append(Fn("IF", Op("<>", Ref(f"B{tr + 3}", self.name), ""),
                                 join([plat.sheet[lang] + ": ", Ref(f"B{tr + 3}", self.name), " "]), ""))
