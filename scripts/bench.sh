@@ -15,3 +15,5 @@ PYTHONPATH="$PWD/python" /usr/bin/python3 -m kpitools.bench --oxt "$oxt" --out d
     --workdir "$PWD/build-bench" "$@"
 # The model fits against SciPy (appends its own section to docs/benchmark.md).
 scripts/bench_fits.sh
+# Pasting an export into the campaign dashboard (its own section too).
+OXT="$oxt" scripts/bench_imports.sh

@@ -110,9 +110,11 @@ def empty_cells(sh, addrs):
 
 
 def partial_email(doc):
-    s = doc.Sheets.getByIndex(0)
+    # The report (sheet 0) lists the campaigns typed in the Campaigns sheet (sheet 1) when no export is
+    # pasted: the last six typed campaigns are blanked there.
+    s, typed = doc.Sheets.getByIndex(0), doc.Sheets.getByIndex(1)
     rows = [nums(s, [f"{c}{r}" for c in "BCDEFG"]) for r in range(5, 11)]
-    blank(s, "A11:G16")
+    blank(typed, "A11:G16")
     doc.calculateAll()
     sent, deliv, opens, clicks, unsub, bounces = (sum(x[j] for x in rows) for j in range(6))
     out = [(f"total {c}", val(s, f"{c}17"), sum(x[j] for x in rows)) for j, c in enumerate("BCDEFG")]

@@ -50,3 +50,39 @@ class CoreFunctions(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SpreadsheetFunctions(unittest.TestCase):
+    """The ordinary functions of the evaluator (sheetfuncs.py), as Calc reads criteria with the
+    templates' settings: wildcards, no regular expressions, case ignored."""
+
+    def test_criteria(self):
+        from kpitools.templates.sheetfuncs import FUNCTIONS
+        countifs = FUNCTIONS["COUNTIFS"]
+        col = ["2025-01-15", "2025-02-01 10:00", "1/15/2025", 45672.0, None, "Total: Account", "--", "COST"]
+        self.assertEqual(countifs(col, "2025-01*"), 1)        # the text date of January only
+        self.assertEqual(countifs(col, "1/*/2025*"), 1)
+        self.assertEqual(countifs(col, ">=45658"), 1)         # numbers only
+        self.assertEqual(countifs(col, "<>"), 7)              # everything but the blank cell
+        self.assertEqual(countifs(col, "--"), 1)
+        self.assertEqual(countifs(col, "cost"), 1)            # case ignored
+        self.assertEqual(countifs(col, "?*"), 6)              # any non-empty text
+        self.assertEqual(countifs(col, "Amount (*"), 0)       # brackets are no regular expression
+        self.assertEqual(countifs(["Amount spent (EUR)"], "Amount spent (*)"), 1)
+        self.assertEqual(countifs(col, "2025-01*", col, ">=0"), 0)
+        self.assertEqual(FUNCTIONS["SUMIFS"]([1.0, 2.0, "x", 4.0], ["a", "b", "a", "A"], "a"), 5.0)  # text skipped
+
+    def test_match_date_text(self):
+        from kpitools.templates.sheetfuncs import CalcError, FUNCTIONS
+        row = [None, "Week", "Impr.", "Amount spent (EUR)"]
+        self.assertEqual(FUNCTIONS["MATCH"]("impr.", row, 0), 3)
+        self.assertEqual(FUNCTIONS["MATCH"]("Amount spent (*)", row, 0), 4)
+        with self.assertRaises(CalcError):
+            FUNCTIONS["MATCH"]("Cost", row, 0)
+        # 1 January 2025 is serial 45658 (days since 30 December 1899); month 13 is January of the next year
+        self.assertEqual(FUNCTIONS["DATE"](2025, 1, 1), 45658)
+        self.assertEqual(FUNCTIONS["DATE"](2025, 13, 1), 45658 + 365)
+        self.assertEqual(FUNCTIONS["MID"]("ABCDEF", 2, 3), "BCD")
+        self.assertEqual(FUNCTIONS["TRIM"]("  a  b "), "a b")
+        self.assertEqual(FUNCTIONS["MOD"](27, 26), 1)
+        self.assertEqual(FUNCTIONS["MIN"](["", 3.0, 1.0, None]), 1.0)

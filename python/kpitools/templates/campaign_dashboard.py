@@ -2,7 +2,9 @@
 and a table of labels."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
+from kpitools.templates import import_headers
 from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Span
+from kpitools.templates.imports import DashboardImports, paste_sheet
 from kpitools.templates.parts import BLUE, ORANGE, GREEN, K, wiggle
 
 
@@ -12,8 +14,9 @@ DASH_TEXT = {
         description="Paid media by channel and month: cost, impressions, clicks, leads, customers and revenue; "
                     "CPC, CPM, CTR, CPL, CPA, ROAS, ROI and growth computed with the KPI functions.",
         dash="Dashboard", data="Data",
-        subtitle="Type your figures in the Data sheet (blue cells). Every KPI below is computed by the KPI "
-                 "functions; totals are a sum over a sum (e.g. total CPL = total cost / total leads).",
+        subtitle="Type your figures in the Data sheet (blue cells), or paste your ad platforms' exports into "
+                 "the Import sheets. Every KPI below is computed by the KPI functions; totals are a sum over a "
+                 "sum (total CPL = total cost / total leads).",
         by_channel="Results by channel", by_month="Results by month", channel="Channel", month="Month",
         cost="Cost", impressions="Impressions", clicks="Clicks", leads="Leads", customers="Customers",
         revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS", roi="ROI",
@@ -24,7 +27,9 @@ DASH_TEXT = {
         growth_short="Revenue growth", total="Total 2025",
         headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
-        data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM.",
+        data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM. A month "
+                  "an Import sheet has replaces its channel's typed figures (columns I to O).",
+        used="Used by the dashboard: typed, or read from an import", source="Source",
         months=["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
         fill=["Data sheet, blue cells: cost, impressions, clicks, leads, customers and revenue, one row per channel "
@@ -32,16 +37,21 @@ DASH_TEXT = {
               "Fill the months from January on: a month counts once its cost is filled. The months to come show "
               "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas.",
               "CPA is the media cost per new customer (KPI.CPA); a CAC would add every sales and marketing cost "
-              "(salaries, tools, agencies: KPI.CAC)."],
+              "(salaries, tools, agencies: KPI.CAC).",
+              "Or paste a platform's CSV export into its Import sheet (Google Ads, Meta Ads, LinkedIn Ads): its "
+              "columns are found by header name, its days, weeks or months add up into the months of the year set "
+              "in the Imports sheet, and a month it has replaces that channel's typed figures (the figures it "
+              "has: customers typed from the CRM stay). Channels without an export (Display) stay typed. The "
+              "Imports sheet shows what was read; the Dashboard warns when an export cannot be read as it is."],
     ),
     "fr": dict(
         title="Tableau de bord des campagnes payantes 2025",
         description="Médias payants par canal et par mois : coût, impressions, clics, leads, clients et chiffre "
                     "d'affaires ; CPC, CPM, CTR, CPL, CPA, ROAS, ROI et croissance calculés par les fonctions KPI.",
         dash="Synthèse", data="Données",
-        subtitle="Saisissez vos chiffres dans la feuille Données (cellules bleues). Chaque KPI ci-dessous est "
-                 "calculé par les fonctions KPI ; les totaux sont une somme sur une somme (CPL total = coût "
-                 "total / leads totaux).",
+        subtitle="Saisissez vos chiffres dans la feuille Données (cellules bleues), ou collez les exports de vos "
+                 "régies dans les feuilles d'import. Chaque KPI ci-dessous est calculé par les fonctions KPI ; les "
+                 "totaux sont une somme sur une somme (CPL total = coût total / leads totaux).",
         by_channel="Résultats par canal", by_month="Résultats par mois", channel="Canal", month="Mois",
         cost="Coût", impressions="Impressions", clicks="Clics", leads="Leads", customers="Clients",
         revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS",
@@ -52,7 +62,9 @@ DASH_TEXT = {
         growth_short="Croissance CA", total="Total 2025",
         headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
-        data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM.",
+        data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM. Un mois "
+                  "présent dans une feuille d'import remplace les chiffres saisis de son canal (colonnes I à O).",
+        used="Utilisé par la synthèse : saisi, ou lu dans un import", source="Source",
         months=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         channels=["Google Search", "Meta Ads", "LinkedIn Ads", "Display"],
         fill=["Feuille Données, cellules bleues : coût, impressions, clics, leads, clients et chiffre d'affaires, une "
@@ -61,7 +73,13 @@ DASH_TEXT = {
               "restent vides ; totaux, taux et croissance totale portent sur les mois saisis. La Synthèse n'est "
               "faite que de formules.",
               "Le CPA est le coût média par nouveau client (KPI.CPA) ; un CAC ajouterait tous les coûts commerciaux "
-              "et marketing (salaires, outils, agences : KPI.CAC)."],
+              "et marketing (salaires, outils, agences : KPI.CAC).",
+              "Ou collez l'export CSV d'une régie dans sa feuille d'import (Google Ads, Meta Ads, LinkedIn Ads) : "
+              "ses colonnes sont trouvées par leur en-tête, ses jours, semaines ou mois s'additionnent dans les mois "
+              "de l'année indiquée dans la feuille Imports, et un mois présent remplace les chiffres saisis de ce "
+              "canal (ceux que l'export contient : les clients saisis depuis le CRM restent). Les canaux sans export "
+              "(Display) restent saisis. La feuille Imports montre ce qui a été lu ; la Synthèse avertit quand un "
+              "export ne peut pas être lu tel quel."],
     ),
 }
 
@@ -91,9 +109,14 @@ def campaign_rows():
 
 def campaign_dashboard(lang):
     t = DASH_TEXT[lang]
-    b = Book(lang, t["title"], t["description"])
+    b = Book(lang, t["title"], t["description"], wildcards=True)
     dash = b.sheet(t["dash"], [3.6, 2.45, 2.75] + [2.45] * 11, landscape=True)
-    data = b.sheet(t["data"], [2.2, 3.4, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6])
+    data = b.sheet(t["data"], [2.2, 3.4, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6, 3.6, 2.4, 2.6, 2.2, 2.0, 2.2, 2.6],
+                   landscape=True)
+    for plat in import_headers.DASHBOARD:
+        paste_sheet(b, lang, plat, "replace_dash")
+    n_rows = len(t["months"]) * len(t["channels"])
+    imp = DashboardImports(b, lang, t["months"], t["channels"], Rng("B5", f"B{4 + n_rows}", t["data"]))
 
     # ---- Data sheet: long format, one row per month and channel.
     data.text("A1", t["title"] + " — " + t["data"], "title")
@@ -112,12 +135,14 @@ def campaign_dashboard(lang):
         data.text(f"B{r}", t["channels"][ch], "label_in")
         for j, v in enumerate(vals):
             data.num(f"{col_name(2 + j)}{r}", v, fmts[j])
+    used_columns(data, t, imp, first, last)
     D = lambda col: Rng(f"{col}{first}", f"{col}{last}", t["data"])  # noqa: E731
 
     # ---- Dashboard
     dash.text("A1", t["title"], "title")
     dash.row_height(1, 0.9)
     dash.text("A2", t["subtitle"], "note")
+    dash.formula("A3", imp.warning(), "warn")  # an export that cannot be read as it is, and why
     # Headline figures (row 4 labels, row 5 values), from the channel table's total row.
     dash.row_height(5, 0.8)
     # Channel table: rows 8..11, total 12.
@@ -127,15 +152,16 @@ def campaign_dashboard(lang):
     for i, h in enumerate(cols):
         dash.text(f"{col_name(i)}8", h, "head_l" if i == 0 else "head")
     dash.row_height(8, 0.75)
-    src = ["C", "D", "E", "F", "G", "H"]
+    src = USED  # the figures the dashboard uses: typed, or read from an import (Data, columns J..O)
     ch_first, ch_last = 9, 12
     for k, name in enumerate(t["channels"]):
         r = ch_first + k
         dash.text(f"A{r}", name)
         for j, col in enumerate(src):
             dash.formula(f"{col_name(1 + j)}{r}", Fn("SUMIFS", D(col), D("B"), Ref(f"A{r}")),
-                         "out_money" if col in ("C", "H") else "out_int")
+                         "out_money" if col in (USED[0], USED[5]) else "out_int")
     tr = ch_last + 1
+    dash.formula(f"A{tr + 1}", imp.info(), "note")  # which channels and months come from the imports
     dash.text(f"A{tr}", t["total"], "label_tot")
     for j in range(6):
         c = col_name(1 + j)
@@ -183,11 +209,11 @@ def campaign_dashboard(lang):
     for m in range(12):
         r = m_first + m
         dash.text(f"A{r}", t["months"][m])
-        has_data = Op(">", Fn("COUNTIFS", D("A"), Ref(f"A{r}"), D("C"), "<>"), 0)
+        has_data = Op(">", Fn("COUNTIFS", D("A"), Ref(f"A{r}"), D(USED[0]), ">=0"), 0)
         for j, col in enumerate(src):
             dash.formula(f"{col_name(1 + j)}{r}",
                          Fn("IF", has_data, Fn("SUMIFS", D(col), D("A"), Ref(f"A{r}")), ""),
-                         "out_money" if col in ("C", "H") else "out_int")
+                         "out_money" if col in (USED[0], USED[5]) else "out_int")
         kpis(r, r, r, "out", roi=False, when=Op("<>", Ref(f"B{r}"), ""))
         if m > 0:
             dash.formula(f"N{r}", Fn("IF", Op("=", Fn("COUNT", Rng(f"G{r - 1}", f"G{r}")), 2),
@@ -231,3 +257,27 @@ def campaign_dashboard(lang):
                series=[("M8", (f"M{ch_first}", f"M{ch_last}"), GREEN)])
     write_about(b, t["fill"])
     return b
+
+
+TYPED, USED, SOURCE = ["C", "D", "E", "F", "G", "H"], ["J", "K", "L", "M", "N", "O"], "I"
+
+
+def used_columns(data, t, imp, first, last):
+    """Data, columns I..O: for each row, its source (an import sheet, or nothing: typed) and the figures the
+    Dashboard uses. A month an import has replaces the typed figures of the channel it feeds, figure by
+    figure (a figure the export lacks stays as typed); every other row passes its typed figures on."""
+    data.text(f"{SOURCE}3", t["used"], "section")
+    data.text(f"{SOURCE}4", t["source"], "head_l")
+    for j, h in enumerate([t["cost"], t["impressions"], t["clicks"], t["leads"], t["customers"], t["revenue"]]):
+        data.text(f"{USED[j]}4", h, "head")
+    for r in range(first, last + 1):
+        p = Fn("MATCH", Ref(f"B{r}"), imp.channels, 0)
+        idx = imp.index(p, Fn("MATCH", Ref(f"A{r}"), imp.month_labels, 0))
+        data.formula(f"{SOURCE}{r}", Fn("IFERROR", Fn("IF", Op("<>", Fn("INDEX", imp.used, idx), ""),
+                                                 Fn("INDEX", imp.sheets, p), ""), ""), "label")
+        for j, fig in enumerate(["cost", "impressions", "clicks", "leads", "customers", "revenue"]):
+            typed = Fn("IF", Fn("ISBLANK", Ref(f"{TYPED[j]}{r}")), "", Ref(f"{TYPED[j]}{r}"))
+            got = Fn("INDEX", imp.figures[fig], idx)
+            data.formula(f"{USED[j]}{r}", Fn("IF", Op("=", Ref(f"{SOURCE}{r}"), ""), typed,
+                                             Fn("IF", Op("=", got, ""), typed, got)),
+                         "out_money" if j in (0, 5) else "out_int")

@@ -1,8 +1,10 @@
 """The e-mail programme report, in English and in French from one source
 (listed in make_templates.py, written with engine.py)."""
 from kpitools.sheet.addresses import col_name
+from kpitools.templates import import_headers
 from kpitools.templates.about import write_about
 from kpitools.templates.engine import Book, Fn, Op, Ref, Rng
+from kpitools.templates.imports import EmailImports, paste_sheet
 from kpitools.templates.parts import BLUE, ORANGE, K
 
 # The subject-line test: (delivered, opens) of variants A and B (invented; B's 33.1 % against A's 30.4 %
@@ -28,7 +30,10 @@ TEXT = {
                     "CTR, CTOR, unsubscribe and bounce rates per campaign and overall, computed with the KPI "
                     "functions.",
         sheet="E-mail", heading="E-mail programme report — January to April",
-        note1="Blue cells are inputs from the e-mail platform; rates are computed by the KPI functions.",
+        note1="Campaigns: typed in the Campaigns sheet, or pasted from Mailchimp or Brevo into Import e-mail; "
+              "rates are computed by the KPI functions.",
+        campaigns="Campaigns", campaigns_note="Blue cells: one row per campaign, as the e-mail platform reports "
+        "it. A Mailchimp or Brevo export pasted into Import e-mail replaces these rows in the report.",
         note2="Open rate, CTR and unsubscribe rate use delivered e-mails; bounce rate uses sent.",
         heads=["Campaign", "Sent", "Delivered", "Opens", "Clicks", "Unsubscribes", "Bounces",
                "Open rate", "CTR", "CTOR", "Unsub. rate", "Bounce rate"],
@@ -39,8 +44,11 @@ TEXT = {
         overall="Overall rates divide the totals (all opens / all delivered): a large send weighs more than a "
                 "small one.",
         chart="Open rate and click-to-open rate by campaign",
-        fill=["Blue cells of the E-mail sheet: one row per campaign with sent, delivered, opens, clicks, "
+        fill=["Blue cells of the Campaigns sheet: one row per campaign with sent, delivered, opens, clicks, "
               "unsubscribes and bounces as the e-mail platform reports them.",
+              "Or paste a Mailchimp or Brevo campaign export into Import e-mail: its columns are found by header "
+              "name (English or French), and its first 12 campaigns replace the typed ones in the report. The "
+              "Imports sheet shows what was read; the report warns when the export cannot be read as it is.",
               "A campaign without figures yet shows no rates; the overall rates use the campaigns filled."],
         widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.75,
         ab_title="Subject-line test (A/B) on the spring offer",
@@ -59,8 +67,11 @@ TEXT = {
                     "rebonds ; taux d'ouverture, taux de clics, taux de réactivité, taux de désinscription et "
                     "taux de rebond par campagne et au global, calculés par les fonctions KPI.",
         sheet="E-mailing", heading="Bilan des campagnes e-mailing — janvier à avril",
-        note1="Les cellules bleues viennent de la plateforme d'e-mailing ; les taux sont calculés par les "
-              "fonctions KPI.",
+        note1="Campagnes : saisies dans la feuille Campagnes, ou collées depuis Mailchimp ou Brevo dans Import "
+              "e-mailing ; les taux sont calculés par les fonctions KPI.",
+        campaigns="Campagnes", campaigns_note="Cellules bleues : une ligne par campagne, telle que la plateforme "
+        "d'e-mailing la donne. Un export Mailchimp ou Brevo collé dans Import e-mailing remplace ces lignes dans le "
+        "bilan.",
         note2="Taux d'ouverture, de clics et de désinscription rapportés aux e-mails délivrés ; taux de rebond "
               "rapporté aux envois.",
         heads=["Campagne", "Envoyés", "Délivrés", "Ouvertures", "Clics", "Désinscriptions", "Rebonds",
@@ -74,8 +85,12 @@ TEXT = {
         overall="Les taux globaux divisent les totaux (toutes les ouvertures / tous les délivrés) : un gros envoi "
                 "pèse plus qu'un petit.",
         chart="Taux d'ouverture et taux de réactivité par campagne",
-        fill=["Cellules bleues de la feuille E-mailing : une ligne par campagne avec les envois, délivrés, "
+        fill=["Cellules bleues de la feuille Campagnes : une ligne par campagne avec les envois, délivrés, "
               "ouvertures, clics, désinscriptions et rebonds tels que la plateforme d'e-mailing les donne.",
+              "Ou collez un export de campagnes Mailchimp ou Brevo dans Import e-mailing : ses colonnes sont "
+              "trouvées par leur en-tête (anglais ou français), et ses 12 premières campagnes remplacent celles "
+              "saisies dans le bilan. La feuille Imports montre ce qui a été lu ; le bilan avertit quand l'export "
+              "ne peut pas être lu tel quel.",
               "Une campagne sans chiffres n'affiche pas de taux ; les taux globaux portent sur les campagnes "
               "saisies."],
         widths=[5.6, 2.2, 2.5, 2.5, 2.2, 3.4, 2.2, 2.5, 2.3, 2.6, 3.4, 2.3], head_height=1.1,
@@ -95,15 +110,24 @@ TEXT = {
 
 def email_programme(lang):
     t = TEXT[lang]
-    b = Book(lang, t["title"], t["description"])
+    b = Book(lang, t["title"], t["description"], wildcards=True)
     s = b.sheet(t["sheet"], t["widths"], landscape=True)
+    typed = b.sheet(t["campaigns"], t["widths"][:7], landscape=True)
+    paste_sheet(b, lang, import_headers.EMAIL, "replace_email")
+    imp = EmailImports(b, lang, len(EMAILS))
     s.text("A1", t["heading"], "title")
     s.row_height(1, 0.9)
     s.text("A2", t["note1"], "note")
     s.text("A3", t["note2"], "note")
+    typed.text("A1", t["heading"] + " — " + t["campaigns"], "title")
+    typed.row_height(1, 0.9)
+    typed.text("A2", t["campaigns_note"], "note")
     for i, h in enumerate(t["heads"]):
         s.text(f"{col_name(i)}4", h, "head_l" if i == 0 else "head")
+        if i < 7:
+            typed.text(f"{col_name(i)}4", h, "head_l" if i == 0 else "head")
     s.row_height(4, t["head_height"])
+    typed.row_height(4, t["head_height"])
     first = 5
     for k, (name, (sent, br, orate, ctor, ur)) in enumerate(zip(t["names"], EMAILS)):
         r = first + k
@@ -112,9 +136,14 @@ def email_programme(lang):
         opens = round(delivered * orate)
         clicks = round(opens * ctor)
         unsub = round(delivered * ur)
-        s.text(f"A{r}", name, "label_in")
+        typed.text(f"A{r}", name, "label_in")
         for col, v in zip("BCDEFG", (sent, delivered, opens, clicks, unsub, bounces)):
-            s.num(f"{col}{r}", v, "in_int")
+            typed.num(f"{col}{r}", v, "in_int")
+        # The report's row: the import's k-th campaign when the import is usable, else the typed one.
+        for col in "ABCDEFG":
+            mine = Ref(f"{col}{r}", t["campaigns"])
+            s.formula(f"{col}{r}", Fn("IF", Op("=", imp.usable, 1), imp.cell(col, k + 1),
+                                      Fn("IF", Fn("ISBLANK", mine), "", mine)), "label" if col == "A" else "out_int")
     last = first + len(EMAILS) - 1
     tr = last + 1
 
@@ -133,7 +162,9 @@ def email_programme(lang):
     for col in "BCDEFG":
         s.formula(f"{col}{tr}", Fn("SUM", Rng(f"{col}{first}", f"{col}{last}")), "tot_int")
     rates(tr, lambda c: Rng(f"{c}{first}", f"{c}{last}"), "tot")
+    s.formula(f"A{tr + 1}", imp.warning, "warn")  # an export that cannot be read as it is, and why
     s.text(f"A{tr + 2}", t["overall"], "note")
+    s.formula(f"A{tr + 3}", imp.info, "note")  # where the campaigns come from, when an export is pasted
     end = subject_line_test(s, t, tr + 4)
     s.page_break(end + 2)
     s.chart(name="chart_rates", anchor=f"A{end + 2}", width=26.0, height=8.5, kind="bar",

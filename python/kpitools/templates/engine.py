@@ -19,6 +19,7 @@ from kpitools.sheet.addresses import col_name, parse_addr
 from kpitools.sheet.xmlns import declarations
 from kpitools.templates.charts import chart_xml
 from kpitools.templates.core_functions import core_functions
+from kpitools.templates.sheetfuncs import FUNCTIONS, CalcError, num as _num, text as _text, truth as _truth
 from kpitools.templates.styles import BREAK, LOCALES, _cell_styles, _master_pages, _number_styles, _page_styles
 
 
@@ -55,9 +56,21 @@ class Rng:
     def cells(self):
         return [(c, r) for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
 
+    def cell(self, book, here, i, j=None):
+        """INDEX(this; i[; j]) as Calc reads it: (row, column) of a block, the i-th of a column, and,
+        as Gnumeric needs, INDEX(row; 1; j) for a one-row range (a lone index there is #REF!)."""
+        i = int(_num(i))
+        if j is None:
+            if self.c1 != self.c2:
+                raise CalcError("#REF!", "INDEX(range; i) of a range wider than one column")
+            j = 1
+        j = int(_num(j))
+        if not (1 <= i <= self.r2 - self.r1 + 1 and 1 <= j <= self.c2 - self.c1 + 1):
+            raise CalcError("#REF!", "INDEX out of the range")
+        return book.value(self.sheet or here, self.c1 + j - 1, self.r1 + i - 1)
+
     def eval(self, book, here):
-        sh = self.sheet or here
-        return [book.value(sh, c, r) for c, r in self.cells()]
+        return book.block(self.sheet or here, self.c1, self.r1, self.c2, self.r2)
 
 
 class Fn:
@@ -71,6 +84,14 @@ class Fn:
         if self.name == "IF":  # lazy, as in Calc: the branch not taken is not computed
             cond, yes, no = self.args
             return _eval(yes if _truth(_eval(cond, book, here)) else no, book, here)
+        if self.name == "IFERROR":
+            try:
+                return _eval(self.args[0], book, here)
+            except CalcError:
+                return _eval(self.args[1], book, here)
+        if self.name == "INDEX" and isinstance(self.args[0], Rng):
+            # One cell of a reference, without reading the whole range (an import sheet's is 2,000,000).
+            return self.args[0].cell(book, here, *[_eval(a, book, here) for a in self.args[1:]])
         return _function(self.name)(*[_eval(a, book, here) for a in self.args])
 
 
@@ -95,23 +116,22 @@ class Op:
                     a, b = str(a), str(b)
             return COMPARE[self.op](a, b)
         a, b = _num(a), _num(b)
-        return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[self.op]
+        if self.op == "/" and b == 0:
+            raise CalcError("#DIV/0!")
+        return ARITHMETIC[self.op](a, b)
 
 
-COMPARE = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
-           ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+ARITHMETIC = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b}
 
 
-def _text(v):
-    if v is None:
-        return ""
-    if isinstance(v, float) and v == int(v):
-        return str(int(v))
-    return str(v)
+def _fold(v):
+    return v.casefold() if isinstance(v, str) else v
 
 
-def _truth(v):
-    return bool(v) if not isinstance(v, str) else v != ""
+# Text comparisons ignore case, as Calc does with the templates' settings (Book.wildcards).
+COMPARE = {"=": lambda a, b: _fold(a) == _fold(b), "<>": lambda a, b: _fold(a) != _fold(b),
+           "<": lambda a, b: _fold(a) < _fold(b), ">": lambda a, b: _fold(a) > _fold(b),
+           "<=": lambda a, b: _fold(a) <= _fold(b), ">=": lambda a, b: _fold(a) >= _fold(b)}
 
 
 class Span:
@@ -130,15 +150,36 @@ class Span:
         i, j = (int(_num(_eval(x, book, here))) for x in (self.first, self.last))
         cells = self.rng.eval(book, here)
         if not 1 <= i <= j <= len(cells):
-            raise ValueError("INDEX out of the range (Calc shows an error)")
+            raise CalcError("#REF!", "INDEX out of the range")
         return cells[i - 1:j]
 
 
+class Slice:
+    """INDEX(rng; r1; c1):INDEX(rng; r2; c2), the cells r1..r2 x c1..c2 (1-based) of a block:
+    a column of an import sheet found by its header (imports.py). Like Span, no OFFSET."""
+
+    def __init__(self, rng, r1, c1, r2, c2):
+        self.rng, self.bounds = rng, (r1, c1, r2, c2)
+
+    def odf(self, here):
+        r = self.rng.odf(here)
+        r1, c1, r2, c2 = (_odf(x, here) for x in self.bounds)
+        return f"INDEX({r};{r1};{c1}):INDEX({r};{r2};{c2})"
+
+    def eval(self, book, here):
+        r1, c1, r2, c2 = (int(_num(_eval(x, book, here))) for x in self.bounds)
+        g = self.rng
+        if not (1 <= r1 <= r2 <= g.r2 - g.r1 + 1 and 1 <= c1 <= c2 <= g.c2 - g.c1 + 1):
+            raise CalcError("#REF!", "INDEX out of the range")
+        return book.block(g.sheet or here, g.c1 + c1 - 1, g.r1 + r1 - 1, g.c1 + c2 - 1, g.r1 + r2 - 1)
+
+
 TRUE = Fn("TRUE")
+EXPRESSIONS = (Ref, Rng, Fn, Op, Span, Slice)
 
 
 def _odf(x, here):
-    if isinstance(x, (Ref, Rng, Fn, Op, Span)):
+    if isinstance(x, EXPRESSIONS):
         return x.odf(here)
     if isinstance(x, str):
         return '"' + x.replace('"', '""') + '"'
@@ -146,73 +187,11 @@ def _odf(x, here):
 
 
 def _eval(x, book, here):
-    if isinstance(x, (Ref, Rng, Fn, Op, Span)):
+    if isinstance(x, EXPRESSIONS):
         return x.eval(book, here)
     return x
 
 
-def _num(v):
-    if isinstance(v, list):
-        raise ValueError("a range where a single value belongs")
-    return 0.0 if v is None else float(v)
-
-
-# ------------------------------------------- cells as the spreadsheet functions read them
-def _amount(v):
-    """Amount/count convention: a range is summed, blanks and text skipped."""
-    if isinstance(v, list):
-        return float(sum(x for x in v if isinstance(x, (int, float)) and not isinstance(x, bool)))
-    return _num(v)
-
-
-def _crit_ok(v, crit):
-    if crit == "<>":  # non-empty
-        return v is not None and v != ""
-    if isinstance(crit, str) and crit[:2] in (">=", "<="):
-        if not isinstance(v, (int, float)):
-            return False
-        x = float(crit[2:])
-        return v >= x if crit[:2] == ">=" else v <= x
-    return v == crit
-
-
-def _sumifs(sum_range, *pairs):
-    tot = 0.0
-    for i, v in enumerate(sum_range):
-        if all(_crit_ok(pairs[k][i], pairs[k + 1]) for k in range(0, len(pairs), 2)):
-            tot += v if isinstance(v, (int, float)) else 0.0
-    return tot
-
-
-def _countifs(*pairs):
-    n = len(pairs[0])
-    return float(sum(1 for i in range(n)
-                     if all(_crit_ok(pairs[k][i], pairs[k + 1]) for k in range(0, len(pairs), 2))))
-
-
-def _index(rng, i, j=None):
-    """INDEX over a one-column range (i), or a one-row range (1; j): write the row 1 explicitly
-    for a row, as Gnumeric reads a lone index as the row (#REF! on a one-row range)."""
-    if j is not None:
-        if int(_num(i)) != 1:
-            raise ValueError("INDEX(row range; 1; column) only")
-        i = j
-    i = int(_num(i))
-    if i < 1 or i > len(rng):
-        raise ValueError("INDEX out of the range (Calc shows an error)")
-    return rng[i - 1]
-
-
-FUNCTIONS = {
-    "SUM": lambda *a: sum(_amount(x) for x in a),
-    "COUNT": lambda *a: float(sum(1 for x in a for y in (x if isinstance(x, list) else [x])
-                                  if isinstance(y, (int, float)) and not isinstance(y, bool))),
-    "INDEX": _index,
-    "INT": lambda x: float(math.floor(_num(x))),
-    "SUMIFS": _sumifs,
-    "COUNTIFS": _countifs,
-    "TRUE": lambda: True,
-}
 _KPI = {}  # the KPI functions: the core's own (the `kpi` module), loaded on first use, never re-typed here
 
 
@@ -245,6 +224,10 @@ class Sheet:
     def num(self, addr, v, style):
         self.cells[parse_addr(addr)] = ("num", v, style)
 
+    def blank(self, addr, style):
+        """An empty cell with a style: an input to fill (the Imports sheets' spare header names)."""
+        self.cells[parse_addr(addr)] = ("empty", None, style)
+
     def formula(self, addr, expr, style):
         self.cells[parse_addr(addr)] = ("formula", expr, style)
 
@@ -266,10 +249,15 @@ class Sheet:
 
 
 class Book:
-    def __init__(self, lang, title, description):
+    def __init__(self, lang, title, description, wildcards=False):
         self.lang = lang
         self.title = title
         self.description = description
+        # wildcards: the document's calculation settings say so, with case-insensitive text and no
+        # regular expressions (Calc's defaults for a new document). Without them a flat ODF file falls
+        # back to ODF's defaults, regular expressions and case-sensitive: the import formulas need
+        # wildcards, and a header such as "Amount spent (EUR)" would not match itself as a regex.
+        self.wildcards = wildcards
         self.sheets = []
         self._cache = {}
 
@@ -295,12 +283,27 @@ class Book:
             v = cell[1][0]
         elif cell[0] in ("num", "text"):
             v = cell[1]
+        elif cell[0] in ("covered", "empty"):
+            v = None
         else:
             v = cell[1].eval(self, sheet)
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError(f"{sheet}.{col_name(col)}{row + 1} is not finite")
         self._cache[key] = v
         return v
+
+    def block(self, sheet, c1, r1, c2, r2):
+        """The values of a rectangle, row by row; a large one mostly empty (an import sheet) is read
+        from the cells the sheet has."""
+        width, n = c2 - c1 + 1, (c2 - c1 + 1) * (r2 - r1 + 1)
+        cells = self._get(sheet).cells
+        if len(cells) >= n:
+            return [self.value(sheet, c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        out = [None] * n
+        for c, r in cells:
+            if c1 <= c <= c2 and r1 <= r <= r2:
+                out[(r - r1) * width + c - c1] = self.value(sheet, c, r)
+        return out
 
     # -- writing -------------------------------------------------------------
     def fods(self):
@@ -337,6 +340,9 @@ class Book:
         L.append("</office:automatic-styles>")
         L += _master_pages(self.lang)
         L.append("<office:body><office:spreadsheet>")
+        if self.wildcards:
+            L.append('<table:calculation-settings table:case-sensitive="false" '
+                     'table:use-regular-expressions="false" table:use-wildcards="true"/>')
         for s in self.sheets:
             L += self._table(s)
         L.append("</office:spreadsheet></office:body></office:document>")

@@ -8,7 +8,8 @@
 (with PYTHONPATH=python). `generate` writes the six templates computed in
 Python (make_templates.py) and, given the built .oxt, the predictive-CLV one,
 which is built in headless Calc with the extension (make_predictive.py).
-`check` compares the generated text with the committed files; given the
+`check` compares the generated text with the committed files (and docs/import-headers.md,
+the header names the import sheets recognise); given the
 .oxt, it also regenerates the predictive template in Calc and compares it
 cell by cell (freshness.py; the test calc.templates_fresh).
 The build converts every .fods to .ots (build.py, run by extension/CMakeLists.txt);
@@ -22,7 +23,7 @@ USAGE = "usage: pipeline {generate [--oxt OXT] | check | build ... | render ...}
 def generate(argv):
     from kpitools.templates import make_templates
     oxt, argv = _take(argv, "--oxt")
-    code = make_templates.main(argv)
+    code = make_templates.main(argv) or headers_page(write=True)
     if code:
         return code
     if oxt is None:
@@ -37,7 +38,7 @@ def check(argv):
     from kpitools.templates import freshness, make_templates
     oxt, argv = _take(argv, "--oxt")
     workdir, argv = _take(argv, "--workdir")
-    code = make_templates.main(["--check"] + argv)
+    code = make_templates.main(["--check"] + argv) or headers_page(write=False)
     if oxt is None:
         return code
     committed = source_path("examples", "templates", "predictive-clv.fods")
@@ -48,6 +49,30 @@ def check(argv):
         return 1
     print("templates: predictive-clv.fods is current")
     return code
+
+
+def headers_page(write):
+    """docs/import-headers.md, the header names the import sheets recognise, from the same table as the
+    import formulas (import_headers.py): written, or compared (1 if stale)."""
+    from kpitools.paths import source_path
+    from kpitools.templates.import_headers import doc_text
+    path, text = source_path("docs", "import-headers.md"), doc_text()
+    if write:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {path}")
+        return 0
+    try:
+        with open(path, encoding="utf-8") as f:
+            current = f.read() == text
+    except FileNotFoundError:
+        current = False
+    if not current:
+        print(f"out of date (run: PYTHONPATH=python:build/python /usr/bin/python3 -m kpitools.templates.pipeline "
+              f"generate):\n  {path}")
+        return 1
+    print("templates: docs/import-headers.md is current")
+    return 0
 
 
 def _take(argv, option):

@@ -37,6 +37,10 @@ def _number_styles(lang):
         '<number:year number:style="long"/></number:date-style>',
         f'<number:number-style style:name="N_dec1" {loc}>{num(1)}</number:number-style>',
         f'<number:number-style style:name="N_dec3" {loc}>{num(3, grouping=False)}</number:number-style>',
+        f'<number:number-style style:name="N_year" {loc}>{num(0, grouping=False)}</number:number-style>',
+        f'<number:date-style style:name="N_day" {loc}><number:year number:style="long"/><number:text>-</number:text>'
+        '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
+        '</number:date-style>',
         f'<number:number-style style:name="N_ratio" {loc}>{num(2)}<number:text>×</number:text></number:number-style>',
         f'<number:currency-style style:name="N_money" {loc}>{money(0)}</number:currency-style>',
         f'<number:currency-style style:name="N_money2" {loc}>{money(2)}</number:currency-style>',
@@ -49,7 +53,7 @@ NAVY = "#1f3864"
 INPUT_BLUE = "#1f4e9b"
 INPUT_BG = "#eef3fb"
 KPI_BG = "#f2f2f2"
-FORMATS = ["int", "dec1", "dec3", "ratio", "money", "money2", "pct1", "pct2"]
+FORMATS = ["int", "dec1", "dec3", "ratio", "money", "money2", "pct1", "pct2", "year", "day"]
 # Roles: "in" input (blue on pale blue: type here), "out" computed,
 # "tot" total row (bold, rule above), "key" headline figure.
 ROLES = {
@@ -81,6 +85,12 @@ TEXT_STYLES = {
     "small": '<style:text-properties fo:font-size="9pt" fo:color="#404040"/>',
     "wrap": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>',
     "link": '<style:table-cell-properties style:vertical-align="top"/>',
+    # An input that wraps (the header names of the Imports sheets), and a warning (an import not read).
+    "in_wrap": f'<style:table-cell-properties fo:background-color="{INPUT_BG}" fo:wrap-option="wrap" '
+               f'style:vertical-align="top"/><style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
+    "wrap_small": '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>'
+                  '<style:text-properties fo:font-size="9pt"/>',
+    "warn": '<style:text-properties fo:font-weight="bold" fo:color="#c00000"/>',
     "legend_in": f'<style:table-cell-properties fo:background-color="{INPUT_BG}"/>'
                  f'<style:text-properties fo:font-size="9pt" fo:color="{INPUT_BLUE}"/>',
 }
