@@ -83,14 +83,28 @@ def native_formulas(functions):
     from kpitools.portable import native  # the one implementation (PYTHONPATH=python)
     out = {}
     for f in functions:
-        formula = native.docs_formula(f)
-        out[f["method"]] = (formula, native.value_only_reason(f["method"]) or
-                            "the native formula covers only some calls: see the note in core/catalogue/native.toml")
+        formula, why = native.docs_formula(f)
+        out[f["method"]] = (formula, why if formula is None else None)
+    return out
+
+
+def array_arguments(functions):
+    """{method: "cost or leads"}: the arguments the native formula reads cell
+    by cell (an array formula when one of them is a range)."""
+    if not os.path.exists(NATIVE_TOML):
+        return {}
+    from kpitools.portable import native
+    out = {}
+    for f in functions:
+        names = [a["name"] for a in f["args"] if a["name"] in native.array_args(f["method"])]
+        if names:
+            out[f["method"]] = " or ".join(names)
     return out
 
 
 def reference(functions, families):
     natives = native_formulas(functions)
+    array_notes = array_arguments(functions)
     names = {f["family"]: f["name"]["en"] for f in families}
     o = [INTRO, summary_table(functions, "#")]
     family = None
@@ -125,6 +139,9 @@ def reference(functions, families):
         if f["method"] in natives:
             formula, why = natives[f["method"]]
             o.append("\n**Without the extension:** " + (f"`{formula}`" if formula else f"value only — {why}") + "\n")
+            if formula and f["method"] in array_notes:
+                o.append(f"(Entered as an array formula when {array_notes[f['method']]} is a range: it reads "
+                         "each cell, so that a formula giving \"\" counts as a blank.)\n")
     return "".join(o)
 
 

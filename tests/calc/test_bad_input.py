@@ -1,9 +1,9 @@
 """The bad-input matrix, in real Calc: every function x every argument x
 {blank, text, boolean, date, negative, zero, huge, error cell, range with an
-error, empty range, 1x1 range, 2-D range} (+ a whole-column range for the
-first argument), each cell's expected result given by an independent
-reference model (reference.py) of the documented definitions, applied to the
-cells as Calc passes them. soffice must still answer at the end."""
+error, empty range, 1x1 range, 2-D range, range with a formula giving ""}
+(+ a whole-column range for the first argument), each cell's expected
+result given by an independent reference model (reference.py) of the
+documented definitions, applied to the cells as Calc passes them. soffice must still answer at the end."""
 import json
 import sys
 
@@ -37,7 +37,26 @@ CONDITIONS = {
     "empty range": ("$Data.C1:C3", [[BLANK], [BLANK], [BLANK]]),
     "1x1 range": ("$Data.D1:D1", [[num(7)]]),
     "2-D range": ("$Data.E1:F2", [[num(1), num(2)], [num(3), num(4)]]),
+    # A formula giving "" (a month or a campaign not filled in yet, a common
+    # template pattern): Calc hands the add-in an empty string, as for a blank.
+    "range with empty text": ("$Data.G1:G3", [[num(5)], [BLANK], [num(7)]]),
 }
+# The Data sheet the conditions refer to: a number, or a formula (text starting with "=").
+DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0",
+        "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
+        "G1": 5, "G2": '=IF(1;"";0)', "G3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
+
+
+def fill_data(data):
+    """Writes DATA into the sheet `data`; A2 is text, not a formula."""
+    for addr, v in DATA.items():
+        cell = data.getCellRangeByName(addr)
+        if isinstance(v, str) and v.startswith("="):
+            cell.setFormula(v)
+        elif isinstance(v, str):
+            cell.setString(v)
+        else:
+            cell.setValue(v)
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
 
 # A valid call of each function: (formula text, cells) per argument; None
@@ -131,15 +150,7 @@ def main():
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         doc.Sheets.insertNewByName("Data", 1)
-        data = doc.Sheets.getByName("Data")
-        data.getCellRangeByName("A2").setString("text")
-        data.getCellRangeByName("A3").setFormula("=TRUE()")
-        data.getCellRangeByName("A4").setFormula("=DATE(2024;1;15)")
-        for addr, v in [("A5", -5), ("A6", 0), ("A7", 1e300), ("B1", 1), ("B3", 3), ("D1", 7),
-                        ("E1", 1), ("F1", 2), ("E2", 3), ("F2", 4), ("Z1", 1), ("Z2", 2), ("Z3", 3)]:
-            data.getCellRangeByName(addr).setValue(v)
-        data.getCellRangeByName("A8").setFormula("=1/0")
-        data.getCellRangeByName("B2").setFormula("=1/0")
+        fill_data(doc.Sheets.getByName("Data"))
         sheet = doc.Sheets.getByIndex(0)
         for r, (formula, _, _) in enumerate(cases):
             sheet.getCellByPosition(0, r).setFormula(formula)

@@ -21,16 +21,11 @@ from harness import Checker, args_from_argv
 from kpitools.office.session import Office, cell_result
 from kpitools.portable import convert, native
 
-from calc.test_bad_input import BASE, CONDITIONS, row, s  # the matrix itself, not a copy
+from calc.test_bad_input import BASE, CONDITIONS, fill_data, row, s  # the matrix itself, not a copy
 from oracles import reference
 
 NAMES = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: "Err:504", 502: "Err:502",
          525: "#NAME?"}
-# The Data sheet the CONDITIONS refer to (tests/calc/test_bad_input.py fills the same cells).
-DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0",
-        "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4}
-
-
 # Where the native formula cannot follow the function, stated in the README:
 # S(t) as a difference of GAMMALNs loses every digit once alpha + beta + t
 # reaches about 1e15 (here 1e300), where the core multiplies the ratios.
@@ -96,13 +91,7 @@ def main():
         with Office(oxt=a.oxt, workdir=a.workdir) as office:
             doc = office.new_calc()
             doc.Sheets.insertNewByName("Data", 1)
-            data = doc.Sheets.getByName("Data")
-            for addr, v in DATA.items():
-                cell = data.getCellRangeByName(addr)
-                if isinstance(v, str):
-                    cell.setFormula(v)
-                else:
-                    cell.setValue(v)
+            fill_data(doc.Sheets.getByName("Data"))
             sheet = doc.Sheets.getByIndex(0)
             for r, (formula, _) in enumerate(calls):
                 sheet.getCellByPosition(0, r).setFormula(formula)

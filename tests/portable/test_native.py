@@ -71,14 +71,23 @@ def main():
 
     # The expander's rules, on hand-written expectations.
     ratio = native.expand("cpl", ["B2:B13", "C2:C13"])
-    check(ratio == "IF(IF(SUMPRODUCT(B2:B13*0+(B2:B13<0))>0,POWER(-1,0.5),SUMPRODUCT(B2:B13*1))*0+"
-                   "IF(SUMPRODUCT(C2:C13*0+(C2:C13<0))>0,POWER(-1,0.5),SUMPRODUCT(C2:C13*1))=0,(1/0),"
-                   "IF(SUMPRODUCT(B2:B13*0+(B2:B13<0))>0,POWER(-1,0.5),SUMPRODUCT(B2:B13*1))/"
-                   "IF(SUMPRODUCT(C2:C13*0+(C2:C13<0))>0,POWER(-1,0.5),SUMPRODUCT(C2:C13*1)))",
-          f"CPL over two ranges: sum over sum with its error checks: {ratio}")
+
+    def amount(x):  # written out by hand: text -> #VALUE!, "" skipped, negative -> #NUM!, else the sum
+        return (f'IF(SUM(ISTEXT({x})*({x}<>""))>0,("#VALUE!"+0),IF(SUM(({x}<0)*1)>0,POWER(-1,0.5),'
+                f'SUM(IF(ISTEXT({x}),0,{x}*1))))')
+    b, c = amount("B2:B13"), amount("C2:C13")
+    check(ratio == f"IF({b}*0+{c}=0,(1/0),{b}/{c})", f"CPL over two ranges: sum over sum with its error checks: {ratio}")
+    # Cells read one by one (ISTEXT, IF over a range) need an array formula; single cells and numbers do not.
+    for args, refs, want in ((["B2:B13", "C2:C13"], [True, True], True), (["B2", "C2"], [True, True], False),
+                             (["30000", "200"], [False, False], False), (["Costs", "C2"], [False, True], True),
+                             (["$'My sheet'.B2:B5", "1E+300"], [True, False], True)):
+        check(native.needs_array("cpl", args, refs) == want, f"KPI.CPL{tuple(args)} needs an array formula: {want}")
+    check(not native.needs_array("nps", ["F2:F241"], [True]), "NPS counts with COUNTIF: no array formula")
+    check(native.array_args("roi") == {"return", "investment"}, f"ROI reads its amounts cell by cell: "
+          f"{native.array_args('roi')}")
     # An expression argument is parenthesised where it is used as an operand.
-    check("(A1+A2)*0" in native.expand("cpc", ["A1+A2", "B1"]), "an expression argument is parenthesised")
-    check("$'My sheet'.B2:B5*0" in native.expand("cpc", ["$'My sheet'.B2:B5", "B1"]),
+    check("ISTEXT((A1+A2))" in native.expand("cpc", ["A1+A2", "B1"]), "an expression argument is parenthesised")
+    check("$'My sheet'.B2:B5*1" in native.expand("cpc", ["$'My sheet'.B2:B5", "B1"]),
           "a reference to a quoted sheet name stays as it is")
     # An omitted optional argument is its catalogue fallback (gross_margin 1).
     clv3 = native.expand("clv", ["75", "4", "3"])
@@ -109,7 +118,8 @@ def main():
     # A KPI call inside a KPI call: the inner expansion is one operand.
     inner = native._wrap(native.expand("cpc", ["A2", "C2"]))
     outer = native.expand("cpl", [inner, "C2:C3"])
-    check(outer.count(inner) == 6 and balanced(outer), "a nested call is expanded as an operand")
+    # cost appears twice in the ratio, five times in each amount.
+    check(outer.count(inner) == 10 and balanced(outer), "a nested call is expanded as an operand")
     for expr, want in (("A1", True), ("1E+300", True), ("-1", False), ("A1 + 1", False), ("SUM(A1,B1)", True),
                        ("(A1+B1)", True), ('"a,b"', True), ("{1,2}", True), ("A1:B2", True)):
         check(native.atomic(expr) == want, f"atomic({expr!r}) is {want}")

@@ -19,6 +19,7 @@ from ..sheet.addresses import col_name
 
 FORMULA_CELLS = 16  # com.sun.star.sheet.CellFlags.FORMULA
 SPACES = 16         # ocSpaces: whitespace kept in a formula (its OpCode in Calc 7.4)
+MAX_FORMULA = 8192  # characters: Excel's limit on a cell's formula
 
 # A frozen error cell gets a formula raising the same error in every engine.
 RAISE_ERROR = {532: "=1/0", 503: "=POWER(-1;0.5)", 502: "=SQRT(-1)", 519: '="#VALUE!"+0', 32767: "=NA()"}
@@ -100,15 +101,25 @@ class _Rewriter:
                 texts, refs = [], []
             calls.append(m)
             out.append(native._wrap(native.expand(m, texts, is_ref=refs, sep=";")))
+            if native.needs_array(m, texts, refs):
+                self.array = True
             i = run = k + 1
         if run < b:
             out.append(self.print(tokens[run:b], pos))
         return "".join(out)
 
     def rewrite(self, tokens, pos):
-        """(new formula text, methods called) or raises ValueOnly."""
+        """(new formula text, methods called, whether it must be an array
+        formula) or raises ValueOnly."""
         calls = []
-        return "=" + self.render(tokens, 0, len(tokens), pos, calls), calls
+        self.array = False
+        text = "=" + self.render(tokens, 0, len(tokens), pos, calls)
+        if len(text) > MAX_FORMULA:
+            # Long sheet names repeated in every expansion can pass Excel's limit:
+            # Excel would refuse the whole file, so the cell keeps its value.
+            raise native.ValueOnly(f"the native formula would be {len(text):,} characters, above Excel's "
+                                   f"{MAX_FORMULA:,}")
+        return text, calls, self.array
 
 
 class _Shown:
@@ -173,7 +184,7 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         return
     pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, item["col"], item["row"])
     try:
-        item["native"], item["calls"] = rw.rewrite(tokens, pos)
+        item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos)
     except native.ValueOnly as why:
         item["reason"] = str(why)
         if item["array"]:
@@ -235,14 +246,17 @@ def convert_document(doc, recalculate=True):
     summary = {"rewritten": [], "frozen": []}
     try:
         rewritten = [x for x in plan if "native" in x]
-        _set_formulas(sorted((x for x in rewritten if not x["array"]),
+        _set_formulas(sorted((x for x in rewritten if not x["array"] and not x["as_array"]),
                              key=lambda x: (x["sheet"].Name, x["col"], x["row"])))
         for x in rewritten:
-            if x["array"]:
+            # A range summed cell by cell (ISTEXT, IF over it) is evaluated
+            # as an array only in an array formula (Gnumeric, older Excel):
+            # such a cell becomes a one-cell array formula.
+            if x["array"] or x["as_array"]:
                 x["target"].setArrayFormula(x["native"])
             summary["rewritten"].append({"cell": x["where"], "formula": x["formula"], "native": x["native"],
                                          "functions": sorted({"KPI." + c.upper() for c in x["calls"]}),
-                                         "array": x["array"]})
+                                         "array": x["array"] or x["as_array"]})
         annotations = {}
         for x in plan:
             if "native" in x:

@@ -114,8 +114,9 @@ def _wrap(expr):
     return expr if atomic(expr) else f"({expr})"
 
 
-def _expand_macros(text, expansions, depth=0):
-    """Replaces every @name(a, b) in `text` by the expansion's body."""
+def _expand_macros(text, expansions, depth=0, arrays=None):
+    """Replaces every @name(a, b) in `text` by the expansion's body; adds to
+    `arrays` the {placeholders} given to an expansion marked array = true."""
     if depth > 20:
         raise NativeError("expansions nested too deeply (a cycle?)")
     out, pos = [], 0
@@ -129,8 +130,11 @@ def _expand_macros(text, expansions, depth=0):
             raise NativeError(f"unknown expansion @{name}")
         end, commas = _scan(text, m.end())
         bounds = [m.end()] + [c + 1 for c in commas] + [end + 1]
-        actual = [_expand_macros(text[a:b - 1].strip(), expansions, depth + 1)
+        actual = [_expand_macros(text[a:b - 1].strip(), expansions, depth + 1, arrays)
                   for a, b in zip(bounds, bounds[1:])]
+        if arrays is not None and expansions[name].get("array"):
+            for a in actual:
+                arrays.update(_PLACEHOLDER.findall(a))
         params = expansions[name]["of"]
         if len(actual) != len(params):
             raise NativeError(f"@{name} takes {len(params)} arguments, given {len(actual)}")
@@ -138,7 +142,7 @@ def _expand_macros(text, expansions, depth=0):
         body = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]) if p.group(1) in values else p.group(0),
                                 expansions[name]["is"])
         out.append(text[pos:m.start()])
-        out.append(_expand_macros(body, expansions, depth + 1))
+        out.append(_expand_macros(body, expansions, depth + 1, arrays))
         pos = end + 1
 
 
@@ -147,6 +151,37 @@ def entry(method):
     if e is None or method.lower() == "expansions":
         raise NativeError(f"no native.toml entry for {method!r}")
     return e
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[Ee][+-]?\d+)?")
+
+
+def array_args(method):
+    """The arguments of KPI.<method> that its native formula reads cell by
+    cell (given to an expansion marked array = true)."""
+    e = entry(method)
+    if e.get("value_only"):
+        return set()
+    arrays = set()
+    _expand_macros(e["formula"], table()["expansions"], arrays=arrays)
+    return arrays
+
+
+def needs_array(method, arg_texts, is_ref=None):
+    """Whether the native formula of this call must be entered as an array
+    formula: an argument that is not a single cell or a number goes into an
+    expansion marked array = true (a range to sum cell by cell)."""
+    arrays = array_args(method)
+    if not arrays:
+        return False
+    names, _ = catalogue_args(method)
+    for i, (name, text) in enumerate(zip(names, arg_texts)):
+        if name not in arrays or text is None or not text.strip():
+            continue
+        single_cell = bool(is_ref and i < len(is_ref) and is_ref[i]) and ":" not in text
+        if not (single_cell or _NUMBER.fullmatch(text.strip())):
+            return True
+    return False
 
 
 def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=","):
@@ -226,11 +261,6 @@ def docs_formula(function_entry):
         return "=" + expand(function_entry["method"], names), None
     except ValueOnly as why:
         return None, str(why)
-
-
-def value_only_reason(method):
-    e = entry(method)
-    return e.get("reason") if e.get("value_only") else None
 
 
 if __name__ == "__main__":
