@@ -24,12 +24,13 @@ def _number_styles(lang):
 
     sym = f'<number:currency-symbol {loc}>€</number:currency-symbol>'
 
+    # French typography: a no-break space (U+00A0) before € and %, so "12,3 %" never breaks.
     def money(dec):
         if lang == "fr":
-            return num(dec) + '<number:text> </number:text>' + sym
+            return num(dec) + '<number:text>\u00a0</number:text>' + sym
         return sym + num(dec)
 
-    pct_sep = '<number:text> %</number:text>' if lang == "fr" else '<number:text>%</number:text>'
+    pct_sep = '<number:text>\u00a0%</number:text>' if lang == "fr" else '<number:text>%</number:text>'
     return [
         f'<number:number-style style:name="N_int" {loc}>{num(0)}</number:number-style>',
         f'<number:date-style style:name="N_date" {loc}><number:day/><number:text> </number:text>'
