@@ -10,8 +10,12 @@
    in the sheet before blanking them.
 2. Polish: the document title is the template's title (the template dialog
    lists it), the document language is the template's (French for -fr), the
-   last sheet is "About" / "À propos" with every KPI function the formulas
-   use, its definition and a link to its entry in the reference, and the
+   amounts and rates are written as the language writes them (French
+   `1 234,56 €`, `12,3 %` with a no-break space), no English is left in a
+   French workbook, the last sheet is "About" / "À propos" with every KPI
+   function the formulas use, its definition and a link to its entry in the
+   reference (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
+   workbook, dispatched, opens the reference's page of that function), and the
    version of extension/description.xml; no column is narrower than Calc's
    optimal width for the cells that may not run over (clipped text or ###).
 3. Print-ready. Each template is exported to PDF as File > Export as PDF
@@ -19,13 +23,15 @@
    page count equals the sum of each sheet's row pages), wide sheets print
    landscape (page size read by pdfinfo), no chart crosses a page break, and
    every page's header names the report (the document title) and the date
-   (pdftotext).
+   (pdftotext); with the locale setting French, the date is printed 02/12/2026.
 """
 import datetime
 import math
 import os
+import re
 import subprocess
 import sys
+from urllib.parse import parse_qs
 
 from harness import args_from_argv, Checker
 from kpitools.office.session import error_cells, Office, props, used_area
@@ -172,7 +178,7 @@ def sbg_loglik(alpha, beta, survivors):
 
 
 def partial_predictive(doc):
-    s = doc.Sheets.getByName("Cohort")
+    s = doc.Sheets.getByIndex(1)  # Cohort / Cohorte
     kept = nums(s, [f"B{r}" for r in range(9, 13)])  # years 0-3 of 0-7
     blank(s, "B13:B16")
     doc.calculateAll()
@@ -185,9 +191,10 @@ def partial_predictive(doc):
 
 
 PARTIAL = {
-    "predictive-clv": partial_predictive,
+    "predictive-clv": partial_predictive, "predictive-clv-fr": partial_predictive,
     "campaign-dashboard-en": partial_dashboard, "campaign-dashboard-fr": partial_dashboard,
-    "email-programme": partial_email, "email-programme-fr": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
+    "email-programme": partial_email, "email-programme-fr": partial_email,
+    "b2b-kpis": partial_b2b, "b2b-kpis-fr": partial_b2b, "aarrr-funnel": partial_aarrr, "aarrr-funnel-fr": partial_aarrr,
 }
 
 
@@ -247,6 +254,58 @@ def check_print(chk, name, doc, pdf, title):
     chk.check(pages and not bad, f"{name}: every page's header names the report and the date (not on {bad})")
 
 
+# The KPI menu's command that opens a function's entry in the reference (extension/python/kpimenu_handler.py).
+REFERENCE_LINK = "org.kpifunctions:reference?fn="
+# English left in a French sheet: whole cells naming a month or the year the English way, and sentences
+# with English words that French never uses.
+ENGLISH_CELLS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Year",
+                 "Month", "Inputs", "Customers", "Revenue", "Cost"}
+ENGLISH_WORDS = re.compile(r"(?<![\w-])(the|of|and|per|by|with|from|is|are|to|in)(?![\w-])")
+
+
+def english_left(doc):
+    """Cells of a French workbook that read English (the About sheet's definition column aside: the
+    catalogue's definitions are formulas written in English; the French ones have French argument names)."""
+    out = []
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        for r, row in enumerate(used_area(sh).getDataArray()):
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or (i == doc.Sheets.Count - 1 and c == 2):
+                    continue
+                if v in ENGLISH_CELLS or ENGLISH_WORDS.search(v):
+                    out.append(f"{sh.Name}.{col_name(c)}{r + 1}: {v[:60]!r}")
+    return out
+
+
+# Shown numbers: French "1 234,56 €" and "12,3 %" (a no-break space before € and %, U+00A0 or the narrow
+# U+202F, and a no-break space between thousands), English "€1,234.56" and "12.3%".
+NUMBER_SHOWN = {"fr": re.compile("^-?\\d{1,3}([\u00a0\u202f]\\d{3})*(,\\d+)?[\u00a0\u202f][€%]$"),
+                "en": re.compile(r"^-?€?\d{1,3}(,\d{3})*(\.\d+)?%?$")}
+
+
+def shown_numbers(doc, lang, rows=60):
+    """(how many number cells show an amount in € or a rate in %, those not written as the language writes
+    them), over the first rows of every sheet before the About sheet."""
+    from com.sun.star.sheet.FormulaResult import VALUE as NUMBER_RESULT
+    from com.sun.star.table.CellContentType import FORMULA, VALUE
+    n, bad = 0, []
+    for i in range(doc.Sheets.Count - 1):
+        sh = doc.Sheets.getByIndex(i)
+        end = used_area(sh).getRangeAddress()
+        for r in range(min(end.EndRow, rows) + 1):
+            for c in range(end.EndColumn + 1):
+                cell = sh.getCellByPosition(c, r)
+                kind = cell.getType()
+                if kind == VALUE or (kind == FORMULA and cell.FormulaResultType2 == NUMBER_RESULT):
+                    text = cell.getString()
+                    if "€" in text or "%" in text:
+                        n += 1
+                        if not NUMBER_SHOWN[lang].match(text):
+                            bad.append(f"{sh.Name}.{col_name(c)}{r + 1}: {text!r}")
+    return n, bad
+
+
 def clipped(doc, sh):
     """Columns too narrow for their content at 100 % zoom: on a copy of the sheet without the cells
     allowed to run over (text with an empty cell on its right) or wrapped, Calc's optimal width
@@ -292,6 +351,11 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
     chk.check(doc.DocumentProperties.Title == title and title != name, f"{name}: document title {title!r}")
     chk.check(doc.CharLocale.Language == lang, f"{name}: document language {doc.CharLocale.Language}, "
                                                f"expected {lang}")
+    n, bad = shown_numbers(doc, lang)
+    chk.check(n and not bad, f"{name}: amounts and rates shown as {lang} writes them ({n} cells; not: {bad[:4]})")
+    if lang == "fr":
+        left = english_left(doc)
+        chk.check(not left, f"{name}: no English left ({left[:6]})")
     about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
     chk.check(about.Name == {"en": "About", "fr": "À propos"}[lang], f"{name}: last sheet {about.Name!r}")
     area = used_area(about)
@@ -308,10 +372,15 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
         fields = about.getCellByPosition(3, r).getTextFields().createEnumeration()
         while fields.hasMoreElements():
             links.append(fields.nextElement().URL)
-    missing = [u for u in used if u not in flat or not any(ln.endswith("#" + u.lower().replace(".", ""))
-                                                             for ln in links)]
+    # Each link is the KPI menu's command for one function's entry in the reference (the display name:
+    # fn=KPI.SBG.FIT); compared without the dots, as above.
+    linked = {parse_qs(ln.partition("?")[2]).get("fn", [""])[0].upper().replace(".", "").replace("KPI", "KPI.", 1)
+              for ln in links}
+    missing = [u for u in used if u not in flat or u not in linked]
     chk.check(used and not missing, f"{name}: the About sheet defines and links every KPI function used "
                                     f"({len(used)}; missing {missing})")
+    other = [ln for ln in links if not ln.startswith(REFERENCE_LINK)]
+    chk.check(links and not other, f"{name}: every link of the About sheet opens the reference ({other[:3]})")
     chk.check(version in text, f"{name}: the About sheet gives the version {version}")
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
@@ -330,6 +399,14 @@ def main():
     import glob
     sources = sorted(glob.glob(os.path.join(a.source_dir, "examples", "templates", "*.fods")))
     chk = Checker("calc.templates_use")
+    # LibreOffice opens the reference with xdg-open: a stand-in on PATH records what it is given.
+    fake_bin = os.path.join(a.workdir, "templates-fake-bin")
+    os.makedirs(fake_bin, exist_ok=True)
+    opened = os.path.join(fake_bin, "opened.log")
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         listed = hierarchy(office).get(CATEGORY, {})
         for src in sources:
@@ -342,6 +419,7 @@ def main():
             doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
             doc.calculateAll()
             check_polish(chk, name, doc, title, formulas(doc))
+            check_link(chk, name, office, doc, opened)
             check_print(chk, name, doc, office.scratch(name + ".pdf"), title)
             if name in PARTIAL:
                 figures, (what, shown), claims = PARTIAL[name](doc)
@@ -365,7 +443,55 @@ def main():
                 for ok, what in claims:
                     chk.check(ok, f"{name} January only: {what}")
                 doc.close(True)
+    # The date of the page headers follows the office's locale setting (README): a French LibreOffice
+    # prints today as 02/12/2026 (day/month/year), in the French templates as in the others.
+    with Office(oxt=a.oxt, workdir=a.workdir, locale="fr-FR") as office:
+        doc = office.load(os.path.join(a.source_dir, "examples", "templates", "b2b-kpis-fr.fods"))
+        doc.calculateAll()
+        pdf = office.scratch("fr-date.pdf")
+        import uno
+        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf), props(FilterName="calc_pdf_Export")))
+        head = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", pdf, "-"], capture_output=True,
+                              text=True, check=True).stdout.strip().splitlines()[0]
+        chk.check(datetime.date.today().strftime("%d/%m/%Y") in head,
+                  f"b2b-kpis-fr with the locale setting French: the header prints the date as 02/12/2026 ({head!r})")
+        doc.close(True)
     return chk.finish()
+
+
+def check_link(chk, name, office, doc, opened):
+    """The first link of the About sheet, dispatched as Calc does when it is Ctrl+clicked (the click itself:
+    gui.menu), opens the reference's page of that function, which forwards to its entry in the reference."""
+    import time
+    import uno
+    about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
+    link = next((f.URL for r in range(60) for f in _fields(about.getCellByPosition(3, r))), "")
+    fn = parse_qs(link.partition("?")[2]).get("fn", [""])[0]
+    if os.path.exists(opened):
+        os.remove(opened)
+    helper = office.smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", office.ctx)
+    res = helper.executeDispatch(doc.getCurrentController().getFrame(), link, "", 0, ())
+    deadline = time.monotonic() + 20
+    while not os.path.exists(opened) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    url = open(opened).read().strip() if os.path.exists(opened) else ""
+    anchor = fn.lower().replace(".", "")
+    chk.check(res is not None and res.State == 1 and url.endswith(f"/reference/en/{anchor}.html"),
+              f"{name}: the About link {link!r} opens the page of {fn} in the reference ({url!r})")
+    page = open(uno.fileUrlToSystemPath(url), encoding="utf-8").read() if url.startswith("file:") else ""
+    target = re.search(r'url=([^"]+)"', page)
+    target = target.group(1) if target else ""
+    ref = os.path.join(os.path.dirname(uno.fileUrlToSystemPath(url)), target.partition("#")[0]) if target else ""
+    chk.check(target == f"../functions-en.html#{anchor}" and os.path.isfile(ref)
+              and f'id="{anchor}"' in open(ref, encoding="utf-8").read(),
+              f"{name}: that page forwards to the entry of {fn} in the reference ({target!r})")
+
+
+def _fields(cell):
+    out, fields = [], cell.getTextFields().createEnumeration()
+    while fields.hasMoreElements():
+        out.append(fields.nextElement())
+    return out
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ TEXT = {
         payback="Délai de récupération du CAC (mois)",
         payback_note="=KPI.PAYBACK(cac; ca_mensuel_client; marge_brute)",
         chart="LTV:CAC par segment et par définition de la CLV",
-        widths=[8.4, 2.8, 2.8, 3.1, 10.6],
+        widths=[8.8, 2.8, 2.8, 3.1, 10.6],
         fill=["Cellules bleues : par segment (colonnes B à D), la saisie des lignes 5 à 12 : panier moyen, commandes "
               "par an, durée de vie, marge brute, taux de rétention et d'actualisation, coûts commerciaux et "
               "marketing, nouveaux clients."],

@@ -25,6 +25,7 @@ from kpitools.paths import source_path
 from kpitools.templates import about as templates_about
 from kpitools.templates import cdnow
 from kpitools.templates.predictive_texts import TEXT
+from kpitools.templates.styles import NNBSP
 
 from com.sun.star.awt import Rectangle  # noqa: E402
 from com.sun.star.table import CellRangeAddress  # noqa: E402
@@ -56,14 +57,15 @@ def serial(day):
 
 def fmt(doc, code, lang="en"):
     """The key of a number format given as an en-US code; in French the same format converted to fr-FR
-    (decimal comma, space between thousands) with a no-break space before %, as French typography has it."""
+    (decimal comma, space between thousands) with a no-break space before %, as French typography has it
+    (the narrow one, U+202F, as in the other templates: styles.py)."""
     from com.sun.star.lang import Locale
     nf = doc.NumberFormats
     en = Locale("en", "US", "")
     if lang == "en":
         key = nf.queryKey(code, en, False)
         return key if key != -1 else nf.addNew(code, en)
-    return nf.addNewConverted(code.replace("%", '"\u00a0"%'), en, Locale(*LOCALES[lang], ""))
+    return nf.addNewConverted(code.replace("%", f'"{NNBSP}"%'), en, Locale(*LOCALES[lang], ""))
 
 
 def style_header(rng):
@@ -225,7 +227,7 @@ def build(doc, lang="en"):
     for c, f in (("B", f_date), ("C", f_date), ("D", f_int), ("E", f_int), ("F", f_2), ("G", f_2), ("H", f_money),
                  ("I", f_3), ("J", f_pct), ("K", f_money), ("L", f_money)):
         cust.getCellRangeByName(col(c)).NumberFormat = f
-    cust.Columns.getByIndex(0).Width = 5600
+    cust.Columns.getByIndex(0).Width = t["first_column"]["customers"]
     for i in range(1, 12):
         cust.Columns.getByIndex(i).Width = 2900
     # Freeze the header rows of the table.
@@ -275,7 +277,7 @@ def build(doc, lang="en"):
     cohort.getCellRangeByName(obs).CellBackColor = INPUT_BG
     cohort.getCellRangeByName(f"B{first_c}:C{first_c + PROJECT_YEARS - 1}").NumberFormat = f_int
     cohort.getCellRangeByName(f"D{first_c}:E{first_c + PROJECT_YEARS - 1}").NumberFormat = f_pct
-    cohort.Columns.getByIndex(0).Width = 6900
+    cohort.Columns.getByIndex(0).Width = t["first_column"]["cohort"]
     for i in range(1, 5):
         cohort.Columns.getByIndex(i).Width = 3400
 

@@ -48,6 +48,7 @@ TEXT = {
               "the years not observed yet stay blank and the fit uses the years filled."],
         # Number formats (en-US codes; converted for the other languages).
         date="YYYY-MM-DD",
+        first_column=dict(customers=5600, cohort=6900),  # widths of the label columns, 1/100 mm
     ),
     "fr": dict(
         title="CLV prédictive et rétention par cohorte",
@@ -97,5 +98,6 @@ TEXT = {
               "l'année 0 ; les années pas encore observées restent vides et l'ajustement porte sur les années "
               "saisies."],
         date="DD/MM/YYYY",
+        first_column=dict(customers=7300, cohort=9300),
     ),
 }
