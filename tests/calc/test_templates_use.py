@@ -23,7 +23,8 @@
    page count equals the sum of each sheet's row pages), wide sheets print
    landscape (page size read by pdfinfo), no chart crosses a page break, and
    every page's header names the report (the document title) and the date
-   (pdftotext); with the locale setting French, the date is printed 02/12/2026.
+   (pdftotext), and its footer its number, counted through the sheets ("Page 3
+   of 3"); with the locale setting French, the date is printed 02/12/2026.
 """
 import datetime
 import math
@@ -212,6 +213,22 @@ def pdf_pages(pdf):
     return sizes
 
 
+def covered_cells(sh, shape, end):
+    """The non-empty cells under a shape (a chart drawn over a table hides its figures)."""
+    x0, y0 = shape.Position.X, shape.Position.Y
+    x1, y1 = x0 + shape.Size.Width, y0 + shape.Size.Height
+    cols = [c for c in range(end.EndColumn + 1)
+            if sh.getCellByPosition(c, 0).Position.X < x1 and sh.getCellByPosition(c + 1, 0).Position.X > x0]
+    rows = [r for r in range(end.EndRow + 1)
+            if sh.getCellByPosition(0, r).Position.Y < y1 and sh.getCellByPosition(0, r + 1).Position.Y > y0]
+    if not cols or not rows:
+        return []
+    # The formulas and contents themselves: queryContentCells on the empty cells right of a table returns
+    # that table's last column (LibreOffice 7.4.7).
+    under = sh.getCellRangeByPosition(cols[0], rows[0], cols[-1], rows[-1]).getFormulaArray()
+    return [f"{col_name(cols[0] + j)}{rows[0] + i + 1}" for i, row in enumerate(under) for j, v in enumerate(row) if v]
+
+
 def check_print(chk, name, doc, pdf, title):
     import uno
     uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf), props(FilterName="calc_pdf_Export")))
@@ -232,6 +249,8 @@ def check_print(chk, name, doc, pdf, title):
         chk.check(not wide, f"{name} {sh.Name}: one page wide (column breaks at {wide})")
         breaks = [b.Position for b in sh.getRowPageBreaks() if 0 < b.Position <= end.EndRow]
         for s in shapes:
+            under = covered_cells(sh, s, end)
+            chk.check(not under, f"{name} {sh.Name}: chart {s.Name!r} hides no cell ({under[:4]})")
             top, bot = s.Position.Y, s.Position.Y + s.Size.Height
             cut = [b for b in breaks if top < sh.getCellByPosition(0, b).Position.Y < bot]
             chk.check(not cut, f"{name} {sh.Name}: chart {s.Name!r} crosses the page break before row(s) "
@@ -252,6 +271,9 @@ def check_print(chk, name, doc, pdf, title):
     bad = [k + 1 for k, p in enumerate(pages) if " ".join(title.split()) not in " ".join(p.split())
            or not all(d in p for d in day)]
     chk.check(pages and not bad, f"{name}: every page's header names the report and the date (not on {bad})")
+    numbers = [re.search(r"Page (\d+) (?:of|sur) (\d+)", p) for p in pages]
+    bad = [k + 1 for k, m in enumerate(numbers) if not m or (int(m.group(1)), int(m.group(2))) != (k + 1, len(pages))]
+    chk.check(not bad, f"{name}: the footers number the pages 1 to {len(pages)} through the sheets (not: {bad[:6]})")
 
 
 # The KPI menu's command that opens a function's entry in the reference (extension/python/kpimenu_handler.py).
@@ -306,10 +328,26 @@ def shown_numbers(doc, lang, rows=60):
     return n, bad
 
 
+# Calc's optimal width adds about 2 mm to the text (STD_EXTRA_WIDTH, 113 twips; measured: a wrapped word breaks
+# 1.96 mm below its optimal width). Headless Calc sets text about 3 % wider than a Calc window does (measured
+# with 7.4.7: "Customers" in bold breaks below 2.27 cm headless and fits 2.20 cm in a window), so a wrapped
+# word is reported when it needs more than 5 % beyond its column.
+OPTIMAL_EXTRA = 196
+HEADLESS_SLACK = 1.05
+
+
 def clipped(doc, sh):
-    """Columns too narrow for their content at 100 % zoom: on a copy of the sheet without the cells
-    allowed to run over (text with an empty cell on its right) or wrapped, Calc's optimal width
-    (Format > Columns > Optimal Width) is wider than the column. Merged cells do not count there."""
+    """(columns too narrow for their content at 100 % zoom, wrapped cells with a word broken in two,
+    wrapped cells whose text is cut at the bottom).
+    Columns: on a copy of the sheet without the cells allowed to run over (text with an empty cell on
+    its right) or wrapped, Calc's optimal width (Format > Columns > Optimal Width) is wider than the
+    column; merged cells do not count there. Broken words: Calc breaks a word too long for its column
+    (or merged columns) in two ("Promoteur / s"): the longest word of each wrapped cell (a hyphen ends a
+    word: "log-" / "vraisemblance"), alone in an
+    empty column of the copy with the cell's style, unwrapped, must fit. Cut texts: the whole text of
+    each wrapped cell, there at the cell's width, must not need more height than its row (or merged rows)
+    has."""
+    from com.sun.star.table import CellAddress
     area = used_area(sh)
     end = area.getRangeAddress()
     data, forms = area.getDataArray(), area.getFormulaArray()
@@ -334,15 +372,46 @@ def clipped(doc, sh):
             new.append("" if (r, c) in skip or (isinstance(v, str) and right_empty) else v)
         keep.append(tuple(new))
     cp.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).setDataArray(tuple(keep))
-    out = []
+    columns = []
     for c in range(end.EndColumn + 1):
         col, old = cp.Columns.getByIndex(c), sh.Columns.getByIndex(c).Width
         col.OptimalWidth = True
         if col.Width > old + 10:
-            out.append((c, old, col.Width))
+            columns.append((c, old, col.Width))
+    broken, cut = [], []
+    # A scratch cell right of and below everything: its row holds nothing else.
+    spare, spare_row = end.EndColumn + 2, end.EndRow + 2
+    scratch = cp.getCellByPosition(spare, spare_row)
+    for r, c in sorted(skip):
+        v = data[r][c] if r < len(data) and c < len(data[r]) else ""
+        if not isinstance(v, str) or not v.split():
+            continue
+        cur = sh.createCursorByRange(sh.getCellByPosition(c, r))
+        cur.collapseToMergedArea()
+        a = cur.getRangeAddress()
+        width = sum(sh.Columns.getByIndex(i).Width for i in range(a.StartColumn, a.EndColumn + 1))
+        word = max(re.split(r"\s+|(?<=-)", v), key=len)  # Calc breaks a line after a hyphen too
+        cp.copyRange(CellAddress(Sheet=cp.RangeAddress.Sheet, Column=spare, Row=spare_row),
+                     sh.getCellByPosition(c, r).getRangeAddress())
+        scratch.setString(word)
+        scratch.IsTextWrapped = False
+        cp.Columns.getByIndex(spare).OptimalWidth = True
+        need = cp.Columns.getByIndex(spare).Width - OPTIMAL_EXTRA
+        if need > width * HEADLESS_SLACK:
+            broken.append(f"{col_name(c)}{r + 1}: {word!r} needs {need}, has {width}")
+        # The whole text, wrapped at the cell's (or merged cells') width: the height it needs.
+        cp.Columns.getByIndex(spare).Width = width
+        scratch.setString(v)
+        scratch.IsTextWrapped = True
+        row = cp.Rows.getByIndex(spare_row)
+        row.OptimalHeight = True
+        height = sum(sh.Rows.getByIndex(i).Height for i in range(a.StartRow, a.EndRow + 1))
+        if row.Height > height * HEADLESS_SLACK + 20:
+            cut.append(f"{col_name(c)}{r + 1}: {v[:30]!r}… needs {row.Height}, has {height}")
     doc.Sheets.removeByName(name)
     doc.enableAutomaticCalculation(True)
-    return out
+    return columns, broken, cut
+
 
 def check_polish(chk, name, doc, title, formulas_by_sheet):
     """Title, document language, About sheet, no clipped column."""
@@ -384,8 +453,10 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
     chk.check(version in text, f"{name}: the About sheet gives the version {version}")
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
-        bad = clipped(doc, sh)
+        bad, broken, cut = clipped(doc, sh)
         chk.check(not bad, f"{name} {sh.Name}: no clipped column at 100 % (column, width, needed: {bad})")
+        chk.check(not broken, f"{name} {sh.Name}: no word broken in two in a wrapped cell ({broken[:6]})")
+        chk.check(not cut, f"{name} {sh.Name}: every wrapped text has the height it needs ({cut[:6]})")
 
 
 def formulas(doc):

@@ -56,7 +56,8 @@ TEXT = {
         nps_heads=("NPS", "Promoteurs", "Passifs", "Détracteurs", "Réponses"), year_row="Année", check="Contrôle",
         check_note="=KPI.NPSCOUNT(promoteurs; passifs; détracteurs) donne le même NPS",
         chart_churn="Taux d'attrition mensuel", chart_nps="NPS par trimestre",
-        widths=[6.4] + [2.2] * 12 + [2.7], survey_widths=[2.9, 2.6, 2.0],
+        # Months wide enough for the NPS table's headings below them ("Détracteurs").
+        widths=[6.4] + [2.5] * 12 + [2.7], survey_widths=[2.9, 2.6, 2.0],
         fill=["Cellules bleues de la feuille AARRR : la saisie mensuelle (lignes 5 à 13). Feuille Enquête NPS : une "
               "réponse de 0 à 10 par ligne, avec son trimestre.",
               "Un mois ou un trimestre sans chiffres n'affiche rien ; la colonne Année et le NPS de l'année portent "

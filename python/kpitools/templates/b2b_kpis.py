@@ -146,7 +146,7 @@ def b2b(lang="en"):
     for i in range(1, 5):
         s.formula(f"C{37 + i}", K("MQL2SQL" if i == 3 else "CONVRATE", Ref(f"B{37 + i}"), Ref(f"B{36 + i}")),
                   "out_pct1")
-    s.text("E37", t["funnel_note"], "note")
+    s.text("F37", t["funnel_note"], "note")  # a column clear of the percentages
     s.page_break(44)
     s.chart(name="chart_traffic", anchor="A44", width=17.0, height=8.0, kind="bar",
             title=t["chart_traffic"], categories=("B4", "M4"),

@@ -42,7 +42,7 @@ TEXT = {
         fill=["Blue cells of the E-mail sheet: one row per campaign with sent, delivered, opens, clicks, "
               "unsubscribes and bounces as the e-mail platform reports them.",
               "A campaign without figures yet shows no rates; the overall rates use the campaigns filled."],
-        widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.75,
+        widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.85,
         ab_title="Subject-line test (A/B) on the spring offer",
         ab_note="Half the test list got subject A “Our spring offer is here”, half got B “20 % off until "
                 "Sunday”: same day, same content. Is B's open rate really higher, or is it chance?",

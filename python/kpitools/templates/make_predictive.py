@@ -177,7 +177,7 @@ def build(doc, lang="en"):
     h = cust.getCellRangeByName(f"A{first - 1}:L{first - 1}")
     h.setDataArray((t["cust_heads"],))
     style_header(h)
-    cust.Rows.getByIndex(first - 2).Height = 1400
+    cust.Rows.getByIndex(first - 2).OptimalHeight = True  # the headings wrap: as many lines as they need
 
     formulas = []
     for i, c in enumerate(ids_c):
@@ -260,7 +260,7 @@ def build(doc, lang="en"):
     h = cohort.getCellRangeByName(f"A{first_c - 1}:E{first_c - 1}")
     h.setDataArray((t["cohort_heads"],))
     style_header(h)
-    cohort.Rows.getByIndex(first_c - 2).Height = 1000
+    cohort.Rows.getByIndex(first_c - 2).OptimalHeight = True
     rows_c = []
     for year in range(PROJECT_YEARS):
         r = first_c + year
@@ -282,7 +282,8 @@ def build(doc, lang="en"):
         cohort.Columns.getByIndex(i).Width = 3400
 
     # The retention curve: actual and projected active customers by year.
-    rect = Rectangle(X=19000, Y=1200, Width=16000, Height=9500)
+    # Right of the table (column F on), whatever the widths of its columns in this language.
+    rect = Rectangle(X=cohort.getCellByPosition(5, 0).Position.X + 600, Y=1200, Width=16000, Height=9500)
     addr = CellRangeAddress(Sheet=1, StartColumn=0, StartRow=first_c - 2, EndColumn=2,
                             EndRow=first_c + PROJECT_YEARS - 2)
     cohort.Charts.addNewByName("RetentionCurve", rect, (addr,), True, True)
@@ -328,6 +329,7 @@ def print_setup(doc, lang="en"):
             st.LeftMargin = st.RightMargin = 1200
             st.CenterHorizontally = True
             st.ScaleToPagesX, st.ScaleToPagesY = 1, 0
+            st.FirstPageNumber = 0  # page numbers run on through the sheets
             st.HeaderIsOn = st.FooterIsOn = True
             head = st.RightPageHeaderContent
             for text, service in ((head.LeftText, "DocInfo.Title"), (head.CenterText, "SheetName"),

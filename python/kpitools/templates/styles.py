@@ -112,6 +112,8 @@ def _page_styles(lang):
                  f'fo:page-height="{h}cm" style:print-orientation="{orient}" fo:margin-top="1.0cm" '
                  'fo:margin-bottom="1.0cm" fo:margin-left="1.2cm" fo:margin-right="1.2cm" '
                  'style:scale-to-X="1" style:scale-to-Y="0" style:table-centering="horizontal" '
+                 # Page numbers run on through the sheets ("Page 3 of 3" on the About sheet, not 1).
+                 'style:first-page-number="continue" '
                  'style:print="charts drawings objects zero-values"/>'
                  '<style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.3cm"/>'
                  '</style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
