@@ -1,7 +1,6 @@
 """The customer value workbook, in English and in French from one function and
 a table of labels (French: valeur vie client, panier moyen, délai de
-récupération du CAC, as the catalogue's French texts say; the formulas
-quoted in the notes use the wizard's French argument names)."""
+récupération du CAC, as the catalogue's French texts say)."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
 from kpitools.templates.engine import Book, Op, Ref, TRUE
@@ -30,7 +29,7 @@ TEXT = {
               ("B. Lifetime margin (simple CLV)", "=KPI.CLV(…; gross margin): margin over a fixed lifespan"),
               ("C. Retention CLV, margin at year end", "=KPI.CLVRET(margin; r; d) = m·r/(1+d−r)"),
               ("D. Retention CLV, first margin now", "=KPI.CLVRET(margin; r; d; TRUE) = m·(1+d)/(1+d−r)")],
-        ratio_head="LTV : CAC by definition", rule="Rule of thumb: above 3 on a margin definition (B, C, D)",
+        ratio_head="LTV : CAC by definition", rule="Rule of thumb: above 3 with B, C or D",
         ratio_with="LTV:CAC with ", on_revenue="on revenue: flatters the ratio",
         payback="CAC payback (months)", payback_note="=KPI.PAYBACK(CAC; revenue per month; gross margin)",
         chart="LTV:CAC by segment and CLV definition",
@@ -56,19 +55,16 @@ TEXT = {
         out=[("Chiffre d'affaires par an", "panier moyen × commandes par an"),
              ("Marge par an", "chiffre d'affaires par an × marge brute"),
              ("Chiffre d'affaires par mois", "pour le délai de récupération"),
-             ("CAC", "=KPI.CAC(coût; nouveaux_clients)")],
+             ("CAC", "=KPI.CAC(coût; nouveaux clients)")],
         lifetime="Valeur vie client : quatre définitions", formula="Formule",
-        defs=[("A. CA sur la durée de vie (sans marge)",
-               "=KPI.CLV(panier_moyen; fréquence_achat; durée_vie) : du CA, pas de la valeur"),
-              ("B. Marge sur la durée de vie (CLV simple)",
-               "=KPI.CLV(… ; marge_brute) : la marge sur une durée de vie fixe"),
+        defs=[("A. CA sur la durée de vie (sans marge)", "=KPI.CLV(panier; commandes; durée) : du CA, pas une valeur"),
+              ("B. Marge sur la durée de vie (CLV simple)", "=KPI.CLV(… ; marge brute) : la marge sur une durée fixe"),
               ("C. CLV par la rétention, marge en fin d'année", "=KPI.CLVRET(marge; r; d) = m·r/(1+d−r)"),
               ("D. CLV par la rétention, 1re marge tout de suite", "=KPI.CLVRET(marge; r; d; VRAI) = m·(1+d)/(1+d−r)")],
-        ratio_head="LTV : CAC selon la définition", rule="Repère : au-dessus de 3 avec une définition sur la marge "
-                                                          "(B, C, D)",
+        ratio_head="LTV : CAC selon la définition", rule="Repère : au-dessus de 3 avec B, C ou D (marge)",
         ratio_with="LTV:CAC avec ", on_revenue="sur le CA : flatte le ratio",
         payback="Délai de récupération du CAC (mois)",
-        payback_note="=KPI.PAYBACK(cac; ca_mensuel_client; marge_brute)",
+        payback_note="=KPI.PAYBACK(CAC; CA par mois; marge brute)",
         chart="LTV:CAC par segment et par définition de la CLV",
         widths=[8.8, 2.8, 2.8, 3.1, 10.6],
         fill=["Cellules bleues : par segment (colonnes B à D), la saisie des lignes 5 à 12 : panier moyen, commandes "

@@ -229,7 +229,7 @@ def build(doc, lang="en"):
         cust.getCellRangeByName(col(c)).NumberFormat = f
     cust.Columns.getByIndex(0).Width = t["first_column"]["customers"]
     for i in range(1, 12):
-        cust.Columns.getByIndex(i).Width = 2900
+        cust.Columns.getByIndex(i).Width = t["wider"].get(i, 2900)
     # Freeze the header rows of the table.
     doc.CurrentController.setActiveSheet(cust)
     doc.CurrentController.freezeAtPosition(1, first - 1)
@@ -382,6 +382,7 @@ def about_sheet(doc, lang="en"):
             name, measures, definition, url, link = row[1:]
             sh.getCellRangeByName(f"A{r}:C{r}").setDataArray(((name, measures, definition),))
             sh.getCellRangeByName(f"B{r}:C{r}").IsTextWrapped = True
+            sh.getCellRangeByName(f"A{r}:D{r}").VertJustify = 1  # top, as the other templates' About sheets
             cell = sh.getCellRangeByName(f"D{r}")
             field = doc.createInstance("com.sun.star.text.TextField.URL")
             field.URL = url

@@ -49,6 +49,7 @@ TEXT = {
         # Number formats (en-US codes; converted for the other languages).
         date="YYYY-MM-DD",
         first_column=dict(customers=5600, cohort=6900),  # widths of the label columns, 1/100 mm
+        wider={},  # Customers sheet: {column: width} for headings longer than 2.9 cm
     ),
     "fr": dict(
         title="CLV prédictive et rétention par cohorte",
@@ -76,8 +77,8 @@ TEXT = {
                  "Semaines dans un mois moyen (365,25 / 12 / 7) : aucun mois de 30 jours n'est supposé.")],
         bg_fit="Ajustement BG/NBD : achats et départ (KPI.BGNBD.FIT)", loglik="log-vraisemblance",
         gg_fit="Ajustement Gamma-Gamma : dépense par achat (KPI.GG.FIT)", totals="Totaux",
-        cust_heads=("Client", "Premier achat", "Dernier achat", "Jours d'achat", "Fréquence (achats répétés)",
-                    "Récence (unités de temps)", "Âge (unités de temps)", "Montant moyen des achats répétés ($)",
+        cust_heads=("Client", "Premier achat", "Dernier achat", "Jours d'achat", "Fréquence (réachats)",
+                    "Récence (unités de temps)", "Âge (unités de temps)", "Montant moyen des réachats ($)",
                     "Achats attendus sur la fenêtre", "P(actif)", "Dépense attendue par achat ($)",
                     "CLV actualisée ($)"),
         total_heads=("Clients", "Achats attendus", "Clients actifs attendus", "CLV totale ($)"),
@@ -99,5 +100,6 @@ TEXT = {
               "saisies."],
         date="DD/MM/YYYY",
         first_column=dict(customers=7300, cohort=9300),
+        wider={4: 3300, 5: 3300},  # "vraisemblance" of the fits' headings (E14, F11)
     ),
 }
