@@ -4,7 +4,13 @@ writes. The texts of each function are those of the "Insert a KPI" dialog
 (kpimenu.finder.details): the dialog, the reference and Calc's function
 wizard all show the catalogue's words.
 
-  make_reference.py CATALOGUE.json OUT_DIR   -> OUT_DIR/functions-en.html, functions-fr.html
+  make_reference.py CATALOGUE.json OUT_DIR   -> OUT_DIR/functions-en.html, functions-fr.html,
+                                                OUT_DIR/en/kpicpl.html, OUT_DIR/fr/kpicpl.html, ...
+
+The small page of each function forwards to its entry (functions-en.html#kpicpl):
+the link of a template's About sheet (org.kpifunctions:reference?fn=KPI.CPL)
+opens it, as the desktop's opener drops the "#..." of a file address (xdg-open
+does), so the anchor has to be inside a page of its own.
 """
 import html
 import os
@@ -30,8 +36,16 @@ code,pre{background:#f1f3f4;border-radius:3px}pre{padding:.6em;white-space:pre-w
 nav a{margin-right:.8em;white-space:nowrap}"""
 
 
-def anchor(name):
-    return name.lower().replace(".", "")
+anchor = finder.anchor
+
+
+def entry_page(entry, lang):
+    """A page that forwards to the function's entry in the reference of its language."""
+    target = f"../functions-{lang}.html#{anchor(entry['name'])}"
+    name = html.escape(entry["name"])
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={target}"><title>{name}</title></head>'
+            f'<body><p><a href="{target}">{name}</a></p></body></html>\n')
 
 
 def page(entries, lang):
@@ -61,6 +75,10 @@ def main(argv):
     for lang in ("en", "fr"):
         with open(os.path.join(argv[2], f"functions-{lang}.html"), "w", encoding="utf-8") as f:
             f.write(page(entries, lang))
+        os.makedirs(os.path.join(argv[2], lang), exist_ok=True)
+        for e in entries:
+            with open(os.path.join(argv[2], lang, anchor(e["name"]) + ".html"), "w", encoding="utf-8") as f:
+                f.write(entry_page(e, lang))
     return 0
 
 

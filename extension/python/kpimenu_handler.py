@@ -2,7 +2,11 @@
 
 LibreOffice asks it for every dispatch URL of the protocol "org.kpifunctions:"
 (ProtocolHandler.xcu): the menu items of Addons.xcu, a key binding, a toolbar
-button, a macro or a test. The commands themselves are in pythonpath/kpimenu
+button, a macro, a test, and hyperlinks in cells: Calc hands a Ctrl+clicked
+link whose address matches a registered protocol handler to the frame's
+dispatch (measured with LibreOffice 7.4.7), so the templates' About sheets link
+to org.kpifunctions:reference?fn=KPI.CPL. A command may carry arguments after
+"?" (name=value pairs, URL-encoded). The commands themselves are in pythonpath/kpimenu
 (LibreOffice puts the pythonpath folder next to a Python component on
 sys.path). Runs in LibreOffice's own Python (bundled on Windows and macOS;
 Debian's python3-uno).
@@ -67,12 +71,21 @@ class MenuHandler(unohelper.Base, XInitialization, XDispatchProvider, XNotifying
 
     @staticmethod
     def _name(url):
-        return url.Complete[len(PROTOCOL):] if url.Complete.startswith(PROTOCOL) else url.Path
+        rest = url.Complete[len(PROTOCOL):] if url.Complete.startswith(PROTOCOL) else url.Path
+        return rest.partition("?")[0]
+
+    @staticmethod
+    def _query(url):
+        """The arguments after "?": org.kpifunctions:reference?fn=KPI.CPL gives {"fn": "KPI.CPL"}."""
+        from urllib.parse import parse_qsl
+        rest = url.Complete[len(PROTOCOL):] if url.Complete.startswith(PROTOCOL) else url.Path
+        return dict(parse_qsl(rest.partition("?")[2]))
 
     def _run(self, url, args=()):
         try:
             from kpimenu import commands
-            named = {a.Name: a.Value for a in (args or ()) if getattr(a, "Name", "")}
+            named = self._query(url)
+            named.update({a.Name: a.Value for a in (args or ()) if getattr(a, "Name", "")})
             return commands.run(self.ctx, self.frame, self._name(url), named)
         except Exception as e:  # even an import failure must not reach LibreOffice
             return False, f"{type(e).__name__}: {e}"

@@ -9,10 +9,11 @@
    (Fader & Hardie 2007, J. Interactive Marketing 21(1)); and the BG/NBD
    paper's worked customer, 1.226 purchases expected in 39 weeks;
 2. the error cases as a user sees them (#NUM! rows, #VALUE! text);
-3. the template examples/templates/predictive-clv.fods: opens with the
-   extension, recalculates with no error cell, its customer table equals the
-   one derived independently in Python, its fits equal an independent SciPy
-   fit, its CLVs the reference formula, and it has its retention chart."""
+3. the templates examples/templates/predictive-clv.fods and its French twin
+   predictive-clv-fr.fods: each opens with the extension, recalculates with no
+   error cell, its customer table equals the one derived independently in
+   Python, its fits equal an independent SciPy fit, its CLVs the reference
+   formula, and it has its retention chart."""
 import os
 import sys
 import time
@@ -133,15 +134,16 @@ def errors(chk, office):
     doc.close(True)
 
 
-def template(chk, office, source_dir):
-    path = os.path.join(source_dir, "examples", "templates", "predictive-clv.fods")
+def template(chk, office, source_dir, name="predictive-clv"):
+    path = os.path.join(source_dir, "examples", "templates", name + ".fods")
     doc = office.load(path)
     start = time.monotonic()
     doc.calculateAll()
-    print(f"[ benchmark ] template recalculated in {time.monotonic() - start:.2f} s", flush=True)
-    cust, cohort = doc.Sheets.getByName("Customers"), doc.Sheets.getByName("Cohort")
+    print(f"[ benchmark ] {name} recalculated in {time.monotonic() - start:.2f} s", flush=True)
+    # Customers, Cohort, Transactions (Clients, Cohorte, Transactions in French), then About.
+    cust, cohort, transactions = (doc.Sheets.getByIndex(i) for i in range(3))
     # No error anywhere in the used areas.
-    for sheet in (cust, cohort, doc.Sheets.getByName("Transactions")):
+    for sheet in (cust, cohort, transactions):
         cursor = sheet.createCursor()
         cursor.gotoEndOfUsedArea(False)
         end_col, end_row = cursor.RangeAddress.EndColumn, cursor.RangeAddress.EndRow
@@ -201,6 +203,16 @@ def template(chk, office, source_dir):
     doc.close(True)
 
 
+class Named:
+    """A checker whose messages name the workbook checked."""
+
+    def __init__(self, chk, name):
+        self.chk, self.name = chk, name
+
+    def check(self, ok, what):
+        self.chk.check(ok, f"{self.name}: {what}")
+
+
 def main():
     a = args_from_argv()
     chk = Checker("calc.predictive")
@@ -208,6 +220,7 @@ def main():
         published(chk, office)
         errors(chk, office)
         template(chk, office, a.source_dir)
+        template(Named(chk, "predictive-clv-fr"), office, a.source_dir, "predictive-clv-fr")
         chk.check(office.alive(), "soffice still responds")
     return chk.finish()
 

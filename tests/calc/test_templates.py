@@ -216,8 +216,9 @@ def keys_value(doc):
 
 KEYS = {
     "campaign-dashboard-en": keys_dashboard, "campaign-dashboard-fr": keys_dashboard,
-    "email-programme": keys_email, "email-programme-fr": keys_email, "b2b-kpis": keys_b2b, "aarrr-funnel": keys_aarrr,
-    "customer-value": keys_value,
+    "email-programme": keys_email, "email-programme-fr": keys_email, "b2b-kpis": keys_b2b, "b2b-kpis-fr": keys_b2b,
+    "aarrr-funnel": keys_aarrr, "aarrr-funnel-fr": keys_aarrr, "customer-value": keys_value,
+    "customer-value-fr": keys_value,
 }
 
 

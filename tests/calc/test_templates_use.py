@@ -10,8 +10,12 @@
    in the sheet before blanking them.
 2. Polish: the document title is the template's title (the template dialog
    lists it), the document language is the template's (French for -fr), the
-   last sheet is "About" / "À propos" with every KPI function the formulas
-   use, its definition and a link to its entry in the reference, and the
+   amounts and rates are written as the language writes them (French
+   `1 234,56 €`, `12,3 %` with a no-break space), no English is left in a
+   French workbook, the last sheet is "About" / "À propos" with every KPI
+   function the formulas use, its definition and a link to its entry in the
+   reference (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
+   workbook, dispatched, opens the reference's page of that function), and the
    version of extension/description.xml; no column is narrower than Calc's
    optimal width for the cells that may not run over (clipped text or ###).
 3. Print-ready. Each template is exported to PDF as File > Export as PDF
@@ -19,13 +23,16 @@
    page count equals the sum of each sheet's row pages), wide sheets print
    landscape (page size read by pdfinfo), no chart crosses a page break, and
    every page's header names the report (the document title) and the date
-   (pdftotext).
+   (pdftotext), and its footer its number, counted through the sheets ("Page 3
+   of 3"); with the locale setting French, the date is printed 02/12/2026.
 """
 import datetime
 import math
 import os
+import re
 import subprocess
 import sys
+from urllib.parse import parse_qs
 
 from harness import args_from_argv, Checker
 from kpitools.office.session import error_cells, Office, props, used_area
@@ -174,7 +181,7 @@ def sbg_loglik(alpha, beta, survivors):
 
 
 def partial_predictive(doc):
-    s = doc.Sheets.getByName("Cohort")
+    s = doc.Sheets.getByIndex(1)  # Cohort / Cohorte
     kept = nums(s, [f"B{r}" for r in range(9, 13)])  # years 0-3 of 0-7
     blank(s, "B13:B16")
     doc.calculateAll()
@@ -187,9 +194,10 @@ def partial_predictive(doc):
 
 
 PARTIAL = {
-    "predictive-clv": partial_predictive,
+    "predictive-clv": partial_predictive, "predictive-clv-fr": partial_predictive,
     "campaign-dashboard-en": partial_dashboard, "campaign-dashboard-fr": partial_dashboard,
-    "email-programme": partial_email, "email-programme-fr": partial_email, "b2b-kpis": partial_b2b, "aarrr-funnel": partial_aarrr,
+    "email-programme": partial_email, "email-programme-fr": partial_email,
+    "b2b-kpis": partial_b2b, "b2b-kpis-fr": partial_b2b, "aarrr-funnel": partial_aarrr, "aarrr-funnel-fr": partial_aarrr,
 }
 
 
@@ -205,6 +213,22 @@ def pdf_pages(pdf):
             w, _, h = ln.split("size:")[1].split()[:3]
             sizes.append((float(w), float(h)))
     return sizes
+
+
+def covered_cells(sh, shape, end):
+    """The non-empty cells under a shape (a chart drawn over a table hides its figures)."""
+    x0, y0 = shape.Position.X, shape.Position.Y
+    x1, y1 = x0 + shape.Size.Width, y0 + shape.Size.Height
+    cols = [c for c in range(end.EndColumn + 1)
+            if sh.getCellByPosition(c, 0).Position.X < x1 and sh.getCellByPosition(c + 1, 0).Position.X > x0]
+    rows = [r for r in range(end.EndRow + 1)
+            if sh.getCellByPosition(0, r).Position.Y < y1 and sh.getCellByPosition(0, r + 1).Position.Y > y0]
+    if not cols or not rows:
+        return []
+    # The formulas and contents themselves: queryContentCells on the empty cells right of a table returns
+    # that table's last column (LibreOffice 7.4.7).
+    under = sh.getCellRangeByPosition(cols[0], rows[0], cols[-1], rows[-1]).getFormulaArray()
+    return [f"{col_name(cols[0] + j)}{rows[0] + i + 1}" for i, row in enumerate(under) for j, v in enumerate(row) if v]
 
 
 def check_print(chk, name, doc, pdf, title):
@@ -227,6 +251,8 @@ def check_print(chk, name, doc, pdf, title):
         chk.check(not wide, f"{name} {sh.Name}: one page wide (column breaks at {wide})")
         breaks = [b.Position for b in sh.getRowPageBreaks() if 0 < b.Position <= end.EndRow]
         for s in shapes:
+            under = covered_cells(sh, s, end)
+            chk.check(not under, f"{name} {sh.Name}: chart {s.Name!r} hides no cell ({under[:4]})")
             top, bot = s.Position.Y, s.Position.Y + s.Size.Height
             cut = [b for b in breaks if top < sh.getCellByPosition(0, b).Position.Y < bot]
             chk.check(not cut, f"{name} {sh.Name}: chart {s.Name!r} crosses the page break before row(s) "
@@ -247,12 +273,92 @@ def check_print(chk, name, doc, pdf, title):
     bad = [k + 1 for k, p in enumerate(pages) if " ".join(title.split()) not in " ".join(p.split())
            or not all(d in p for d in day)]
     chk.check(pages and not bad, f"{name}: every page's header names the report and the date (not on {bad})")
+    numbers = [re.search(r"Page (\d+) (?:of|sur) (\d+)", p) for p in pages]
+    bad = [k + 1 for k, m in enumerate(numbers) if not m or (int(m.group(1)), int(m.group(2))) != (k + 1, len(pages))]
+    chk.check(not bad, f"{name}: the footers number the pages 1 to {len(pages)} through the sheets (not: {bad[:6]})")
+
+
+# The KPI menu's command that opens a function's entry in the reference (extension/python/kpimenu_handler.py).
+REFERENCE_LINK = "org.kpifunctions:reference?fn="
+# English left in a French sheet: whole cells naming a month or the year the English way, and sentences
+# with English words that French never uses.
+ENGLISH_CELLS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Year",
+                 "Month", "Inputs", "Customers", "Revenue", "Cost"}
+ENGLISH_WORDS = re.compile(r"(?<![\w-])(the|of|and|per|by|with|from|is|are|to|in)(?![\w-])")
+
+
+def export_headers():
+    """The column headers the import sheets recognise (import_headers.py): platforms' English
+    headers belong in a French template's Imports sheet, since French users get English exports too."""
+    from kpitools.templates import import_headers as h
+    return {n for p in h.DASHBOARD + [h.EMAIL] for fig in p.headers for n in h.names(p, fig)}
+
+
+def english_left(doc):
+    """Cells of a French workbook that read English (the About sheet's definition column aside: the
+    catalogue's definitions are formulas written in English; the French ones have French argument names;
+    and the export headers the import sheets recognise)."""
+    headers = export_headers()
+    out = []
+    for i in range(doc.Sheets.Count):
+        sh = doc.Sheets.getByIndex(i)
+        for r, row in enumerate(used_area(sh).getDataArray()):
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or (i == doc.Sheets.Count - 1 and c == 2) or v in headers:
+                    continue
+                if v in ENGLISH_CELLS or ENGLISH_WORDS.search(v):
+                    out.append(f"{sh.Name}.{col_name(c)}{r + 1}: {v[:60]!r}")
+    return out
+
+
+# Shown numbers: French "1 234,56 €" and "12,3 %" (a no-break space before € and %, U+00A0 or the narrow
+# U+202F, and a no-break space between thousands), English "€1,234.56" and "12.3%".
+NUMBER_SHOWN = {"fr": re.compile("^-?\\d{1,3}([\u00a0\u202f]\\d{3})*(,\\d+)?[\u00a0\u202f][€%]$"),
+                "en": re.compile(r"^-?€?\d{1,3}(,\d{3})*(\.\d+)?%?$")}
+
+
+def shown_numbers(doc, lang, rows=60):
+    """(how many number cells show an amount in € or a rate in %, those not written as the language writes
+    them), over the first rows of every sheet before the About sheet."""
+    from com.sun.star.sheet.FormulaResult import VALUE as NUMBER_RESULT
+    from com.sun.star.table.CellContentType import FORMULA, VALUE
+    n, bad = 0, []
+    for i in range(doc.Sheets.Count - 1):
+        sh = doc.Sheets.getByIndex(i)
+        end = used_area(sh).getRangeAddress()
+        for r in range(min(end.EndRow, rows) + 1):
+            for c in range(end.EndColumn + 1):
+                cell = sh.getCellByPosition(c, r)
+                kind = cell.getType()
+                if kind == VALUE or (kind == FORMULA and cell.FormulaResultType2 == NUMBER_RESULT):
+                    text = cell.getString()
+                    if "€" in text or "%" in text:
+                        n += 1
+                        if not NUMBER_SHOWN[lang].match(text):
+                            bad.append(f"{sh.Name}.{col_name(c)}{r + 1}: {text!r}")
+    return n, bad
+
+
+# Calc's optimal width adds about 2 mm to the text (STD_EXTRA_WIDTH, 113 twips; measured: a wrapped word breaks
+# 1.96 mm below its optimal width). Headless Calc sets text about 3 % wider than a Calc window does (measured
+# with 7.4.7: "Customers" in bold breaks below 2.27 cm headless and fits 2.20 cm in a window), so a wrapped
+# word is reported when it needs more than 5 % beyond its column.
+OPTIMAL_EXTRA = 196
+HEADLESS_SLACK = 1.05
 
 
 def clipped(doc, sh):
-    """Columns too narrow for their content at 100 % zoom: on a copy of the sheet without the cells
-    allowed to run over (text with an empty cell on its right) or wrapped, Calc's optimal width
-    (Format > Columns > Optimal Width) is wider than the column. Merged cells do not count there."""
+    """(columns too narrow for their content at 100 % zoom, wrapped cells with a word broken in two,
+    wrapped cells whose text is cut at the bottom).
+    Columns: on a copy of the sheet without the cells allowed to run over (text with an empty cell on
+    its right) or wrapped, Calc's optimal width (Format > Columns > Optimal Width) is wider than the
+    column; merged cells do not count there. Broken words: Calc breaks a word too long for its column
+    (or merged columns) in two ("Promoteur / s"): the longest word of each wrapped cell (a hyphen ends a
+    word: "log-" / "vraisemblance"), alone in an
+    empty column of the copy with the cell's style, unwrapped, must fit. Cut texts: the whole text of
+    each wrapped cell, there at the cell's width, must not need more height than its row (or merged rows)
+    has; a text of a coloured cell that runs over may only run over cells of its colour."""
+    from com.sun.star.table import CellAddress
     area = used_area(sh)
     end = area.getRangeAddress()
     data, forms = area.getDataArray(), area.getFormulaArray()
@@ -277,15 +383,67 @@ def clipped(doc, sh):
             new.append("" if (r, c) in skip or (isinstance(v, str) and right_empty) else v)
         keep.append(tuple(new))
     cp.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).setDataArray(tuple(keep))
-    out = []
+    columns = []
     for c in range(end.EndColumn + 1):
         col, old = cp.Columns.getByIndex(c), sh.Columns.getByIndex(c).Width
         col.OptimalWidth = True
         if col.Width > old + 10:
-            out.append((c, old, col.Width))
+            columns.append((c, old, col.Width))
+    broken, cut = [], []
+    # A scratch cell right of and below everything: its row holds nothing else.
+    spare, spare_row = end.EndColumn + 2, end.EndRow + 2
+    scratch = cp.getCellByPosition(spare, spare_row)
+    for r, c in sorted(skip):
+        v = data[r][c] if r < len(data) and c < len(data[r]) else ""
+        if not isinstance(v, str) or not v.split():
+            continue
+        cur = sh.createCursorByRange(sh.getCellByPosition(c, r))
+        cur.collapseToMergedArea()
+        a = cur.getRangeAddress()
+        width = sum(sh.Columns.getByIndex(i).Width for i in range(a.StartColumn, a.EndColumn + 1))
+        word = max(re.split(r"\s+|(?<=-)", v), key=len)  # Calc breaks a line after a hyphen too
+        cp.copyRange(CellAddress(Sheet=cp.RangeAddress.Sheet, Column=spare, Row=spare_row),
+                     sh.getCellByPosition(c, r).getRangeAddress())
+        scratch.setString(word)
+        scratch.IsTextWrapped = False
+        cp.Columns.getByIndex(spare).OptimalWidth = True
+        need = cp.Columns.getByIndex(spare).Width - OPTIMAL_EXTRA
+        if need > width * HEADLESS_SLACK:
+            broken.append(f"{col_name(c)}{r + 1}: {word!r} needs {need}, has {width}")
+        # The whole text, wrapped at the cell's (or merged cells') width: the height it needs.
+        cp.Columns.getByIndex(spare).Width = width
+        scratch.setString(v)
+        scratch.IsTextWrapped = True
+        row = cp.Rows.getByIndex(spare_row)
+        row.OptimalHeight = True
+        height = sum(sh.Rows.getByIndex(i).Height for i in range(a.StartRow, a.EndRow + 1))
+        if row.Height > height * HEADLESS_SLACK + 20:
+            cut.append(f"{col_name(c)}{r + 1}: {v[:30]!r}… needs {row.Height}, has {height}")
+    # A text on a coloured cell that runs over must run over cells of the same colour: a heading's white
+    # letters beyond its band are invisible.
+    for r, row in enumerate(data):
+        for c, v in enumerate(row):
+            right_empty = c + 1 >= len(row) or (row[c + 1] == "" and forms[r][c + 1] == "")
+            if (r, c) in skip or not isinstance(v, str) or not v or not right_empty:
+                continue
+            colour = sh.getCellByPosition(c, r).CellBackColor
+            if colour == -1:
+                continue
+            cp.copyRange(CellAddress(Sheet=cp.RangeAddress.Sheet, Column=spare, Row=spare_row),
+                         sh.getCellByPosition(c, r).getRangeAddress())
+            scratch.setString(v)
+            scratch.IsTextWrapped = False
+            cp.Columns.getByIndex(spare).OptimalWidth = True
+            need, k, room = cp.Columns.getByIndex(spare).Width - OPTIMAL_EXTRA, c, 0
+            while room < need and sh.getCellByPosition(k, r).CellBackColor == colour:
+                room += sh.Columns.getByIndex(k).Width
+                k += 1
+            if room < need:
+                cut.append(f"{col_name(c)}{r + 1}: {v[:30]!r}… runs out of its coloured cells at {col_name(k)}")
     doc.Sheets.removeByName(name)
     doc.enableAutomaticCalculation(True)
-    return out
+    return columns, broken, cut
+
 
 def check_polish(chk, name, doc, title, formulas_by_sheet):
     """Title, document language, About sheet, no clipped column."""
@@ -294,6 +452,11 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
     chk.check(doc.DocumentProperties.Title == title and title != name, f"{name}: document title {title!r}")
     chk.check(doc.CharLocale.Language == lang, f"{name}: document language {doc.CharLocale.Language}, "
                                                f"expected {lang}")
+    n, bad = shown_numbers(doc, lang)
+    chk.check(n and not bad, f"{name}: amounts and rates shown as {lang} writes them ({n} cells; not: {bad[:4]})")
+    if lang == "fr":
+        left = english_left(doc)
+        chk.check(not left, f"{name}: no English left ({left[:6]})")
     about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
     chk.check(about.Name == {"en": "About", "fr": "À propos"}[lang], f"{name}: last sheet {about.Name!r}")
     area = used_area(about)
@@ -310,15 +473,23 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
         fields = about.getCellByPosition(3, r).getTextFields().createEnumeration()
         while fields.hasMoreElements():
             links.append(fields.nextElement().URL)
-    missing = [u for u in used if u not in flat or not any(ln.endswith("#" + u.lower().replace(".", ""))
-                                                             for ln in links)]
+    # Each link is the KPI menu's command for one function's entry in the reference (the display name:
+    # fn=KPI.SBG.FIT); compared without the dots, as above.
+    linked = {parse_qs(ln.partition("?")[2]).get("fn", [""])[0].upper().replace(".", "").replace("KPI", "KPI.", 1)
+              for ln in links}
+    missing = [u for u in used if u not in flat or u not in linked]
     chk.check(used and not missing, f"{name}: the About sheet defines and links every KPI function used "
                                     f"({len(used)}; missing {missing})")
+    other = [ln for ln in links if not ln.startswith(REFERENCE_LINK)]
+    chk.check(links and not other, f"{name}: every link of the About sheet opens the reference ({other[:3]})")
     chk.check(version in text, f"{name}: the About sheet gives the version {version}")
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
-        bad = clipped(doc, sh)
+        bad, broken, cut = clipped(doc, sh)
         chk.check(not bad, f"{name} {sh.Name}: no clipped column at 100 % (column, width, needed: {bad})")
+        chk.check(not broken, f"{name} {sh.Name}: no word broken in two in a wrapped cell ({broken[:6]})")
+        chk.check(not cut, f"{name} {sh.Name}: no text cut (wrapped text short of height, coloured text "
+                           f"running out of its colour) ({cut[:6]})")
 
 
 def formulas(doc):
@@ -332,6 +503,14 @@ def main():
     import glob
     sources = sorted(glob.glob(os.path.join(a.source_dir, "examples", "templates", "*.fods")))
     chk = Checker("calc.templates_use")
+    # LibreOffice opens the reference with xdg-open: a stand-in on PATH records what it is given.
+    fake_bin = os.path.join(a.workdir, "templates-fake-bin")
+    os.makedirs(fake_bin, exist_ok=True)
+    opened = os.path.join(fake_bin, "opened.log")
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         listed = hierarchy(office).get(CATEGORY, {})
         for src in sources:
@@ -344,6 +523,7 @@ def main():
             doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
             doc.calculateAll()
             check_polish(chk, name, doc, title, formulas(doc))
+            check_link(chk, name, office, doc, opened)
             check_print(chk, name, doc, office.scratch(name + ".pdf"), title)
             if name in PARTIAL:
                 figures, (what, shown), claims = PARTIAL[name](doc)
@@ -367,7 +547,56 @@ def main():
                 for ok, what in claims:
                     chk.check(ok, f"{name} January only: {what}")
                 doc.close(True)
+    # The date of the page headers follows the office's locale setting (README): a French LibreOffice
+    # prints today as 02/12/2026 (day/month/year), in the French templates as in the others.
+    with Office(oxt=a.oxt, workdir=a.workdir, locale="fr-FR") as office:
+        doc = office.load(os.path.join(a.source_dir, "examples", "templates", "b2b-kpis-fr.fods"))
+        doc.calculateAll()
+        pdf = office.scratch("fr-date.pdf")
+        import uno
+        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf), props(FilterName="calc_pdf_Export")))
+        head = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", pdf, "-"], capture_output=True,
+                              text=True, check=True).stdout.strip().splitlines()[0]
+        chk.check(datetime.date.today().strftime("%d/%m/%Y") in head,
+                  f"b2b-kpis-fr with the locale setting French: the header prints the date as 02/12/2026 ({head!r})")
+        doc.close(True)
     return chk.finish()
+
+
+def check_link(chk, name, office, doc, opened):
+    """The first link of the About sheet, dispatched as Calc does when it is Ctrl+clicked (the click itself:
+    gui.menu), opens the reference's page of that function, which forwards to its entry in the reference."""
+    import time
+    import uno
+    about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
+    link = next((f.URL for r in range(60) for f in _fields(about.getCellByPosition(3, r))), "")
+    fn = parse_qs(link.partition("?")[2]).get("fn", [""])[0]
+    if os.path.exists(opened):
+        os.remove(opened)
+    helper = office.smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", office.ctx)
+    res = helper.executeDispatch(doc.getCurrentController().getFrame(), link, "", 0, ())
+    deadline = time.monotonic() + 40  # xdg-open runs in the background: on a loaded machine, seconds
+    while not os.path.exists(opened) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    url = open(opened).read().strip() if os.path.exists(opened) else ""
+    anchor = fn.lower().replace(".", "")
+    chk.check(res is not None and res.State == 1 and url.endswith(f"/reference/en/{anchor}.html"),
+              f"{name}: the About link {link!r} opens the page of {fn} in the reference ({url!r}; dispatch "
+              f"{(res.State, res.Result) if res is not None else None})")
+    page = open(uno.fileUrlToSystemPath(url), encoding="utf-8").read() if url.startswith("file:") else ""
+    target = re.search(r'url=([^"]+)"', page)
+    target = target.group(1) if target else ""
+    ref = os.path.join(os.path.dirname(uno.fileUrlToSystemPath(url)), target.partition("#")[0]) if target else ""
+    chk.check(target == f"../functions-en.html#{anchor}" and os.path.isfile(ref)
+              and f'id="{anchor}"' in open(ref, encoding="utf-8").read(),
+              f"{name}: that page forwards to the entry of {fn} in the reference ({target!r})")
+
+
+def _fields(cell):
+    out, fields = [], cell.getTextFields().createEnumeration()
+    while fields.hasMoreElements():
+        out.append(fields.nextElement())
+    return out
 
 
 if __name__ == "__main__":

@@ -84,6 +84,20 @@ def main():
             ck.check(all(f'id="{e["name"].lower().replace(".", "")}"' in page for e in entries),
                      f"reference ({lang}): a section for every function")
             ck.check(desc in page, f"reference ({lang}): the catalogue's description of KPI.CPL")
+            # The page of each function (the About sheets' links open it) forwards to its entry.
+            bad = []
+            for e in entries:
+                key = e["name"].lower().replace(".", "")
+                entry = os.path.join(opts.reference_dir, lang, key + ".html")
+                text = open(entry, encoding="utf-8").read() if os.path.isfile(entry) else ""
+                if f'http-equiv="refresh" content="0; url=../functions-{lang}.html#{key}"' not in text:
+                    bad.append(e["name"])
+            ck.check(not bad, f"reference ({lang}): a page forwarding to each function's entry (not: {bad[:5]})")
+    # The reference's command finds a function by the name a link gives: display or stored, any case.
+    ck.check(finder.same_function(by["KPI.SBG.FIT"], "KPI.SBG.FIT") and finder.same_function(by["KPI.SBG.FIT"], "KPI.SBGFIT")
+             and finder.same_function(cpl, "kpi.cpl") and finder.same_function(cpl, "CPL")
+             and not finder.same_function(cpl, "KPI.CPA") and not finder.same_function(cpl, "KPI.CPLX"),
+             "a function named by its display name, its stored name, in any case, with or without KPI.")
     return ck.finish()
 
 

@@ -6,6 +6,11 @@ driven by the keyboard as a user would, in English and then in French:
   match → A5 holds =KPI.CPL(A2:A4;B2:B4) = 150 (worked out by hand:
   (12000 + 8000 + 10000) / (80 + 60 + 60)), screenshot.
 
+Then the B2B template in that language: Ctrl+click on the first link of its
+About sheet (org.kpifunctions:reference?fn=KPI.SHARE) opens that function's
+page of the reference in the UI language (a stand-in xdg-open on PATH records
+what LibreOffice hands to the desktop), screenshot.
+
 The screenshots stay in --out (the build tree). Exit code 77 (skipped) when
 Xvfb, xdotool, ImageMagick, openbox or the GUI Calc are missing. Xvfb,
 openbox and soffice are always killed and the profiles removed.
@@ -143,6 +148,66 @@ def scenario(ck, x, office, lang, out):
         doc.close(True)
 
 
+def cell_on_screen(doc, sheet, col, row):
+    """The middle of a cell's left part on the screen, from Calc's accessibility tree (the sheet's table)."""
+    from com.sun.star.accessibility.AccessibleRole import TABLE
+
+    def table(acc):
+        ctx = acc.getAccessibleContext()
+        if ctx.getAccessibleRole() == TABLE:
+            return ctx
+        for i in range(min(ctx.getAccessibleChildCount(), 50)):
+            found = table(ctx.getAccessibleChild(i))
+            if found is not None:
+                return found
+        return None
+
+    grid = table(doc.getCurrentController().getFrame().getContainerWindow())
+    cell = grid.getAccessibleCellAt(row, col).getAccessibleContext()
+    at, size = cell.getLocationOnScreen(), cell.getSize()
+    return at.X + 12, at.Y + size.Height // 2
+
+
+def about_link_scenario(ck, x, office, lang, template, opened, out):
+    """Ctrl+click on the first link of a template's About sheet, as a user follows it."""
+    doc = office.desktop.loadComponentFromURL(kpicalc.file_url(template), "_blank", 0,
+                                              kpicalc.props(AsTemplate=True))
+    try:
+        doc.getCurrentController().getFrame().getContainerWindow().setPosSize(0, 0, 1280, 800, 15)
+        about = doc.Sheets.getByIndex(doc.Sheets.Count - 1)
+        doc.getCurrentController().setActiveSheet(about)
+        row, link = next((r, f.URL) for r in range(60) for f in fields(about.getCellByPosition(3, r)))
+        doc.getCurrentController().select(about.getCellByPosition(5, 0))  # the cursor away from the link
+        time.sleep(2)
+        x.run("xdotool", "search", "--name", "Untitled|Sans titre|Sans nom", "windowactivate")
+        time.sleep(1)
+        cx, cy = cell_on_screen(doc, about, 3, row)
+        if os.path.exists(opened):
+            os.remove(opened)
+        x.run("xdotool", "mousemove", str(cx), str(cy))
+        time.sleep(1)
+        x.run("xdotool", "keydown", "ctrl", "click", "1", "keyup", "ctrl")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(opened) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        got = open(opened).read().strip() if os.path.exists(opened) else ""
+        fn = link.partition("fn=")[2]
+        want = f"/reference/{lang}/{fn.lower().replace('.', '')}.html"
+        ck.check(link.startswith("org.kpifunctions:reference?fn=") and got.endswith(want),
+                 f"{lang}: Ctrl+click on the About link {link!r} opened {got!r} (…{want})")
+        ck.check(x.shot(os.path.join(out, f"about-link-{lang}.png")), f"{lang}: screenshot of the About sheet")
+    finally:
+        doc.setModified(False)
+        doc.close(True)
+
+
+def fields(cell):
+    out, en = [], cell.getTextFields().createEnumeration()
+    while en.hasMoreElements():
+        out.append(en.nextElement())
+    return out
+
+
 def audit_scenario(ck, x, office, case, out):
     """KPI ▸ Audit this workbook from the menu, on a flawed workbook (screenshot of the report)."""
     copy = office.scratch(os.path.basename(case))  # the lock file stays out of the source tree
@@ -186,6 +251,7 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--out", required=True, help="folder for the screenshots")
     ap.add_argument("--case", required=True, help="a flawed workbook to audit from the menu")
+    ap.add_argument("--templates", required=True, help="examples/templates: the About links are followed")
     opts = ap.parse_args()
     missing = [t for t in ("Xvfb", "xdotool", "import", "openbox") if not shutil.which(t)]
     if missing or not os.path.exists(GEN_PLUGIN):
@@ -196,6 +262,14 @@ def main():
     ck = Checker("gui.menu")
     x = Desktop()
     shared = tempfile.mkdtemp(prefix="kpi-gui-", dir=opts.workdir)
+    # LibreOffice hands the reference to xdg-open: a stand-in on PATH records it.
+    fake_bin = os.path.join(shared, "bin")
+    os.makedirs(fake_bin)
+    opened = os.path.join(fake_bin, "opened.log")
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
     t0 = time.monotonic()
     try:
         x.start()
@@ -206,6 +280,8 @@ def main():
             with Office(workdir=opts.workdir, shared_dir=os.path.join(shared, "cache"), display=x.display,
                         ui_locale="en-US" if lang == "en" else "fr-FR") as office:
                 scenario(ck, x, office, lang, opts.out)
+                about_link_scenario(ck, x, office, lang, os.path.join(
+                    opts.templates, "b2b-kpis.fods" if lang == "en" else "b2b-kpis-fr.fods"), opened, opts.out)
                 if lang == "en":
                     audit_scenario(ck, x, office, opts.case, opts.out)
     finally:

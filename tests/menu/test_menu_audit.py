@@ -15,7 +15,9 @@ tests/audit/cases/:
 a view crashes LibreOffice 7.4, a user's document always has one.)
 Also: org.kpifunctions:reference hands the English reference inside the
 installed extension to the desktop's opener (a stand-in xdg-open on PATH
-records the URL); org.kpifunctions:templates opens no document by itself.
+records the URL), and org.kpifunctions:reference?fn=KPI.CPL (the templates'
+About links) the page of that function, which forwards to its entry;
+org.kpifunctions:templates opens no document by itself.
 The command line runs first (its own soffice), then one soffice for the menu.
 """
 import argparse
@@ -120,6 +122,26 @@ def reference(ck, office, opened):
         page = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
         ck.check("Cost per lead: cost divided by the number of leads." in page and "KPI.MAP" in page,
                  "reference: the page inside the installed extension holds the catalogue's texts")
+        # The About sheets' links: one function's entry (display or stored name), through its own page;
+        # a function this extension does not have opens the whole reference.
+        for fn, want in (("KPI.CPL", "/reference/en/kpicpl.html"), ("KPI.SBG.FIT", "/reference/en/kpisbgfit.html"),
+                         ("KPI.BGNBDFIT", "/reference/en/kpibgnbdfit.html"), ("kpi.ctor", "/reference/en/kpictor.html"),
+                         ("KPI.NOSUCH", "/reference/functions-en.html")):
+            if os.path.exists(opened):
+                os.remove(opened)
+            res = dispatch(office, doc, f"org.kpifunctions:reference?fn={fn}")
+            deadline = time.monotonic() + 20
+            while not os.path.exists(opened) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            got = open(opened).read().strip() if os.path.exists(opened) else ""
+            ck.check(res is not None and res.State == 1 and got.endswith(want),
+                     f"reference?fn={fn}: opened {got!r}, expected …{want}")
+        def read(*parts):
+            p = os.path.join(os.path.dirname(path), *parts)
+            return open(p, encoding="utf-8").read() if path and os.path.isfile(p) else ""
+        ck.check('url=../functions-fr.html#kpicpl"' in read("fr", "kpicpl.html")
+                 and 'id="kpicpl"' in read("functions-fr.html"),
+                 "reference: the French page of KPI.CPL forwards to its entry in the French reference")
         before = len(list(office.desktop.getComponents()))
         res = dispatch(office, doc, "org.kpifunctions:templates")
         ck.check(res is not None and len(list(office.desktop.getComponents())) == before,

@@ -118,8 +118,10 @@ class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 
     def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90,
-                 block_links=False, max_address_space=None, display=None):
-        """block_links: the profile blocks linked images (kpi-audit);
+                 block_links=False, max_address_space=None, display=None, locale=None):
+        """ui_locale: the user interface language ("fr-FR"); locale: the locale setting (Tools > Options >
+        Language Settings > Languages: the dates printed in page headers, among others), by default the
+        system's; block_links: the profile blocks linked images (kpi-audit);
         max_address_space: soffice's RLIMIT_AS in bytes; display: None for
         headless, ":99" for windows on that X display (the GUI tests)."""
         self.oxt = oxt
@@ -129,6 +131,7 @@ class Office:
         self.workdir = workdir or tempfile.gettempdir()
         self.shared_dir = shared_dir
         self.ui_locale = ui_locale
+        self.locale = locale
         self.start_timeout = start_timeout
         self.proc = None
         self.tmp = None
@@ -204,13 +207,16 @@ class Office:
         self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
 
     def _preset_profile(self, user_dir):
-        # The UI language and the link policy live in the user profile's configuration.
+        # The UI language, the locale setting and the link policy live in the user profile's configuration.
         items = []
         if self.ui_locale:
             items += ['<item oor:path="/org.openoffice.Office.Linguistic/General">'
                       f'<prop oor:name="UILocale" oor:op="fuse"><value>{self.ui_locale}</value></prop></item>',
                       '<item oor:path="/org.openoffice.Setup/L10N">'
                       f'<prop oor:name="ooLocale" oor:op="fuse"><value>{self.ui_locale}</value></prop></item>']
+        if self.locale:
+            items.append('<item oor:path="/org.openoffice.Setup/L10N">'
+                         f'<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{self.locale}</value></prop></item>')
         if self.block_links:
             # Linked images are fetched on load even with UpdateDocMode "no
             # update"; this blocks them (not linked OLE objects: kpi-audit

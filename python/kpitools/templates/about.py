@@ -1,95 +1,108 @@
 """The "About" / "À propos" sheet every template carries: what it computes,
-which cells to fill, the definitions it uses (from the catalogue's texts,
-core/catalogue/texts.toml, with a link to each function's entry in the
-reference) and the version (extension/description.xml).
+which cells to fill, the definitions it uses (the catalogue's texts, with a
+link to each function's entry in the reference) and the version
+(extension/description.xml).
 
-Pure standard library (tomllib: Python 3.11, Debian 12's python3), so both
+The links are KPI menu commands, org.kpifunctions:reference?fn=KPI.CPL: Calc
+hands a Ctrl+clicked cell link whose address belongs to a registered protocol
+handler to the extension (measured with LibreOffice 7.4.7, tests gui.menu and
+calc.menu_audit), which opens the reference shipped in the .oxt at that
+function, in LibreOffice's language. There is no web address to link to; a
+LibreOffice without the extension hands the address to the system, which opens
+nothing: the sheet therefore writes each definition out and says where the
+reference is (KPI ▸ Function reference).
+
+Pure standard library (the catalogue JSON the build writes), so both
 generators use it: make_templates.py writes the sheet into the flat ODF through
 engine.py, make_predictive.py through UNO.
 """
 import re
-import tomllib
 
 from kpitools.paths import source_path
+from kpitools.templates.core_functions import built_catalogue
 
-TEXTS = source_path("core", "catalogue", "texts.toml")
 DESCRIPTION = source_path("extension", "description.xml")
 
 LABELS = {
     "en": dict(sheet="About", computes="What it computes", fill="Cells to fill", definitions="Definitions used",
                function="Function", measures="What it measures", definition="Definition",
-               reference="Reference", version="Version", version_text="KPI functions {v}: every figure is "
-               "computed by the extension's functions (Insert ▸ Function, category Add-in)."),
+               reference="Reference", link="Open (Ctrl+click)", version="Version",
+               where="Ctrl+click a link to open the function's entry in the reference of the KPI extension, in "
+                     "LibreOffice's language; the whole reference is in the menu KPI ▸ Function reference. "
+                     "Without the extension the links open nothing: the definitions are written out below.",
+               version_text="KPI functions {v}: every figure is computed by the extension's functions (Insert ▸ "
+                            "Function, category Add-in)."),
     "fr": dict(sheet="À propos", computes="Ce qu'il calcule", fill="Cellules à remplir",
                definitions="Définitions utilisées", function="Fonction", measures="Ce qu'elle mesure",
-               definition="Définition", reference="Référence", version="Version",
+               definition="Définition", reference="Référence", link="Ouvrir (Ctrl+clic)", version="Version",
+               where="Ctrl+clic sur un lien ouvre la fiche de la fonction dans la référence de l'extension KPI, "
+                     "dans la langue de LibreOffice ; la référence entière est dans le menu KPI ▸ Référence des "
+                     "fonctions. Sans l'extension, les liens n'ouvrent rien : les définitions sont écrites "
+                     "ci-dessous.",
                version_text="Fonctions KPI {v} : chaque chiffre est calculé par les fonctions de l'extension "
-               "(Insertion ▸ Fonction, catégorie Add-in)."),
+                            "(Insertion ▸ Fonction, catégorie Add-in)."),
 }
 
 
-def _description_xml():
-    with open(DESCRIPTION, encoding="utf-8") as f:
-        return f.read()
-
-
 def version():
-    return re.search(r'<version value="([^"]+)"', _description_xml()).group(1)
+    with open(DESCRIPTION, encoding="utf-8") as f:
+        return re.search(r'<version value="([^"]+)"', f.read()).group(1)
 
 
 def reference_url(function):
-    """The function's entry in the reference (docs/functions.md, anchor as GitHub writes it), under the
-    project's address as the extension declares it (publisher link of extension/description.xml)."""
-    home = re.search(r'<name xlink:href="([^"]+)"', _description_xml()).group(1).rstrip("/")
-    return f"{home}/docs/functions.md#{function.lower().replace('.', '')}"
-
-
-def display_names():
-    """{stored method: display name}, e.g. "sbgfit": "KPI.SBG.FIT", from the catalogue's entries
-    (core/src/catalogue/*.cpp): Calc shows a formula with the stored name (KPI.SBGFIT), the user
-    types and the reference lists the display name."""
-    import glob
-    out = {}
-    for path in glob.glob(source_path("core", "src", "catalogue", "*.cpp")):
-        with open(path, encoding="utf-8") as f:
-            out.update(re.findall(r'\.method = "([a-z0-9]+)", \.name = "(KPI\.[A-Z0-9.]+)"', f.read()))
-    return out
+    """The KPI menu's command that opens the function's entry in the reference (kpimenu_handler.py)."""
+    return f"org.kpifunctions:reference?fn={function}"
 
 
 def functions_in(formulas):
-    """The KPI functions (display names) named in formula texts, in order of first use."""
-    names = display_names()
+    """The KPI functions (display names) named in formula texts, in order of first use. Calc shows a
+    formula with the stored name (KPI.SBGFIT), the user types and the reference lists the display name
+    (KPI.SBG.FIT)."""
+    names = built_catalogue().by_formula_name()
     seen = []
     for f in formulas:
         for name in re.findall(r"KPI\.[A-Z0-9.]+(?=\()", f.upper()):
-            name = names.get(name[4:].lower().replace(".", ""), name)
+            name = names[name]["name"] if name in names else name
             if name not in seen:
                 seen.append(name)
     return seen
 
 
+def formula_in(entry, lang):
+    """The catalogue's definition, a formula over the English argument names, with the argument names the
+    wizard shows in that language ("coût / leads") when it is a formula only; a definition written with
+    words beyond the arguments' names stays as the catalogue has it."""
+    text = entry["definition"]
+    names = {a["name"]: (a.get("display") or {}).get(lang) or a["name"] for a in entry["args"]}
+    words = set(re.findall(r"[A-Za-z_]{2,}", text))
+    if lang == "en" or not words <= set(names):
+        return text
+    return re.sub(r"[A-Za-z_]{2,}", lambda m: names[m.group(0)], text)
+
+
 def definitions(functions, lang):
-    """[(name, what it measures, definition, url)] from the catalogue's texts."""
-    with open(TEXTS, "rb") as f:
-        texts = tomllib.load(f)
-    out = []
-    for name in functions:
-        entry = texts[name[4:].lower().replace(".", "")]
-        out.append((name, entry["description"][lang], entry["definition"], reference_url(name)))
-    return out
+    """[(name, what it measures, definition, url)] from the catalogue."""
+    cat = built_catalogue().by_formula_name()
+    return [(name, cat[name.upper()]["description"][lang], formula_in(cat[name.upper()], lang),
+             reference_url(name)) for name in functions]
 
 
 def rows(lang, description, fill, functions):
     """The sheet as rows: ("section", text) | ("text", label, text) | ("table", header) |
-    ("def", name, measures, definition, url)."""
+    ("def", name, measures, definition, url, link text)."""
     t = LABELS[lang]
     out = [("section", t["computes"]), ("text", "", description), ("section", t["fill"])]
     out += [("text", "", line) for line in fill]
-    out.append(("section", t["definitions"]))
+    out += [("section", t["definitions"]), ("text", "", t["where"])]
     out.append(("table", (t["function"], t["measures"], t["definition"], t["reference"])))
-    out += [("def",) + d for d in definitions(functions, lang)]
+    out += [("def",) + d + (t["link"],) for d in definitions(functions, lang)]
     out += [("section", t["version"]), ("text", "", t["version_text"].format(v=version()))]
     return out
+
+
+def text_height(text):
+    """Wrapped text in merged cells does not grow its row: its height in cm (about 110 characters a line)."""
+    return round(0.5 * (1 + len(text) // 110), 2)
 
 
 def write_about(book, fill):
@@ -106,16 +119,15 @@ def write_about(book, fill):
         elif row[0] == "text":
             s.text(f"A{r}", row[2], "wrap")
             s.merge(f"A{r}", 4)
-            # Wrapped text in merged cells does not grow its row: size it (about 110 characters a line).
-            s.row_height(r, round(0.5 * (1 + len(row[2]) // 110), 2))
+            s.row_height(r, text_height(row[2]))
         elif row[0] == "table":
             for i, h in enumerate(row[1]):
                 s.text(f"{'ABCD'[i]}{r}", h, "head_l")
         else:
-            name, measures, definition, url = row[1:]
+            name, measures, definition, url, link = row[1:]
             s.text(f"A{r}", name, "link")
             s.text(f"B{r}", measures, "wrap")
             s.text(f"C{r}", definition, "wrap")
-            s.link(f"D{r}", "functions.md#" + name.lower().replace(".", ""), url)
+            s.link(f"D{r}", link, url)
         r += 1
     return s

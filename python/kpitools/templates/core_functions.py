@@ -76,14 +76,18 @@ def _wrap(entry, fn, kpi):
     return call
 
 
+def built_catalogue():
+    """The catalogue the build wrote (KPI_CATALOGUE_JSON, or build/generated/catalogue.json)."""
+    return load_catalogue(os.environ.get("KPI_CATALOGUE_JSON") or source_path("build", "generated", "catalogue.json"))
+
+
 def core_functions(catalogue=None):
     """{"KPI.CPL": callable} for every catalogue function, under the name a
     formula shows (both names for the dotted ones: KPI.BGNBD.FIT and the
     stored KPI.BGNBDFIT)."""
     import kpi  # the pykpi module, on PYTHONPATH from the build (build/python)
     if catalogue is None:
-        catalogue = load_catalogue(os.environ.get("KPI_CATALOGUE_JSON")
-                                   or source_path("build", "generated", "catalogue.json"))
+        catalogue = built_catalogue()
     out = {}
     for entry in catalogue:
         if entry.get("family") == "meta":

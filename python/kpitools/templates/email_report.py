@@ -50,7 +50,7 @@ TEXT = {
               "name (English or French), and its first 12 campaigns replace the typed ones in the report. The "
               "Imports sheet shows what was read; the report warns when the export cannot be read as it is.",
               "A campaign without figures yet shows no rates; the overall rates use the campaigns filled."],
-        widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.75,
+        widths=[4.6, 2.2, 2.2, 2.2, 2.2, 3.1, 2.2, 2.0, 2.0, 2.0, 2.0, 2.2], head_height=0.85,
         ab_title="Subject-line test (A/B) on the spring offer",
         ab_note="Half the test list got subject A “Our spring offer is here”, half got B “20 % off until "
                 "Sunday”: same day, same content. Is B's open rate really higher, or is it chance?",

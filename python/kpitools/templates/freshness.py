@@ -1,7 +1,7 @@
 """Is a committed template what its generator makes now?
 
-The six templates written in Python are compared byte for byte
-(make_templates.py --check). The predictive-CLV template is built in Calc
+The templates written in Python are compared byte for byte
+(make_templates.py --check). The predictive-CLV templates are built in Calc
 (make_predictive.py), and Calc writes dates and settings of its own into the
 file: it is regenerated into a scratch folder and compared sheet by sheet,
 cell by cell (formula, value type, value, text), which is what a user gets."""
@@ -56,12 +56,19 @@ def differences(committed, fresh, most=5):
     return out
 
 
-def check_predictive(oxt, committed, workdir=None):
-    """Regenerates the predictive template with the .oxt and compares; returns the differences."""
+def check_predictive(oxt, committed_dir, workdir=None):
+    """Regenerates the predictive templates (English and French) with the .oxt and compares them with
+    those in committed_dir; returns the differences, each line naming its file."""
     from kpitools.templates import make_predictive  # needs LibreOffice's uno module
     if workdir:
         os.makedirs(workdir, exist_ok=True)  # run alone, no other test has made it
     with tempfile.TemporaryDirectory(prefix="kpi-fresh-", dir=workdir) as tmp:
-        fresh = os.path.join(tmp, os.path.basename(committed))
-        make_predictive.main(["--oxt", oxt, "--out", fresh, "--workdir", tmp])
-        return differences(committed, fresh)
+        make_predictive.main(["--oxt", oxt, "--out-dir", tmp, "--workdir", tmp])
+        out = []
+        for name in make_predictive.NAMES.values():
+            committed = os.path.join(committed_dir, name + ".fods")
+            if not os.path.isfile(committed):
+                out.append(f"{committed}: missing")
+                continue
+            out += [f"{name}.fods: {d}" for d in differences(committed, os.path.join(tmp, name + ".fods"))]
+        return out

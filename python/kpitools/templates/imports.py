@@ -477,7 +477,8 @@ class EmailImports:
     def __init__(self, book, lang, rows):
         t = self.t = _t(lang)
         plat = H.EMAIL
-        s = self.s = book.sheet(t["imports"], [3.6] + [2.6] * 9, landscape=True)
+        # F and G hold "Unsubscribes" / "Désinscriptions" on one line (wrapped cells break no word).
+        s = self.s = book.sheet(t["imports"], [3.6] + [2.6] * 4 + [3.3, 3.3] + [2.6] * 3, landscape=True)
         self.name = s.name
         s.text("A1", t["title"], "title")
         s.row_height(1, 0.9)

@@ -1,6 +1,7 @@
-"""Builds examples/templates/predictive-clv.fods, the predictive-CLV template,
-in headless Calc with the extension installed (so that the saved file holds
-the computed values too):
+"""Builds examples/templates/predictive-clv.fods and predictive-clv-fr.fods,
+the predictive-CLV template in English and in French (one function, the words
+of predictive_texts.py), in headless Calc with the extension installed (so
+that the saved file holds the computed values too):
 
   PYTHONPATH=python /usr/bin/python3 -m kpitools.templates.make_predictive --oxt build/kpi-functions-*.oxt
 
@@ -23,11 +24,15 @@ from kpitools.office.session import Office, used_area  # imports uno, which the 
 from kpitools.paths import source_path
 from kpitools.templates import about as templates_about
 from kpitools.templates import cdnow
+from kpitools.templates.predictive_texts import TEXT
+from kpitools.templates.styles import NNBSP
 
 from com.sun.star.awt import Rectangle  # noqa: E402
 from com.sun.star.table import CellRangeAddress  # noqa: E402
 
-OUT = source_path("examples", "templates", "predictive-clv.fods")
+OUT_DIR = source_path("examples", "templates")
+NAMES = {"en": "predictive-clv", "fr": "predictive-clv-fr"}  # the files' names, without .fods
+LOCALES = {"en": ("en", "GB"), "fr": ("fr", "FR")}
 
 # Fader & Hardie (2007), "How to project customer retention", table 1:
 # customers of the "regular" cohort still active at the start of years 0-7.
@@ -50,12 +55,17 @@ def serial(day):
     return (day - datetime.date(1899, 12, 30)).days
 
 
-def fmt(doc, code):
+def fmt(doc, code, lang="en"):
+    """The key of a number format given as an en-US code; in French the same format converted to fr-FR
+    (decimal comma, space between thousands) with a no-break space before %, as French typography has it
+    (the narrow one, U+202F, as in the other templates: styles.py)."""
     from com.sun.star.lang import Locale
     nf = doc.NumberFormats
-    loc = Locale("en", "US", "")
-    key = nf.queryKey(code, loc, False)
-    return key if key != -1 else nf.addNew(code, loc)
+    en = Locale("en", "US", "")
+    if lang == "en":
+        key = nf.queryKey(code, en, False)
+        return key if key != -1 else nf.addNew(code, en)
+    return nf.addNewConverted(code.replace("%", f'"{NNBSP}"%'), en, Locale(*LOCALES[lang], ""))
 
 
 def style_header(rng):
@@ -93,23 +103,24 @@ def label_value(sheet, row, label, formula=None, value=None, number_format=None,
         sheet.getCellRangeByName(f"C{row}").CharColor = 0x595959
 
 
-def build(doc):
+def build(doc, lang="en"):
+    t = TEXT[lang]
     sheets = doc.Sheets
     while sheets.getCount() > 1:
         sheets.removeByName(sheets.getByIndex(1).Name)
-    sheets.getByIndex(0).Name = "Customers"
-    sheets.insertNewByName("Cohort", 1)
-    sheets.insertNewByName("Transactions", 2)
-    cust, cohort, tx = (sheets.getByName(n) for n in ("Customers", "Cohort", "Transactions"))
+    sheets.getByIndex(0).Name = t["customers"]
+    sheets.insertNewByName(t["cohort"], 1)
+    sheets.insertNewByName(t["transactions"], 2)
+    cust, cohort, tx = (sheets.getByIndex(i) for i in range(3))
 
-    f_date = fmt(doc, "YYYY-MM-DD")
-    f_money = fmt(doc, "#,##0.00")
-    f_2 = fmt(doc, "0.00")
-    f_3 = fmt(doc, "0.000")
-    f_4 = fmt(doc, "0.0000")
-    f_ll = fmt(doc, "#,##0.0")
-    f_pct = fmt(doc, "0.0%")
-    f_int = fmt(doc, "#,##0")
+    f_date = fmt(doc, t["date"], lang)
+    f_money = fmt(doc, "#,##0.00", lang)
+    f_2 = fmt(doc, "0.00", lang)
+    f_3 = fmt(doc, "0.000", lang)
+    f_4 = fmt(doc, "0.0000", lang)
+    f_ll = fmt(doc, "#,##0.0", lang)
+    f_pct = fmt(doc, "0.0%", lang)
+    f_int = fmt(doc, "#,##0", lang)
 
     # --- Transactions ---------------------------------------------------
     rows = [r for r in cdnow.transactions() if r[0] <= CUSTOMERS]
@@ -119,11 +130,9 @@ def build(doc):
         for d in sorted(days[c]):
             data.append((float(c), float(serial(d)), round(days[c][d], 2)))
     last_tx = TX_FIRST_ROW + len(data) - 1
-    title(tx, "Transactions", "One row per customer and purchase day (purchases of the same day added). "
-          f"CDNOW sample (its first {CUSTOMERS} customers), purchases up to 1997-09-30; "
-          "data: B. Hardie, via the lifetimes package (MIT licence).")
+    title(tx, t["tx_title"], t["tx_note"].format(n=CUSTOMERS))
     hdr = tx.getCellRangeByName(f"A{TX_FIRST_ROW - 1}:C{TX_FIRST_ROW - 1}")
-    hdr.setDataArray((("Customer", "Date", "Value ($)"),))
+    hdr.setDataArray((t["tx_heads"],))
     style_header(hdr)
     tx.getCellRangeByName(f"A{TX_FIRST_ROW}:C{last_tx}").setDataArray(tuple(data))
     tx.getCellRangeByName(f"B{TX_FIRST_ROW}:B{last_tx}").NumberFormat = f_date
@@ -135,51 +144,40 @@ def build(doc):
     from com.sun.star.table import CellAddress
     origin = CellAddress(Sheet=0, Column=0, Row=0)
     for name, c in (("TxCustomer", "A"), ("TxDate", "B"), ("TxValue", "C")):
-        doc.NamedRanges.addNewByName(name, f"$Transactions.${c}${TX_FIRST_ROW}:${c}${last_tx}", origin, 0)
-    doc.NamedRanges.addNewByName("EndDate", "$Customers.$B$4", origin, 0)
-    doc.NamedRanges.addNewByName("DaysPerUnit", "$Customers.$B$5", origin, 0)
+        doc.NamedRanges.addNewByName(name, f"${sheet_ref(tx)}.${c}${TX_FIRST_ROW}:${c}${last_tx}", origin, 0)
+    doc.NamedRanges.addNewByName("EndDate", f"${sheet_ref(cust)}.$B$4", origin, 0)
+    doc.NamedRanges.addNewByName("DaysPerUnit", f"${sheet_ref(cust)}.$B$5", origin, 0)
     ids, dates, values = "TxCustomer", "TxDate", "TxValue"
 
     # --- Customers ------------------------------------------------------
-    title(cust, "Predictive customer lifetime value (BG/NBD + Gamma-Gamma)",
-          "Yellow cells are inputs. The customer table is derived from the Transactions sheet; "
-          "the models are fitted on it by maximum likelihood (Fader, Hardie & Lee 2005).")
-    label_value(cust, 4, "End of observation", value=serial(cdnow.CALIBRATION_END), number_format=f_date,
-                note="Purchases after this date are ignored.")
-    label_value(cust, 5, "Days per time unit", value=7, number_format=f_2,
-                note="7 = the models work in weeks. Every time below is in this unit.")
-    label_value(cust, 6, "Forecast window (time units)", value=52, number_format=f_2,
-                note="Expected purchases are counted over this many time units (52 weeks = 1 year).")
-    label_value(cust, 7, "Discount periods (horizon)", value=12, number_format=f_int,
-                note="CLV adds up this many periods (12 months).")
-    label_value(cust, 8, "Discount rate per period", value=0.01, number_format=f_pct,
-                note="1 % per month.")
-    label_value(cust, 9, "Time units per period", formula="=365.25/12/B5", number_format=f_4, kind="result",
-                note="Weeks in an average month (365.25 / 12 / 7): no 30-day month is assumed.")
+    title(cust, t["cust_title"], t["cust_note"])
+    inputs = [dict(value=serial(cdnow.CALIBRATION_END), number_format=f_date), dict(value=7, number_format=f_2),
+              dict(value=52, number_format=f_2), dict(value=12, number_format=f_int),
+              dict(value=0.01, number_format=f_pct),
+              dict(formula="=365.25/12/B5", number_format=f_4, kind="result")]
+    for row, ((label, note), how) in enumerate(zip(t["inputs"], inputs), start=4):
+        label_value(cust, row, label, note=note, **how)
 
-    cust.getCellRangeByName("A10").setString("BG/NBD fit: purchases and dropout (KPI.BGNBD.FIT)")
+    cust.getCellRangeByName("A10").setString(t["bg_fit"])
     cust.getCellRangeByName("A10").CharWeight = 150.0
     h = cust.getCellRangeByName("B11:F11")
-    h.setDataArray((("r", "alpha", "a", "b", "log-likelihood"),))
+    h.setDataArray((("r", "alpha", "a", "b", t["loglik"]),))
     style_header(h)
-    cust.getCellRangeByName("A13").setString("Gamma-Gamma fit: spend per purchase (KPI.GG.FIT)")
+    cust.getCellRangeByName("A13").setString(t["gg_fit"])
     cust.getCellRangeByName("A13").CharWeight = 150.0
     h = cust.getCellRangeByName("B14:E14")
-    h.setDataArray((("p", "q", "gamma", "log-likelihood"),))
+    h.setDataArray((("p", "q", "gamma", t["loglik"]),))
     style_header(h)
-    cust.getCellRangeByName("A17").setString("Totals")
+    cust.getCellRangeByName("A17").setString(t["totals"])
     cust.getCellRangeByName("A17").CharWeight = 150.0
 
     ids_c = sorted(days)
     first, last = CUST_FIRST_ROW, CUST_FIRST_ROW + len(ids_c) - 1
     col = lambda c: f"{c}{first}:{c}{last}"  # noqa: E731
-    heads = ("Customer", "First purchase", "Last purchase", "Purchase days", "Frequency (repeat purchases)",
-             "Recency (time units)", "Age (time units)", "Average repeat value ($)",
-             "Expected purchases in the window", "P(alive)", "Expected spend per purchase ($)", "CLV, discounted ($)")
     h = cust.getCellRangeByName(f"A{first - 1}:L{first - 1}")
-    h.setDataArray((heads,))
+    h.setDataArray((t["cust_heads"],))
     style_header(h)
-    cust.Rows.getByIndex(first - 2).Height = 1400
+    cust.Rows.getByIndex(first - 2).OptimalHeight = True  # the headings wrap: as many lines as they need
 
     formulas = []
     for i, c in enumerate(ids_c):
@@ -216,7 +214,7 @@ def build(doc):
     cust.getCellRangeByName("B15:E15").CellBackColor = RESULT_BG
 
     h = cust.getCellRangeByName("B18:E18")
-    h.setDataArray((("Customers", "Expected purchases", "Expected active customers", "Total CLV ($)"),))
+    h.setDataArray((t["total_heads"],))
     style_header(h)
     cust.getCellRangeByName("B19").setFormula(f"=COUNT({col('A')})")
     cust.getCellRangeByName("C19").setFormula(f"=SUM({col('I')})")
@@ -229,23 +227,21 @@ def build(doc):
     for c, f in (("B", f_date), ("C", f_date), ("D", f_int), ("E", f_int), ("F", f_2), ("G", f_2), ("H", f_money),
                  ("I", f_3), ("J", f_pct), ("K", f_money), ("L", f_money)):
         cust.getCellRangeByName(col(c)).NumberFormat = f
-    cust.Columns.getByIndex(0).Width = 5600
+    cust.Columns.getByIndex(0).Width = t["first_column"]["customers"]
     for i in range(1, 12):
-        cust.Columns.getByIndex(i).Width = 2900
+        cust.Columns.getByIndex(i).Width = t["wider"].get(i, 2900)
     # Freeze the header rows of the table.
     doc.CurrentController.setActiveSheet(cust)
     doc.CurrentController.freezeAtPosition(1, first - 1)
 
     # --- Cohort ---------------------------------------------------------
-    title(cohort, "Cohort retention (shifted-beta-geometric)",
-          "Active customers of a cohort at the start of each year (yellow: Fader & Hardie 2007, 'regular' cohort). "
-          "The sBG model is fitted on them and projects the retention curve (Fader & Hardie 2007).")
+    title(cohort, t["cohort_title"], t["cohort_note"])
     h = cohort.getCellRangeByName("A4:C4")
-    h.setDataArray((("sBG fit", "alpha", "beta"),))
+    h.setDataArray((t["sbg_heads"],))
     style_header(h)
-    cohort.getCellRangeByName("D4").setString("log-likelihood")
+    cohort.getCellRangeByName("D4").setString(t["loglik"])
     style_header(cohort.getCellRangeByName("D4"))
-    cohort.getCellRangeByName("A5").setString("Parameters")
+    cohort.getCellRangeByName("A5").setString(t["parameters"])
     n_obs = len(COHORT)
     first_c = 9
     obs = f"B{first_c}:B{first_c + n_obs - 1}"
@@ -256,67 +252,73 @@ def build(doc):
     cohort.getCellRangeByName("B5:C5").NumberFormat = f_3
     cohort.getCellRangeByName("D5").NumberFormat = f_ll
     cohort.getCellRangeByName("B5:D5").CellBackColor = RESULT_BG
-    cohort.getCellRangeByName("A6").setString("Expected years active in years 1-12")
+    cohort.getCellRangeByName("A6").setString(t["years_active"])
     cohort.getCellRangeByName("B6").setFormula(f"=SUM(C{first_c + 1}:C{first_c + PROJECT_YEARS - 1})/B{first_c}")
     cohort.getCellRangeByName("B6").NumberFormat = f_2
     cohort.getCellRangeByName("B6").CellBackColor = RESULT_BG
 
     h = cohort.getCellRangeByName(f"A{first_c - 1}:E{first_c - 1}")
-    h.setDataArray((("Year", "Active (actual)", "Active (projected)", "Retention (actual)", "Retention (projected)"),))
+    h.setDataArray((t["cohort_heads"],))
     style_header(h)
-    cohort.Rows.getByIndex(first_c - 2).Height = 1000
+    cohort.Rows.getByIndex(first_c - 2).OptimalHeight = True
     rows_c = []
-    for t in range(PROJECT_YEARS):
-        r = first_c + t
-        actual = float(COHORT[t]) if t < n_obs else ""
+    for year in range(PROJECT_YEARS):
+        r = first_c + year
+        actual = float(COHORT[year]) if year < n_obs else ""
         rows_c.append((
-            float(t), actual,
+            float(year), actual,
             f"=$B${first_c}*KPI.SBG.SURVIVAL($B$5;$C$5;A{r})",
             # A year not observed yet (blank) shows no retention rather than 0 % or #DIV/0!.
-            (f'=IF(COUNT(B{r - 1}:B{r})=2;B{r}/B{r - 1};"")' if 0 < t < n_obs else ""),
-            (f"=KPI.SBG.RETENTION($B$5;$C$5;A{r})" if t > 0 else ""),
+            (f'=IF(COUNT(B{r - 1}:B{r})=2;B{r}/B{r - 1};"")' if 0 < year < n_obs else ""),
+            (f"=KPI.SBG.RETENTION($B$5;$C$5;A{r})" if year > 0 else ""),
         ))
     cohort.getCellRangeByName(f"A{first_c}:E{first_c + PROJECT_YEARS - 1}").setFormulaArray(
         tuple(tuple(v if isinstance(v, str) else v for v in row) for row in rows_c))
     cohort.getCellRangeByName(obs).CellBackColor = INPUT_BG
     cohort.getCellRangeByName(f"B{first_c}:C{first_c + PROJECT_YEARS - 1}").NumberFormat = f_int
     cohort.getCellRangeByName(f"D{first_c}:E{first_c + PROJECT_YEARS - 1}").NumberFormat = f_pct
-    cohort.Columns.getByIndex(0).Width = 6900
+    cohort.Columns.getByIndex(0).Width = t["first_column"]["cohort"]
     for i in range(1, 5):
         cohort.Columns.getByIndex(i).Width = 3400
 
     # The retention curve: actual and projected active customers by year.
-    rect = Rectangle(X=19000, Y=1200, Width=16000, Height=9500)
+    # Right of the table (column F on), whatever the widths of its columns in this language.
+    rect = Rectangle(X=cohort.getCellByPosition(5, 0).Position.X + 600, Y=1200, Width=16000, Height=9500)
     addr = CellRangeAddress(Sheet=1, StartColumn=0, StartRow=first_c - 2, EndColumn=2,
                             EndRow=first_c + PROJECT_YEARS - 2)
     cohort.Charts.addNewByName("RetentionCurve", rect, (addr,), True, True)
     chart = cohort.Charts.getByName("RetentionCurve").EmbeddedObject
     chart.setDiagram(chart.createInstance("com.sun.star.chart.LineDiagram"))
     chart.HasMainTitle = True
-    chart.Title.String = "Active customers: actual and sBG projection"
+    chart.Title.String = t["chart"]
     diagram = chart.Diagram
     diagram.HasXAxisTitle = True
-    diagram.XAxisTitle.String = "Year"
+    diagram.XAxisTitle.String = t["chart_x"]
     diagram.HasYAxisTitle = True
-    diagram.YAxisTitle.String = "Active customers"
+    diagram.YAxisTitle.String = t["chart_y"]
     chart.HasLegend = True
 
 
-TITLE = "Predictive CLV and cohort retention"  # no "/": the template hierarchy names entries by title
+def sheet_ref(sheet):
+    """A sheet's name as a reference writes it (quoted when it is not letters and digits)."""
+    name = sheet.Name
+    return name if name.isalnum() else "'" + name.replace("'", "''") + "'"
 
 
-def print_setup(doc):
-    """The title the template dialog shows, and printing as the other templates
+def print_setup(doc, lang="en"):
+    """The title the template dialog shows, the document language, and printing as the other templates
     (engine.py): A4, one page wide, landscape for the sheets
     meant to be read, a header naming the report, the sheet and the date."""
     from com.sun.star.lang import Locale
+    t = TEXT[lang]
     dp = doc.DocumentProperties
-    dp.Title = TITLE
-    dp.Description = ("BG/NBD and Gamma-Gamma fits on 500 CDNOW customers' transactions: expected purchases, "
-                      "P(alive), expected spend and CLV per customer; an sBG cohort retention projection.")
-    dp.Language = Locale("en", "GB", "")
+    dp.Title = t["title"]
+    dp.Description = t["description"]
+    dp.Language = Locale(*LOCALES[lang], "")
+    # The document language (Tools > Options > Language Settings > Languages, for this document).
+    doc.CharLocale = Locale(*LOCALES[lang], "")
     styles = doc.StyleFamilies.getByName("PageStyles")
-    for name, landscape in (("Customers", True), ("Cohort", True), ("Transactions", False)):
+    for i, landscape in ((0, True), (1, True), (2, False)):
         style_name = "KPI " + ("landscape" if landscape else "portrait")
         if not styles.hasByName(style_name):
             st = doc.createInstance("com.sun.star.style.PageStyle")
@@ -327,6 +329,7 @@ def print_setup(doc):
             st.LeftMargin = st.RightMargin = 1200
             st.CenterHorizontally = True
             st.ScaleToPagesX, st.ScaleToPagesY = 1, 0
+            st.FirstPageNumber = 0  # page numbers run on through the sheets
             st.HeaderIsOn = st.FooterIsOn = True
             head = st.RightPageHeaderContent
             for text, service in ((head.LeftText, "DocInfo.Title"), (head.CenterText, "SheetName"),
@@ -337,30 +340,24 @@ def print_setup(doc):
             st.RightPageHeaderContent = head
             foot = st.RightPageFooterContent
             text = foot.CenterText
-            text.setString("Page ")
+            text.setString(t["page"][0])
             text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageNumber"), False)
-            text.insertString(text.getEnd(), " of ", False)
+            text.insertString(text.getEnd(), t["page"][1], False)
             text.insertTextContent(text.getEnd(), doc.createInstance("com.sun.star.text.TextField.PageCount"), False)
             st.RightPageFooterContent = foot
-        doc.Sheets.getByName(name).PageStyle = style_name
+        doc.Sheets.getByIndex(i).PageStyle = style_name
 
 
-FILL = ["Transactions sheet: one row per customer and purchase day (customer, date, value). Customers sheet: "
-        "the yellow cells (end of observation, days per time unit, horizon, discount rate) and one row per "
-        "customer id.",
-        "Cohort sheet: the active customers of a cohort at the start of each year (yellow), from year 0 on; the "
-        "years not observed yet stay blank and the fit uses the years filled."]
-
-
-def about_sheet(doc):
+def about_sheet(doc, lang="en"):
     """The About sheet (about.py), last."""
+    t = TEXT[lang]
     formulas = [f for i in range(doc.Sheets.Count) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
                 for f in row if f.startswith("=")]
-    rows = templates_about.rows("en", doc.DocumentProperties.Description, FILL,
+    rows = templates_about.rows(lang, doc.DocumentProperties.Description, t["fill"],
                                 templates_about.functions_in(formulas))
-    doc.Sheets.insertNewByName(templates_about.LABELS["en"]["sheet"], doc.Sheets.Count)
-    sh = doc.Sheets.getByName(templates_about.LABELS["en"]["sheet"])
-    title(sh, TITLE, "")
+    doc.Sheets.insertNewByName(templates_about.LABELS[lang]["sheet"], doc.Sheets.Count)
+    sh = doc.Sheets.getByName(templates_about.LABELS[lang]["sheet"])
+    title(sh, t["title"], "")
     for i, w in enumerate((4600, 7500, 6500, 4200)):
         sh.Columns.getByIndex(i).Width = w
     r = 3
@@ -376,19 +373,20 @@ def about_sheet(doc):
             rng.merge(True)
             rng.IsTextWrapped = True
             sh.getCellRangeByName(f"A{r}").setString(row[2])
-            sh.Rows.getByIndex(r - 1).Height = 500 * (1 + len(row[2]) // 110)
+            sh.Rows.getByIndex(r - 1).Height = round(1000 * templates_about.text_height(row[2]))
         elif row[0] == "table":
             hdr = sh.getCellRangeByName(f"A{r}:D{r}")
             hdr.setDataArray((row[1],))
             style_header(hdr)
         else:
-            name, measures, definition, url = row[1:]
+            name, measures, definition, url, link = row[1:]
             sh.getCellRangeByName(f"A{r}:C{r}").setDataArray(((name, measures, definition),))
             sh.getCellRangeByName(f"B{r}:C{r}").IsTextWrapped = True
+            sh.getCellRangeByName(f"A{r}:D{r}").VertJustify = 1  # top, as the other templates' About sheets
             cell = sh.getCellRangeByName(f"D{r}")
             field = doc.createInstance("com.sun.star.text.TextField.URL")
             field.URL = url
-            field.Representation = "functions.md#" + name.lower().replace(".", "")
+            field.Representation = link
             cell.insertTextContent(cell.getText().createTextCursor(), field, False)
         r += 1
     sh.PageStyle = "KPI portrait"
@@ -397,20 +395,21 @@ def about_sheet(doc):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
-    ap.add_argument("--out", default=OUT)
+    ap.add_argument("--out-dir", default=OUT_DIR, help="writes predictive-clv.fods and predictive-clv-fr.fods there")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
     a = ap.parse_args(argv)
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
-        doc = office.new_calc()
-        build(doc)
-        print_setup(doc)
-        about_sheet(doc)
-        doc.calculateAll()
-        doc.CurrentController.setActiveSheet(doc.Sheets.getByName("Customers"))
-        out = os.path.abspath(a.out)
-        office.save_as(doc, out, "OpenDocument Spreadsheet Flat XML")
-        doc.close(True)
-    print(out)
+        for lang, name in NAMES.items():
+            doc = office.new_calc()
+            build(doc, lang)
+            print_setup(doc, lang)
+            about_sheet(doc, lang)
+            doc.calculateAll()
+            doc.CurrentController.setActiveSheet(doc.Sheets.getByIndex(0))
+            out = os.path.abspath(os.path.join(a.out_dir, name + ".fods"))
+            office.save_as(doc, out, "OpenDocument Spreadsheet Flat XML")
+            doc.close(True)
+            print(out)
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ TEMPLATES = {
     "campaign-dashboard-fr": lambda: campaign_dashboard("fr"),
     "email-programme": lambda: email_programme("en"),
     "email-programme-fr": lambda: email_programme("fr"),
-    "b2b-kpis": b2b,
-    "aarrr-funnel": aarrr,
-    "customer-value": customer_value,
+    "b2b-kpis": lambda: b2b("en"),
+    "b2b-kpis-fr": lambda: b2b("fr"),
+    "aarrr-funnel": lambda: aarrr("en"),
+    "aarrr-funnel-fr": lambda: aarrr("fr"),
+    "customer-value": lambda: customer_value("en"),
+    "customer-value-fr": lambda: customer_value("fr"),
 }
 
 

@@ -7,7 +7,9 @@ from kpitools.templates.engine import Fn, Op, Ref, Rng
 
 
 BLUE, ORANGE, GREEN, GREY, TEAL, RED = "#2f5597", "#ed7d31", "#70ad47", "#a5a5a5", "#4bacc6", "#c00000"
-B2B_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MONTHS = {"en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+          "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]}
+B2B_MONTHS = MONTHS["en"]
 
 
 def K(name, *args):
@@ -19,11 +21,11 @@ def wiggle(i, j, amp):
     return 1 + amp * math.sin(2.3 * i + 1.7 * j + 0.5)
 
 
-def month_header(s, row, title, months):
+def month_header(s, row, title, months, year="Year"):
     s.text(f"A{row}", title, "head_l")
     for m, name in enumerate(months):
         s.text(f"{col_name(1 + m)}{row}", name, "head")
-    s.text(f"N{row}", "Year", "head")
+    s.text(f"N{row}", year, "head")
 
 
 def month_filled(c, r1, r2):

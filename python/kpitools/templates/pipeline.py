@@ -5,13 +5,13 @@
   python3 -m kpitools.templates.pipeline build --oxt OXT --out-dir D --workdir W SRC...   .fods -> .ots
   python3 -m kpitools.templates.pipeline render --oxt OXT [--workdir W]   docs/templates/ (PDF, PNG)
 
-(with PYTHONPATH=python). `generate` writes the six templates computed in
-Python (make_templates.py) and, given the built .oxt, the predictive-CLV one,
-which is built in headless Calc with the extension (make_predictive.py).
-`check` compares the generated text with the committed files (and docs/import-headers.md,
-the header names the import sheets recognise); given the
-.oxt, it also regenerates the predictive template in Calc and compares it
-cell by cell (freshness.py; the test calc.templates_fresh).
+(with PYTHONPATH=python). `generate` writes the templates computed in
+Python (make_templates.py) and, given the built .oxt, the predictive-CLV ones
+(English and French), which are built in headless Calc with the extension
+(make_predictive.py). `check` compares the generated text with the committed
+files (and docs/import-headers.md, the header names the import sheets
+recognise); given the .oxt, it also regenerates the predictive templates in
+Calc and compares them cell by cell (freshness.py; the test calc.templates_fresh).
 The build converts every .fods to .ots (build.py, run by extension/CMakeLists.txt);
 `render` refreshes the pictures (render.py, the render_templates target).
 """
@@ -27,7 +27,7 @@ def generate(argv):
     if code:
         return code
     if oxt is None:
-        print("predictive-clv.fods not regenerated: it is built in Calc, pass --oxt build/kpi-functions-*.oxt")
+        print("predictive-clv*.fods not regenerated: they are built in Calc, pass --oxt build/kpi-functions-*.oxt")
         return 0
     from kpitools.templates import make_predictive  # needs LibreOffice's uno module
     return make_predictive.main(["--oxt", oxt])
@@ -41,13 +41,13 @@ def check(argv):
     code = make_templates.main(["--check"] + argv) or headers_page(write=False)
     if oxt is None:
         return code
-    committed = source_path("examples", "templates", "predictive-clv.fods")
+    committed = source_path("examples", "templates")
     diffs = freshness.check_predictive(oxt, committed, workdir)
     if diffs:
         print("out of date (run: PYTHONPATH=python:build/python /usr/bin/python3 -m kpitools.templates.pipeline generate --oxt OXT):\n  "
-              + committed + "\n  " + "\n  ".join(diffs))
+              + "\n  ".join(diffs))
         return 1
-    print("templates: predictive-clv.fods is current")
+    print("templates: predictive-clv.fods and predictive-clv-fr.fods are current")
     return code
 
 

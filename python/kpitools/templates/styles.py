@@ -1,5 +1,5 @@
 """The templates' look, as flat ODF styles: number formats per language
-(French: `1 234,56 €`, a no-break space before % and €), cell roles (input,
+(French: `1 234,56 €`, a narrow no-break space before % and €), cell roles (input,
 output, total, key figure), text styles, and the printed page (A4, one page
 wide, a header naming the report and the date, numbered pages). Used by
 engine.Book when it writes a workbook."""
@@ -11,6 +11,7 @@ LOCALES = {
     "en": ("en", "IE"),
     "fr": ("fr", "FR"),
 }
+NNBSP = "\u202f"  # narrow no-break space, before € and % in French
 
 
 def _number_styles(lang):
@@ -24,17 +25,17 @@ def _number_styles(lang):
 
     sym = f'<number:currency-symbol {loc}>€</number:currency-symbol>'
 
+    # French typography: a no-break space before € and %, so "12,3 %" never breaks. The narrow one
+    # (U+202F): LibreOffice reads a U+00A0 in a French number format as a plain space (U+00A0 is
+    # fr-FR's thousands separator; measured with 7.4.7, test calc.templates_use).
     def money(dec):
         if lang == "fr":
-            return num(dec) + '<number:text> </number:text>' + sym
+            return num(dec) + f'<number:text>{NNBSP}</number:text>' + sym
         return sym + num(dec)
 
-    pct_sep = '<number:text> %</number:text>' if lang == "fr" else '<number:text>%</number:text>'
+    pct_sep = f'<number:text>{NNBSP}%</number:text>' if lang == "fr" else '<number:text>%</number:text>'
     return [
         f'<number:number-style style:name="N_int" {loc}>{num(0)}</number:number-style>',
-        f'<number:date-style style:name="N_date" {loc}><number:day/><number:text> </number:text>'
-        '<number:month number:textual="true" number:style="long"/><number:text> </number:text>'
-        '<number:year number:style="long"/></number:date-style>',
         f'<number:number-style style:name="N_dec1" {loc}>{num(1)}</number:number-style>',
         f'<number:number-style style:name="N_dec3" {loc}>{num(3, grouping=False)}</number:number-style>',
         f'<number:number-style style:name="N_year" {loc}>{num(0, grouping=False)}</number:number-style>',
@@ -121,6 +122,8 @@ def _page_styles(lang):
                  f'fo:page-height="{h}cm" style:print-orientation="{orient}" fo:margin-top="1.0cm" '
                  'fo:margin-bottom="1.0cm" fo:margin-left="1.2cm" fo:margin-right="1.2cm" '
                  'style:scale-to-X="1" style:scale-to-Y="0" style:table-centering="horizontal" '
+                 # Page numbers run on through the sheets ("Page 3 of 3" on the About sheet, not 1).
+                 'style:first-page-number="continue" '
                  'style:print="charts drawings objects zero-values"/>'
                  '<style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.3cm"/>'
                  '</style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
@@ -134,8 +137,11 @@ def _page_styles(lang):
 def _master_pages(lang):
     page, of = PAGE_TEXT[lang]
     region = '<style:region-{0}><text:p>{1}</text:p></style:region-{0}>'
+    # Calc prints the date field in the office's locale setting (Tools > Options > Language Settings >
+    # Languages), whatever the document's language or a data style on the field: a French LibreOffice
+    # prints 02/12/2026, an English (USA) one 12/02/2026 (measured with 7.4.7, test calc.templates_use).
     head = (region.format("left", "<text:title/>")
-            + region.format("right", '<text:sheet-name/> · <text:date style:data-style-name="N_date"/>'))
+            + region.format("right", '<text:sheet-name/> · <text:date/>'))
     foot = region.format("center", f"{page} <text:page-number/> {of} <text:page-count/>")
     L = ["<office:master-styles>"]
     for name in ("land", "port"):

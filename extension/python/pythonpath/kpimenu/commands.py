@@ -135,10 +135,21 @@ def portable(ctx, frame, lang, args=None):
     return True, text
 
 
-def reference(ctx, frame, lang):
+def reference(ctx, frame, lang, args=None):
+    """The reference in the UI language, at one function's entry with args {"fn": "KPI.CPL"} (a link of a
+    template's About sheet). The entry is opened through its own small page (reference/<lang>/kpicpl.html,
+    make_reference.py), which forwards to functions-<lang>.html#kpicpl: the desktop's opener drops the
+    "#..." of a file address (xdg-open does), so the page itself carries the anchor. An unknown function
+    (a template newer than the extension) opens the whole reference."""
     path = os.path.join(REFERENCE_DIR, f"functions-{lang}.html")
     if not os.path.isfile(path):
         return False, tr(lang, "reference_missing", path)
+    fn = (args or {}).get("fn", "")
+    if fn:
+        entry = next((e for e in finder.load() if finder.same_function(e, fn)), None)
+        entry_page = os.path.join(REFERENCE_DIR, lang, finder.anchor(entry["name"]) + ".html") if entry else ""
+        if os.path.isfile(entry_page):
+            path = entry_page
     shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
     from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
     shell.execute(file_url(path), "", URIS_ONLY)
@@ -158,11 +169,11 @@ COMMANDS = {"insert": insert, "audit": audit, "portable": portable, "reference":
 def run(ctx, frame, name, args=None):
     """Runs a command; never raises (the menu is UNO glue): a failure becomes
     a message box and a (False, text) result. args: the dispatch arguments
-    ({"URL": ...} for portable)."""
+    ({"URL": ...} for portable, {"fn": "KPI.CPL"} for reference)."""
     lang = ui_language(ctx)
     try:
         fn = COMMANDS[name]
-        ok, text = fn(ctx, frame, lang, args) if name == "portable" else fn(ctx, frame, lang)
+        ok, text = fn(ctx, frame, lang, args) if name in ("portable", "reference") else fn(ctx, frame, lang)
     except Exception as e:
         detail = getattr(e, "Message", None) or str(e) or type(e).__name__
         traceback.print_exc()

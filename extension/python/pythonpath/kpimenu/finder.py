@@ -33,6 +33,17 @@ def load(path=CATALOGUE):
     return entries
 
 
+def anchor(name):
+    """The id of a function's entry in the reference: KPI.BGNBD.FIT -> kpibgnbdfit."""
+    return name.lower().replace(".", "")
+
+
+def same_function(entry, name):
+    """True when name (KPI.CPL, kpi.cpl, CPL, or the stored KPI.BGNBDFIT) is this entry's function."""
+    key = anchor(name if name.upper().startswith("KPI.") else "KPI." + name)
+    return key in (anchor(entry["name"]), "kpi" + entry["method"].lower())
+
+
 def fold(text):
     """Lower case without accents, so that "cout" finds "coût" and "e-mail" finds "email"."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
