@@ -13,8 +13,9 @@
    amounts and rates are written as the language writes them (French
    `1 234,56 €`, `12,3 %` with a no-break space), no English is left in a
    French workbook, the last sheet is "About" / "À propos" with every KPI
-   function the formulas use, its definition and a link to its entry in the
-   reference (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
+   function the formulas use, its definition (the catalogue's, in the
+   workbook's language) and a link to its entry in the reference
+   (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
    workbook, dispatched, opens the reference's page of that function), and the
    version of extension/description.xml; no column is narrower than Calc's
    optimal width for the cells that may not run over (clipped text or ###).
