@@ -70,7 +70,7 @@ def syntax(f):
 def summary_table(functions, link):
     out = ["| Function | Definition | Example | Result |", "|---|---|---|---|"]
     for f in functions:
-        out.append(f"| [{f['name']}]({link}{anchor(f['name'])}) | {cell(f['definition'])} | `{cell(f['example'])}` "
+        out.append(f"| [{f['name']}]({link}{anchor(f['name'])}) | {cell(f['definition']['en'])} | `{cell(f['example'])}` "
                    f"| {cell(f['example_result'])} |")
     return "\n".join(out) + "\n"
 
@@ -118,7 +118,8 @@ def reference(functions, families):
         for a in f["args"]:
             o.append(f"| {a['name']}{' (optional)' if a['optional'] else ''} | {KIND_TEXT[a['kind']]} | "
                      f"{cell(a['description']['en'])} | {cell(a['display']['fr'])} — {cell(a['description']['fr'])} |\n")
-        o.append(f"\n**Definition:** {f['definition']} — result in {f['unit']['en']}.\n\n")
+        o.append(f"\n**Definition:** {f['definition']['en']} — result in {f['unit']['en']}.\n\n"
+                 f"*Définition : {f['definition']['fr']} — résultat en {f['unit']['fr']}.*\n\n")
         o.append(f"**Example:** `{f['example']}` → {f['example_result']}\n\n")
         o.append("**Errors:**\n")
         any_amount = any(a["kind"] == "amount" for a in f["args"])

@@ -76,7 +76,7 @@ std::string cpp_return(const FunctionInfo& f) {
 std::string methods_idl() {
     std::ostringstream o;
     for (const FunctionInfo& f : kpi::catalogue()) {
-        o << "    /// " << f.name << ": " << f.definition << "\n";
+        o << "    /// " << f.name << ": " << f.definition.en << "\n";
         o << "    " << idl_return(f) << " " << f.method << "(";
         for (std::size_t i = 0; i < f.args.size(); ++i)
             o << (i ? ", " : "") << "[in] " << idl_type(f.args[i]) << " " << param_name(f.args[i].name);
@@ -154,7 +154,7 @@ std::string json() {
           << ", \"array\": " << (f.returns != kpi::Returns::number ? "true" : "false")
           << ", \"description\": " << json_text(f.description)
           << ", \"example\": " << json_str(f.example) << ", \"example_result\": " << json_str(f.example_result)
-          << ", \"definition\": " << json_str(f.definition) << ", \"source\": " << json_str(f.source)
+          << ", \"definition\": " << json_text(f.definition) << ", \"source\": " << json_str(f.source)
           << ", \"unit\": " << json_text(f.unit) << ", \"div0\": " << json_text(f.div0)
           << ", \"domain\": " << json_text(f.domain) << ", \"note\": " << json_text(f.note)
           << ", \"synonyms\": " << json_words(f.synonyms) << ", \"above_one\": " << json_str(f.above_one)

@@ -174,7 +174,7 @@ std::string docstring(const FunctionInfo& f) {
     std::string sig = kpisql::sql_name(f) + "(";
     for (std::size_t i = 0; i < f.args.size(); ++i)
         sig += (i ? ", " : "") + std::string(f.args[i].name) + (f.args[i].optional ? "=None" : "");
-    std::string doc = sig + ")\n\n" + std::string(f.description.en) + "\n\n" + std::string(f.definition);
+    std::string doc = sig + ")\n\n" + std::string(f.description.en) + "\n\n" + std::string(f.definition.en);
     for (const kpi::ArgInfo& a : f.args)
         doc += "\n  " + std::string(a.name) + ": " + std::string(a.description.en);
     return doc;

@@ -13,8 +13,9 @@
    amounts and rates are written as the language writes them (French
    `1 234,56 €`, `12,3 %` with a no-break space), no English is left in a
    French workbook, the last sheet is "About" / "À propos" with every KPI
-   function the formulas use, its definition and a link to its entry in the
-   reference (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
+   function the formulas use, its definition (the catalogue's, in the
+   workbook's language) and a link to its entry in the reference
+   (org.kpifunctions:reference?fn=KPI.CPL: the first link of each
    workbook, dispatched, opens the reference's page of that function), and the
    version of extension/description.xml; no column is narrower than Calc's
    optimal width for the cells that may not run over (clipped text or ###).
@@ -35,6 +36,7 @@ import sys
 from urllib.parse import parse_qs
 
 from harness import args_from_argv, Checker
+from kpitools.catalogue import load_catalogue
 from kpitools.office.session import error_cells, Office, props, used_area
 from kpitools.paths import source_path
 from kpitools.sheet.addresses import col_name
@@ -295,16 +297,15 @@ def export_headers():
 
 
 def english_left(doc):
-    """Cells of a French workbook that read English (the About sheet's definition column aside: the
-    catalogue's definitions are formulas written in English; the French ones have French argument names;
-    and the export headers the import sheets recognise)."""
+    """Cells of a French workbook that read English (the export headers the import sheets recognise aside).
+    The About sheet's definitions are the catalogue's French ones, checked like any other cell."""
     headers = export_headers()
     out = []
     for i in range(doc.Sheets.Count):
         sh = doc.Sheets.getByIndex(i)
         for r, row in enumerate(used_area(sh).getDataArray()):
             for c, v in enumerate(row):
-                if not isinstance(v, str) or (i == doc.Sheets.Count - 1 and c == 2) or v in headers:
+                if not isinstance(v, str) or v in headers:
                     continue
                 if v in ENGLISH_CELLS or ENGLISH_WORDS.search(v):
                     out.append(f"{sh.Name}.{col_name(c)}{r + 1}: {v[:60]!r}")
@@ -445,7 +446,7 @@ def clipped(doc, sh):
     return columns, broken, cut
 
 
-def check_polish(chk, name, doc, title, formulas_by_sheet):
+def check_polish(chk, name, doc, title, formulas_by_sheet, catalogue):
     """Title, document language, About sheet, no clipped column."""
     import re
     lang = "fr" if name.endswith("-fr") else "en"
@@ -468,11 +469,18 @@ def check_polish(chk, name, doc, title, formulas_by_sheet):
     flat = text.upper().replace(".", "").replace("KPI", "KPI.")
     with open(source_path("extension", "description.xml"), encoding="utf-8") as f:
         version = re.search(r'<version value="([^"]+)"', f.read()).group(1)
-    links = []
+    links, not_its_definition = [], []
     for r in range(end.EndRow + 1):
         fields = about.getCellByPosition(3, r).getTextFields().createEnumeration()
         while fields.hasMoreElements():
             links.append(fields.nextElement().URL)
+            # The row's definition (column C) is the catalogue's in the workbook's language.
+            entry = catalogue.get(parse_qs(links[-1].partition("?")[2]).get("fn", [""])[0])
+            shown = about.getCellByPosition(2, r).getString()
+            if entry is None or shown != entry["definition"][lang]:
+                not_its_definition.append(f"C{r + 1}: {shown[:40]!r}")
+    chk.check(not not_its_definition, f"{name}: each function's definition in {lang}, as the catalogue writes it "
+                                      f"({not_its_definition[:3]})")
     # Each link is the KPI menu's command for one function's entry in the reference (the display name:
     # fn=KPI.SBG.FIT); compared without the dots, as above.
     linked = {parse_qs(ln.partition("?")[2]).get("fn", [""])[0].upper().replace(".", "").replace("KPI", "KPI.", 1)
@@ -503,6 +511,7 @@ def main():
     import glob
     sources = sorted(glob.glob(os.path.join(a.source_dir, "examples", "templates", "*.fods")))
     chk = Checker("calc.templates_use")
+    catalogue = load_catalogue(a.catalogue)
     # LibreOffice opens the reference with xdg-open: a stand-in on PATH records what it is given.
     fake_bin = os.path.join(a.workdir, "templates-fake-bin")
     os.makedirs(fake_bin, exist_ok=True)
@@ -522,7 +531,7 @@ def main():
                 continue
             doc = office.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=True, AsTemplate=True))
             doc.calculateAll()
-            check_polish(chk, name, doc, title, formulas(doc))
+            check_polish(chk, name, doc, title, formulas(doc), catalogue)
             check_link(chk, name, office, doc, opened)
             check_print(chk, name, doc, office.scratch(name + ".pdf"), title)
             if name in PARTIAL:
@@ -576,9 +585,12 @@ def check_link(chk, name, office, doc, opened):
     helper = office.smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", office.ctx)
     res = helper.executeDispatch(doc.getCurrentController().getFrame(), link, "", 0, ())
     deadline = time.monotonic() + 40  # xdg-open runs in the background: on a loaded machine, seconds
-    while not os.path.exists(opened) and time.monotonic() < deadline:
+
+    def recorded():  # the whole line: the stand-in's `>>` creates the file before it writes to it
+        return open(opened).read() if os.path.exists(opened) else ""
+    while not recorded().endswith("\n") and time.monotonic() < deadline:
         time.sleep(0.2)
-    url = open(opened).read().strip() if os.path.exists(opened) else ""
+    url = recorded().strip()
     anchor = fn.lower().replace(".", "")
     chk.check(res is not None and res.State == 1 and url.endswith(f"/reference/en/{anchor}.html"),
               f"{name}: the About link {link!r} opens the page of {fn} in the reference ({url!r}; dispatch "

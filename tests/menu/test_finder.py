@@ -5,6 +5,7 @@ the descriptions of KPI.CPL ("Cost per lead") and KPI.MQL2SQL ("…-qualified
 leads"), "coût" in the French descriptions of the cost-per-result functions."""
 import argparse
 import os
+import re
 import sys
 
 from harness import Checker
@@ -60,6 +61,26 @@ def main():
     ck.check("#VALUE!" in en and "#NUM! for a negative amount or count" in en, "English: when it errs")
     ck.check("Coût par lead : coût divisé par le nombre de leads." in fr, "French description, as the wizard's")
     ck.check("[gross_margin]" in finder.syntax(by["KPI.CLV"], "en"), "optional argument in brackets")
+    # The definition in the dialog's language, over the argument names of its syntax line (texts.toml's
+    # definition.fr, read there by hand).
+    ck.check("Definition: cost / leads (result in currency per lead)" in en, "English definition line")
+    ck.check("Définition : coût / leads (Résultat en devise par lead)" in fr, "French definition line, over coût")
+    roas = finder.details(by["KPI.ROAS"], "fr")
+    ck.check("Définition : chiffre_affaires / dépenses_pub" in roas, "KPI.ROAS: French definition, French names")
+    ttc = finder.details(by["KPI.TIMETOCLOSE"], "fr")
+    ck.check("de dates_conclusion − dates_premier_contact, ligne par ligne" in ttc and "gagnée = 1" in ttc,
+             "KPI.TIMETOCLOSE: a worded French definition with the French argument names")
+    # No French definition line shows an English argument name (one whose French name differs).
+    english = []
+    for e in entries:
+        line = next(ln for ln in finder.details(e, "fr").splitlines() if ln.startswith("Définition : "))
+        for a in e["args"]:
+            if a["display"]["fr"] != a["name"] and a["name"] in re.findall(r"\w+", line):  # as written: âge is not age
+                english.append(f"{e['name']}: {a['name']}")
+    ck.check(not english, f"French definitions name no argument in English ({english[:5]})")
+    # The search reads the French definitions too: "tranches" (of days) is only in KPI.COHORT's.
+    ck.check(names(entries, "tranches") == ["KPI.COHORT"], f"'tranches': KPI.COHORT ({names(entries, 'tranches')})")
+    ck.check(names(entries, "moyenne pondérée")[:1] == ["KPI.GG.SPEND"], "'moyenne pondérée': KPI.GG.SPEND")
 
     # The insertion plan: where the formula goes and which cells become which argument.
     cpl = by["KPI.CPL"]
@@ -84,6 +105,8 @@ def main():
             ck.check(all(f'id="{e["name"].lower().replace(".", "")}"' in page for e in entries),
                      f"reference ({lang}): a section for every function")
             ck.check(desc in page, f"reference ({lang}): the catalogue's description of KPI.CPL")
+            definition = {"en": "Definition: cost / leads", "fr": "Définition : coût / leads"}[lang]
+            ck.check(definition in page, f"reference ({lang}): KPI.CPL's definition {definition!r}")
             # The page of each function (the About sheets' links open it) forwards to its entry.
             bad = []
             for e in entries:

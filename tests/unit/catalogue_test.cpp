@@ -2,10 +2,12 @@
 // safety from several threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "kpi/catalogue.hpp"
@@ -116,7 +118,8 @@ TEST(Catalogue, EveryEntryIsComplete) {
         EXPECT_FALSE(f.description.en.empty());
         EXPECT_FALSE(f.description.fr.empty());
         EXPECT_NE(f.description.en, f.description.fr);
-        EXPECT_FALSE(f.definition.empty());
+        EXPECT_FALSE(f.definition.en.empty());
+        EXPECT_FALSE(f.definition.fr.empty()) << f.name << ": a definition without its French (texts.toml definition.fr)";
         EXPECT_FALSE(f.unit.en.empty());
         // The reference, the Insert dialog and the wizard show these in French too: no English fallback.
         for (const Text* t : {&f.unit, &f.div0, &f.domain, &f.note})
@@ -170,6 +173,82 @@ TEST(Catalogue, EveryTextBelongsToSomething) {
         const auto args = k.find(".args.");
         const std::string owner = args == std::string::npos ? first : k.substr(0, k.find('.', args + 6));
         EXPECT_TRUE(known.count(owner)) << "no such function or argument in the catalogue";
+    }
+}
+
+namespace {
+// The words of a definition: runs of ASCII letters, digits and '_' and of the
+// accented letters French writes (UTF-8 pairs led by 0xC3, but not × and ÷;
+// œ); everything else (spaces, operators, Greek letters, subscripts, −, ·)
+// separates them. Numbers are left out.
+std::vector<std::string> words_of(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    auto flush = [&] {
+        if (!cur.empty() && cur.find_first_not_of("0123456789") != std::string::npos) out.push_back(cur);
+        cur.clear();
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        if (std::isalnum(c) || c == '_') {
+            cur += s[i++];
+        } else if ((c == 0xC3 && next >= 0x80 && next != 0x97 && next != 0xB7) || (c == 0xC5 && (next == 0x92 || next == 0x93))) {
+            cur.append(s.substr(i, 2));
+            i += 2;
+        } else {
+            flush();
+            ++i;
+        }
+    }
+    flush();
+    return out;
+}
+
+// A maths symbol, not a name: one letter (x, T, r) or a letter with an
+// ASCII subscript (p_b, n_last).
+bool maths_symbol(const std::string& w) {
+    const auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+    return (w.size() == 1 && letter(w[0])) || (w.size() > 2 && letter(w[0]) && w[1] == '_');
+}
+}  // namespace
+
+// A definition names the arguments as the wizard shows them in its language
+// (cost / leads, coût / leads), so a French reader finds them in the syntax
+// line: a formula written over the English names is written over the French
+// ones alone; a worded one names the same arguments in both languages, and
+// any name_with_underscores in it is an argument of the function. Renaming
+// an argument's French name without its definitions fails here.
+TEST(Catalogue, DefinitionsUseTheArgumentNamesOfTheirLanguage) {
+    for (const FunctionInfo& f : catalogue()) {
+        SCOPED_TRACE(std::string(f.name) + " (texts.toml " + std::string(f.method) + ".definition)");
+        std::set<std::string> en_names, fr_names;
+        for (const ArgInfo& a : f.args) {
+            en_names.insert(std::string(a.display.en));
+            fr_names.insert(std::string(a.display.fr));
+        }
+        const auto en = words_of(f.definition.en), fr = words_of(f.definition.fr);
+        for (const auto& [words, names, lang] : {std::tuple{&en, &en_names, "en"}, std::tuple{&fr, &fr_names, "fr"}}) {
+            for (const std::string& w : *words) {
+                if (w.find('_') != std::string::npos && !maths_symbol(w)) {
+                    EXPECT_TRUE(names->count(w)) << lang << ": '" << w << "' is not an argument of the function";
+                }
+            }
+        }
+        const bool formula = std::all_of(en.begin(), en.end(),
+                                         [&](const std::string& w) { return en_names.count(w) || maths_symbol(w); });
+        if (formula) {
+            for (const std::string& w : fr) {
+                EXPECT_TRUE(fr_names.count(w) || maths_symbol(w))
+                    << "fr: '" << w << "' in a formula is not a French argument name (" << f.definition.fr << ")";
+            }
+        }
+        for (const ArgInfo& a : f.args) {
+            const bool in_en = std::find(en.begin(), en.end(), a.display.en) != en.end();
+            const bool in_fr = std::find(fr.begin(), fr.end(), a.display.fr) != fr.end();
+            EXPECT_EQ(in_en, in_fr) << "argument " << a.display.en << " / " << a.display.fr
+                                    << " named in one language's definition only";
+        }
     }
 }
 

@@ -108,7 +108,7 @@ struct FunctionInfo {
     // strings table (texts.toml); entries never write them in C++.
     std::string_view family;          // "costs", "rates", ... (its display name: family_name())
     Text description;                 // the wizard's one line
-    std::string_view definition;      // the formula, in the arguments' English names
+    Text definition;                  // the formula, in the argument names of each language
     Text unit;                        // what the result is measured in
     Text div0;                        // when the result is #DIV/0!
     Text domain;                      // further #NUM! conditions

@@ -68,7 +68,7 @@ Text arg_text(std::string_view method, std::string_view arg, std::string_view fi
 void attach_texts(FunctionInfo& f) {
     const std::string m(f.method);
     if (f.description.en.empty()) f.description = text(m + ".description");
-    f.definition = plain(m + ".definition");
+    f.definition = text(m + ".definition");
     f.unit = text(m + ".unit");
     f.div0 = text(m + ".div0");
     f.domain = text(m + ".domain");

@@ -114,7 +114,7 @@ class Audit:
         self.inventory.append({
             "sheet": sheet.name, "cell": addr(r, c), "formula": formula, "function": name, "arguments": args,
             "result": result_json(now), "stored": result_json(stored) if stored != "missing" else None,
-            "definition": entry["definition"] if entry else None,
+            "definition": entry["definition"]["en"] if entry else None,   # the report is in English
         })
         cell = KpiCell(sheet, r, c, formula, name, entry, now, stored, calls[0].args if calls else [])
         for family in rules.KPI_CELL_FAMILIES:

@@ -68,22 +68,11 @@ def functions_in(formulas):
     return seen
 
 
-def formula_in(entry, lang):
-    """The catalogue's definition, a formula over the English argument names, with the argument names the
-    wizard shows in that language ("coût / leads") when it is a formula only; a definition written with
-    words beyond the arguments' names stays as the catalogue has it."""
-    text = entry["definition"]
-    names = {a["name"]: (a.get("display") or {}).get(lang) or a["name"] for a in entry["args"]}
-    words = set(re.findall(r"[A-Za-z_]{2,}", text))
-    if lang == "en" or not words <= set(names):
-        return text
-    return re.sub(r"[A-Za-z_]{2,}", lambda m: names[m.group(0)], text)
-
-
 def definitions(functions, lang):
-    """[(name, what it measures, definition, url)] from the catalogue."""
+    """[(name, what it measures, definition, url)] from the catalogue, in the sheet's language (the French
+    definitions are written over the argument names the French wizard shows: coût / leads)."""
     cat = built_catalogue().by_formula_name()
-    return [(name, cat[name.upper()]["description"][lang], formula_in(cat[name.upper()], lang),
+    return [(name, cat[name.upper()]["description"][lang], cat[name.upper()]["definition"][lang],
              reference_url(name)) for name in functions]
 
 

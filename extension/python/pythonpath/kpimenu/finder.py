@@ -136,7 +136,8 @@ def details(entry, lang):
         opt = f" ({t['optional']})" if a.get("optional") else ""
         lines.append(f"  • {name}{opt}{sep}{text_of(a.get('description'), lang)}")
     unit = text_of(entry.get("unit"), lang)
-    lines += ["", f"{t['definition']}{sep}{entry.get('definition', '')}" + (f" ({t['unit']} {unit})" if unit else "")]
+    definition = text_of(entry.get("definition"), lang)  # over the argument names of the syntax line above
+    lines += ["", f"{t['definition']}{sep}{definition}" + (f" ({t['unit']} {unit})" if unit else "")]
     if entry.get("example"):
         lines.append(f"{t['example']}{sep}{entry['example']} → {entry.get('example_result', '')}")
     lines += ["", t["errors"] + sep.rstrip()] + [f"  • {e}" for e in errors(entry, lang)]
@@ -159,9 +160,9 @@ def _fields(entry):
     out += [(80, s) for s in list_of(entry.get("synonyms"))]
     for lang in ("en", "fr"):
         out.append((50, text_of(entry.get("description"), lang)))
+        out.append((30, text_of(entry.get("definition"), lang)))
         for key in ("unit", "note", "div0", "domain"):
             out.append((10, text_of(entry.get(key), lang)))
-    out.append((30, entry.get("definition", "")))
     for a in entry.get("args", []):
         out.append((20, a.get("name", "")))
         for lang in ("en", "fr"):
