@@ -32,8 +32,8 @@ from kpitools.catalogue import CatalogueError, load_catalogue
 from kpitools.audit import escape
 from kpitools.audit.model import FORMAT_VERSION, SEVERITIES, AuditError, AuditTimeout
 from kpitools.audit.package import Budget
-from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, ReadTimeout,
-                                    read_stored, sniff)
+from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, Reading,
+                                    ReadTimeout, sniff)
 from kpitools.audit.report_html import render_html
 from kpitools.audit.report_text import render_text
 from kpitools.audit.workbook import audit_file, failure
@@ -117,7 +117,7 @@ def main(argv=None):
             files.append(entry)
             if multi:
                 progress(f"[{n}/{len(opts.files)}] {entry['path']}")
-            copy = None
+            copy = reading = None
             try:
                 kind = sniff(path, opts.max_bytes)
                 if session is None:
@@ -128,8 +128,9 @@ def main(argv=None):
                 # The one pass over the file: stored values, and the copy
                 # LibreOffice loads (in the run's private folder).
                 copy = session.scratch_path(kind)
-                stored = read_stored(path, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline))
-                entry.update(run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline))
+                reading = Reading(path, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline),
+                                  on_failure=session.kill)
+                entry.update(run_with_watchdog(session, copy, kind, opts, catalogue, reading, progress, deadline))
                 entry["status"] = "audited"
             except (Timeout, ReadTimeout, AuditTimeout):
                 entry["error"] = f"timed out after {opts.timeout:g} s: not audited (raise the limit with --timeout)"
@@ -143,6 +144,8 @@ def main(argv=None):
                 if session is not None:
                     session.stop()
             finally:
+                if reading is not None:
+                    reading.cancel()
                 if copy:
                     try:
                         os.remove(copy)
@@ -193,13 +196,18 @@ def start_session(opts):
                    max_memory=opts.max_memory, block_links=True)
 
 
-def run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline):
+def run_with_watchdog(session, copy, kind, opts, catalogue, reading, progress, deadline):
     """The LibreOffice work for one file, bounded by the file's deadline and
-    --max-memory (Session.run)."""
+    --max-memory (Session.run). Should the reading of its stored values
+    fail meanwhile (it stops LibreOffice), that failure is the file's."""
     try:
-        return session.run(deadline, audit_file, session, copy, kind, opts, catalogue, stored, progress)
+        return session.run(deadline, audit_file, session, copy, kind, opts, catalogue, reading, progress)
     except StartError as e:
         raise AuditError(str(e))
+    except Exception:
+        if reading.failure() is not None:
+            raise reading.failure()
+        raise
 
 
 def finish(opts, files, forced):

@@ -15,7 +15,9 @@ deadline. XML is parsed with expat, streaming, and refused if it declares
 entities (a DOCTYPE with an internal subset: billion laughs, XXE).
 """
 import math
+import os
 import re
+import shutil
 import time
 import zipfile
 from xml.parsers import expat
@@ -52,8 +54,11 @@ class Budget:
         self.max_bytes, self.max_cells, self.deadline = max_bytes, max_cells, deadline
         self.bytes = 0
         self.cells = 0
+        self.cancelled = False  # set by another thread: the reading stops at its next tick
 
     def tick(self):
+        if self.cancelled:
+            raise ReadError("cancelled", "reading cancelled")
         if time.monotonic() > self.deadline:
             raise ReadError("timeout", "timed out while reading the file")
 
@@ -96,7 +101,10 @@ class XmlPass:
             # Reading only: the reader's own methods are the handlers (fast).
             if reader:
                 p.StartElementHandler, p.EndElementHandler = reader.start, reader.end
-                p.CharacterDataHandler = reader.text
+                if hasattr(reader, "parser"):
+                    reader.parser = p   # it turns its text handler on where it needs the text
+                else:
+                    p.CharacterDataHandler = reader.text
         else:
             p.namespace_prefixes = True
             p.StartElementHandler = self._start
@@ -219,7 +227,9 @@ class Areas:
 
 class OdfReader:
     """content.xml (or a flat .fods): the stored result of every formula cell
-    and of every other cell of an array formula's area."""
+    and of every other cell of an array formula's area; `links` tells
+    whether the document has an external xlink:href (then the copy must be
+    rewritten without them, else it can be the same bytes)."""
 
     def __init__(self, budget):
         self.budget = budget
@@ -227,36 +237,49 @@ class OdfReader:
         self.areas = Areas(budget)
         self.depth = 0
         self.sheet, self.row, self.col = None, 0, 0
-        self.cell = None    # (attrs, [text]) of the cell being read
-        self.n = 0
+        self.cell = None    # (attrs, [text] or None when its text is not needed) of the cell being read
+        self.links = False
+        self.parser = None  # when reading only (XmlPass): the text handler is on only inside the cells read
 
+    # The deadline is checked by XmlPass.feed, at every chunk of 64 KB.
     def start(self, key, a):
-        self.n += 1
-        if not self.n & 0xFFF:
-            self.budget.tick()
-        if key == T_TABLE:
+        if XLINK_HREF in a and _external(a[XLINK_HREF]):
+            self.links = True
+        if key in T_CELLS:
+            if self.depth == 1:
+                # Only formula cells and the cells of array areas are kept
+                # (with their text); the others are counted and passed.
+                if T_FORMULA in a or (self.areas.rows and self.areas.inside(self.sheet, self.row, self.col)):
+                    self.cell = (a, [])
+                    if self.parser is not None:
+                        self.parser.CharacterDataHandler = self.text
+                else:
+                    self.cell = (a, None)
+        elif key == T_TABLE:
             self.depth += 1
             if self.depth == 1:
                 self.sheet, self.row = a.get(T_NAME), 0
         elif self.depth == 1 and key == T_ROW:
             self.col = 0
             self.row_repeat = _count(a.get(T_ROWS_REPEATED))
-        elif self.depth == 1 and key in T_CELLS:
-            self.cell = (a, [])
 
     def text(self, data):
-        if self.cell is not None and sum(map(len, self.cell[1])) < 1000:
+        if self.cell is not None and self.cell[1] is not None and sum(map(len, self.cell[1])) < 1000:
             self.cell[1].append(data)
 
     def end(self, key):
-        if key == T_TABLE:
-            self.depth -= 1
-        elif self.depth != 1:
-            return
-        elif key in T_CELLS and self.cell is not None:
+        if key in T_CELLS:
+            if self.depth != 1 or self.cell is None:
+                return
             a, text = self.cell
             self.cell = None
-            repeat = _count(a.get(T_COLS_REPEATED))
+            repeat = a.get(T_COLS_REPEATED)
+            repeat = 1 if repeat is None else _count(repeat)
+            if text is None:
+                self.col += repeat
+                return
+            if self.parser is not None:
+                self.parser.CharacterDataHandler = None
             if a.get(T_FORMULA) is not None:
                 stored = odf_value(a, "".join(text))
                 self.budget.add_cells(repeat, "the formula cells")
@@ -266,10 +289,12 @@ class OdfReader:
                 # other cells of its area hold only their stored values.
                 self.areas.add(self.sheet, self.row, self.col,
                                _count(a.get(T_MATRIX_ROWS)), _count(a.get(T_MATRIX_COLS)))
-            elif self.areas.inside(self.sheet, self.row, self.col):
+            else:
                 self.out[(self.sheet, self.row, self.col)] = odf_value(a, "".join(text))
             self.col += repeat
-        elif key == T_ROW:
+        elif key == T_TABLE:
+            self.depth -= 1
+        elif self.depth == 1 and key == T_ROW:
             self.row += self.row_repeat
 
 
@@ -429,17 +454,59 @@ def _external_rel(key, a):
 # ---------------------------------------------------------------------------
 # The pass
 # ---------------------------------------------------------------------------
-def prepare(path, kind, copy, budget):
-    """Writes the link-free copy and returns the stored values; raises ReadError."""
+# A content.xml (or a .fods) this large whose bytes show nothing to remove
+# (plain_xml) is copied as is at once, and its stored values are read after
+# (prepare's `later`), while LibreOffice loads the copy: reading a million
+# cells in Python takes as long as LibreOffice takes to load them. Smaller
+# files are read in full before LibreOffice sees them.
+LATER_BYTES = 16 << 20
+_UNSAFE_BYTES = re.compile(rb"href|<!DOCTYPE|<!ENTITY")
+_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]*)")
+
+
+def plain_xml(src, budget, count=True):
+    """True when an XML stream shows, byte for byte, nothing the rewriting
+    pass would remove and nothing expat would refuse: UTF-8 or ASCII (no
+    other encoding declared, no NUL of UTF-16), no "href" anywhere (no link
+    of any kind), no DOCTYPE nor entity declaration. The bytes are counted."""
+    tail, first = b"", True
+    while True:
+        data = src.read(CHUNK)
+        if count:
+            budget.add_bytes(len(data))
+        budget.tick()
+        if not data:
+            return True
+        if first:
+            first = False
+            head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+            m = _ENCODING.match(head)
+            if not head.startswith(b"<") or b"\x00" in head[:64] or \
+                    (m and m.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii")):
+                return False
+        if _UNSAFE_BYTES.search(tail + data):
+            return False
+        tail = data[-12:]
+
+
+def prepare(path, kind, copy, budget, later=False):
+    """Writes the link-free copy and returns the stored values; raises
+    ReadError. later: a large ODF file whose bytes show nothing to remove
+    is copied as is, and a function is returned instead, which reads its
+    stored values (in a thread, while LibreOffice loads the copy)."""
     try:
         if kind == ".fods":
-            reader = OdfReader(budget)
-            with open(path, "rb") as src, open(copy, "wb") as out:
-                XmlPass(out, budget, reader).run(src)
-            return reader.out
-        with zipfile.ZipFile(path) as z, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+            if later and os.path.getsize(path) >= LATER_BYTES:
+                with open(path, "rb") as src:
+                    plain = plain_xml(src, budget)
+                if plain:
+                    shutil.copyfile(path, copy)
+                    return lambda: _guarded(_read_fods, path, budget)
+            return _read_fods(path, budget, copy)
+        # Level 1: the copy is read once, by LibreOffice, and removed.
+        with zipfile.ZipFile(path) as z, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
             if kind == ".ods":
-                return _ods(z, dst, budget)
+                return _ods(z, dst, budget, path if later else None)
             return _xlsx(z, dst, budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as e:
         raise ReadError("damaged", f"damaged ZIP package: {e}")
@@ -447,8 +514,35 @@ def prepare(path, kind, copy, budget):
         raise ReadError("damaged", f"damaged workbook: {e}")
 
 
-def _copy_member(z, dst, info, budget, reader=None, rewrite=False, drop=None):
-    """Copies one member, streaming, bytes counted. rewrite: through XmlPass
+def _guarded(read, *args):
+    try:
+        return read(*args)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as e:
+        raise ReadError("damaged", f"damaged ZIP package: {e}")
+    except (OSError, RuntimeError) as e:
+        raise ReadError("damaged", f"damaged workbook: {e}")
+
+
+def _read_fods(path, budget, copy=None):
+    """The stored values of a .fods; with copy, also writes the copy (the
+    same bytes, or rewritten without its links)."""
+    reader = OdfReader(budget)
+    with open(path, "rb") as src:
+        XmlPass(None, budget, reader).run(src, count=copy is not None)
+    if copy is None:
+        return reader.out
+    if reader.links:
+        with open(path, "rb") as src, open(copy, "wb") as out:
+            XmlPass(out, budget).run(src, count=False)
+    else:
+        # Nothing to remove: the copy is the very bytes just read.
+        shutil.copyfile(path, copy)
+    return reader.out
+
+
+def _copy_member(z, dst, info, budget, reader=None, rewrite=False, drop=None, count=True):
+    """Copies one member, streaming, bytes counted (unless count is False:
+    the member was read and counted already). rewrite: through XmlPass
     (links removed, `drop` applied); else copied as is, and parsed by
     `reader` on the way if one is given."""
     ctype = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
@@ -456,12 +550,13 @@ def _copy_member(z, dst, info, budget, reader=None, rewrite=False, drop=None):
     out_info.compress_type = ctype
     with z.open(info) as src, dst.open(out_info, "w", force_zip64=True) as out:
         if rewrite:
-            XmlPass(out, budget, reader, drop).run(src)
+            XmlPass(out, budget, reader, drop).run(src, count)
             return
         parser = XmlPass(None, budget, reader) if reader else None
         while True:
             data = src.read(CHUNK)
-            budget.add_bytes(len(data))
+            if count:
+                budget.add_bytes(len(data))
             budget.tick()
             if parser:
                 parser.feed(data, not data)
@@ -470,17 +565,41 @@ def _copy_member(z, dst, info, budget, reader=None, rewrite=False, drop=None):
             out.write(data)
 
 
-def _ods(z, dst, budget):
+def _ods(z, dst, budget, later_path=None):
     reader = OdfReader(budget)
     names = [i.filename for i in z.infolist()]
     order = sorted(z.infolist(), key=lambda i: i.filename != "mimetype")  # mimetype first, as ODF asks
+    later = None
     for info in order:
-        # Links can hide in any XML member (styles' background images...).
-        _copy_member(z, dst, info, budget, reader if info.filename == "content.xml" else None,
-                     rewrite=info.filename.endswith(".xml"))
+        if info.filename == "content.xml":
+            counted = False
+            if later_path and info.file_size >= LATER_BYTES and names.count("content.xml") == 1:
+                with z.open(info) as src:
+                    plain = plain_xml(src, budget)
+                counted = True
+                if plain:
+                    _copy_member(z, dst, info, budget, count=False)
+                    later = info
+                    continue
+            # Read first (the stored values, and whether it links outside),
+            # then copied as is, or rewritten only if it does link outside:
+            # re-serialising a million cells in Python is the slow part.
+            with z.open(info) as src:
+                XmlPass(None, budget, reader).run(src, count=not counted)
+            _copy_member(z, dst, info, budget, rewrite=reader.links, count=False)
+        else:
+            # Links can hide in any XML member (styles' background images...).
+            _copy_member(z, dst, info, budget, rewrite=info.filename.endswith(".xml"))
     if "content.xml" not in names:
         raise ReadError("damaged", "not an OpenDocument package (no content.xml)")
-    return reader.out
+    if later is None:
+        return reader.out
+
+    def rest():
+        with zipfile.ZipFile(later_path) as z2, z2.open(later.filename) as src:
+            XmlPass(None, budget, reader).run(src, count=False)
+        return reader.out
+    return lambda: _guarded(rest)
 
 
 def _xlsx(z, dst, budget):

@@ -2,6 +2,7 @@
 file (ODF or OOXML) before LibreOffice has a chance to recalculate anything."""
 import os
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -102,6 +103,60 @@ class ReadTimeout(AuditError):
     """The file's deadline passed while reading it."""
 
 
+def _error(e):
+    return (ReadTimeout if e.kind == "timeout" else AuditError)(str(e))
+
+
+class Reading:
+    """The stored values of a file and the copy LibreOffice loads, as
+    read_stored makes them; for a large ODF file whose bytes show nothing to
+    remove, the copy is written at once and the values are read in a thread
+    while LibreOffice loads it (package.prepare). Should that reading fail
+    (a limit, the deadline, damaged XML), on_failure() is called at once
+    (it stops LibreOffice) and the failure is the file's."""
+
+    def __init__(self, path, kind, copy, budget, on_failure=None):
+        self.budget, self.on_failure = budget, on_failure
+        self.values, self.error, self.thread = None, None, None
+        try:
+            got = package.prepare(path, kind, copy, budget, later=True)
+        except package.ReadError as e:
+            raise _error(e)
+        if not callable(got):
+            self.values = got
+            return
+        self.thread = threading.Thread(target=self._read, args=(got,), name="kpi-audit-stored", daemon=True)
+        self.thread.start()
+
+    def _read(self, rest):
+        try:
+            self.values = rest()
+        except package.ReadError as e:
+            if e.kind == "cancelled":
+                return
+            self.error = _error(e)
+            if self.on_failure is not None:
+                self.on_failure()
+
+    def failure(self):
+        """The reading's error once it failed, else None."""
+        return self.error
+
+    def result(self):
+        """The stored values (waits for the thread); raises the reading's error."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.values
+
+    def cancel(self):
+        """Stops the thread at its next step (the file was given up) and waits for it."""
+        if self.thread is not None and self.thread.is_alive():
+            self.budget.cancelled = True
+            self.thread.join()
+
+
 def read_stored(path, kind, copy=None, budget=None):
     """{(sheet, row, col): stored result} for every formula cell; writes the
     copy LibreOffice will load (external links removed) to `copy` if given.
@@ -120,7 +175,7 @@ def read_stored(path, kind, copy=None, budget=None):
     try:
         return package.prepare(path, kind, copy or scratch, budget)
     except package.ReadError as e:
-        raise (ReadTimeout if e.kind == "timeout" else AuditError)(str(e))
+        raise _error(e)
     finally:
         if scratch:
             os.remove(scratch)
