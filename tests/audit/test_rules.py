@@ -3,12 +3,14 @@ or input, in English and French; the formula shapes the parser reads; the
 stored values read from .xlsx and .ods packages (errors, shared strings,
 repeated cells, array formulas). Expected values are written by hand."""
 import os
+import random
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 
-from kpitools.audit import formula as fparse, model, readers  # none of them needs uno
+from kpitools.audit import formula as fparse, model, package, readers  # none of them needs uno
 from kpitools.audit.labels import Labels
 from kpitools.catalogue import load_catalogue
 from kpitools.sheet import addresses
@@ -144,6 +146,67 @@ with open(fods, "w") as f:
             '</office:document>')
 st = readers.read_stored(fods, ".fods")
 check(st == {("S", 3, 2): ("error", "#DIV/0!"), ("S", 3, 4): ("value", 2.0)}, f"fods stored values {st}")
+
+# Read later (package.LATER_BYTES lowered to 0: every ODF file counts as
+# large): the same stored values, and the copy is the file's own bytes; a
+# file with a link, or in UTF-16, or with a DOCTYPE, is read in full first
+# and its copy has no link.
+saved, package.LATER_BYTES = package.LATER_BYTES, 0
+try:
+    ods_path = os.path.join(tmp, "stored.ods")
+    with open(fods, encoding="utf-8") as f:
+        flat = f.read()
+    content = flat.replace("<office:document ", "<office:document-content ").replace(
+        "</office:document>", "</office:document-content>")
+    with zipfile.ZipFile(ods_path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>' + content)
+    for path, kind in ((fods, ".fods"), (ods_path, ".ods")):
+        copy = os.path.join(tmp, "copy" + kind)
+        budget = package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60)
+        reading = readers.Reading(path, kind, copy, budget)
+        check(reading.thread is not None and reading.result() == readers.read_stored(path, kind),
+              f"{kind} read later: {reading.result()}")
+        if kind == ".fods":
+            check(open(copy, "rb").read() == open(path, "rb").read(), "fods read later: the copy is the file")
+        else:
+            with zipfile.ZipFile(copy) as z:
+                check(z.read("content.xml").decode() == '<?xml version="1.0" encoding="UTF-8"?>' + content,
+                      "ods read later: the copy's content.xml is the file's")
+    link = flat.replace(T, T + ' xmlns:xlink="http://www.w3.org/1999/xlink" '
+                        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"').replace(
+        '<table:table table:name="S">', '<table:table table:name="S"><draw:frame><draw:image '
+        'xlink:href="http://127.0.0.1:9/x.png"/></draw:frame>')
+    for name, text, enc in (("link.fods", link, "utf-8"), ("utf16.fods", flat, "utf-16"),
+                            ("doctype.fods", '<!DOCTYPE office:document>' + flat, "utf-8")):
+        path = os.path.join(tmp, name)
+        with open(path, "w", encoding=enc) as f:
+            f.write(text)
+        copy = os.path.join(tmp, "copy-" + name)
+        reading = readers.Reading(path, ".fods", copy, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))
+        check(reading.thread is None and reading.result() == st and b"127.0.0.1" not in open(copy, "rb").read(),
+              f"{name}: read in full first, no link in the copy ({reading.thread}, {reading.result()})")
+finally:
+    package.LATER_BYTES = saved
+
+# Formulas equal but for their digits share one parse (formula._SHAPES): the
+# trees are what the parser itself gives for each.
+
+def tree(n):
+    if n is None:
+        return None
+    return {k: tree(v) if isinstance(v, fparse.Node) else [tree(x) for x in v] if isinstance(v, list) else v
+            for k, v in n.__dict__.items() if k != "rows"}
+
+
+rng = random.Random(17)
+for f0 in ("=B7/C7", "=SUM($'Sheet 2'.A1:B$12)/2", "=Sheet2.A1+Sheet3.B$22-3.5e2*\"a1\"&LOG10(C7)",
+           "=IFERROR(B9/C9;0)", "=(D12-B12)/B12", "=AVERAGE(J4:J7)", "=B9:B2*{1;2}", "=-B3%", "=KPI.CPL(B2;C2)"):
+    fparse._SHAPES.clear()
+    fparse.parse_formula(f0)
+    for _ in range(25):
+        f1 = "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in f0)
+        check(tree(fparse.parse_formula(f1)) == tree(fparse.Parser(f1).parse()), f"shared parse of {f1} (as {f0})")
 
 # The file sniffer's verdicts that need no LibreOffice.
 for name, data, words in [("e.ods", b"", "empty"), ("t.xlsx", b"hello", "not a ZIP"),

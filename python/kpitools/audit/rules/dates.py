@@ -32,14 +32,24 @@ def check_sheet(audit, sheet):
     _series(audit, sheet)
 
 
+def _start_or_end(label):
+    if has_words(label, START_WORDS) or exact_words(label, START_ONLY):
+        return "start"
+    if has_words(label, END_WORDS) or exact_words(label, END_ONLY):
+        return "end"
+    return None
+
+
 def _start_end(audit, sheet):
     date_cols = {}
+    which_of = {}  # label -> "start", "end" or None: a sheet has few distinct headers
     for r, c, v, above in sheet.typed_numbers():
         if above is not None:
-            if has_words(above, START_WORDS) or exact_words(above, START_ONLY):
-                date_cols.setdefault(("start", r), (c, v))
-            elif has_words(above, END_WORDS) or exact_words(above, END_ONLY):
-                date_cols.setdefault(("end", r), (c, v))
+            which = which_of.get(above, 0)
+            if which == 0:
+                which = which_of[above] = _start_or_end(above)
+            if which:
+                date_cols.setdefault((which, r), (c, v))
     for (which, r), (c, v) in date_cols.items():
         if which == "end" and ("start", r) in date_cols:
             sc, sv = date_cols[("start", r)]
@@ -51,9 +61,17 @@ def _start_end(audit, sheet):
 def _series(audit, sheet):
     """A 'Date' or 'Month' column whose dates are sorted but for one or two
     breaks: a row was pasted in the wrong place."""
+    series = {}  # text -> does it head a dated series?
+    data = sheet.data
     for c in range(sheet.cols):
         for r in range(sheet.rows):
-            if not (sheet.is_text(r, c) and exact_words(sheet.data[r][c], DATE_SERIES_WORDS)):
+            text = data[r][c]
+            if not isinstance(text, str):
+                continue
+            heads = series.get(text)
+            if heads is None:
+                heads = series[text] = text.strip() != "" and exact_words(text, DATE_SERIES_WORDS)
+            if not heads or (r, c) in sheet.errors:  # a text that heads a series (is_text)
                 continue
             vals = []
             rr = r + 1
@@ -61,7 +79,7 @@ def _series(audit, sheet):
                     and (rr, c) not in sheet.errors:
                 vals.append((rr, sheet.data[rr][c]))
                 rr += 1
-            if len(vals) < 3 or not audit.is_date(sheet, vals[0][0], c):
+            if len(vals) < 3:
                 continue
             xs = [v for _r, v in vals]
             if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
@@ -71,7 +89,8 @@ def _series(audit, sheet):
             # breaks mean the rows are sorted by something else (a
             # transaction log sorted by customer): not a finding.
             breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
-            if breaks > 2:
+            # Asked of Calc last: only for a series that would be reported.
+            if breaks > 2 or not audit.is_date(sheet, vals[0][0], c):
                 continue
             for (r1, a), (r2, b) in zip(vals, vals[1:]):
                 if (b < a) if up else (b > a):
