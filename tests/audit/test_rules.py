@@ -1,7 +1,9 @@
 """kpi-audit's rules without LibreOffice (fast): which headers name which KPI
 or input, in English and French; the formula shapes the parser reads; the
 stored values read from .xlsx and .ods packages (errors, shared strings,
-repeated cells, array formulas). Expected values are written by hand."""
+repeated cells, array formulas), in full or later (while LibreOffice loads
+the copy); shared parses; the report written file by file. Expected values
+are written by hand."""
 import os
 import random
 import shutil
@@ -10,7 +12,9 @@ import tempfile
 import time
 import zipfile
 
-from kpitools.audit import formula as fparse, model, package, readers  # none of them needs uno
+from kpitools.audit import escape, formula as fparse, model, output, package, readers  # none needs uno
+from kpitools.audit.report_html import render_html
+from kpitools.audit.report_text import render_text
 from kpitools.audit.labels import Labels
 from kpitools.catalogue import load_catalogue
 from kpitools.sheet import addresses
@@ -207,6 +211,43 @@ for f0 in ("=B7/C7", "=SUM($'Sheet 2'.A1:B$12)/2", "=Sheet2.A1+Sheet3.B$22-3.5e2
     for _ in range(25):
         f1 = "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in f0)
         check(tree(fparse.parse_formula(f1)) == tree(fparse.Parser(f1).parse()), f"shared parse of {f1} (as {f0})")
+
+# The report written file by file (output.Report) is, byte for byte, the
+# whole report rendered at once, in each format; the exit code follows
+# --fail-on; -o leaves no temporary file behind.
+FILES = [{"path": "a\x1b.fods", "status": "audited", "sheets": 1, "cells": 10,
+          "inventory": [{"sheet": "S", "cell": "A1", "formula": "=KPI.CPL(1;2)", "function": "KPI.CPL",
+                         "arguments": [{"text": "1"}, {"text": "B2:B3", "cells": 2,
+                                                       "values": [{"type": "value", "value": 1.0}, {"type": "blank"}]}],
+                         "result": {"type": "value", "value": 0.5}, "stored": None, "definition": "cost ÷ leads"}],
+          "findings": [{"severity": "warning", "check": "x", "sheet": "S\u202e", "cell": "A1", "message": "m",
+                        "fix": "f", "details": {"hand": float("inf"), "nested": {"a": [], "b": {}}, "l": [1, 2]}},
+                       {"severity": "info", "check": "y", "sheet": "S", "cell": "B1", "message": "m2", "fix": "f2"}]},
+         {"path": "b.ods", "status": "failed", "error": "no"},
+         {"path": "c.ods", "status": "audited", "sheets": 0, "cells": 0, "inventory": [], "findings": []}]
+for fmt in ("json", "text", "html"):
+    for files, fail_on, code in ((FILES, "error", 2), (FILES[:1], "error", 0), (FILES[:1], "warning", 1),
+                                 (FILES[2:], "error", 0), ([], "error", 0)):
+        out = os.path.join(tmp, "report-" + fmt)
+        report = output.Report(fmt, fail_on, out)
+        for f in files:
+            report.add(dict(f))
+        got_code = report.close()
+        summary = {"files": len(files), "audited": sum(f["status"] == "audited" for f in files),
+                   "failed": sum(f["status"] != "audited" for f in files),
+                   "kpi_cells": sum(len(f.get("inventory", [])) for f in files), "info": 0, "warning": 0, "error": 0}
+        for f in files:
+            for x in f.get("findings", []):
+                summary[x["severity"]] += 1
+        whole = {"format": "kpi-audit", "format_version": model.FORMAT_VERSION, "files": files, "summary": summary,
+                 "exit_code": code}
+        want = escape.json_text(whole) if fmt == "json" else escape.visible(
+            render_html(whole) if fmt == "html" else render_text(whole))
+        with open(out, encoding="utf-8") as f:
+            got = f.read()
+        check(got == want and got_code == code, f"{fmt} report of {len(files)} file(s), --fail-on {fail_on}: "
+              f"exit {got_code}, same text {got == want}")
+check(not [n for n in os.listdir(tmp) if n.endswith(".part")], "reports: no temporary file left")
 
 # The file sniffer's verdicts that need no LibreOffice.
 for name, data, words in [("e.ods", b"", "empty"), ("t.xlsx", b"hello", "not a ZIP"),

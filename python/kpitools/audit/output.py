@@ -1,0 +1,133 @@
+"""The report, written as the files are audited: in text and JSON each file's
+part goes out once the file is done (its findings are then dropped), the
+summary and the exit code last; the HTML page, whose summary comes first,
+at the end. The text is exactly what rendering the whole report at once
+gives (escape.json_text, report_text.render_text): a folder of workbooks
+or a workbook of 100,000 findings never sits in memory as one string.
+With -o, the report is written to a temporary file beside it and renamed
+at the end: an interrupted run leaves no half report."""
+import json
+import os
+import sys
+import tempfile
+
+from kpitools.audit import escape
+from kpitools.audit.model import FORMAT_VERSION, SEVERITIES
+from kpitools.audit.report_html import render_html
+from kpitools.audit.report_text import render_file, render_summary
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
+# How deep the JSON report is written piece by piece (the report, its files,
+# a file, its findings); deeper values (a finding) are written whole.
+STREAM_DEPTH = 4
+
+
+def _dumps(obj, level):
+    """obj as json.dumps(indent=2) writes it at this nesting level."""
+    text = json.dumps(escape.finite(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def json_pieces(obj, level=0, depth=STREAM_DEPTH):
+    """The pieces of json.dumps(obj, indent=2), large dicts and lists item by item."""
+    if depth == 0 or not isinstance(obj, (dict, list)) or not obj:
+        yield _dumps(obj, level)
+        return
+    pad = "  " * (level + 1)
+    opening, closing = ("{", "}") if isinstance(obj, dict) else ("[", "]")
+    yield opening
+    items = obj.items() if isinstance(obj, dict) else ((None, v) for v in obj)
+    for i, (key, value) in enumerate(items):
+        yield ("," if i else "") + "\n" + pad + (_dumps(key, 0) + ": " if key is not None else "")
+        yield from json_pieces(value, level + 1, depth - 1)
+    yield "\n" + "  " * level + closing
+
+
+class Report:
+    def __init__(self, fmt, fail_on, output=None):
+        self.fmt, self.level, self.output = fmt, SEVERITIES.index(fail_on), output
+        self.summary = {"files": 0, "audited": 0, "failed": 0, "kpi_cells": 0, "info": 0, "warning": 0,
+                        "error": 0}
+        self.failed = self.reached = False
+        self.kept = []       # HTML: the files, for the page written at the end
+        self.out = None
+        self.tmp = None
+
+    # -- where the bytes go ----------------------------------------------
+    def _write(self, text):
+        # Every format escapes what a terminal or a browser would interpret
+        # (escape sequences in a cell, a sheet or a file name): audit/escape.py.
+        if self.fmt == "json":
+            text = escape.json_safe(text)
+        else:
+            text = escape.visible(text)
+        data = text.encode("utf-8", "backslashreplace")
+        if self.out is None:
+            if self.output:
+                fd, self.tmp = tempfile.mkstemp(prefix=".kpi-audit-", suffix=".part",
+                                                dir=os.path.dirname(os.path.abspath(self.output)))
+                self.out = os.fdopen(fd, "wb")
+            else:
+                self.out = getattr(sys.stdout, "buffer", None) or sys.stdout
+        if self.out is sys.stdout:  # a StringIO (the tests)
+            self.out.write(data.decode("utf-8"))
+        else:
+            self.out.write(data)
+
+    # -- the report ------------------------------------------------------
+    def add(self, entry):
+        """One file's result, written at once (text, JSON) or kept (HTML)."""
+        s = self.summary
+        s["files"] += 1
+        s["audited" if entry["status"] == "audited" else "failed"] += 1
+        s["kpi_cells"] += len(entry.get("inventory", []))
+        for x in entry.get("findings", []):
+            s[x["severity"]] += 1
+            self.reached = self.reached or SEVERITIES.index(x["severity"]) >= self.level
+        self.failed = self.failed or entry["status"] != "audited"
+        if self.fmt == "html":
+            self.kept.append(entry)
+            return
+        if self.fmt == "json":
+            if s["files"] == 1:
+                self._write("{\n" + "".join(f'  {_dumps(k, 0)}: {_dumps(v, 1)},\n' for k, v in
+                                             (("format", "kpi-audit"), ("format_version", FORMAT_VERSION)))
+                            + '  "files": [')
+            self._write(("," if s["files"] > 1 else "") + "\n    ")
+            for piece in json_pieces(entry, 2):
+                self._write(piece)
+        else:
+            self._write(render_file(entry))
+        self.out.flush()
+
+    def close(self, forced=None):
+        """Writes the summary and the exit code; returns the exit code."""
+        code = forced if forced is not None else EXIT_FAILED if self.failed else \
+            EXIT_FINDINGS if self.reached else EXIT_OK
+        if self.fmt == "json":
+            if not self.summary["files"]:
+                self._write('{\n  "format": "kpi-audit",\n  "format_version": ' + str(FORMAT_VERSION)
+                            + ',\n  "files": []')
+            else:
+                self._write("\n  ]")
+            self._write(f',\n  "summary": {_dumps(self.summary, 1)},\n  "exit_code": {code}\n}}\n')
+        elif self.fmt == "html":
+            self._write(render_html({"files": self.kept, "summary": self.summary, "exit_code": code}))
+        else:
+            self._write(render_summary(self.summary))
+        if self.tmp:
+            self.out.close()
+            os.replace(self.tmp, self.output)
+            self.tmp = None
+        else:
+            self.out.flush()
+        return code
+
+    def abandon(self):
+        """An interrupted run: the temporary file goes."""
+        if self.tmp:
+            try:
+                self.out.close()
+                os.remove(self.tmp)
+            except OSError:
+                pass
