@@ -17,9 +17,10 @@ from kpitools.audit.report_html import render_html
 from kpitools.audit.report_text import render_file, render_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
-# How deep the JSON report is written piece by piece (the report, its files,
-# a file, its findings); deeper values (a finding) are written whole.
-STREAM_DEPTH = 4
+# How deep a file's JSON is written piece by piece (the file, its lists);
+# its lists (the findings) go CHUNK items at a time.
+STREAM_DEPTH = 3
+CHUNK = 2000
 
 
 def _dumps(obj, level):
@@ -29,18 +30,24 @@ def _dumps(obj, level):
 
 
 def json_pieces(obj, level=0, depth=STREAM_DEPTH):
-    """The pieces of json.dumps(obj, indent=2), large dicts and lists item by item."""
+    """The text of json.dumps(obj, indent=2) at this nesting level, in pieces."""
     if depth == 0 or not isinstance(obj, (dict, list)) or not obj:
         yield _dumps(obj, level)
         return
-    pad = "  " * (level + 1)
-    opening, closing = ("{", "}") if isinstance(obj, dict) else ("[", "]")
-    yield opening
-    items = obj.items() if isinstance(obj, dict) else ((None, v) for v in obj)
-    for i, (key, value) in enumerate(items):
-        yield ("," if i else "") + "\n" + pad + (_dumps(key, 0) + ": " if key is not None else "")
+    pad = "  " * level
+    if isinstance(obj, list):
+        yield "["
+        for k in range(0, len(obj), CHUNK):
+            # "[\n  item,\n  item\n]" without its brackets, one level deeper.
+            inner = _dumps(obj[k:k + CHUNK], 0)[2:-2]
+            yield ("," if k else "") + "\n" + pad + inner.replace("\n", "\n" + pad)
+        yield "\n" + pad + "]"
+        return
+    yield "{"
+    for i, (key, value) in enumerate(obj.items()):
+        yield ("," if i else "") + "\n" + pad + "  " + _dumps(key, 0) + ": "
         yield from json_pieces(value, level + 1, depth - 1)
-    yield "\n" + "  " * level + closing
+    yield "\n" + pad + "}"
 
 
 class Report:
