@@ -1,0 +1,63 @@
+"""Time and peak memory of a command's whole process tree (kpi-audit: its
+Python process and the soffice it starts), sampled from /proc."""
+import os
+import subprocess
+import time
+
+
+def _children():
+    """{pid: [child pids]} of every process now."""
+    kids = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(name))
+    return kids
+
+
+def _rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def _program(pid):
+    """The program a process runs ("python3.11", "soffice.bin"), from its executable."""
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return "?"
+
+
+def run(cmd, env=None, interval=0.05):
+    """Runs cmd (its output discarded); returns (returncode, seconds, peak MB
+    of the tree's summed resident memory, {program: the peak MB of one of
+    its processes})."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak, by_program = 0.0, {}
+    while p.poll() is None:
+        kids, tree, todo = _children(), [], [p.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += kids.get(pid, [])
+        total = 0.0
+        for pid in tree:
+            mb = _rss_mb(pid)
+            total += mb
+            name = _program(pid)
+            by_program[name] = max(by_program.get(name, 0.0), mb)
+        peak = max(peak, total)
+        time.sleep(interval)
+    return p.returncode, time.perf_counter() - t0, peak, by_program
