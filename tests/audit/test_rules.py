@@ -177,6 +177,23 @@ try:
             with zipfile.ZipFile(copy) as z:
                 check(z.read("content.xml").decode() == '<?xml version="1.0" encoding="UTF-8"?>' + content,
                       "ods read later: the copy's content.xml is the file's")
+    # Read without namespace processing where every namespace is declared on
+    # the root (plain_xml's prefixes); with it where one is declared further
+    # in: a second prefix for the table namespace on one cell.
+    with open(fods, "rb") as f:
+        check(package.plain_xml(f, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))[1] is not None,
+              "fods: its prefixes are the root's")
+    inner = flat.replace('<table:table-cell table:formula="of:=2"', '<table:table-cell xmlns:t="' +
+                         'urn:oasis:names:tc:opendocument:xmlns:table:1.0" t:formula="of:=2"')
+    path = os.path.join(tmp, "inner.fods")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(inner)
+    with open(path, "rb") as f:
+        check(package.plain_xml(f, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))[1] is None,
+              "inner.fods: a declaration below the root: namespaces processed")
+    reading = readers.Reading(path, ".fods", os.path.join(tmp, "copy-inner.fods"),
+                              package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))
+    check(reading.thread is not None and reading.result() == st, f"inner.fods read later: {reading.result()}")
     link = flat.replace(T, T + ' xmlns:xlink="http://www.w3.org/1999/xlink" '
                         'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"').replace(
         '<table:table table:name="S">', '<table:table table:name="S"><draw:frame><draw:image '

@@ -24,8 +24,11 @@ CHUNK = 2000
 
 
 def _dumps(obj, level):
-    """obj as json.dumps(indent=2) writes it at this nesting level."""
-    text = json.dumps(escape.finite(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    """obj as json.dumps(escape.finite(obj), indent=2) writes it at this nesting level."""
+    try:
+        text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a non-finite number: the rare case pays for the copy
+        text = json.dumps(escape.finite(obj), indent=2, ensure_ascii=False, allow_nan=False)
     return text.replace("\n", "\n" + "  " * level) if level else text
 
 

@@ -34,7 +34,7 @@ def audit(tree, args, a, report_path):
     env = dict(os.environ, PYTHONPATH=f"{tree}:{a.build_python}")
     cmd = [sys.executable, "-m", "kpitools.audit", "--oxt", a.oxt, "--catalogue", a.catalogue, "--quiet",
            "--format", "json", "-o", report_path, "--workdir", a.workdir] + args
-    rc, secs, peak, by_program = proctree.run(cmd, env=env)
+    rc, secs, peak, by_program, cpu = proctree.run(cmd, env=env)
     try:
         with open(report_path, encoding="utf-8") as f:
             rep = json.load(f)
@@ -42,7 +42,7 @@ def audit(tree, args, a, report_path):
     except (OSError, ValueError):
         rep = None
     python = max((mb for name, mb in by_program.items() if name.startswith("python")), default=0.0)
-    return {"rc": rc, "secs": secs, "peak": peak, "python": python, "soffice": by_program.get("soffice.bin", 0.0),
+    return {"rc": rc, "secs": secs, "cpu": cpu, "peak": peak, "python": python, "soffice": by_program.get("soffice.bin", 0.0),
             "report": rep}
 
 

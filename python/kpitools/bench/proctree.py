@@ -1,6 +1,7 @@
 """Time and peak memory of a command's whole process tree (kpi-audit: its
 Python process and the soffice it starts), sampled from /proc."""
 import os
+import resource
 import subprocess
 import time
 
@@ -42,7 +43,9 @@ def _program(pid):
 def run(cmd, env=None, interval=0.05):
     """Runs cmd (its output discarded); returns (returncode, seconds, peak MB
     of the tree's summed resident memory, {program: the peak MB of one of
-    its processes})."""
+    its processes}, CPU seconds of the tree: user and system time of the
+    command and of the processes it waited for, soffice included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak, by_program = 0.0, {}
@@ -60,4 +63,6 @@ def run(cmd, env=None, interval=0.05):
             by_program[name] = max(by_program.get(name, 0.0), mb)
         peak = max(peak, total)
         time.sleep(interval)
-    return p.returncode, time.perf_counter() - t0, peak, by_program
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return p.returncode, time.perf_counter() - t0, peak, by_program, cpu
