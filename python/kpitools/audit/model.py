@@ -77,6 +77,13 @@ class SheetData:
             cc = self._left_col[r][c]
             yield r, c, v, above, data[r][cc] if cc >= 0 else None
 
+    def texts(self):
+        """The distinct texts of the sheet's cells (a rule can tell at once
+        whether a header it looks for is there at all)."""
+        if not hasattr(self, "_texts"):
+            self._texts = {v for line in self.data for v in line if isinstance(v, str)}
+        return self._texts
+
     def is_text(self, r, c):
         v = self.data[r][c]
         return isinstance(v, str) and v.strip() != "" and (r, c) not in self.errors

@@ -7,6 +7,7 @@ or a workbook of 100,000 findings never sits in memory as one string.
 With -o, the report is written to a temporary file beside it and renamed
 at the end: an interrupted run leaves no half report."""
 import json
+import math
 import os
 import sys
 import tempfile
@@ -21,15 +22,43 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 # its lists (the findings) go CHUNK items at a time.
 STREAM_DEPTH = 3
 CHUNK = 2000
+_string = json.encoder.encode_basestring  # json's own (C) quoting, non-ASCII kept
+
+
+def _json(obj, pad):
+    """json.dumps(escape.finite(obj), indent=2, ensure_ascii=False) with pad
+    ("\\n" and the indentation of its level) before its inner lines: the same
+    text, three times faster than json's encoder, pure Python once it indents.
+    TypeError for what it does not write (json.dumps then does)."""
+    t = type(obj)
+    if t is str:
+        return _string(obj)
+    if t is float:
+        return float.__repr__(obj) if math.isfinite(obj) else _string(str(obj))
+    if t is int:
+        return int.__repr__(obj)
+    if obj is None:
+        return "null"
+    if obj is True or obj is False:
+        return "true" if obj else "false"
+    inner = pad + "  "
+    if t is dict:
+        if any(type(k) is not str for k in obj):
+            raise TypeError("a key that is not a string")
+        return "{" + ",".join([inner + _string(k) + ": " + _json(v, inner) for k, v in obj.items()]) + pad + "}" \
+            if obj else "{}"
+    if t is list:
+        return "[" + ",".join([inner + _json(v, inner) for v in obj]) + pad + "]" if obj else "[]"
+    raise TypeError(f"{t.__name__}")
 
 
 def _dumps(obj, level):
     """obj as json.dumps(escape.finite(obj), indent=2) writes it at this nesting level."""
     try:
-        text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
-    except ValueError:  # a non-finite number: the rare case pays for the copy
+        return _json(obj, "\n" + "  " * level)
+    except TypeError:
         text = json.dumps(escape.finite(obj), indent=2, ensure_ascii=False, allow_nan=False)
-    return text.replace("\n", "\n" + "  " * level) if level else text
+        return text.replace("\n", "\n" + "  " * level) if level else text
 
 
 def json_pieces(obj, level=0, depth=STREAM_DEPTH):
@@ -40,10 +69,9 @@ def json_pieces(obj, level=0, depth=STREAM_DEPTH):
     pad = "  " * level
     if isinstance(obj, list):
         yield "["
+        inner = "\n" + pad + "  "
         for k in range(0, len(obj), CHUNK):
-            # "[\n  item,\n  item\n]" without its brackets, one level deeper.
-            inner = _dumps(obj[k:k + CHUNK], 0)[2:-2]
-            yield ("," if k else "") + "\n" + pad + inner.replace("\n", "\n" + pad)
+            yield ("," if k else "") + ",".join(inner + _dumps(v, level + 1) for v in obj[k:k + CHUNK])
         yield "\n" + pad + "]"
         return
     yield "{"

@@ -48,7 +48,7 @@ def run(cmd, env=None, interval=0.05):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak, by_program = 0.0, {}
+    peak, by_program, names = 0.0, {}, {}
     while p.poll() is None:
         kids, tree, todo = _children(), [], [p.pid]
         while todo:
@@ -59,7 +59,9 @@ def run(cmd, env=None, interval=0.05):
         for pid in tree:
             mb = _rss_mb(pid)
             total += mb
-            name = _program(pid)
+            name = names.get(pid)
+            if name is None or name == "?":  # an exiting process's executable cannot be read: its name is kept
+                name = names[pid] = _program(pid)
             by_program[name] = max(by_program.get(name, 0.0), mb)
         peak = max(peak, total)
         time.sleep(interval)

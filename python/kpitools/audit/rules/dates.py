@@ -41,6 +41,8 @@ def _start_or_end(label):
 
 
 def _start_end(audit, sheet):
+    if not any(_start_or_end(t) for t in sheet.texts()):
+        return  # no start nor end header on the sheet
     date_cols = {}
     which_of = {}  # label -> "start", "end" or None: a sheet has few distinct headers
     for r, c, v, above in sheet.typed_numbers():
@@ -61,42 +63,37 @@ def _start_end(audit, sheet):
 def _series(audit, sheet):
     """A 'Date' or 'Month' column whose dates are sorted but for one or two
     breaks: a row was pasted in the wrong place."""
-    series = {}  # text -> does it head a dated series?
-    data = sheet.data
-    for c in range(sheet.cols):
-        for r in range(sheet.rows):
-            text = data[r][c]
-            if not isinstance(text, str):
-                continue
-            heads = series.get(text)
-            if heads is None:
-                heads = series[text] = text.strip() != "" and exact_words(text, DATE_SERIES_WORDS)
-            if not heads or (r, c) in sheet.errors:  # a text that heads a series (is_text)
-                continue
-            vals = []
-            rr = r + 1
-            while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
-                    and (rr, c) not in sheet.errors:
-                vals.append((rr, sheet.data[rr][c]))
-                rr += 1
-            if len(vals) < 3:
-                continue
-            xs = [v for _r, v in vals]
-            if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
-                continue
-            up = sum(1 for a, b in zip(xs, xs[1:]) if b > a) >= len(xs) / 2
-            # A misplaced row breaks a sorted series once or twice; many
-            # breaks mean the rows are sorted by something else (a
-            # transaction log sorted by customer): not a finding.
-            breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
-            # Asked of Calc last: only for a series that would be reported.
-            if breaks > 2 or not audit.is_date(sheet, vals[0][0], c):
-                continue
-            for (r1, a), (r2, b) in zip(vals, vals[1:]):
-                if (b < a) if up else (b > a):
-                    DatesOutOfOrder.report(audit, sheet, r2, c,
-                                           f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
-                                           f"it in a {'rising' if up else 'falling'} series under "
-                                           f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
-                                           severity="warning")
-                    break
+    heads = {t for t in sheet.texts() if t.strip() != "" and exact_words(t, DATE_SERIES_WORDS)}
+    if not heads:
+        return
+    # The header cells, column by column, each from the top.
+    for c, r in sorted((c, r) for r, line in enumerate(sheet.data) for c, v in enumerate(line) if v in heads):
+        if (r, c) in sheet.errors:  # not a text (is_text)
+            continue
+        vals = []
+        rr = r + 1
+        while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
+                and (rr, c) not in sheet.errors:
+            vals.append((rr, sheet.data[rr][c]))
+            rr += 1
+        if len(vals) < 3:
+            continue
+        xs = [v for _r, v in vals]
+        if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
+            continue
+        up = sum(1 for a, b in zip(xs, xs[1:]) if b > a) >= len(xs) / 2
+        # A misplaced row breaks a sorted series once or twice; many
+        # breaks mean the rows are sorted by something else (a
+        # transaction log sorted by customer): not a finding.
+        breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
+        # Asked of Calc last: only for a series that would be reported.
+        if breaks > 2 or not audit.is_date(sheet, vals[0][0], c):
+            continue
+        for (r1, a), (r2, b) in zip(vals, vals[1:]):
+            if (b < a) if up else (b > a):
+                DatesOutOfOrder.report(audit, sheet, r2, c,
+                                       f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
+                                       f"it in a {'rising' if up else 'falling'} series under "
+                                       f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
+                                       severity="warning")
+                break

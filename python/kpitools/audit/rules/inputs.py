@@ -46,6 +46,7 @@ RULES = [NegativeInput, CountAboveTotal]
 def check_sheet(audit, sheet):
     by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers; col -> ... from row labels
     kind_of = {}              # label -> input kind: a sheet has few distinct labels
+    paired = {k for part, whole, _severity in audit.labels.part_of for k in (part, whole)}  # the kinds _part_of reads
     for r, c, v, above, left in sheet.typed_inputs():
         ka = kind_of.get(above, 0)
         if ka == 0:
@@ -61,9 +62,9 @@ def check_sheet(audit, sheet):
                                      "enter the figure as a positive number (a refund or correction belongs "
                                      "elsewhere)", value=v)
                 break
-        if ka:
+        if ka in paired:
             by_row.setdefault(r, {}).setdefault(ka, (c, v))
-        if kl:
+        if kl in paired:
             by_col.setdefault(c, {}).setdefault(kl, (r, v))
     for r, kinds in by_row.items():
         _part_of(audit, sheet, kinds, lambda pos: (r, pos))
