@@ -94,7 +94,7 @@ def sniff(path, max_bytes):
 # The values stored in the file (read before any recalculation) and the copy
 # LibreOffice loads: one bounded, streaming pass (package.py)
 # ---------------------------------------------------------------------------
-DEFAULT_MAX_CELLS = 1_000_000        # used cells over all sheets
+DEFAULT_MAX_CELLS = 5_000_000        # used cells over all sheets (read in bulk: docs/benchmark.md, "kpi-audit")
 DEFAULT_MAX_BYTES = 200 * 1024 ** 2  # file size, and its package's unpacked size in total
 DEFAULT_TIMEOUT = 120                # seconds per file
 
