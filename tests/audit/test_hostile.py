@@ -54,6 +54,7 @@ import time
 import zipfile
 
 from harness import Checker
+from kpitools.bench import proctree
 from kpitools.office.session import install_extension
 from make_cases import F, workbook  # tests/audit/make_cases.py, beside this script
 from test_audit import slow_workbook
@@ -73,26 +74,6 @@ CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # ---------------------------------------------------------------------------
 # A bounded run: the whole process tree polled in /proc
 # ---------------------------------------------------------------------------
-def process_tree(root):
-    children = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                # pid (comm) state ppid ...: comm may hold spaces and parentheses.
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo += children.get(pid, [])
-    return tree
-
-
 def rss(pid):
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -146,7 +127,7 @@ def run_bounded(cmd, env, watch=None, umask=None, kill_when=None):
     seen = set()
     tree = [p.pid]
     while p.poll() is None:
-        tree = process_tree(p.pid)
+        tree = proctree.tree(p.pid)
         total = sum(rss(pid) for pid in tree)
         r.peak = max(r.peak, total)
         for pid in tree:

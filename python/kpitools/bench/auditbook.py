@@ -29,6 +29,8 @@ import random
 import zipfile
 from xml.sax.saxutils import escape
 
+from kpitools.sheet.xmlns import declarations
+
 COLUMNS = ("Date", "Cost", "Leads", "CPL", "Channel", "Campaign", "Impressions", "Clicks", "Conversions",
            "Revenue", "Country")
 CHANNELS = ("Search", "Social", "Display", "E-mail", "Video", "Affiliates")
@@ -46,14 +48,7 @@ def row_kind(i):
     return "plain"
 
 
-NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-      'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-      'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
-      'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" '
-      'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
-      'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"')
+NS = declarations(["office", "style", "text", "table", "number", "of", "calcext", "manifest"])
 MIME = "application/vnd.oasis.opendocument.spreadsheet"
 
 

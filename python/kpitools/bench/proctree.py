@@ -14,11 +14,22 @@ def _children():
             continue
         try:
             with open(f"/proc/{name}/stat") as f:
+                # pid (comm) state ppid ...: comm may hold spaces and parentheses.
                 ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError, IndexError):  # gone meanwhile
             continue
         kids.setdefault(ppid, []).append(int(name))
     return kids
+
+
+def tree(root):
+    """root and every process below it, now."""
+    kids, out, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += kids.get(pid, [])
+    return out
 
 
 def _rss_mb(pid):
@@ -50,13 +61,8 @@ def run(cmd, env=None, interval=0.05):
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak, by_program, names = 0.0, {}, {}
     while p.poll() is None:
-        kids, tree, todo = _children(), [], [p.pid]
-        while todo:
-            pid = todo.pop()
-            tree.append(pid)
-            todo += kids.get(pid, [])
         total = 0.0
-        for pid in tree:
+        for pid in tree(p.pid):
             mb = _rss_mb(pid)
             total += mb
             name = names.get(pid)
