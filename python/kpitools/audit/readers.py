@@ -131,12 +131,16 @@ class Reading:
     def _read(self, rest):
         try:
             self.values = rest()
+            return
         except package.ReadError as e:
             if e.kind == "cancelled":
                 return
             self.error = _error(e)
-            if self.on_failure is not None:
-                self.on_failure()
+        except Exception as e:  # a bug of kpi-audit: said as the command line says it
+            self.error = AuditError(f"internal error of kpi-audit ({type(e).__name__}: {e}) while reading the "
+                                    "stored values: please report it with the file")
+        if self.on_failure is not None:
+            self.on_failure()
 
     def failure(self):
         """The reading's error once it failed, else None."""

@@ -65,9 +65,13 @@ def run(cmd, env=None, interval=0.05):
         for pid in tree(p.pid):
             mb = _rss_mb(pid)
             total += mb
-            name = names.get(pid)
-            if name is None or name == "?":  # an exiting process's executable cannot be read: its name is kept
-                name = names[pid] = _program(pid)
+            # Read at every sample (a child runs its parent's program until
+            # it execs); an exiting process's cannot be read: the last kept.
+            name = _program(pid)
+            if name == "?":
+                name = names.get(pid, name)
+            else:
+                names[pid] = name
             by_program[name] = max(by_program.get(name, 0.0), mb)
         peak = max(peak, total)
         time.sleep(interval)
