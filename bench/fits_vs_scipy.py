@@ -18,13 +18,12 @@ its gradient (not timed): "digits" is -log10 of the largest relative difference.
 
 usage: fits_vs_scipy.py --driver PATH [--sizes 10000,100000,500000]
                         [--repeat 3] [--out docs/benchmark.md]
-Writes its table between the fits markers of --out (appended if absent).
+Writes its table in the fits section of --out (kpitools.bench.report; PYTHONPATH=python).
 """
 import argparse
 import json
 import math
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -34,10 +33,11 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
+from kpitools.bench import report
+
 BG_TRUE = (0.243, 4.414, 0.793, 2.426)
 GG_TRUE = (6.25, 3.74, 15.44)
-BEGIN = "<!-- fits:begin (written by bench/fits_vs_scipy.py) -->"
-END = "<!-- fits:end -->"
+LOAD0 = report.load()  # the machine's load when the run began
 
 
 def simulate(n, seed=20261123, continuous=False):
@@ -198,18 +198,8 @@ def main():
         write(args.out, rows, args.repeat)
 
 
-def cpu():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
-
-
 def write(path, rows, repeat):
-    lines = [BEGIN, "", "### Model fits against SciPy (simulated customers)", "",
+    lines = ["### Model fits against SciPy (simulated customers)", "",
              "| Customers | Times | Distinct rows (BG/NBD) | Function | SciPy BFGS, grouped | Core | Core faster by | "
              "Digits of the maximum: core | SciPy BFGS |",
              "|---:|---|---:|---|---:|---:|---:|---:|---:|"]
@@ -217,23 +207,16 @@ def write(path, rows, repeat):
         lines.append(f"| {r['n']:,} | {r['times']} | {r['distinct']:,} | {r['fn']} | {r['scipy_ms']:,.1f} ms | "
                      f"{r['core_ms']:,.1f} ms | {r['speedup']:.1f}× | {r['core_digits']:.1f} | "
                      f"{r['scipy_digits']:.1f} |")
-    lines += ["", f"Measured {time.strftime('%Y-%m-%d')} on {cpu()}, "
-              f"{os.cpu_count()} cores, best of {repeat}, both in one run of `bench/fits_vs_scipy.py` "
+    lines += ["", f"Measured {report.today()} on {report.machine()}, best of {repeat}, both in one run of "
+              f"`bench/fits_vs_scipy.py`; load average {LOAD0:.1f} before, {report.load():.1f} after "
               "(SciPy: `minimize(method=\"BFGS\")`, analytic gradient, log-parameters, rows grouped with "
               "`numpy.unique`; the core: `fit_bgnbd`/`fit_gg` called by `build-bench/bench/fits_driver`). "
               "Data simulated from the CDNOW estimates (fixed seed), times in weeks at daily granularity "
               "(\"daily\", as from order dates) or unrounded (\"continuous\": every row distinct), spend to the "
               "cent. Digits: −log10 of the largest relative difference from the true maximum, SciPy's BFGS "
               "result refined by Newton steps on SciPy's gradient (not timed); SciPy's BFGS with its default "
-              "gtol stops 3–6 digits from it.", "", END]
-    block = "\n".join(lines)
-    text = open(path).read() if os.path.exists(path) else ""
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(path, "w") as f:
-        f.write(text)
+              "gtol stops 3–6 digits from it. The same fits in Calc: the models section below."]
+    report.replace_section(path, "fits", "bench/fits_vs_scipy.py", "\n".join(lines))
 
 
 if __name__ == "__main__":

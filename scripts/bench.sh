@@ -1,19 +1,61 @@
 #!/usr/bin/env bash
-# The benchmark (not a test): builds the benchmark variant of the extension
-# (with the empty method KPI.NOOP) in build-bench/, runs the core
-# micro-benchmarks, then measures recalculation in real headless Calc and
-# writes the table to docs/benchmark.md (shown in the README).
-# usage: scripts/bench.sh [--sizes 10000,100000,1000000] [--repeat 3]
+# The benchmarks (not tests), side by side in one run; each writes its own
+# section of docs/benchmark.md (kpitools/bench/report.py) and leaves the
+# others (the PostgreSQL one: scripts/bench_pg.sh):
+#   calc    the KPI functions against native formulas in Calc: per row,
+#           KPI.MAP, the aggregates KPI.CPL(B;C), KPI.CPL(SUM(B);SUM(C)),
+#           SUM/SUM (kpitools/bench/calc.py; also the README's table)
+#   fits    KPI.BGNBD.FIT / KPI.GG.FIT in the core against SciPy (bench/fits_vs_scipy.py)
+#   models  the same fits in Calc against SciPy; KPI.MAP over the models
+#           against per-row formulas (bench/models_in_calc.py)
+#   audit   kpi-audit on a generated 1.1M-cell workbook and on small files,
+#           the code before the bulk reading against now (kpitools/bench/audit.py)
+#   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
+# Builds the benchmark variant of the extension (with the empty method
+# KPI.NOOP) in build-bench/ and runs the core micro-benchmarks first. About
+# 20-30 minutes on 2 cores.
+# usage: scripts/bench.sh [--only calc|fits|models|audit|imports] [--sizes 10000,100000,1000000] [--repeat 3]
+#   (--sizes and --repeat: the calc part's)
+#   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
+#   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only=""
+if [ "${1:-}" = "--only" ]; then only=$2; shift 2; fi
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 scripts/setup.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CALC_TESTS=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target oxt core_bench
-build-bench/bench/core_bench --benchmark_min_time=0.2 | tee build-bench/core_bench.txt
+cmake --build build-bench -j"$(nproc)" --target oxt core_bench fits_driver
 oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
-PYTHONPATH="$PWD/python" /usr/bin/python3 -m kpitools.bench --oxt "$oxt" --out docs/benchmark.md --readme README.md \
-    --workdir "$PWD/build-bench" "$@"
-# The model fits against SciPy (appends its own section to docs/benchmark.md).
-scripts/bench_fits.sh
-# Pasting an export into the campaign dashboard (its own section too).
-OXT="$oxt" scripts/bench_imports.sh
+export PYTHONPATH="$PWD/python"
+if want calc; then
+  build-bench/bench/core_bench --benchmark_min_time=0.2 | tee build-bench/core_bench.txt
+  /usr/bin/python3 -m kpitools.bench.calc --oxt "$oxt" --out docs/benchmark.md --readme README.md \
+      --workdir "$PWD/build-bench" "$@"
+fi
+if want fits; then
+  scripts/bench_fits.sh
+fi
+if want models; then
+  /usr/bin/python3 bench/models_in_calc.py --oxt "$oxt" --driver "$PWD/build-bench/bench/fits_driver" \
+      --workdir "$PWD/build-bench" --out docs/benchmark.md
+fi
+if want audit; then
+  # The audit's code before the bulk reading, from git, beside the code now.
+  before="$PWD/build-bench/audit-before"
+  rm -rf "$before"
+  old=()
+  if mkdir -p "$before" && git archive "${AUDIT_BEFORE:-2b5b7f9}" python | tar -x -C "$before"; then
+    old=(--old "$before/python")
+  else
+    echo "bench.sh: ${AUDIT_BEFORE:-2b5b7f9} not found: the audit is measured without its 'before'" >&2
+  fi
+  if [ -n "${AUDIT_OLD_BIG:-}" ] && [ ${#old[@]} -gt 0 ]; then old+=(--old-big); fi
+  /usr/bin/python3 -m kpitools.bench.audit --oxt "$oxt" --catalogue "$PWD/build-bench/generated/catalogue.json" \
+      --build-python "$PWD/build-bench/python" --new "$PWD/python" "${old[@]}" --workdir "$PWD/build-bench" \
+      --out docs/benchmark.md
+fi
+# Pasting an export into the campaign dashboard (issue 13: its own section too).
+if want imports; then
+  OXT="$oxt" scripts/bench_imports.sh
+fi

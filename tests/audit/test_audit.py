@@ -203,11 +203,11 @@ def make_inputs(office, src_dir, work):
         text = f.read()
     with open(made["broken.fods"], "w", encoding="utf-8") as f:
         f.write(text[: len(text) * 2 // 3])
-    # More cells than the default limit (1,000,000): 60,000 rows x 20 columns, a small file.
+    # More cells than the default limit (5,000,000): 300,000 rows x 20 columns, a small file.
     made["huge.fods"] = os.path.join(work, "huge.fods")
     with open(made["huge.fods"], "w", encoding="utf-8") as f:
         f.write(text.split("<office:body>")[0] + "<office:body><office:spreadsheet><table:table table:name=\"Big\">"
-                '<table:table-row table:number-rows-repeated="60000"><table:table-cell office:value-type="float" '
+                '<table:table-row table:number-rows-repeated="300000"><table:table-cell office:value-type="float" '
                 'office:value="1" table:number-columns-repeated="20"/></table:table-row>'
                 "</table:table></office:spreadsheet></office:body></office:document>\n")
     return made, n1, n2
@@ -240,7 +240,7 @@ BAD = {  # file -> words the message must contain
     "broken.fods": "malformed XML",
     "secret.ods": "password-protected",
     "secret.xlsx": "password-protected",
-    "huge.fods": "1,000,000-cell limit",
+    "huge.fods": "5,000,000-cell limit",
     "missing.ods": "no such file",
 }
 

@@ -1,14 +1,20 @@
 """kpi-audit's rules without LibreOffice (fast): which headers name which KPI
 or input, in English and French; the formula shapes the parser reads; the
 stored values read from .xlsx and .ods packages (errors, shared strings,
-repeated cells, array formulas). Expected values are written by hand."""
+repeated cells, array formulas), in full or later (while LibreOffice loads
+the copy); shared parses; the report written file by file. Expected values
+are written by hand."""
 import os
+import random
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 
-from kpitools.audit import formula as fparse, model, readers  # none of them needs uno
+from kpitools.audit import escape, formula as fparse, model, output, package, readers  # none needs uno
+from kpitools.audit.report_html import render_html
+from kpitools.audit.report_text import render_text
 from kpitools.audit.labels import Labels
 from kpitools.catalogue import load_catalogue
 from kpitools.sheet import addresses
@@ -144,6 +150,122 @@ with open(fods, "w") as f:
             '</office:document>')
 st = readers.read_stored(fods, ".fods")
 check(st == {("S", 3, 2): ("error", "#DIV/0!"), ("S", 3, 4): ("value", 2.0)}, f"fods stored values {st}")
+
+# Read later (package.LATER_BYTES lowered to 0: every ODF file counts as
+# large): the same stored values, and the copy is the file's own bytes; a
+# file with a link, or in UTF-16, or with a DOCTYPE, is read in full first
+# and its copy has no link.
+saved, package.LATER_BYTES = package.LATER_BYTES, 0
+try:
+    ods_path = os.path.join(tmp, "stored.ods")
+    with open(fods, encoding="utf-8") as f:
+        flat = f.read()
+    content = flat.replace("<office:document ", "<office:document-content ").replace(
+        "</office:document>", "</office:document-content>")
+    with zipfile.ZipFile(ods_path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>' + content)
+    for path, kind in ((fods, ".fods"), (ods_path, ".ods")):
+        copy = os.path.join(tmp, "copy" + kind)
+        budget = package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60)
+        reading = readers.Reading(path, kind, copy, budget)
+        check(reading.thread is not None and reading.result() == readers.read_stored(path, kind),
+              f"{kind} read later: {reading.result()}")
+        if kind == ".fods":
+            check(open(copy, "rb").read() == open(path, "rb").read(), "fods read later: the copy is the file")
+        else:
+            with zipfile.ZipFile(copy) as z:
+                check(z.read("content.xml").decode() == '<?xml version="1.0" encoding="UTF-8"?>' + content,
+                      "ods read later: the copy's content.xml is the file's")
+    # Read without namespace processing where every namespace is declared on
+    # the root (plain_xml's prefixes); with it where one is declared further
+    # in: a second prefix for the table namespace on one cell.
+    with open(fods, "rb") as f:
+        check(package.plain_xml(f, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))[1] is not None,
+              "fods: its prefixes are the root's")
+    inner = flat.replace('<table:table-cell table:formula="of:=2"', '<table:table-cell xmlns:t="' +
+                         'urn:oasis:names:tc:opendocument:xmlns:table:1.0" t:formula="of:=2"')
+    path = os.path.join(tmp, "inner.fods")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(inner)
+    with open(path, "rb") as f:
+        check(package.plain_xml(f, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))[1] is None,
+              "inner.fods: a declaration below the root: namespaces processed")
+    reading = readers.Reading(path, ".fods", os.path.join(tmp, "copy-inner.fods"),
+                              package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))
+    check(reading.thread is not None and reading.result() == st, f"inner.fods read later: {reading.result()}")
+    link = flat.replace(T, T + ' xmlns:xlink="http://www.w3.org/1999/xlink" '
+                        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"').replace(
+        '<table:table table:name="S">', '<table:table table:name="S"><draw:frame><draw:image '
+        'xlink:href="http://127.0.0.1:9/x.png"/></draw:frame>')
+    for name, text, enc in (("link.fods", link, "utf-8"), ("utf16.fods", flat, "utf-16"),
+                            ("doctype.fods", '<!DOCTYPE office:document>' + flat, "utf-8")):
+        path = os.path.join(tmp, name)
+        with open(path, "w", encoding=enc) as f:
+            f.write(text)
+        copy = os.path.join(tmp, "copy-" + name)
+        reading = readers.Reading(path, ".fods", copy, package.Budget(10 ** 9, 10 ** 6, time.monotonic() + 60))
+        check(reading.thread is None and reading.result() == st and b"127.0.0.1" not in open(copy, "rb").read(),
+              f"{name}: read in full first, no link in the copy ({reading.thread}, {reading.result()})")
+finally:
+    package.LATER_BYTES = saved
+
+# Formulas equal but for their digits share one parse (formula._SHAPES): the
+# trees are what the parser itself gives for each.
+
+def tree(n):
+    if n is None:
+        return None
+    return {k: tree(v) if isinstance(v, fparse.Node) else [tree(x) for x in v] if isinstance(v, list) else v
+            for k, v in n.__dict__.items() if k != "rows"}
+
+
+rng = random.Random(17)
+for f0 in ("=B7/C7", "=SUM($'Sheet 2'.A1:B$12)/2", "=Sheet2.A1+Sheet3.B$22-3.5e2*\"a1\"&LOG10(C7)",
+           "=IFERROR(B9/C9;0)", "=(D12-B12)/B12", "=AVERAGE(J4:J7)", "=B9:B2*{1;2}", "=-B3%", "=KPI.CPL(B2;C2)"):
+    fparse._SHAPES.clear()
+    fparse.parse_formula(f0)
+    for _ in range(25):
+        f1 = "".join(str(rng.randint(0, 9)) if ch.isdigit() else ch for ch in f0)
+        check(tree(fparse.parse_formula(f1)) == tree(fparse.Parser(f1).parse()), f"shared parse of {f1} (as {f0})")
+
+# The report written file by file (output.Report) is, byte for byte, the
+# whole report rendered at once, in each format; the exit code follows
+# --fail-on; -o leaves no temporary file behind.
+FILES = [{"path": "a\x1b.fods", "status": "audited", "sheets": 1, "cells": 10,
+          "inventory": [{"sheet": "S", "cell": "A1", "formula": "=KPI.CPL(1;2)", "function": "KPI.CPL",
+                         "arguments": [{"text": "1"}, {"text": "B2:B3", "cells": 2,
+                                                       "values": [{"type": "value", "value": 1.0}, {"type": "blank"}]}],
+                         "result": {"type": "value", "value": 0.5}, "stored": None, "definition": "cost ÷ leads"}],
+          "findings": [{"severity": "warning", "check": "x", "sheet": "S\u202e", "cell": "A1", "message": "m",
+                        "fix": "f", "details": {"hand": float("inf"), "nested": {"a": [], "b": {}}, "l": [1, 2],
+                                                          "t": (1, -0.0), "k": {1: None, "x": True}}},
+                       {"severity": "info", "check": "y", "sheet": "S", "cell": "B1", "message": "m2", "fix": "f2"}]},
+         {"path": "b.ods", "status": "failed", "error": "no"},
+         {"path": "c.ods", "status": "audited", "sheets": 0, "cells": 0, "inventory": [], "findings": []}]
+for fmt in ("json", "text", "html"):
+    for files, fail_on, code in ((FILES, "error", 2), (FILES[:1], "error", 0), (FILES[:1], "warning", 1),
+                                 (FILES[2:], "error", 0), ([], "error", 0)):
+        out = os.path.join(tmp, "report-" + fmt)
+        report = output.Report(fmt, fail_on, out)
+        for f in files:
+            report.add(dict(f))
+        got_code = report.close()
+        summary = {"files": len(files), "audited": sum(f["status"] == "audited" for f in files),
+                   "failed": sum(f["status"] != "audited" for f in files),
+                   "kpi_cells": sum(len(f.get("inventory", [])) for f in files), "info": 0, "warning": 0, "error": 0}
+        for f in files:
+            for x in f.get("findings", []):
+                summary[x["severity"]] += 1
+        whole = {"format": "kpi-audit", "format_version": model.FORMAT_VERSION, "files": files, "summary": summary,
+                 "exit_code": code}
+        want = escape.json_text(whole) if fmt == "json" else escape.visible(
+            render_html(whole) if fmt == "html" else render_text(whole))
+        with open(out, encoding="utf-8") as f:
+            got = f.read()
+        check(got == want and got_code == code, f"{fmt} report of {len(files)} file(s), --fail-on {fail_on}: "
+              f"exit {got_code}, same text {got == want}")
+check(not [n for n in os.listdir(tmp) if n.endswith(".part")], "reports: no temporary file left")
 
 # The file sniffer's verdicts that need no LibreOffice.
 for name, data, words in [("e.ods", b"", "empty"), ("t.xlsx", b"hello", "not a ZIP"),

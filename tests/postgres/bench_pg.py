@@ -8,6 +8,7 @@ import sys
 import time
 
 import test_extension as t
+from kpitools.bench import report
 
 ROWS, CUSTOMERS = 10_000_000, 1_000_000
 CDNOW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "cdnow",
@@ -75,8 +76,7 @@ def main():
         server.stop()
     times = dict((label, took) for label, took, _ in rows)
     ratio = times["kpi.nps(score)"] / times["native NPS (count(*) FILTER)"]
-    lines = ["<!-- bench_pg:start (scripts/bench_pg.sh writes this section) -->",
-             "## PostgreSQL: the kpi extension on 10,000,000 rows", "",
+    lines = ["### PostgreSQL: the kpi extension on 10,000,000 rows", "",
              f"PostgreSQL 15 (Debian), {os.cpu_count()} cores, {workers.group(1) if workers else '?'} parallel workers "
              f"planned; best of 3 interleaved runs (1 for the AUC and the fit), client time through psql; {time.strftime('%Y-%m-%d')}; "
              f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (a machine shared with "
@@ -90,13 +90,8 @@ def main():
               "core reads them in score order in one pass, without sorting again; most of the time is the rows "
               "passed from the workers to the leader and merged in one process. "
               "The fit uses the CDNOW cohort repeated (data/cdnow): its parameters are the paper's "
-              "(r 0.243, alpha 4.414, a 0.793, b 2.426).",
-              "<!-- bench_pg:end -->"]
-    section = "\n".join(lines) + "\n"
-    text = open(doc).read() if os.path.exists(doc) else ""
-    m = re.search(r"<!-- bench_pg:start.*?<!-- bench_pg:end -->\n?", text, re.S)
-    text = text[:m.start()] + section + text[m.end():] if m else text.rstrip("\n") + "\n\n" + section
-    open(doc, "w").write(text)
+              "(r 0.243, alpha 4.414, a 0.793, b 2.426)."]
+    report.replace_section(doc, "bench_pg", "scripts/bench_pg.sh", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,47 @@ class RuleCases(unittest.TestCase):
                     got = [(f["cell"], f["check"], f["severity"]) for f in found]
                     self.assertEqual(got, list(expected), [f["message"] for f in found])
 
+    def test_every_case_batched(self):
+        # The KPI calls computed together at the end of each sheet (as
+        # kpi-audit does in Calc) give the same findings, in the same order.
+        for rule in RULES.values():
+            for title, cells, expected in rule.cases:
+                with self.subTest(rule=rule.id, case=title):
+                    found = audit_cells(cells, self.catalogue, batched=True).findings
+                    self.assertEqual([(f["cell"], f["check"], f["severity"]) for f in found], list(expected))
+
+    def test_batches_keep_the_order(self):
+        # Rows of upside-down, ×100, IFERROR-hidden (reported at once, not
+        # waiting for a KPI call) and agreeing CPLs, in batches of 2: per
+        # row, in the report's order, what each rule's own case gives.
+        cells = {"B1": "Cost", "C1": "Leads", "D1": "CPL"}
+        want = []
+        for r in range(2, 14):
+            cost, leads = 100.0 * r, 10.0 * r
+            if r % 4 == 0:
+                cells[f"D{r}"] = (f"=C{r}/B{r}", leads / cost)
+                want.append((f"D{r}", "inverted-ratio", "error"))
+            elif r % 4 == 1:
+                cells[f"D{r}"] = (f"=B{r}/C{r}*100", cost / leads * 100)
+                want.append((f"D{r}", "percent-scale", "warning"))
+            elif r % 4 == 2:
+                leads = 0.0
+                cells[f"D{r}"] = (f"=IFERROR(B{r}/C{r};0)", 0.0)
+                want.append((f"D{r}", "iferror-hides-error", "warning"))
+            else:
+                cost = -cost
+                cells[f"D{r}"] = (f"=B{r}/C{r}", cost / leads)
+                want += [(f"B{r}", "negative-input", "error"), (f"D{r}", "handwritten-kpi", "info")]
+            cells[f"B{r}"], cells[f"C{r}"] = cost, leads
+        from kpitools.audit import engine
+        saved, engine.BATCH = engine.BATCH, 2
+        try:
+            batched = audit_cells(cells, self.catalogue, batched=True).findings
+        finally:
+            engine.BATCH = saved
+        self.assertEqual([(f["cell"], f["check"], f["severity"]) for f in batched], want)
+        self.assertEqual(batched, audit_cells(cells, self.catalogue).findings)
+
     def test_clean_sheet(self):
         # The right way to write each KPI: no finding but the one stating it.
         cells = {"B1": "Cost", "C1": "Leads", "D1": "CPL", "B2": 1000, "C2": 20,

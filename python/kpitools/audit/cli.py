@@ -30,30 +30,19 @@ import time
 
 from kpitools.catalogue import CatalogueError, load_catalogue
 from kpitools.audit import escape
-from kpitools.audit.model import FORMAT_VERSION, SEVERITIES, AuditError, AuditTimeout
+from kpitools.audit.model import AuditError, AuditTimeout
 from kpitools.audit.package import Budget
-from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, ReadTimeout,
-                                    read_stored, sniff)
-from kpitools.audit.report_html import render_html
-from kpitools.audit.report_text import render_text
+from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, Reading,
+                                    ReadTimeout, sniff)
+from kpitools.audit.output import EXIT_FAILED, Report
 from kpitools.audit.workbook import audit_file, failure
 from kpitools.office.guard import default_max_memory
 from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
 
-EXIT_OK, EXIT_FINDINGS, EXIT_FAILED, EXIT_NO_OFFICE = 0, 1, 2, 3
+EXIT_NO_OFFICE = 3  # 0, 1 and 2: output.py
 # Limits (readers.py): beyond them a file is reported as not audited (exit
 # code 2) rather than tying up a CI runner; all can be raised on the command
 # line. README, "kpi-audit against hostile input".
-
-
-def summarize(files):
-    s = {"files": len(files), "audited": 0, "failed": 0, "kpi_cells": 0, "info": 0, "warning": 0, "error": 0}
-    for f in files:
-        s["audited" if f["status"] == "audited" else "failed"] += 1
-        s["kpi_cells"] += len(f.get("inventory", []))
-        for x in f.get("findings", []):
-            s[x["severity"]] += 1
-    return s
 
 
 def main(argv=None):
@@ -106,30 +95,34 @@ def main(argv=None):
         return EXIT_FAILED
 
     opts.files = expand(opts.files, opts.follow_symlinks)
-    files = []
+    # Each file's part of the report is written once it is done (output.py).
+    report = Report(opts.format, opts.fail_on, opts.output)
     session = None
     multi = len(opts.files) > 1
+    done = False
     try:
         for n, path in enumerate(opts.files, 1):
             # --timeout bounds the whole file: reading it, LibreOffice, the rules.
             deadline = time.monotonic() + opts.timeout
             entry = {"path": escape.display_path(path), "status": "failed"}
-            files.append(entry)
             if multi:
                 progress(f"[{n}/{len(opts.files)}] {entry['path']}")
-            copy = None
+            copy = reading = None
             try:
                 kind = sniff(path, opts.max_bytes)
                 if session is None:
                     session = start_session(opts)
                     if session is None:
                         entry["error"] = "LibreOffice is not available"
-                        return finish(opts, files, EXIT_NO_OFFICE)
+                        report.add(entry)
+                        done = True
+                        return report.close(EXIT_NO_OFFICE)
                 # The one pass over the file: stored values, and the copy
                 # LibreOffice loads (in the run's private folder).
                 copy = session.scratch_path(kind)
-                stored = read_stored(path, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline))
-                entry.update(run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline))
+                reading = Reading(path, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline),
+                                  on_failure=session.kill)
+                entry.update(run_with_watchdog(session, copy, kind, opts, catalogue, reading, progress, deadline))
                 entry["status"] = "audited"
             except (Timeout, ReadTimeout, AuditTimeout):
                 entry["error"] = f"timed out after {opts.timeout:g} s: not audited (raise the limit with --timeout)"
@@ -143,6 +136,8 @@ def main(argv=None):
                 if session is not None:
                     session.stop()
             finally:
+                if reading is not None:
+                    reading.cancel()
                 if copy:
                     try:
                         os.remove(copy)
@@ -151,8 +146,13 @@ def main(argv=None):
             if entry["status"] != "audited":
                 entry["error"] = " ".join(entry["error"].split())  # one line
                 progress(f"{entry['path']}: not audited: {entry['error']}")
-        return finish(opts, files, None)
+            report.add(entry)
+            del entry  # its findings are written: not kept for the next file
+        done = True
+        return report.close()
     finally:
+        if not done:
+            report.abandon()
         if session is not None:
             session.close()
 
@@ -193,45 +193,18 @@ def start_session(opts):
                    max_memory=opts.max_memory, block_links=True)
 
 
-def run_with_watchdog(session, copy, kind, opts, catalogue, stored, progress, deadline):
+def run_with_watchdog(session, copy, kind, opts, catalogue, reading, progress, deadline):
     """The LibreOffice work for one file, bounded by the file's deadline and
-    --max-memory (Session.run)."""
+    --max-memory (Session.run). Should the reading of its stored values
+    fail meanwhile (it stops LibreOffice), that failure is the file's."""
     try:
-        return session.run(deadline, audit_file, session, copy, kind, opts, catalogue, stored, progress)
+        return session.run(deadline, audit_file, session, copy, kind, opts, catalogue, reading, progress)
     except StartError as e:
         raise AuditError(str(e))
-
-
-def finish(opts, files, forced):
-    report = {"format": "kpi-audit", "format_version": FORMAT_VERSION, "files": files, "summary": summarize(files)}
-    level = SEVERITIES.index(opts.fail_on)
-    if forced is not None:
-        code = forced
-    elif any(f["status"] != "audited" for f in files):
-        code = EXIT_FAILED
-    elif any(SEVERITIES.index(x["severity"]) >= level for f in files for x in f.get("findings", [])):
-        code = EXIT_FINDINGS
-    else:
-        code = EXIT_OK
-    report["exit_code"] = code
-    # Every format escapes what a terminal or a browser would interpret
-    # (escape sequences in a cell, a sheet or a file name): audit/escape.py.
-    if opts.format == "json":
-        text = escape.json_text(report)
-    elif opts.format == "html":
-        text = escape.visible(render_html(report))
-    else:
-        text = escape.visible(render_text(report))
-    data = text.encode("utf-8", "backslashreplace")
-    if opts.output:
-        with open(opts.output, "wb") as f:
-            f.write(data)
-    elif hasattr(sys.stdout, "buffer"):
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:  # a StringIO (the tests)
-        sys.stdout.write(data.decode("utf-8"))
-    return code
+    except Exception:
+        if reading.failure() is not None:
+            raise reading.failure()
+        raise
 
 
 def run():

@@ -6,6 +6,8 @@ functions themselves (kpi_eval: in Calc, with the extension).
 
 The workbook model is audit/model.py's SheetData: LibreOffice fills it
 (audit/workbook.py), and so can a test (tests/python/workbook.py)."""
+import contextlib
+import gc
 import math
 import re
 import time
@@ -50,49 +52,100 @@ class HandKpi:
             self.num, self.den = b.a, b.b
 
 
+# Hand-written KPIs whose check waits for its KPI call, at most: then the
+# calls are computed together (kpi_batch) and the checks completed.
+BATCH = 20_000
+_KPI = re.compile(r"\bKPI\.", re.I)
+
+
+@contextlib.contextmanager
+def without_cycle_collector():
+    """Python's cycle collector off while a large workbook model is built or
+    walked: each of its collections would traverse the whole model (a
+    third of the audit's time on a million cells), and the model has no
+    reference cycles to collect; reference counting frees it as before."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _Later(list):
+    """The place, among the findings, of those of a check waiting for its KPI call."""
+
+
 class Audit:
-    def __init__(self, book, stored, catalogue, kpi_eval, is_date=None):
+    def __init__(self, book, stored, catalogue, kpi_eval, is_date=None, kpi_batch=None):
         self.book = book            # {sheet name: SheetData}, in order
         self.stored = stored        # {(sheet, row, col): stored result} read from the file
         self.catalogue = catalogue.by_formula_name()  # {"KPI.CPL": entry}, from a kpitools.catalogue.Catalogue
         self.labels = Labels.of(catalogue)  # header words, shapes, parts and wholes: the catalogue's
         self.kpi_eval = kpi_eval    # formula text -> result, computed by the extension in Calc
+        # [formula texts] -> [results], computed together (one recalculation
+        # in Calc for many cells); None: kpi_eval one at a time.
+        self.kpi_batch = kpi_batch
         self.is_date = is_date or (lambda sheet, r, c: True)  # has the cell a date format?
         self.inventory = []
         self.findings = []
         self.no_stored = 0
         self.src = ""               # the formula being read (operands are quoted from it)
+        self._out = self.findings   # where find() writes: a _Later while a waiting check completes
+        self._waiting = []          # (formula, then, its _Later)
 
     def find(self, severity, check, sheet, r, c, message, fix, **details):
         f = {"severity": severity, "check": check, "sheet": sheet.name, "cell": addr(r, c),
              "message": message, "fix": fix}
         if details:
             f["details"] = details
-        self.findings.append(f)
+        self._out.append(f)
 
     def run(self, deadline=None):
         """deadline (time.monotonic()): past it, AuditTimeout."""
+        with without_cycle_collector():
+            return self._run(deadline)
+
+    def _run(self, deadline):
         for sheet in self.book.values():
-            for r in range(sheet.rows):
-                if deadline is not None and time.monotonic() > deadline:
+            last = -1
+            for r, c, f in sheet.formula_cells():
+                if r != last and deadline is not None and time.monotonic() > deadline:
                     raise AuditTimeout()
-                for c in range(sheet.cols):
-                    f = sheet.formula(r, c)
-                    if not f:
-                        continue
-                    node = parse_formula(f)
-                    if re.search(r"\bKPI\.", f, re.I):
-                        self.kpi_cell(sheet, r, c, f, node)
-                    elif node is not None:
-                        self.handwritten(sheet, r, c, f, node)
+                last = r
+                node = parse_formula(f)
+                if _KPI.search(f):
+                    self.kpi_cell(sheet, r, c, f, node)
+                elif node is not None:
+                    self.handwritten(sheet, r, c, f, node)
+                    if len(self._waiting) >= BATCH:
+                        self.complete()
+            self.complete()
             for family in rules.SHEET_FAMILIES:
                 family.check_sheet(self, sheet)
         for family in rules.BOOK_FAMILIES:
             family.check_book(self)
+        # The waiting checks' findings in their places: the report's order
+        # is the one a check at a time would give.
+        self.findings[:] = [x for f in self.findings for x in (f if isinstance(f, _Later) else (f,))]
         order = {s: i for i, s in enumerate(self.book)}
         self.findings.sort(key=lambda f: (order.get(f["sheet"], 0), _cell_key(f["cell"]),
                                           -SEVERITIES.index(f["severity"])))
         return self
+
+    def complete(self):
+        """Computes the waiting KPI calls together and completes their checks."""
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        results = self.kpi_batch([w[0] for w in waiting])
+        try:
+            for (_formula, then, place), res in zip(waiting, results):
+                self._out = place
+                then(res)
+        finally:
+            self._out = self.findings
 
     # -- the two kinds of formula cells the rules read ----------------------
     def kpi_cell(self, sheet, r, c, formula, node):
@@ -152,6 +205,8 @@ class Audit:
         cells beyond it are blank, and =SUM(B3:XFD1048576) must not become
         17 billion Python tuples."""
         s = self.sheet_of(sheet, node)
+        if node.r1 == node.r2 and node.c1 == node.c2:  # one cell, the usual case
+            return [(s, node.r1, node.c1)] if node.r1 < s.rows and node.c1 < s.cols else []
         return [(s, r, c) for r in range(node.r1, min(node.r2, s.rows - 1) + 1)
                 for c in range(node.c1, min(node.c2, s.cols - 1) + 1)]
 
@@ -227,20 +282,29 @@ class Audit:
             return ("value", x + y if node.op == "+" else x - y if node.op == "-" else x * y)
         return None
 
-    def kpi_call(self, name, *operands):
-        """Calls the KPI function in Calc with the operands' values inlined."""
+    def kpi_call(self, name, *operands, then):
+        """Calls the KPI function in Calc with the operands' values inlined
+        and hands its result to then(result): at once, or with a batch of
+        others (kpi_batch), its findings kept in this place of the report."""
         parts = []
         for vals in operands:
             nums = []
             for res in vals:
                 if res[0] == "error":
-                    return res
+                    then(res)
+                    return
                 if res[0] == "value":
                     nums.append(repr(res[1]))
                 elif res[0] == "text":
                     nums.append('"' + str(res[1]).replace('"', '""') + '"')
             parts.append("{" + ";".join(nums) + "}" if len(nums) != 1 else nums[0])
-        return self.kpi_eval(f"={name}(" + ";".join(p if p != "{}" else "0" for p in parts) + ")")
+        formula = f"={name}(" + ";".join(p if p != "{}" else "0" for p in parts) + ")"
+        if self.kpi_batch is None:
+            then(self.kpi_eval(formula))
+            return
+        place = _Later()
+        self._out.append(place)
+        self._waiting.append((formula, then, place))
 
     def suggest(self, sheet, name, body):
         """=KPI.X(a;b) for a hand-written a/b, or None."""

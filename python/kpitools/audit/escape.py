@@ -35,22 +35,27 @@ def display_path(path):
     return visible(path, keep_newlines=False)
 
 
-def _finite(obj):
+def finite(obj):
+    """obj with its non-finite numbers as strings (JSON has no Infinity nor NaN)."""
     if isinstance(obj, float) and not math.isfinite(obj):
         return str(obj)
     if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
+        return {k: finite(v) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_finite(v) for v in obj]
+        return [finite(v) for v in obj]
     return obj
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+def json_safe(text):
+    """JSON text with every unsafe character \\u-escaped (JSON escapes the C0 controls itself)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def json_text(report):
     """Valid JSON (no Infinity nor NaN: non-finite numbers become strings),
-    readable (UTF-8), with every unsafe character \\u-escaped (JSON escapes
-    the C0 controls itself): the values stay exact."""
-    text = json.dumps(_finite(report), indent=2, ensure_ascii=False, allow_nan=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    readable (UTF-8), with every unsafe character \\u-escaped: the values
+    stay exact. (kpi-audit writes the same text piece by piece: output.py.)"""
+    return json_safe(json.dumps(finite(report), indent=2, ensure_ascii=False, allow_nan=False)) + "\n"

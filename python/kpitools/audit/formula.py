@@ -146,15 +146,7 @@ class Parser:
         m = _REF.match(t, i)
         if m:
             self.i = m.end()
-            sheet = m.group("s1")
-            if sheet:
-                sheet = sheet.rstrip(".").lstrip("$")
-                if sheet.startswith("'"):
-                    sheet = sheet[1:-1].replace("''", "'")
-            r1, c1 = int(m.group("r1")) - 1, col_index(m.group("c1"))
-            r2, c2 = (int(m.group("r2")) - 1, col_index(m.group("c2"))) if m.group("c2") else (r1, c1)
-            return Node("ref", i, self.i, sheet=sheet, r1=min(r1, r2), c1=min(c1, c2), r2=max(r1, r2),
-                        c2=max(c1, c2))
+            return _ref(m, i)
         m = _NUM.match(t, i)
         if m:
             self.i = m.end()
@@ -166,12 +158,74 @@ class Parser:
         raise ValueError(f"unexpected {t[i]!r}")
 
 
+def _ref(m, i):
+    sheet = m.group("s1")
+    if sheet:
+        sheet = sheet.rstrip(".").lstrip("$")
+        if sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+    r1, c1 = int(m.group("r1")) - 1, col_index(m.group("c1"))
+    r2, c2 = (int(m.group("r2")) - 1, col_index(m.group("c2"))) if m.group("c2") else (r1, c1)
+    # Where its row numbers are, for _copy (None: digits elsewhere, in a sheet name).
+    rows = None if _DIGIT.search(m.group("s1") or "") or _DIGIT.search(m.group("s2") or "") else \
+        (m.span("r1"), m.span("r2") if m.group("c2") else m.span("r1"))
+    return Node("ref", i, m.end(), sheet=sheet, r1=min(r1, r2), c1=min(c1, c2), r2=max(r1, r2), c2=max(c1, c2),
+                rows=rows)
+
+
+# A column of formulas copied down differs only in its digits (=B2/C2,
+# =B3/C3...), and digits never change how a formula parses, only the
+# numbers in it: formulas equal but for their digits (same length each)
+# share one parse, copied with the numbers read again. Bounded.
+_DIGIT = re.compile(r"[0-9]")
+_SHAPES = {}
+MAX_SHAPES = 10_000
+
+
 def parse_formula(text):
-    try:
-        node = Parser(text).parse()
-    except (ValueError, IndexError):
-        return None
-    return node if depth(node) <= MAX_DEPTH else None
+    shape = _DIGIT.sub("0", text)
+    template = _SHAPES.get(shape, False)
+    if template is False:
+        try:
+            template = Parser(text).parse()
+        except (ValueError, IndexError):
+            template = None
+        if template is not None and depth(template) > MAX_DEPTH:
+            template = None
+        if len(_SHAPES) >= MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[shape] = template
+    return None if template is None else _copy(template, text)
+
+
+def _copy(n, text):
+    """Node n of a formula of the same shape, for text: the same tree, its
+    references, numbers and strings read from text."""
+    k = n.kind
+    if k == "ref":
+        if n.rows is None:
+            return _ref(_REF.match(text, n.start), n.start)
+        (a, b), (c, d) = n.rows
+        r1, r2 = int(text[a:b]) - 1, int(text[c:d]) - 1
+        copy = Node.__new__(Node)
+        copy.__dict__ = dict(n.__dict__, r1=min(r1, r2), r2=max(r1, r2))
+        return copy
+    if k == "num":
+        return Node("num", n.start, n.end, value=float(text[n.start:n.end]))
+    if k == "str":
+        return Node("str", n.start, n.end, value=text[n.start + 1:n.end - 1].replace('""', '"'))
+    attrs = n.__dict__.copy()
+    if "a" in attrs:
+        attrs["a"] = _copy(attrs["a"], text)
+    if "b" in attrs:
+        attrs["b"] = _copy(attrs["b"], text)
+    if "args" in attrs:
+        attrs["args"] = [_copy(x, text) for x in attrs["args"]]
+    if k == "call":
+        attrs["name"] = _FUNC.match(text, n.start).group(0).upper()
+    copy = Node.__new__(Node)
+    copy.__dict__ = attrs
+    return copy
 
 
 def strip_parens(n):

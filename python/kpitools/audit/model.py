@@ -42,13 +42,47 @@ class SheetData:
                 return f
         return None
 
+    def formula_cells(self):
+        """(row, col, formula) of every formula cell, row by row."""
+        for r, row in enumerate(self.forms[:self.rows]):
+            if not any(row):
+                continue
+            for c, f in enumerate(row[:self.cols]):
+                if isinstance(f, str) and f.startswith("="):
+                    yield r, c, f
+
     def typed_numbers(self):
         """(row, col, value, label above) of every number typed in (no formula, no error)."""
+        if not hasattr(self, "_up_row"):
+            self._nearest()
+        data, forms, errors = self.data, self.forms, self.errors
+        cols = range(self.cols)
         for r in range(self.rows):
-            for c in range(self.cols):
-                v = self.data[r][c]
-                if isinstance(v, float) and not self.formula(r, c) and (r, c) not in self.errors:
-                    yield r, c, v, self.label_above(r, c)[0]
+            line, frow, up = data[r], forms[r], self._up_row[r]
+            for c in cols:
+                v = line[c]
+                if isinstance(v, float):
+                    f = frow[c]
+                    if isinstance(f, str) and f.startswith("=") or (r, c) in errors:
+                        continue
+                    rr = up[c]
+                    yield r, c, v, data[rr][c] if rr >= 0 else None
+
+    def typed_inputs(self):
+        """(row, col, value, label above, label left) of every number typed in."""
+        if not hasattr(self, "_up_row"):
+            self._nearest()
+        data = self.data
+        for r, c, v, above in self.typed_numbers():
+            cc = self._left_col[r][c]
+            yield r, c, v, above, data[r][cc] if cc >= 0 else None
+
+    def texts(self):
+        """The distinct texts of the sheet's cells (a rule can tell at once
+        whether a header it looks for is there at all)."""
+        if not hasattr(self, "_texts"):
+            self._texts = {v for line in self.data for v in line if isinstance(v, str)}
+        return self._texts
 
     def is_text(self, r, c):
         v = self.data[r][c]
@@ -57,18 +91,26 @@ class SheetData:
     def _nearest(self):
         # One pass over the sheet: for each cell, the row of the nearest text
         # above it and the column of the nearest text to its left (a scan per
-        # cell would be quadratic on large sheets).
-        self._up_row = [[-1] * self.cols for _ in range(self.rows)]
-        self._left_col = [[-1] * self.cols for _ in range(self.rows)]
-        last_up = [-1] * self.cols
-        for r in range(self.rows):
-            last_left = -1
-            up_row, left_col = self._up_row[r], self._left_col[r]
-            for c in range(self.cols):
-                up_row[c], left_col[c] = last_up[c], last_left
-                if self.is_text(r, c):
-                    last_up[c] = r
-                    last_left = c
+        # cell would be quadratic on large sheets). Rows whose text cells lie
+        # in the same columns share one list of left labels.
+        cols, errors = self.cols, self.errors
+        self._up_row, self._left_col = [], []
+        last_up = [-1] * cols
+        shared = {}
+        for r, line in enumerate(self.data):
+            self._up_row.append(last_up[:])
+            texts = tuple(c for c, v in enumerate(line) if isinstance(v, str) and v.strip() != "" and
+                          (r, c) not in errors)  # is_text(r, c)
+            left = shared.get(texts)
+            if left is None:
+                left = [-1] * cols
+                for i, t in enumerate(texts):
+                    end = texts[i + 1] + 1 if i + 1 < len(texts) else cols
+                    left[t + 1:end] = [t] * (end - t - 1)
+                shared[texts] = left
+            self._left_col.append(left)
+            for t in texts:
+                last_up[t] = r
 
     def label_above(self, r, c):
         """(text, distance) of the nearest text cell above (r, c): the header of a table however long."""
@@ -85,9 +127,11 @@ class SheetData:
         return (self.data[r][cc], c - cc) if cc >= 0 else (None, None)
 
     def labels(self, r, c):
-        """Both labels of a cell, nearest first."""
-        out = [x for x in (self.label_above(r, c), self.label_left(r, c)) if x[0]]
-        return sorted(out, key=lambda x: x[1])
+        """Both labels of a cell, nearest first (the one above on a tie)."""
+        above, left = self.label_above(r, c), self.label_left(r, c)
+        if above[0] and left[0]:
+            return [above, left] if above[1] <= left[1] else [left, above]
+        return [above] if above[0] else [left] if left[0] else []
 
 
 def result_text(res):

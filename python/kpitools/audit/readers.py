@@ -2,6 +2,7 @@
 file (ODF or OOXML) before LibreOffice has a chance to recalculate anything."""
 import os
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -93,13 +94,71 @@ def sniff(path, max_bytes):
 # The values stored in the file (read before any recalculation) and the copy
 # LibreOffice loads: one bounded, streaming pass (package.py)
 # ---------------------------------------------------------------------------
-DEFAULT_MAX_CELLS = 1_000_000        # used cells over all sheets
+DEFAULT_MAX_CELLS = 5_000_000        # used cells over all sheets (read in bulk: docs/benchmark.md, "kpi-audit")
 DEFAULT_MAX_BYTES = 200 * 1024 ** 2  # file size, and its package's unpacked size in total
 DEFAULT_TIMEOUT = 120                # seconds per file
 
 
 class ReadTimeout(AuditError):
     """The file's deadline passed while reading it."""
+
+
+def _error(e):
+    return (ReadTimeout if e.kind == "timeout" else AuditError)(str(e))
+
+
+class Reading:
+    """The stored values of a file and the copy LibreOffice loads, as
+    read_stored makes them; for a large ODF file whose bytes show nothing to
+    remove, the copy is written at once and the values are read in a thread
+    while LibreOffice loads it (package.prepare). Should that reading fail
+    (a limit, the deadline, damaged XML), on_failure() is called at once
+    (it stops LibreOffice) and the failure is the file's."""
+
+    def __init__(self, path, kind, copy, budget, on_failure=None):
+        self.budget, self.on_failure = budget, on_failure
+        self.values, self.error, self.thread = None, None, None
+        try:
+            got = package.prepare(path, kind, copy, budget, later=True)
+        except package.ReadError as e:
+            raise _error(e)
+        if not callable(got):
+            self.values = got
+            return
+        self.thread = threading.Thread(target=self._read, args=(got,), name="kpi-audit-stored", daemon=True)
+        self.thread.start()
+
+    def _read(self, rest):
+        try:
+            self.values = rest()
+            return
+        except package.ReadError as e:
+            if e.kind == "cancelled":
+                return
+            self.error = _error(e)
+        except Exception as e:  # a bug of kpi-audit: said as the command line says it
+            self.error = AuditError(f"internal error of kpi-audit ({type(e).__name__}: {e}) while reading the "
+                                    "stored values: please report it with the file")
+        if self.on_failure is not None:
+            self.on_failure()
+
+    def failure(self):
+        """The reading's error once it failed, else None."""
+        return self.error
+
+    def result(self):
+        """The stored values (waits for the thread); raises the reading's error."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.values
+
+    def cancel(self):
+        """Stops the thread at its next step (the file was given up) and waits for it."""
+        if self.thread is not None and self.thread.is_alive():
+            self.budget.cancelled = True
+            self.thread.join()
 
 
 def read_stored(path, kind, copy=None, budget=None):
@@ -120,7 +179,7 @@ def read_stored(path, kind, copy=None, budget=None):
     try:
         return package.prepare(path, kind, copy or scratch, budget)
     except package.ReadError as e:
-        raise (ReadTimeout if e.kind == "timeout" else AuditError)(str(e))
+        raise _error(e)
     finally:
         if scratch:
             os.remove(scratch)

@@ -8,38 +8,43 @@ def short(text, width):
 
 
 def render_text(report):
-    out = []
-    for f in report["files"]:
-        out.append(f"== {f['path']}")
-        if f["status"] != "audited":
-            out.append(f"   NOT AUDITED: {f['error']}")
-            out.append("")
-            continue
-        out.append(f"   {f['sheets']} sheet(s), {f['cells']:,} cells, {len(f['inventory'])} KPI cell(s), "
-                   f"{len(f['findings'])} finding(s)")
-        if f["inventory"]:
-            out.append("")
-            out.append("   KPI cells")
-            rows = [("Cell", "Function", "Arguments", "Result", "Definition")]
-            for i in f["inventory"]:
-                args = "; ".join(a["text"] + (f" = {fmt_values(a)}" if "values" in a else "") for a in i["arguments"])
-                res = i["result"]
-                rows.append((f"{i['sheet']}.{i['cell']}", i["function"], short(args, 48),
-                             json_result_text(res), short(i["definition"] or "?", 40)))
-            out += table(rows, indent=3)
-        if f["findings"]:
-            out.append("")
-            out.append("   Findings")
-            rows = [("Severity", "Cell", "Check", "Explanation / fix")]
-            for x in f["findings"]:
-                rows.append((x["severity"].upper(), f"{x['sheet']}.{x['cell']}", x["check"], x["message"]))
-                rows.append(("", "", "", "fix: " + x["fix"]))
-            out += table(rows, indent=3)
+    return "".join(render_file(f) for f in report["files"]) + render_summary(report["summary"])
+
+
+def render_file(f):
+    """One file's part of the text report."""
+    out = [f"== {f['path']}"]
+    if f["status"] != "audited":
+        out.append(f"   NOT AUDITED: {f['error']}")
         out.append("")
-    s = report["summary"]
-    out.append(f"{s['files']} file(s): {s['audited']} audited, {s['failed']} not audited; "
-               f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info")
+        return "\n".join(out) + "\n"
+    out.append(f"   {f['sheets']} sheet(s), {f['cells']:,} cells, {len(f['inventory'])} KPI cell(s), "
+               f"{len(f['findings'])} finding(s)")
+    if f["inventory"]:
+        out.append("")
+        out.append("   KPI cells")
+        rows = [("Cell", "Function", "Arguments", "Result", "Definition")]
+        for i in f["inventory"]:
+            args = "; ".join(a["text"] + (f" = {fmt_values(a)}" if "values" in a else "") for a in i["arguments"])
+            res = i["result"]
+            rows.append((f"{i['sheet']}.{i['cell']}", i["function"], short(args, 48),
+                         json_result_text(res), short(i["definition"] or "?", 40)))
+        out += table(rows, indent=3)
+    if f["findings"]:
+        out.append("")
+        out.append("   Findings")
+        rows = [("Severity", "Cell", "Check", "Explanation / fix")]
+        for x in f["findings"]:
+            rows.append((x["severity"].upper(), f"{x['sheet']}.{x['cell']}", x["check"], x["message"]))
+            rows.append(("", "", "", "fix: " + x["fix"]))
+        out += table(rows, indent=3)
+    out.append("")
     return "\n".join(out) + "\n"
+
+
+def render_summary(s):
+    return (f"{s['files']} file(s): {s['audited']} audited, {s['failed']} not audited; "
+            f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info\n")
 
 
 def fmt_values(a):

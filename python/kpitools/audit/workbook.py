@@ -1,7 +1,7 @@
 """A workbook loaded (a copy) in LibreOffice, recalculated, read into the model and audited."""
 import uuid
 
-from kpitools.audit.engine import Audit
+from kpitools.audit.engine import Audit, without_cycle_collector
 from kpitools.audit.model import AuditError, SheetData
 from kpitools.audit.readers import FILTERS, looks_encrypted
 from kpitools.office.watchdog import AbortHandler
@@ -14,14 +14,16 @@ FORMULA_FLAG = 16  # com.sun.star.sheet.CellFlags.FORMULA
 SURROGATES = "[\\uD800-\\uDFFF]"
 
 
-def defuse_surrogates(doc):
+def defuse_surrogates(doc, formulas_only=False):
     """{(sheet, row, col): formula or None} of the cells whose text holds a
     lone UTF-16 surrogate (=UNICHAR(55296)&"x"). Such a string kills the UNO
     bridge the moment it crosses it ("Binary URP bridge disposed"), so these
     cells are found inside Calc (a regular-expression search of the values)
     and their text replaced, inside Calc, by the same text with U+FFFD for
     each surrogate (Calc's REGEX, in a scratch sheet) before anything is
-    read. Only formulas' results and OOXML-escaped strings can hold one."""
+    read. Only formulas' results and OOXML-escaped strings can hold one:
+    formulas_only (an ODF file, whose XML cannot hold one) searches the
+    formula cells alone."""
     from com.sun.star.table.CellContentType import FORMULA
     sheets = doc.Sheets
     found = {}
@@ -29,11 +31,14 @@ def defuse_surrogates(doc):
     name = "kpi_audit_" + uuid.uuid4().hex[:8]
     for i in range(sheets.getCount()):
         sh = sheets.getByIndex(i)
-        sd = sh.createSearchDescriptor()
+        where = sh.queryContentCells(FORMULA_FLAG) if formulas_only else sh
+        if formulas_only and not where.getCount():
+            continue
+        sd = where.createSearchDescriptor()
         sd.SearchRegularExpression = True
         sd.SearchString = SURROGATES
         sd.setPropertyValue("SearchType", 1)  # the values (formula results), not the formulas
-        hits = sh.findAll(sd)
+        hits = where.findAll(sd)
         if hits is None:
             continue
         for k in range(hits.getCount()):
@@ -54,9 +59,27 @@ def defuse_surrogates(doc):
     return found
 
 
-def read_book(doc, max_cells, progress):
-    """{sheet name: SheetData} after recalculation; enforces the cell limit."""
-    defused = defuse_surrogates(doc)
+# Above this many formula ranges in a sheet, its formulas are read in one
+# call over the whole used area rather than one call per range.
+FORMULA_RANGES = 64
+
+
+def read_book(doc, max_cells, progress, own_copy=False, odf=False):
+    """({sheet name: SheetData}, is_date) after recalculation; enforces the
+    cell limit. Each sheet is read with a few calls whatever its size: its
+    values (getDataArray), where its formulas and its errors are (Calc's
+    own queries), the formulas themselves, then the error codes (see
+    error_codes). own_copy: the document is kpi-audit's copy of the file,
+    which may get a scratch sheet (the KPI menu audits the user's own
+    document, and never writes it); odf: loaded from an ODF file (see
+    defuse_surrogates)."""
+    with without_cycle_collector():  # millions of cells become Python objects
+        return _read_book(doc, max_cells, progress, own_copy, odf)
+
+
+def _read_book(doc, max_cells, progress, own_copy, odf):
+    from com.sun.star.sheet.FormulaResult import ERROR
+    defused = defuse_surrogates(doc, formulas_only=odf)
     sheets = doc.Sheets
     total = 0
     book = {}
@@ -73,50 +96,130 @@ def read_book(doc, max_cells, progress):
                          "(raise it with --max-cells): not audited")
     if total > 100_000:
         progress(f"reading {total:,} cells")
+    bad = []  # (sheet's SheetData, row, col) of the cells showing an error
     for i, (sh, er, ec) in enumerate(ranges):
+        name = sh.getName()
         rng = sh.getCellRangeByPosition(0, 0, ec, er)
-        data = [list(row) for row in rng.getDataArray()]
-        forms = [list(row) for row in rng.getFormulaArray()]
+        data = rng.getDataArray()   # an error cell reads as None
         # Which cells hold a formula, from Calc itself: a text cell may also
         # start with '=' (a note such as "=KPI.NPS(...) gives the same").
-        formula_cells = set()
-        for a in rng.queryContentCells(FORMULA_FLAG).getRangeAddresses():
-            for r in range(a.StartRow, a.EndRow + 1):
-                for c in range(a.StartColumn, a.EndColumn + 1):
-                    formula_cells.add((r, c))
-        for (name, r, c), formula in defused.items():
-            if name == sh.getName() and formula:  # its formula, replaced by its text to be read
+        where = rng.queryContentCells(FORMULA_FLAG).getRangeAddresses()
+        forms = _formulas(sh, rng, where, er + 1, ec + 1)
+        for (sname, r, c), formula in defused.items():
+            if sname == name and formula:  # its formula, replaced by its text to be read
+                if type(forms[r]) is tuple:
+                    forms[r] = list(forms[r])
                 forms[r][c] = formula
-                formula_cells.add((r, c))
-        errors = {}
-        for r, row in enumerate(forms):
-            for c, f in enumerate(row):
-                if (r, c) not in formula_cells:
-                    row[c] = None
-                    continue
-                if f.startswith("{=") and f.endswith("}"):  # a cell of an array formula
-                    row[c] = f[1:-1]
-                e = sh.getCellByPosition(c, r).getError()
-                if e:
-                    errors[(r, c)] = e
-        book[sh.getName()] = SheetData(sh.getName(), i, data, forms, errors)
+        sheet = SheetData(name, i, data, forms, {})
+        for a in rng.queryFormulaCells(ERROR).getRangeAddresses():
+            bad += [(sheet, r, c) for r in range(a.StartRow, a.EndRow + 1)
+                    for c in range(a.StartColumn, a.EndColumn + 1)]
+        book[name] = sheet
+    for (sheet, r, c), code in zip(bad, error_codes(doc, [(s.name, r, c) for s, r, c in bad], own_copy)):
+        if code:
+            sheet.errors[(r, c)] = code
+    return book, DateFormats(doc)
 
-    fmts = doc.getNumberFormats()
 
-    def is_date(sheet, r, c):
+def _formulas(sh, rng, where, rows, cols):
+    """The formula of each formula cell (None elsewhere), row by row; a row
+    without formulas is one shared tuple of None. The formulas are read
+    range by range, or in one call over the used area when they lie in many
+    ranges. An array formula's cells read "{=...}": its formula without the
+    braces."""
+    empty = (None,) * cols
+    forms = [empty] * rows
+    whole = rng.getFormulaArray() if len(where) > FORMULA_RANGES else None
+    for a in where:
+        if whole is None:
+            block, r0, c0 = sh.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn,
+                                                      a.EndRow).getFormulaArray(), a.StartRow, a.StartColumn
+        else:
+            block, r0, c0 = whole, 0, 0
+        for r in range(a.StartRow, a.EndRow + 1):
+            line = block[r - r0]
+            row = forms[r]
+            if row is empty:
+                row = forms[r] = [None] * cols
+            for c in range(a.StartColumn, a.EndColumn + 1):
+                f = line[c - c0]
+                row[c] = f[1:-1] if f.startswith("{=") and f.endswith("}") else f
+    return forms
+
+
+# Error cells whose numbers one scratch formula reads (Calc allows 8,192
+# tokens in a formula; each cell takes 9).
+ERRORS_PER_FORMULA = 500
+
+
+def error_codes(doc, cells, own_copy):
+    """Calc's error number of each (sheet name, row, col), in order. In
+    kpi-audit's own copy, a scratch sheet's cell joins the ERRORTYPE() of
+    hundreds of them in one formula (the copy is loaded read-only, which
+    allows setFormula on a cell but not setFormulaArray); in a document that
+    must not be written (the KPI menu's), each cell is asked."""
+    if not cells:
+        return []
+    sheets = doc.Sheets
+    if not own_copy:
+        return [_error_of(sheets, name, r, c) for name, r, c in cells]
+    from kpitools.sheet.addresses import addr
+    name = "kpi_audit_" + uuid.uuid4().hex[:8]
+    sheets.insertNewByName(name, sheets.getCount())
+    codes = []
+    try:
+        cell = sheets.getByName(name).getCellByPosition(0, 0)
+        quoted = {}
+        for k in range(0, len(cells), ERRORS_PER_FORMULA):
+            parts = []
+            for sname, r, c in cells[k:k + ERRORS_PER_FORMULA]:
+                q = quoted.get(sname)
+                if q is None:
+                    q = quoted[sname] = "$'" + sname.replace("'", "''") + "'."
+                parts.append(f"IFERROR(ERRORTYPE({q}{addr(r, c)});0)")
+            cell.setFormula("=" + '&";"&'.join(parts))
+            text = cell.getString() if not cell.getError() else ""
+            got = text.split(";")
+            codes += got if len(got) == len(parts) else [""] * len(parts)
+    finally:
+        sheets.removeByName(name)
+    # "0" or "": the cell no longer shows an error (a volatile formula
+    # computed again), or the formula failed: that cell is asked as is.
+    return [int(v) if v.isdigit() and v != "0" else _error_of(sheets, *cell) for v, cell in zip(codes, cells)]
+
+
+def _error_of(sheets, name, r, c):
+    return sheets.getByName(name).getCellByPosition(c, r).getError()
+
+
+class DateFormats:
+    """is_date(sheet, r, c): has the cell a date format? Asked of Calc for
+    the few cells the rules ask about (the first value of a dated series),
+    each format's type once."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.fmts = doc.getNumberFormats()
+        self.types = {}
+
+    def __call__(self, sheet, r, c):
         from com.sun.star.util.NumberFormat import DATE
-        cell = sheets.getByIndex(sheet.index).getCellByPosition(c, r)
         try:
-            return bool(fmts.getByKey(cell.NumberFormat).Type & DATE)
+            key = self.doc.Sheets.getByIndex(sheet.index).getCellByPosition(c, r).NumberFormat
+            if key not in self.types:
+                self.types[key] = bool(self.fmts.getByKey(key).Type & DATE)
+            return self.types[key]
         except Exception:
             return False
-    return book, is_date
 
 
 def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=None):
     """copy: the copy of the audited file LibreOffice may load (written by
-    readers.read_stored, external links removed; the caller removes it)."""
+    readers.read_stored, external links removed; the caller removes it);
+    stored: its stored values, or a readers.Reading still reading them."""
     from kpitools.office.session import file_url, props  # needs uno: imported once LibreOffice runs
+    if hasattr(stored, "failure") and stored.failure() is not None:
+        raise stored.failure()
     office = session.office
     path = copy
     handler = AbortHandler.make()
@@ -140,8 +243,10 @@ def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=
         if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             raise AuditError("not a spreadsheet")
         doc.calculateAll()
-        book, is_date = read_book(doc, opts.max_cells, progress)
-        audit = Audit(book, stored, catalogue, session.evaluate, is_date)
+        book, is_date = read_book(doc, opts.max_cells, progress, own_copy=True, odf=kind != ".xlsx")
+        if hasattr(stored, "result"):
+            stored = stored.result()
+        audit = Audit(book, stored, catalogue, session.evaluate, is_date, kpi_batch=session.evaluate_many)
         try:
             audit.run(deadline)
         except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as e:

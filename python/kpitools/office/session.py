@@ -88,12 +88,16 @@ def install_extension(oxt, shared_dir, user_dir, log):
     cmd = [UNOPKG, "add", "--shared", "-s", "-f", os.path.abspath(oxt)] + env_args
     tmp = os.path.join(user_dir, "tmp")  # unopkg's lu*.tmp, removed with the user folder
     os.makedirs(tmp, exist_ok=True)
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
-                       preexec_fn=_die_with_parent, env=_child_env(tmp))
-    log.write(r.stdout)
-    if r.returncode != 0:
-        raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
-    return env_args
+    # unopkg 7.4 now and then fails as it shuts down ("caught unexpected
+    # exception while disposing", seen once in a few hundred installs on a
+    # loaded machine); -f makes a second try replace whatever the first left.
+    for attempt in (1, 2):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
+                           preexec_fn=_die_with_parent, env=_child_env(tmp))
+        log.write(r.stdout)
+        if r.returncode == 0:
+            return env_args
+    raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
 
 
 def unopkg(workdir, shared_dir, *args):

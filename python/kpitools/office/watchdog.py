@@ -116,6 +116,12 @@ class Session:
             return ("error", err)
         return ("value", self.scratch_cell.getValue())
 
+    def evaluate_many(self, formulas):
+        """The results of many formulas, as evaluate gives each, computed
+        together in the scratch document (office/scratch.py)."""
+        from kpitools.office import scratch
+        return scratch.evaluate_many(self.scratch_doc.Sheets.getByIndex(0), formulas)
+
     def run(self, deadline, work, *args):
         """work(*args) with every LibreOffice interaction bounded in time
         (deadline, a time.monotonic(), which soffice's start-up does not

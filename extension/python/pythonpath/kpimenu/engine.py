@@ -51,6 +51,11 @@ class _Scratch:
         err = self.cell.getError()
         return ("error", err) if err else ("value", self.cell.getValue())
 
+    def eval_many(self, formulas):
+        """Many formulas computed together, as the command line does (kpitools/office/scratch.py)."""
+        from kpitools.office import scratch
+        return scratch.evaluate_many(self.doc.Sheets.getByIndex(0), formulas)
+
     def close(self):
         try:
             self.doc.close(True)
@@ -87,7 +92,7 @@ def audit(ctx, doc, max_cells=1_000_000):
         raise Failed(str(e))
     scratch = _Scratch(ctx)
     try:
-        run = ka.Audit(book, stored, catalogue, scratch.eval, is_date)
+        run = ka.Audit(book, stored, catalogue, scratch.eval, is_date, kpi_batch=scratch.eval_many)
         run.run()
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
         # A bug of the rules, not of the workbook: said as the command line says it.

@@ -32,14 +32,26 @@ def check_sheet(audit, sheet):
     _series(audit, sheet)
 
 
+def _start_or_end(label):
+    if has_words(label, START_WORDS) or exact_words(label, START_ONLY):
+        return "start"
+    if has_words(label, END_WORDS) or exact_words(label, END_ONLY):
+        return "end"
+    return None
+
+
 def _start_end(audit, sheet):
+    if not any(_start_or_end(t) for t in sheet.texts()):
+        return  # no start nor end header on the sheet
     date_cols = {}
+    which_of = {}  # label -> "start", "end" or None: a sheet has few distinct headers
     for r, c, v, above in sheet.typed_numbers():
         if above is not None:
-            if has_words(above, START_WORDS) or exact_words(above, START_ONLY):
-                date_cols.setdefault(("start", r), (c, v))
-            elif has_words(above, END_WORDS) or exact_words(above, END_ONLY):
-                date_cols.setdefault(("end", r), (c, v))
+            which = which_of.get(above, 0)
+            if which == 0:
+                which = which_of[above] = _start_or_end(above)
+            if which:
+                date_cols.setdefault((which, r), (c, v))
     for (which, r), (c, v) in date_cols.items():
         if which == "end" and ("start", r) in date_cols:
             sc, sv = date_cols[("start", r)]
@@ -51,33 +63,37 @@ def _start_end(audit, sheet):
 def _series(audit, sheet):
     """A 'Date' or 'Month' column whose dates are sorted but for one or two
     breaks: a row was pasted in the wrong place."""
-    for c in range(sheet.cols):
-        for r in range(sheet.rows):
-            if not (sheet.is_text(r, c) and exact_words(sheet.data[r][c], DATE_SERIES_WORDS)):
-                continue
-            vals = []
-            rr = r + 1
-            while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
-                    and (rr, c) not in sheet.errors:
-                vals.append((rr, sheet.data[rr][c]))
-                rr += 1
-            if len(vals) < 3 or not audit.is_date(sheet, vals[0][0], c):
-                continue
-            xs = [v for _r, v in vals]
-            if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
-                continue
-            up = sum(1 for a, b in zip(xs, xs[1:]) if b > a) >= len(xs) / 2
-            # A misplaced row breaks a sorted series once or twice; many
-            # breaks mean the rows are sorted by something else (a
-            # transaction log sorted by customer): not a finding.
-            breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
-            if breaks > 2:
-                continue
-            for (r1, a), (r2, b) in zip(vals, vals[1:]):
-                if (b < a) if up else (b > a):
-                    DatesOutOfOrder.report(audit, sheet, r2, c,
-                                           f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
-                                           f"it in a {'rising' if up else 'falling'} series under "
-                                           f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
-                                           severity="warning")
-                    break
+    heads = {t for t in sheet.texts() if t.strip() != "" and exact_words(t, DATE_SERIES_WORDS)}
+    if not heads:
+        return
+    # The header cells, column by column, each from the top.
+    for c, r in sorted((c, r) for r, line in enumerate(sheet.data) for c, v in enumerate(line) if v in heads):
+        if (r, c) in sheet.errors:  # not a text (is_text)
+            continue
+        vals = []
+        rr = r + 1
+        while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
+                and (rr, c) not in sheet.errors:
+            vals.append((rr, sheet.data[rr][c]))
+            rr += 1
+        if len(vals) < 3:
+            continue
+        xs = [v for _r, v in vals]
+        if all(a <= b for a, b in zip(xs, xs[1:])) or all(a >= b for a, b in zip(xs, xs[1:])):
+            continue
+        up = sum(1 for a, b in zip(xs, xs[1:]) if b > a) >= len(xs) / 2
+        # A misplaced row breaks a sorted series once or twice; many
+        # breaks mean the rows are sorted by something else (a
+        # transaction log sorted by customer): not a finding.
+        breaks = sum(1 for a, b in zip(xs, xs[1:]) if ((b < a) if up else (b > a)))
+        # Asked of Calc last: only for a series that would be reported.
+        if breaks > 2 or not audit.is_date(sheet, vals[0][0], c):
+            continue
+        for (r1, a), (r2, b) in zip(vals, vals[1:]):
+            if (b < a) if up else (b > a):
+                DatesOutOfOrder.report(audit, sheet, r2, c,
+                                       f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
+                                       f"it in a {'rising' if up else 'falling'} series under "
+                                       f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
+                                       severity="warning")
+                break

@@ -45,40 +45,39 @@ INVERTED = {"ROI": RoiInverted, "GROWTH": GrowthInverted}
 def check_gain(audit, h):
     sheet, kpi, name, b = h.sheet, h.kpi, h.name, h.body
 
-    def call(x, y):
-        return audit.kpi_call(name, x, y)
+    def check(x, y, fix, kind, named=None):
+        """KPI.<name>(x; y) against the hand-written value."""
+        audit.kpi_call(name, x, y, then=lambda expected: compare(audit, h, expected, fix, kind, named=named))
     # =(A-B)/B
     if b.kind == "bin" and b.op == "/":
         top, bottom = strip_parens(b.a), strip_parens(b.b)
         if top.kind == "bin" and top.op == "-" and audit.same_ref(top.b, bottom):
             x, y = audit.operand(sheet, top.a), audit.operand(sheet, bottom)
             if x and y:
-                compare(audit, h, call(x[1], y[1]), f"={name}({x[0]};{y[0]})", "(a−b)/b")
+                check(x[1], y[1], f"={name}({x[0]};{y[0]})", "(a−b)/b")
             return
         # =B/(A-B): investment ÷ profit
         if bottom.kind == "bin" and bottom.op == "-" and audit.same_ref(bottom.b, top):
             x, y = audit.operand(sheet, bottom.a), audit.operand(sheet, top)
             if x and y:
-                compare(audit, h, call(x[1], y[1]), f"={name}({x[0]};{y[0]})", "b/(a−b)",
-                        named=(INVERTED[kpi], f"{kpi} computed as investment ÷ profit"))
+                check(x[1], y[1], f"={name}({x[0]};{y[0]})", "b/(a−b)",
+                      named=(INVERTED[kpi], f"{kpi} computed as investment ÷ profit"))
             return
         x, y = audit.operand(sheet, top), audit.operand(sheet, bottom)
         if not x or not y or kpi != "ROI":
             return
         lx, ly = audit.label_kind(sheet, top), audit.label_kind(sheet, bottom)
         if lx == "profit" and ly == "cost":      # profit ÷ investment: right
-            compare(audit, h, call(sum_values(x[1], y[1]), y[1]), f"={name}({x[0]}+{y[0]};{y[0]})",
-                    "profit/investment")
+            check(sum_values(x[1], y[1]), y[1], f"={name}({x[0]}+{y[0]};{y[0]})", "profit/investment")
         elif lx == "cost" and ly == "profit":    # investment ÷ profit
-            compare(audit, h, call(sum_values(x[1], y[1]), x[1]), f"={name}({y[0]}+{x[0]};{x[0]})",
-                    "investment/profit", named=(RoiInverted, "ROI computed as investment ÷ profit"))
+            check(sum_values(x[1], y[1]), x[1], f"={name}({y[0]}+{x[0]};{x[0]})", "investment/profit",
+                  named=(RoiInverted, "ROI computed as investment ÷ profit"))
         elif lx == "revenue" and ly == "cost":   # revenue ÷ investment is ROAS
-            compare(audit, h, call(x[1], y[1]),
-                    f"={name}({x[0]};{y[0]}) (or =KPI.ROAS({x[0]};{y[0]}) if ROAS was meant)", "revenue/investment",
-                    named=(RoiIsRoas, "ROI computed as revenue ÷ investment, which is ROAS (ROI + 1)"))
+            check(x[1], y[1], f"={name}({x[0]};{y[0]}) (or =KPI.ROAS({x[0]};{y[0]}) if ROAS was meant)",
+                  "revenue/investment", named=(RoiIsRoas, "ROI computed as revenue ÷ investment, which is ROAS (ROI + 1)"))
         elif lx == "cost" and ly == "revenue":
-            compare(audit, h, call(y[1], x[1]), f"={name}({y[0]};{x[0]})", "investment/revenue",
-                    named=(RoiInverted, "ROI computed as investment ÷ return"))
+            check(y[1], x[1], f"={name}({y[0]};{x[0]})", "investment/revenue",
+                  named=(RoiInverted, "ROI computed as investment ÷ return"))
         return
     # =A/B-1
     if b.kind == "bin" and b.op == "-" and strip_parens(b.b).kind == "num" and strip_parens(b.b).value == 1:
@@ -86,4 +85,4 @@ def check_gain(audit, h):
         if q_.kind == "bin" and q_.op == "/":
             x, y = audit.operand(sheet, q_.a), audit.operand(sheet, q_.b)
             if x and y:
-                compare(audit, h, call(x[1], y[1]), f"={name}({x[0]};{y[0]})", "a/b−1")
+                check(x[1], y[1], f"={name}({x[0]};{y[0]})", "a/b−1")

@@ -93,13 +93,18 @@ def check_ratio(audit, h):
         la, lb = audit.label_kind(sheet, h.num), audit.label_kind(sheet, h.den)
         want_a, want_b = ARG_KINDS.get(entry["args"][0]["name"]), ARG_KINDS.get(entry["args"][1]["name"])
         if la and lb and la in (want_b or ()) and lb in (want_a or ()):
-            expected = audit.kpi_call(h.name, b[1], a[1])
-            compare(audit, h, expected, f"={h.name}({b[0]};{a[0]})", "a/b",
-                    named=(InvertedRatio, f"{h.kpi} computed as {la} ÷ {lb}, upside down"))
+            swapped = f"={h.name}({b[0]};{a[0]})"
+            named = (InvertedRatio, f"{h.kpi} computed as {la} ÷ {lb}, upside down")
+            audit.kpi_call(h.name, b[1], a[1], then=lambda expected: compare(audit, h, expected, swapped, "a/b",
+                                                                              named=named))
             return
-    expected = audit.kpi_call(h.name, a[1], b[1])
-    if percent_scale.check(audit, h, expected, fix):
-        return
-    if h.scale != 1.0 and not (h.kpi == "CPM" and h.scale == 1000):
-        return
-    compare(audit, h, expected, fix, "a/b")
+    if h.scale not in (1.0, 100) and not (h.kpi == "CPM" and h.scale == 1000):
+        return  # another scale: neither the KPI nor the KPI ×100
+
+    def judge(expected):
+        if percent_scale.check(audit, h, expected, fix):
+            return
+        if h.scale != 1.0 and not (h.kpi == "CPM" and h.scale == 1000):
+            return
+        compare(audit, h, expected, fix, "a/b")
+    audit.kpi_call(h.name, a[1], b[1], then=judge)

@@ -45,21 +45,26 @@ RULES = [NegativeInput, CountAboveTotal]
 
 def check_sheet(audit, sheet):
     by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers; col -> ... from row labels
-    for r, c, v, above in sheet.typed_numbers():
-        left, _ = sheet.label_left(r, c)
-        ka = audit.labels.input_kind(above) if above else None
-        kl = audit.labels.input_kind(left) if left else None
-        for k, label in ((ka, above), (kl, left)):
-            if k in audit.labels.count_kinds and v < 0:
+    kind_of = {}              # label -> input kind: a sheet has few distinct labels
+    paired = {k for part, whole, _severity in audit.labels.part_of for k in (part, whole)}  # the kinds _part_of reads
+    for r, c, v, above, left in sheet.typed_inputs():
+        ka = kind_of.get(above, 0)
+        if ka == 0:
+            ka = kind_of[above] = audit.labels.input_kind(above) if above else None
+        kl = kind_of.get(left, 0)
+        if kl == 0:
+            kl = kind_of[left] = audit.labels.input_kind(left) if left else None
+        for k, label in ((ka, above), (kl, left)) if v < 0 else ():
+            if k in audit.labels.count_kinds:
                 NegativeInput.report(audit, sheet, r, c,
                                      f"negative {k} ({fmt_num(v)}) under '{label}': a count or amount cannot "
                                      "be negative",
                                      "enter the figure as a positive number (a refund or correction belongs "
                                      "elsewhere)", value=v)
                 break
-        if ka:
+        if ka in paired:
             by_row.setdefault(r, {}).setdefault(ka, (c, v))
-        if kl:
+        if kl in paired:
             by_col.setdefault(c, {}).setdefault(kl, (r, v))
     for r, kinds in by_row.items():
         _part_of(audit, sheet, kinds, lambda pos: (r, pos))

@@ -1,7 +1,7 @@
 """Benchmark in real Calc: what the KPI functions cost against native
 formulas, measured side by side in one headless soffice process.
 
-  scripts/bench.sh            (builds the benchmark .oxt, runs this, writes docs/benchmark.md)
+  scripts/bench.sh            (builds the benchmark .oxt, runs this, writes its section of docs/benchmark.md)
 
 For each size (rows of campaign data) and each variant, the variant's formulas
 are the only ones in the document; calculateAll() is timed `--repeat` times
@@ -9,12 +9,11 @@ and the best run kept. Peak memory is soffice's peak resident set during the
 variant (VmHWM, reset before each variant). Ratios are against the native
 formula of the same row count, measured in the same run."""
 import argparse
-import os
-import platform
 import random
 import sys
 import time
 
+from kpitools.bench import report
 from kpitools.office.session import Office, cell_result
 
 import uno  # noqa: E402,F401
@@ -75,6 +74,7 @@ def main():
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     rng = random.Random(20261123)
+    load0 = report.load()
     results = []  # (rows, variant, seconds, per_row_ns, ratio, peak_mb, check)
     with Office(oxt=a.oxt, workdir=a.workdir, start_timeout=180) as office:
         pid = office.proc.pid
@@ -113,6 +113,9 @@ def main():
             measure("KPI.CPL(B;C) over the range (aggregate)",
                     lambda: sh.getCellByPosition(out_col, 1).setFormula(f"=KPI.CPL(B2:B{last};C2:C{last})"),
                     per_row=False, native=agg)
+            measure("KPI.CPL(SUM(B);SUM(C)) (aggregate, SUM inside)",
+                    lambda: sh.getCellByPosition(out_col, 1).setFormula(
+                        f"=KPI.CPL(SUM(B2:B{last});SUM(C2:C{last}))"), per_row=False, native=agg)
             measure("empty method, the two ranges as any (bridge only)",
                     lambda: sh.getCellByPosition(out_col, 1).setFormula(f"=KPI.NOOP(B2:B{last};C2:C{last})"),
                     per_row=False, native=agg)
@@ -130,26 +133,28 @@ def main():
                     per_row=False)
             doc.close(True)
 
-    with open(a.out, "w") as f:
-        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-        f.write("| Rows | Variant | Best recalculation | ns per row | Ratio | Peak soffice memory |\n")
-        f.write("|---:|---|---:|---:|---:|---:|\n")
-        for n, name, secs, ns, ratio, peak, check in results:
-            ns_txt = f"{ns:,.0f}" if ns is not None else "—"
-            f.write(f"| {n:,} | {name} | {secs * 1000:,.1f} ms | {ns_txt} | {ratio:.2f} | {peak:,.0f} MB |\n")
-        f.write(f"\nMeasured {time.strftime('%Y-%m-%d')} on {cpu}, {os.cpu_count()} cores, "
-                f"{platform.system()} {platform.release()}, LibreOffice 7.4 (Debian 12); best of {a.repeat} "
-                "calculateAll() runs, all variants in one soffice process. Ratio: against the native formula "
-                "of the same row count above it (per-row and column forms: =C/D; KPI.CPL: SUM/SUM; KPI.NPS: COUNTIF).\n")
-    print(f"wrote {a.out}")
+    lines = ["### KPI functions against native formulas (recalculation in Calc)", "",
+             "| Rows | Variant | Best recalculation | ns per row | Ratio | Peak soffice memory |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for n, name, secs, ns, ratio, peak, check in results:
+        ns_txt = f"{ns:,.0f}" if ns is not None else "—"
+        lines.append(f"| {n:,} | {name} | {secs * 1000:,.1f} ms | {ns_txt} | {ratio:.2f} | {peak:,.0f} MB |")
+    lines += ["", f"Measured {report.today()} on {report.machine()}, LibreOffice 7.4 (Debian 12); best of {a.repeat} "
+              "calculateAll() runs, all variants in one soffice process; load average "
+              f"{load0:.1f} before, {report.load():.1f} after (a shared machine: the ratios, measured side by side, "
+              "are what counts). Ratio: against the native formula of the same row count above it (per-row and "
+              "column forms: =C/D; KPI.CPL: SUM/SUM; KPI.NPS: COUNTIF)."]
+    report.replace_section(a.out, "calc", "python -m kpitools.bench.calc", "\n".join(lines))
+    print(f"wrote its section of {a.out}")
     if a.readme:
         begin, end = "<!-- benchmark:begin (written by scripts/bench.sh) -->\n", "<!-- benchmark:end -->"
         text = open(a.readme).read()
         b, e = text.find(begin), text.find(end)
         if b < 0 or e < b:
             sys.exit(f"{a.readme} has no benchmark markers")
+        table = "\n".join(lines[2:])  # the README has its own heading
         with open(a.readme, "w") as f:
-            f.write(text[:b + len(begin)] + open(a.out).read() + text[e:])
+            f.write(text[:b + len(begin)] + table + "\n" + text[e:])
         print(f"updated {a.readme}")
 
 

@@ -1,0 +1,3 @@
+from kpitools.bench.calc import main
+
+main()
