@@ -121,6 +121,15 @@ def main():
              and finder.same_function(cpl, "kpi.cpl") and finder.same_function(cpl, "CPL")
              and not finder.same_function(cpl, "KPI.CPA") and not finder.same_function(cpl, "KPI.CPLX"),
              "a function named by its display name, its stored name, in any case, with or without KPI.")
+    # The audit report's inventory shows each KPI cell's definition in the report's language
+    # (kpi-audit's JSON carries the English one).
+    from kpimenu import report
+    defs = report._definitions(entries)
+    item = {"function": "KPI.CPL", "definition": "cost / leads"}
+    ck.check(report._definition(item, "fr", defs) == "coût / leads" and report._definition(item, "en", defs) == "cost / leads",
+             f"audit report: KPI.CPL's definition in French and English ({report._definition(item, 'fr', defs)!r})")
+    ck.check(report._definition({"function": "KPI.NOSUCH", "definition": None}, "fr", defs) == "",
+             "audit report: an unknown function has no definition")
     return ck.finish()
 
 

@@ -150,6 +150,53 @@ def reference(ck, office, opened):
         doc.close(True)
 
 
+# The report's severity colours and the frame cap, as the README states them.
+SEVERITY_COLOUR = {"error": 0xF4C7C3, "warning": 0xFCE8B2, "info": 0xD2E3FC}
+MAX_MARKS = 1000
+RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def big_workbook(ck, office, opts):
+    """1,500 rows of the benchmark's workbook (a hand-written CPL per row, a
+    few rows with a mistake): about 1,500 cells with a finding, more than the
+    frames drawn. The report still lists them all, as the command line does;
+    the frames go to the worst cells first (the mistakes, far down the sheet
+    for some), at most MAX_MARKS; a line says how many are listed only."""
+    from kpitools.bench import auditbook  # the tests' process has the source tree on its path
+    path = office.scratch("menu-big.ods")
+    auditbook.write(path, rows=1500)
+    want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
+            for f in cli_findings(opts.launcher, [path])["menu-big.ods"]["findings"]]
+    doc = office.load(path)
+    try:
+        t0 = time.monotonic()
+        res = dispatch(office, doc, "org.kpifunctions:audit")
+        took = time.monotonic() - t0
+        rows = report_rows(doc)
+        ck.check(res.State == 1 and [r[:4] for r in rows] == want,
+                 f"big workbook: the report lists kpi-audit's {len(want)} findings ({len(rows)} listed, {took:.1f} s)")
+        worst = {}
+        for cell, check, sev, _msg, _link in rows:
+            if check != "no-stored-values":
+                worst[cell] = max(worst.get(cell, sev), sev, key=RANK.get)
+        framed = set(marks(doc))
+        ck.check(len(framed) == MAX_MARKS < len(worst), f"big workbook: {len(framed)} frames for {len(worst)} cells")
+        left = [c for c in worst if c not in framed]
+        ck.check(framed <= set(worst) and max((RANK[worst[c]] for c in left), default=0)
+                 <= min(RANK[worst[c]] for c in framed),
+                 "big workbook: no cell left unframed is worse than a framed one")
+        ck.check(sum(RANK[v] > 0 for v in worst.values()) >= 5 and all(RANK[worst[c]] == 0 for c in left),
+                 f"big workbook: every error and warning framed ({sum(RANK[v] > 0 for v in worst.values())})")
+        sh = doc.Sheets.getByName(REPORT)
+        note = sh.getCellByPosition(0, 3).getString()
+        ck.check(f"{len(worst) - MAX_MARKS:,}" in note and f"{MAX_MARKS:,}" in note,
+                 f"big workbook: the report says which cells are framed: {note!r}")
+        colours = [sh.getCellByPosition(0, FIRST_FINDING_ROW + i).CellBackColor for i in range(len(rows))]
+        ck.check(colours == [SEVERITY_COLOUR[r[2]] for r in rows], "big workbook: each finding's row in its colour")
+    finally:
+        doc.close(True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
@@ -230,6 +277,8 @@ def main():
 
         finally:
             doc.close(True)
+
+        big_workbook(ck, office, opts)
 
         # A "KPI audit" sheet of the user's own is never replaced: a message, nothing changed.
         doc = office.load(copy(office, cases[0]))

@@ -41,6 +41,26 @@ def insert(ctx, frame, lang):
     return True, f"{entry['name']} {where}"
 
 
+class _StatusBar:
+    """The frame's status bar text while a command works (nothing where the
+    frame has none, as in a test's hidden document)."""
+
+    def __init__(self, frame):
+        try:
+            self.ind = frame.createStatusIndicator()
+            self.ind.start("", 0)
+        except Exception:
+            self.ind = None
+
+    def say(self, text):
+        if self.ind is not None:
+            self.ind.setText(text)
+
+    def end(self):
+        if self.ind is not None:
+            self.ind.end()
+
+
 def audit(ctx, frame, lang):
     from . import engine
     doc = _document(frame)
@@ -48,10 +68,12 @@ def audit(ctx, frame, lang):
         return False, tr(lang, "audit_not_sheet")
     undo = doc.UndoManager
     undo.enterUndoContext(tr(lang, "audit_title"))
+    status = _StatusBar(frame)  # the audit runs on Calc's own thread: say what it is doing
     try:
         try:
             report.remove_previous(doc)  # before the audit: never audit our own report
-            result = engine.audit(ctx, doc)
+            result = engine.audit(ctx, doc, progress=lambda step: status.say(tr(lang, "progress_" + step)))
+            status.say(tr(lang, "progress_report"))
         except report.NotOurs:
             return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
         except engine.Unavailable:
@@ -61,6 +83,7 @@ def audit(ctx, frame, lang):
         title = os.path.basename(doc.getURL()) or doc.Title
         marks = report.write(doc, result, lang, title)
     finally:
+        status.end()
         undo.leaveUndoContext()
     doc.getCurrentController().setActiveSheet(doc.Sheets.getByName(report.REPORT_SHEET))
     n = len(result["findings"])

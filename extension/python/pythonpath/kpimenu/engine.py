@@ -71,13 +71,17 @@ def _rules():
                            read_book=workbook.read_book, read_stored=readers.read_stored)
 
 
-def audit(ctx, doc, max_cells=1_000_000):
+def audit(ctx, doc, max_cells=None, progress=lambda step: None):
     """One FILE of kpi-audit's JSON report (docs/audit-json.md) for the open
-    document: sheets, cells, inventory, findings."""
+    document: sheets, cells, inventory, findings. max_cells: the command
+    line's default limit; progress(step) is told "read", then "rules"."""
     try:
         ka = _rules()
     except ImportError as e:
         raise Unavailable(str(e))
+    if max_cells is None:
+        from kpitools.audit.readers import DEFAULT_MAX_CELLS as max_cells
+    progress("read")
     from kpitools.catalogue import CatalogueError, load_catalogue
     from . import finder
     try:
@@ -90,6 +94,7 @@ def audit(ctx, doc, max_cells=1_000_000):
         book, is_date = ka.read_book(doc, max_cells, lambda msg: None)
     except ka.AuditError as e:
         raise Failed(str(e))
+    progress("rules")
     scratch = _Scratch(ctx)
     try:
         run = ka.Audit(book, stored, catalogue, scratch.eval, is_date, kpi_batch=scratch.eval_many)

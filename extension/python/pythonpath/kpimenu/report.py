@@ -61,6 +61,7 @@ def write(doc, result, lang, title):
     sheets.insertNewByName(REPORT_SHEET, sheets.Count)
     sh = sheets.getByName(REPORT_SHEET)
     findings = result.get("findings", [])
+    definitions = _definitions()
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITY_ORDER}
     rows = [[tr(lang, "report_heading", title), "", "", "", "", ""],
             [tr(lang, "report_when", datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), "", "", "", "", ""],
@@ -82,14 +83,25 @@ def write(doc, result, lang, title):
                  "", ""])
     for k in result.get("inventory", []):
         rows.append([f"{k['sheet']}.{k['cell']}", k.get("formula", ""), _result_text(k.get("result")),
-                     k.get("definition") or "", "", ""])
+                     _definition(k, lang, definitions), "", ""])
+    marked, rest = _to_mark(findings)
+    if rest:
+        rows[3][0] = tr(lang, "report_marks_capped", marked=_count(lang, len(marked)), rest=_count(lang, rest))
     rng = sh.getCellRangeByPosition(0, 0, 5, len(rows) - 1)
     rng.setDataArray(tuple(tuple(r) for r in rows))
     # Column F holds the severity keyword (machine-readable, for filters and tests).
-    for i, f in enumerate(findings):
-        r = first_finding + i
-        sh.getCellByPosition(1, r).setFormula(_link(f["sheet"], f["cell"]))
-        sh.getCellByPosition(0, r).CellBackColor = COLOURS[f["severity"]]
+    # A few calls whatever the number of findings: the links in one array of
+    # formulas, each severity's colour on the set of its rows.
+    if findings:
+        sh.getCellRangeByPosition(1, first_finding, 1, first_finding + len(findings) - 1).setFormulaArray(
+            tuple((_link(f["sheet"], f["cell"]),) for f in findings))
+        for severity in SEVERITY_ORDER:
+            rows_of = [first_finding + i for i, f in enumerate(findings) if f["severity"] == severity]
+            if rows_of:
+                cells = doc.createInstance("com.sun.star.sheet.SheetCellRanges")
+                cells.addRangeAddresses(tuple(sh.getCellRangeByPosition(0, a, 0, b).getRangeAddress()
+                                              for a, b in _runs(rows_of)), False)
+                cells.CellBackColor = COLOURS[severity]
     for c, width in enumerate((2200, 3200, 4500, 11000, 9000, 1800)):
         sh.Columns.getByIndex(c).Width = width
     if findings:  # long explanations wrap inside their (now wide) column; rows fit their text
@@ -98,7 +110,58 @@ def write(doc, result, lang, title):
     for r in (0, first_finding - 1, inv_head, inv_head + 1):
         sh.getCellRangeByPosition(0, r, 5, r).CharWeight = 150.0  # bold
     sh.getCellByPosition(0, 0).CharHeight = 14.0
-    return mark(doc, findings)
+    return mark(doc, marked)
+
+
+# Frames are shapes: thousands of them slow Calc down for the whole session.
+# Past this many cells the worst ones are framed and the rest only listed.
+MAX_MARKS = 1000
+
+
+def _to_mark(findings):
+    """(the findings whose cells get a frame, how many cells with a finding
+    get none): every cell's worst finding, errors first, at most MAX_MARKS cells."""
+    worst = {}
+    for f in findings:
+        if f["check"] == "no-stored-values":  # about the file, not a cell
+            continue
+        key = (f["sheet"], f["cell"])
+        if key not in worst or SEVERITY_ORDER.index(f["severity"]) > SEVERITY_ORDER.index(worst[key]["severity"]):
+            worst[key] = f
+    ranked = sorted(worst.values(), key=lambda f: -SEVERITY_ORDER.index(f["severity"]))  # stable: report order
+    return ranked[:MAX_MARKS], max(0, len(ranked) - MAX_MARKS)
+
+
+def _runs(rows):
+    """[(first, last)] of the consecutive numbers in the sorted list rows."""
+    out = []
+    for r in rows:
+        if out and r == out[-1][1] + 1:
+            out[-1][1] = r
+        else:
+            out.append([r, r])
+    return [tuple(x) for x in out]
+
+
+def _count(lang, n):
+    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+
+
+def _definitions(entries=None):
+    """{function name: {"en": ..., "fr": ...}}: the catalogue the Insert dialog reads."""
+    if entries is None:
+        from . import finder
+        entries = finder.load()
+    return {e["name"].upper(): e.get("definition") for e in entries}
+
+
+def _definition(item, lang, definitions):
+    """The definition of an inventoried KPI cell in the report's language
+    (kpi-audit's JSON carries the English one)."""
+    d = definitions.get((item.get("function") or "").upper())
+    if isinstance(d, dict):
+        return d.get(lang) or d.get("en") or ""
+    return item.get("definition") or ""
 
 
 def _result_text(res):
@@ -111,14 +174,8 @@ def _result_text(res):
 
 
 def mark(doc, findings):
-    """A frame around each cell with a finding (the worst severity's colour)."""
-    worst = {}
-    for f in findings:
-        if f["check"] == "no-stored-values":  # about the file, not a cell
-            continue
-        key = (f["sheet"], f["cell"])
-        if SEVERITY_ORDER.index(f["severity"]) >= SEVERITY_ORDER.index(worst.get(key, ("info", ""))[0]):
-            worst[key] = (f["severity"], f["message"])
+    """A frame around the cell of each finding given (one per cell: _to_mark)."""
+    worst = {(f["sheet"], f["cell"]): (f["severity"], f["message"]) for f in findings}
     for (sheet_name, cell_name), (severity, text) in worst.items():
         if not doc.Sheets.hasByName(sheet_name):
             continue

@@ -36,6 +36,11 @@ STRINGS = {
         "report_summary": "{sheets} sheet(s), {cells} cells, {kpi} KPI cell(s); {error} error(s), "
                           "{warning} warning(s), {info} info",
         "report_none": "No finding: nothing to report.",
+        "report_marks_capped": "Frames drawn around the first {marked} cells with a finding (errors first, "
+                               "then warnings); the other {rest} are listed below only.",
+        "progress_read": "KPI audit: reading the workbook…",
+        "progress_rules": "KPI audit: checking the KPI cells…",
+        "progress_report": "KPI audit: writing the report…",
         "col_severity": "Severity", "col_cell": "Cell", "col_check": "Check",
         "col_message": "Explanation", "col_fix": "Suggested fix",
         "inventory": "KPI cells", "col_formula": "Formula", "col_result": "Result",
@@ -75,6 +80,12 @@ STRINGS = {
         "report_summary": "{sheets} feuille(s), {cells} cellules, {kpi} cellule(s) KPI ; {error} erreur(s), "
                           "{warning} avertissement(s), {info} info",
         "report_none": "Aucune constatation : rien à signaler.",
+        "report_marks_capped": "Cadres tracés autour des {marked} premières cellules concernées (erreurs "
+                               "d'abord, puis avertissements) ; les {rest} autres sont seulement listées "
+                               "ci-dessous.",
+        "progress_read": "Audit KPI : lecture du classeur…",
+        "progress_rules": "Audit KPI : contrôle des cellules KPI…",
+        "progress_report": "Audit KPI : écriture du rapport…",
         "col_severity": "Gravité", "col_cell": "Cellule", "col_check": "Contrôle",
         "col_message": "Explication", "col_fix": "Correction proposée",
         "inventory": "Cellules KPI", "col_formula": "Formule", "col_result": "Résultat",
