@@ -3,8 +3,9 @@ table of labels (the French words are those of the catalogue's French texts:
 part du trafic, taux de conversion, coût d'acquisition client…)."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
-from kpitools.templates.engine import Book, Fn, Ref, Rng
-from kpitools.templates.parts import MONTHS, BLUE, ORANGE, GREEN, GREY, K, wiggle, month_header, monthly_kpis
+from kpitools.templates.engine import Fn, Ref, Rng
+from kpitools.templates.parts import (MONTHS, BLUE, ORANGE, GREEN, GREY, K, wiggle, month_header, monthly_kpis,
+                                      one_sheet_book)
 
 
 B2B_SEASON = [0.92, 0.97, 1.05, 1.02, 1.04, 0.95, 0.78, 0.70, 1.06, 1.12, 1.10, 0.88]
@@ -74,12 +75,7 @@ TEXT = {
 def b2b(lang="en"):
     t = TEXT[lang]
     months = MONTHS[lang]
-    b = Book(lang, t["title"], t["description"])
-    s = b.sheet(t["sheet"], t["widths"], landscape=True)
-    s.text("A1", t["heading"], "title")
-    s.row_height(1, 0.9)
-    s.text("A2", t["note1"], "note")
-    s.text("A3", t["note2"], "note")
+    b, s = one_sheet_book(lang, t)
     # Inputs: rows 5..15, months in columns B..M, year in N.
     month_header(s, 4, t["inputs_head"], months, t["year"])
     formats = ["int", "int", "int", "int", "int", "money", "int", "int", "int", "int", "money"]

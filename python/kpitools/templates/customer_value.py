@@ -3,8 +3,8 @@ a table of labels (French: valeur vie client, panier moyen, délai de
 récupération du CAC, as the catalogue's French texts say)."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
-from kpitools.templates.engine import Book, Op, Ref, TRUE
-from kpitools.templates.parts import BLUE, GREEN, GREY, TEAL, K
+from kpitools.templates.engine import Op, Ref, TRUE
+from kpitools.templates.parts import BLUE, GREEN, GREY, TEAL, K, one_sheet_book
 
 TEXT = {
     "en": dict(
@@ -80,12 +80,7 @@ INPUTS = [([180, 1250, 9800], "in_money"), ([6, 4, 2], "in_dec1"), ([2.5, 4, 6],
 
 def customer_value(lang="en"):
     t = TEXT[lang]
-    b = Book(lang, t["title"], t["description"])
-    s = b.sheet(t["sheet"], t["widths"], landscape=True)
-    s.text("A1", t["heading"], "title")
-    s.row_height(1, 0.9)
-    s.text("A2", t["note1"], "note")
-    s.text("A3", t["note2"], "note")
+    b, s = one_sheet_book(lang, t)
 
     def segment_header(row, title, last):
         s.text(f"A{row}", title, "head_l")

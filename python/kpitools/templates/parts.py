@@ -3,13 +3,25 @@ the month-by-month KPI rows (a month without inputs shows nothing)."""
 import math
 
 from kpitools.sheet.addresses import col_name
-from kpitools.templates.engine import Fn, Op, Ref, Rng
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng
 
 
 BLUE, ORANGE, GREEN, GREY, TEAL, RED = "#2f5597", "#ed7d31", "#70ad47", "#a5a5a5", "#4bacc6", "#c00000"
 MONTHS = {"en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
           "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]}
 B2B_MONTHS = MONTHS["en"]
+
+
+def one_sheet_book(lang, t):
+    """A workbook whose main sheet opens with a title and two notes (t: the
+    template's texts: title, description, sheet, widths, heading, note1, note2)."""
+    b = Book(lang, t["title"], t["description"])
+    s = b.sheet(t["sheet"], t["widths"], landscape=True)
+    s.text("A1", t["heading"], "title")
+    s.row_height(1, 0.9)
+    s.text("A2", t["note1"], "note")
+    s.text("A3", t["note2"], "note")
+    return b, s
 
 
 def K(name, *args):
