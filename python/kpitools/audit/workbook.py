@@ -79,7 +79,9 @@ def read_book(doc, max_cells, progress, own_copy=False, odf=False):
 
 def _read_book(doc, max_cells, progress, own_copy, odf):
     from com.sun.star.sheet.FormulaResult import ERROR
-    defused = defuse_surrogates(doc, formulas_only=odf)
+    # Only in kpi-audit's own copy: the KPI menu runs inside soffice, where no
+    # process bridge carries the text, and must never rewrite the user's cells.
+    defused = defuse_surrogates(doc, formulas_only=odf) if own_copy else {}
     sheets = doc.Sheets
     total = 0
     book = {}
