@@ -54,6 +54,18 @@ class Checker:
         return 0 if not self.failures else 1
 
 
+def write_cells(sheet, cells):
+    """Writes {address: number, formula (text starting with "=") or text} into a Calc sheet."""
+    for addr, v in cells.items():
+        cell = sheet.getCellRangeByName(addr)
+        if isinstance(v, str) and v.startswith("="):
+            cell.setFormula(v)
+        elif isinstance(v, str):
+            cell.setString(v)
+        else:
+            cell.setValue(v)
+
+
 def args_from_argv():
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)

@@ -7,7 +7,7 @@ documented definitions, applied to the cells as Calc passes them. soffice must s
 import json
 import sys
 
-from harness import args_from_argv, Checker, same
+from harness import args_from_argv, Checker, same, write_cells
 from kpitools.office.session import cell_result, Office
 from kpitools.sheet.errors import ERRORS
 from oracles import reference
@@ -45,19 +45,8 @@ CONDITIONS = {
 DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0",
         "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
         "G1": 5, "G2": '=IF(1;"";0)', "G3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
-
-
-def fill_data(data):
-    """Writes DATA into the sheet `data`; A2 is text, not a formula."""
-    for addr, v in DATA.items():
-        cell = data.getCellRangeByName(addr)
-        if isinstance(v, str) and v.startswith("="):
-            cell.setFormula(v)
-        elif isinstance(v, str):
-            cell.setString(v)
-        else:
-            cell.setValue(v)
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
+
 
 # A valid call of each function: (formula text, cells) per argument; None
 # leaves an optional argument out.
@@ -150,7 +139,7 @@ def main():
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         doc.Sheets.insertNewByName("Data", 1)
-        fill_data(doc.Sheets.getByName("Data"))
+        write_cells(doc.Sheets.getByName("Data"), DATA)
         sheet = doc.Sheets.getByIndex(0)
         for r, (formula, _, _) in enumerate(cases):
             sheet.getCellByPosition(0, r).setFormula(formula)

@@ -4,7 +4,7 @@ cells skipped, arrays in both orientations. Expected values are worked out
 by hand in the comments."""
 import sys
 
-from harness import args_from_argv, Checker, same
+from harness import args_from_argv, Checker, same, write_cells
 from kpitools.office.session import cell_result, Office
 from kpitools.sheet.errors import ERRORS
 
@@ -74,14 +74,7 @@ def main():
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         sheet = doc.Sheets.getByIndex(0)
-        for addr, v in DATA.items():
-            cell = sheet.getCellRangeByName(addr)
-            if isinstance(v, str) and v.startswith("="):
-                cell.setFormula(v)
-            elif isinstance(v, str):
-                cell.setString(v)
-            else:
-                cell.setValue(v)
+        write_cells(sheet, DATA)
         first = 30
         for i, (formula, _) in enumerate(CASES):
             sheet.getCellByPosition(0, first + i).setFormula(formula)

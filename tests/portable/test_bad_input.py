@@ -17,11 +17,11 @@ import subprocess
 import sys
 import tempfile
 
-from harness import Checker, args_from_argv
+from harness import Checker, args_from_argv, write_cells
 from kpitools.office.session import Office, cell_result
 from kpitools.portable import convert, native
 
-from calc.test_bad_input import BASE, CONDITIONS, fill_data, row, s  # the matrix itself, not a copy
+from calc.test_bad_input import BASE, CONDITIONS, DATA, row, s  # the matrix itself, not a copy
 from oracles import reference
 
 NAMES = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: "Err:504", 502: "Err:502",
@@ -91,7 +91,7 @@ def main():
         with Office(oxt=a.oxt, workdir=a.workdir) as office:
             doc = office.new_calc()
             doc.Sheets.insertNewByName("Data", 1)
-            fill_data(doc.Sheets.getByName("Data"))
+            write_cells(doc.Sheets.getByName("Data"), DATA)
             sheet = doc.Sheets.getByIndex(0)
             for r, (formula, _) in enumerate(calls):
                 sheet.getCellByPosition(0, r).setFormula(formula)

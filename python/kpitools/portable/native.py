@@ -156,15 +156,21 @@ def entry(method):
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[Ee][+-]?\d+)?")
 
 
+_ARRAY_ARGS = {}
+
+
 def array_args(method):
     """The arguments of KPI.<method> that its native formula reads cell by
-    cell (given to an expansion marked array = true)."""
-    e = entry(method)
-    if e.get("value_only"):
-        return set()
-    arrays = set()
-    _expand_macros(e["formula"], table()["expansions"], arrays=arrays)
-    return arrays
+    cell (given to an expansion marked array = true); worked out once per
+    method, not for every call converted."""
+    key = method.lower()
+    if key not in _ARRAY_ARGS:
+        e = entry(method)
+        arrays = set()
+        if not e.get("value_only"):
+            _expand_macros(e["formula"], table()["expansions"], arrays=arrays)
+        _ARRAY_ARGS[key] = frozenset(arrays)
+    return _ARRAY_ARGS[key]
 
 
 def needs_array(method, arg_texts, is_ref=None):
