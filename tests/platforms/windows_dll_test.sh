@@ -4,7 +4,9 @@
 #   - addin/win/import_libs.py writes sal3.def and cppu3.def with exactly the
 #     C functions the fixture calls, and refuses C++ UNO;
 #   - addin/win/sal/typesizes.h is needed (without it the fixture's size
-#     checks fail) and right (with it they pass).
+#     checks fail) and right (with it they pass);
+#   - tests/platforms/check_dll.sh passes the DLL that the toolchain file
+#     links, and fails one linked with mingw's runtime DLLs.
 # Exits 77 (ctest's skip) when the cross compiler is not installed.
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 SRC BUILD" >&2; exit 2; }
@@ -31,6 +33,20 @@ expect() {  # DLL NAME...
 }
 expect sal3 rtl_uString_newFromAscii rtl_uString_release
 expect cppu3 uno_any_construct uno_any_destruct
+
+# The DLL the toolchain file links: only Windows and LibreOffice DLLs.
+"$here/check_dll.sh" "$build/fixture.dll" || fail "check_dll.sh rejects the fixture"
+
+# The same objects linked as mingw links by default: its runtime as DLLs.
+obj=$(find "$build/CMakeFiles/fixture_objects.dir" -name '*.obj')
+$cxx -shared -o "$build/fixture_dynamic.dll" $obj -L"$build/import" -lsal3 -lcppu3
+if "$here/check_dll.sh" "$build/fixture_dynamic.dll" >"$build/check_dynamic.log"; then
+  cat "$build/check_dynamic.log"; fail "check_dll.sh passes a DLL that needs mingw's runtime"
+fi
+for runtime in libstdc++-6.dll libwinpthread-1.dll; do
+  grep -q "NOT ALLOWED: $runtime" "$build/check_dynamic.log" || fail "check_dll.sh does not name $runtime"
+done
+echo "ok: check_dll.sh rejects the dynamically linked DLL (libstdc++-6.dll, libwinpthread-1.dll)"
 
 # Without the override the SDK's Linux sizes apply, and fixture.cpp's checks fail.
 if $cxx -std=c++20 -DSAL_UNX -I/usr/include/libreoffice -fsyntax-only "$here/dll_fixture/fixture.cpp" \
