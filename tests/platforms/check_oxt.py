@@ -5,7 +5,10 @@ that platform will look and for the right processor (issue 22):
     and its components file names a library inside the package;
   - that library is an ELF of the right machine (Linux) or a PE32+ for
     x86-64 (Windows), read from its header, not from its name;
-  - the expected platforms (argument) are all there.
+  - the expected platforms (argument) are all there;
+  - everything else (the KPI menu's Python component, its configuration,
+    the templates' path) carries no platform restriction: it serves every
+    platform, run by LibreOffice's own Python.
 
 usage: check_oxt.py OXT PLATFORM...
 """
@@ -43,6 +46,10 @@ def main(oxt, expected):
         for entry in ET.fromstring(z.read("META-INF/manifest.xml")).iter(f"{MANIFEST}file-entry"):
             media = entry.get(f"{MANIFEST}media-type")
             if not media.startswith("application/vnd.sun.star.uno-components"):
+                if "platform=" in media:
+                    failures.append(f"{entry.get(MANIFEST + 'full-path')}: restricted to a platform ({media})")
+                elif "type=Python" in media:
+                    print(f"ok: {entry.get(MANIFEST + 'full-path')}: the menu, on every platform")
                 continue
             m = re.search(r";\s*platform=([^;]+)", media)
             path = entry.get(f"{MANIFEST}full-path")
