@@ -24,11 +24,15 @@ DESCRIPTION = "{http://openoffice.org/extensions/description/2006}"
 # ELF e_machine numbers; PE machine numbers.
 ELF_MACHINE = {"linux_x86_64": 62, "linux_aarch64": 183}
 PE_MACHINE = {"windows_x86_64": 0x8664}
+# Mach-O 64-bit (magic 0xfeedfacf, little-endian) CPU types.
+MACHO_CPU = {"macos_x86_64": 0x01000007, "macos_aarch64": 0x0100000C}
 
 
 def machine_ok(platform, data):
     if platform in ELF_MACHINE:
         return data[:4] == b"\x7fELF" and data[4] == 2 and struct.unpack_from("<H", data, 18)[0] == ELF_MACHINE[platform]
+    if platform in MACHO_CPU:
+        return struct.unpack_from("<II", data, 0) == (0xFEEDFACF, MACHO_CPU[platform])
     if platform in PE_MACHINE:
         if data[:2] != b"MZ":
             return False
