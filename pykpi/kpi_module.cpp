@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cells.hpp"
@@ -104,20 +105,34 @@ std::vector<py::ssize_t> broadcast_shape(const std::string& name, const std::vec
     return out;
 }
 
-py::object call(std::size_t index, py::args args, py::kwargs kwargs) {
-    const FunctionInfo& f = kpi::catalogue()[index];
-    const std::string name = kpisql::sql_name(f);
-    const std::size_t nargs = f.args.size();
-    if (args.size() > nargs) throw py::type_error(name + "() takes at most " + std::to_string(nargs) + " arguments");
-    std::vector<py::object> given(nargs);
+// The arguments of a call by parameter (null where not given). Every
+// function takes (*args, **kwargs) and binds them here: pybind11's own
+// binding terminates the process when it words its TypeError for a keyword
+// that is not valid UTF-8 (a lone surrogate), so keywords are compared as
+// Python strings and only their repr is put in a message.
+std::vector<py::object> bind_arguments(const std::string& name, const std::vector<std::string_view>& params, const py::args& args,
+                             const py::kwargs& kwargs) {
+    const std::size_t n = params.size();
+    if (args.size() > n) throw py::type_error(name + "() takes at most " + std::to_string(n) + " arguments");
+    std::vector<py::object> given(n);
     for (std::size_t i = 0; i < args.size(); ++i) given[i] = py::reinterpret_borrow<py::object>(args[i]);
     for (auto kv : kwargs) {
         std::size_t i = 0;
-        while (i < nargs && !py::str(std::string(f.args[i].name)).equal(kv.first)) ++i;
-        if (i == nargs) throw py::type_error(name + "() got an unexpected keyword argument " + std::string(py::repr(kv.first)));
-        if (given[i]) throw py::type_error(name + "() got multiple values for argument '" + std::string(f.args[i].name) + "'");
+        while (i < n && !py::str(std::string(params[i])).equal(kv.first)) ++i;
+        if (i == n) throw py::type_error(name + "() got an unexpected keyword argument " + std::string(py::repr(kv.first)));
+        if (given[i]) throw py::type_error(name + "() got multiple values for argument '" + std::string(params[i]) + "'");
         given[i] = py::reinterpret_borrow<py::object>(kv.second);
     }
+    return given;
+}
+
+py::object call(std::size_t index, const py::args& args, const py::kwargs& kwargs) {
+    const FunctionInfo& f = kpi::catalogue()[index];
+    const std::string name = kpisql::sql_name(f);
+    const std::size_t nargs = f.args.size();
+    std::vector<std::string_view> params;
+    for (const kpi::ArgInfo& a : f.args) params.push_back(a.name);
+    const std::vector<py::object> given = bind_arguments(name, params, args, kwargs);
     // Range arguments are read whole; the others are broadcast together, one
     // result per cell. Views point into `cells`, sized once.
     std::vector<pykpi::Cells> cells(nargs);
@@ -252,6 +267,13 @@ PYBIND11_MODULE(kpi, m) {
         names.append(name);
     }
     m.attr("FUNCTIONS") = names;
-    m.def("error", &error_of, "x"_a,
-          "The spreadsheet error a result carries (\"#DIV/0!\", \"#NUM!\", ...), None for a number; elementwise on arrays.");
+    m.def(
+        "error",
+        [](py::args a, py::kwargs k) {
+            const std::vector<py::object> x = bind_arguments("error", {"x"}, a, k);
+            if (!x[0]) throw py::type_error("error() missing argument 'x'");
+            return error_of(x[0]);
+        },
+        "error(x)\n\nThe spreadsheet error a result carries (\"#DIV/0!\", \"#NUM!\", ...), None for a number; "
+        "elementwise on arrays.");
 }
