@@ -30,6 +30,13 @@ constexpr double kOrdinalOfSerial0 = 693594.0;
 
 [[noreturn]] void refuse(const std::string& where, const std::string& what) { throw py::type_error(where + ": " + what); }
 
+// float(x), as Python raises its errors (TypeError for what has no float).
+double as_double(const py::handle& x) {
+    const double v = PyFloat_AsDouble(x.ptr());
+    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return v;
+}
+
 // +inf or -inf as x is positive or negative: a number beyond any double
 // (an int of 400 digits) reads as one, which the core answers with #NUM!.
 double infinity_like(PyObject* x) {
@@ -194,15 +201,19 @@ private:
         return false;
     }
 
-    // NaT (pandas' is a datetime), pandas.NA, Decimal("NaN"): the objects
-    // that say they differ from themselves, and pandas.NA, which will not say.
-    bool missing(PyObject* p) {
+    bool is_pandas_na(PyObject* p) {
         if (!pandas_na_checked_) {
             pandas_na_checked_ = true;
             py::object pandas = py::module_::import("sys").attr("modules").attr("get")("pandas");
             if (!pandas.is_none()) pandas_na_ = py::getattr(pandas, "NA", py::none());
         }
-        if (pandas_na_ && !pandas_na_.is_none() && p == pandas_na_.ptr()) return true;
+        return pandas_na_ && !pandas_na_.is_none() && p == pandas_na_.ptr();
+    }
+
+    // pandas.NaT, a datetime that says it differs from itself. (Only dates
+    // are asked: NumPy compares an object array holding itself without end,
+    // and crashes.)
+    static bool differs_from_itself(PyObject* p) {
         PyObject* ne = PyObject_RichCompare(p, p, Py_NE);
         if (!ne) {
             PyErr_Clear();
@@ -225,21 +236,24 @@ private:
         }
         if (PyComplex_Check(o.ptr()) || py::isinstance(o, np_.attr("complexfloating")))
             refuse(where_, "complex numbers are not cells");
-        if (missing(o.ptr())) return kNaN;
+        // An array inside an array is no cell (NumPy would read one of one element as a number).
+        if (py::isinstance<py::array>(o)) refuse(where_, "an array where a cell belongs");
+        if (is_pandas_na(o.ptr())) return kNaN;
         if (py::isinstance(o, date_)) {  // a datetime is a date
-            double serial = o.attr("toordinal")().cast<double>() - kOrdinalOfSerial0;
+            if (differs_from_itself(o.ptr())) return kNaN;  // NaT
+            double serial = as_double(o.attr("toordinal")()) - kOrdinalOfSerial0;
             if (py::isinstance(o, datetime_))
-                serial += (o.attr("hour").cast<double>() * 3600.0 + o.attr("minute").cast<double>() * 60.0 +
-                           o.attr("second").cast<double>() + o.attr("microsecond").cast<double>() / 1e6) / 86400.0;
+                serial += (as_double(o.attr("hour")) * 3600.0 + as_double(o.attr("minute")) * 60.0 +
+                           as_double(o.attr("second")) + as_double(o.attr("microsecond")) / 1e6) / 86400.0;
             return serial;
         }
-        if (py::isinstance(o, timedelta_)) return o.attr("total_seconds")().cast<double>() / 86400.0;
+        if (py::isinstance(o, timedelta_)) return as_double(o.attr("total_seconds")()) / 86400.0;
         if (py::isinstance(o, np_.attr("generic"))) {  // a NumPy scalar: read as its 0-d array
             Cells one = read(np_.attr("asarray")(o));
             if (one.is_text(0)) text = one.text(0);
             return one.number(0);
         }
-        // Other numbers (Decimal, Fraction): float() of them.
+        // Other numbers (Decimal, Fraction): float() of them (Decimal("NaN"): NaN, a blank).
         PyNumberMethods* m = Py_TYPE(o.ptr())->tp_as_number;
         if (m && (m->nb_float || m->nb_index)) {
             PyObject* f = PyNumber_Float(o.ptr());

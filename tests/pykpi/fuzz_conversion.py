@@ -83,7 +83,17 @@ SCALARS = [
                         np.longdouble("1e4000"), np.complex64(1j), np.str_("c2"), np.bytes_(b"c3"),
                         np.void(b"ab"), np.float64("nan")]),
     lambda r: r.choice([object(), {}, [1, [2]], {1}, range(3), slice(1), np.array([1.0, 2.0]), ...]),
+    lambda r: itself(r.choice([np.empty(1, dtype=object), [1]])),
 ]
+
+
+def itself(container):
+    """An object array or a list holding itself (NumPy compares such an array with itself without end)."""
+    if isinstance(container, list):
+        container.append(container)
+    else:
+        container[0] = container
+    return container
 if pd is not None:
     SCALARS.append(lambda r: r.choice([pd.NaT, pd.NA, pd.Timestamp("2024-01-01 12:00", tz="Europe/Paris"),
                                        pd.Timedelta("1D"), pd.Period("2024-01")]))

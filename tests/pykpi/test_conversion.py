@@ -112,6 +112,8 @@ REVIEWED = [
     ("kpi.cpl(1, 2, cost=3)", ("raised", "TypeError"), "an argument given twice (was the last one given)"),
     ("kpi.error(**{'\\udc80': 1})", ("raised", "TypeError"),
      "the same for kpi.error: pybind11's own binding aborted the process (found by fuzz_conversion.py)"),
+    ("(lambda a: (a.__setitem__(0, a), kpi.nps(a))[1])(np.empty(1, dtype=object))", ("raised", "TypeError"),
+     "an object array holding itself (NumPy's a != a recurses until the stack overflows)"),
 ]
 if PART not in sys.argv:
     for expr, want, why in REVIEWED:
