@@ -94,6 +94,8 @@ def itself(container):
     else:
         container[0] = container
     return container
+
+
 if pd is not None:
     SCALARS.append(lambda r: r.choice([pd.NaT, pd.NA, pd.Timestamp("2024-01-01 12:00", tz="Europe/Paris"),
                                        pd.Timedelta("1D"), pd.Period("2024-01")]))
