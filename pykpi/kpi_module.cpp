@@ -7,26 +7,33 @@
 //   kpi.nps(scores)                     -> one value from a whole array
 //   kpi.bgnbd_fit(freq, rec, age)       -> a NumPy array (Calc's order)
 //
+// Arguments are read as the cells Calc would hold (cells.hpp): numbers,
+// text (customer ids; elsewhere #VALUE!, as in Calc), dates and blanks.
 // Errors never raise for data: a cell that would show an error in Calc is a
 // NaN carrying the same error code as Calc's (its payload), so one bad row
 // never loses a column; kpi.error(x) names it ("#DIV/0!", or None for a
-// number; elementwise on arrays). A NaN given as a single-value argument is
-// a missing value: the result is NaN with #N/A. In an array read as a whole
-// (scores, dates), NaN is a blank cell and is skipped, like SQL's NULL.
-// Wrong calls (unknown keyword, too many arguments) raise TypeError.
+// number; elementwise on arrays). A blank (NaN, None, NaT, "") given as a
+// single-value argument is a missing value: the result is NaN with #N/A. In
+// an array read as a whole (scores, dates), a blank is skipped, like SQL's
+// NULL. Wrong calls (unknown keyword, too many arguments, an object that is
+// no cell such as a complex number) raise TypeError or ValueError.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "cells.hpp"
 
 #include "kpi/catalogue.hpp"
 #include "kpi/errors.hpp"
 #include "sql_names.hpp"
-#include "views.hpp"
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -41,85 +48,130 @@ using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 double error_nan(kpi::Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | kpi::calc_code(e)); }
 double value(const kpi::Result& r) { return r.ok() ? r.value : error_nan(r.error); }
 
-// A NumPy array of float64 from any argument; datetime64 as spreadsheet
-// serial days (the core's dates).
-Array as_doubles(const py::handle& x) {
-    py::array a = py::array::ensure(x);
-    if (!a) a = py::array(py::float_(py::cast<double>(x)));
-    if (a.dtype().kind() == 'M') {
-        py::array us = a.attr("astype")("datetime64[us]").attr("astype")("int64").attr("astype")("float64");
-        Array days = Array::ensure(us);
-        auto* p = days.mutable_data();
-        for (py::ssize_t i = 0; i < days.size(); ++i) p[i] = p[i] / 86400e6 + kpisql::kSerial1970;
-        return days;
-    }
-    return Array::ensure(a);
-}
-
 bool absent(const py::object& x) { return !x || x.is_none(); }
 
-py::object call(std::size_t index, py::args args, py::kwargs kwargs) {
-    const FunctionInfo& f = kpi::catalogue()[index];
-    const std::string name = kpisql::sql_name(f);
-    if (args.size() > f.args.size()) throw py::type_error(name + "() takes at most " + std::to_string(f.args.size()) + " arguments");
-    std::vector<py::object> given(f.args.size());
+std::string shape_text(const std::vector<py::ssize_t>& s) {
+    std::string t = "(";
+    for (std::size_t k = 0; k < s.size(); ++k) t += std::to_string(s[k]) + (k + 1 < s.size() || s.size() == 1 ? "," : "");
+    return t + ")";
+}
+
+// Where each cell of the result reads in one argument (NumPy's broadcasting:
+// trailing dimensions line up, a dimension of 1 repeats).
+class Broadcast {
+public:
+    Broadcast(const std::vector<py::ssize_t>& out, const std::vector<py::ssize_t>& in)
+        : out_(out), strides_(out.size(), 0), same_(in == out) {
+        std::size_t step = 1;
+        for (std::size_t k = 0; k < in.size(); ++k) {
+            const auto dim = static_cast<std::size_t>(in[in.size() - 1 - k]);
+            if (dim != 1) strides_[out.size() - 1 - k] = step;
+            step *= dim;
+        }
+    }
+    std::size_t at(std::size_t r) const {
+        if (same_) return r;
+        std::size_t i = 0;
+        for (std::size_t k = out_.size(); k-- > 0;) {
+            const auto dim = static_cast<std::size_t>(out_[k]);
+            i += (r % dim) * strides_[k];
+            r /= dim;
+        }
+        return i;
+    }
+
+private:
+    std::vector<py::ssize_t> out_;
+    std::vector<std::size_t> strides_;
+    bool same_;
+};
+
+std::vector<py::ssize_t> broadcast_shape(const std::string& name, const std::vector<const pykpi::Cells*>& in) {
+    std::size_t nd = 0;
+    for (const pykpi::Cells* c : in) nd = std::max(nd, c->shape.size());
+    std::vector<py::ssize_t> out(nd, 1);
+    for (const pykpi::Cells* c : in)
+        for (std::size_t k = 0; k < c->shape.size(); ++k) {
+            const py::ssize_t dim = c->shape[c->shape.size() - 1 - k];
+            py::ssize_t& o = out[nd - 1 - k];
+            if (dim == o || dim == 1) continue;
+            if (o != 1) {
+                std::string shapes;
+                for (const pykpi::Cells* d : in) shapes += " " + shape_text(d->shape);
+                throw py::value_error(name + "(): arguments of shapes" + shapes + " cannot be broadcast together");
+            }
+            o = dim;
+        }
+    return out;
+}
+
+// The arguments of a call by parameter (null where not given). Every
+// function takes (*args, **kwargs) and binds them here: pybind11's own
+// binding terminates the process when it words its TypeError for a keyword
+// that is not valid UTF-8 (a lone surrogate), so keywords are compared as
+// Python strings and only their repr is put in a message.
+std::vector<py::object> bind_arguments(const std::string& name, const std::vector<std::string_view>& params, const py::args& args,
+                             const py::kwargs& kwargs) {
+    const std::size_t n = params.size();
+    if (args.size() > n) throw py::type_error(name + "() takes at most " + std::to_string(n) + " arguments");
+    std::vector<py::object> given(n);
     for (std::size_t i = 0; i < args.size(); ++i) given[i] = py::reinterpret_borrow<py::object>(args[i]);
     for (auto kv : kwargs) {
-        const std::string key = py::cast<std::string>(kv.first);
         std::size_t i = 0;
-        while (i < f.args.size() && f.args[i].name != key) ++i;
-        if (i == f.args.size()) throw py::type_error(name + "() got an unexpected keyword argument '" + key + "'");
+        while (i < n && !py::str(std::string(params[i])).equal(kv.first)) ++i;
+        if (i == n) throw py::type_error(name + "() got an unexpected keyword argument " + std::string(py::repr(kv.first)));
+        if (given[i]) throw py::type_error(name + "() got multiple values for argument '" + std::string(params[i]) + "'");
         given[i] = py::reinterpret_borrow<py::object>(kv.second);
     }
-    // Range arguments are read whole; the others are broadcast together.
-    // (A default array_t is an empty array, not a null one: `has` says which are set.)
-    std::vector<Array> ranges(f.args.size()), singles(f.args.size());
-    std::vector<char> has_range(f.args.size(), 0), has_single(f.args.size(), 0);
-    std::vector<py::ssize_t> shape;
-    py::list to_broadcast;
-    for (std::size_t i = 0; i < f.args.size(); ++i) {
+    return given;
+}
+
+py::object call(std::size_t index, const py::args& args, const py::kwargs& kwargs) {
+    const FunctionInfo& f = kpi::catalogue()[index];
+    const std::string name = kpisql::sql_name(f);
+    const std::size_t nargs = f.args.size();
+    std::vector<std::string_view> params;
+    for (const kpi::ArgInfo& a : f.args) params.push_back(a.name);
+    const std::vector<py::object> given = bind_arguments(name, params, args, kwargs);
+    // Range arguments are read whole; the others are broadcast together, one
+    // result per cell. Views point into `cells`, sized once.
+    std::vector<pykpi::Cells> cells(nargs);
+    std::vector<std::optional<pykpi::RangeView>> ranges(nargs);
+    std::vector<pykpi::CellView> singles(nargs);  // omitted until pointed at a cell
+    std::vector<const kpi::ArgView*> views(nargs);
+    std::vector<std::size_t> single_args;
+    std::vector<const pykpi::Cells*> single_cells;
+    for (std::size_t i = 0; i < nargs; ++i) {
+        views[i] = &singles[i];
         if (absent(given[i])) {
             if (!f.args[i].optional) throw py::type_error(name + "() missing argument '" + std::string(f.args[i].name) + "'");
             continue;
         }
+        const std::string where = name + "() argument '" + std::string(f.args[i].name) + "'";
+        cells[i] = pykpi::read_cells(given[i], where);
         if (f.args[i].kind == kpi::ArgKind::range) {
-            ranges[i] = as_doubles(given[i]);
-            has_range[i] = 1;
-            continue;
-        }
-        to_broadcast.append(as_doubles(given[i]));
-    }
-    py::module_ np = py::module_::import("numpy");
-    py::list b(np.attr("broadcast_arrays")(*to_broadcast));
-    bool scalar = true;
-    for (std::size_t i = 0, k = 0; i < f.args.size(); ++i)
-        if (!absent(given[i]) && f.args[i].kind != kpi::ArgKind::range) {
-            // A copy: the broadcast views are read-only, which array_t refuses.
-            singles[i] = Array::ensure(np.attr("array")(b[k++], "dtype"_a = "float64"));
-            has_single[i] = 1;
-            scalar = scalar && singles[i].ndim() == 0;
-            if (singles[i].ndim() > 0) shape.assign(singles[i].shape(), singles[i].shape() + singles[i].ndim());
-        }
-    const py::ssize_t n = scalar ? 1 : py::array(py::object(b[0])).size();
-
-    std::vector<kpisql::Column> columns;
-    std::vector<kpisql::Scalar> scalars(f.args.size());
-    columns.reserve(f.args.size());
-    std::vector<const kpi::ArgView*> views(f.args.size());
-    for (std::size_t i = 0; i < f.args.size(); ++i)
-        if (has_range[i]) {
-            columns.emplace_back(ranges[i].data(), static_cast<std::size_t>(ranges[i].size()));
-            views[i] = &columns.back();
+            views[i] = &ranges[i].emplace(cells[i], where);
         } else {
-            views[i] = &scalars[i];
+            single_args.push_back(i);
+            single_cells.push_back(&cells[i]);
         }
+    }
+    const std::vector<py::ssize_t> shape = broadcast_shape(name, single_cells);
+    std::size_t n = 1;
+    for (py::ssize_t d : shape)
+        if (__builtin_mul_overflow(n, static_cast<std::size_t>(d), &n)) throw py::value_error(name + "(): too many cells");
+    std::vector<Broadcast> reads;
+    for (std::size_t i : single_args) reads.emplace_back(shape, cells[i].shape);
 
     if (f.returns != kpi::Returns::number) {  // the fits, FUNNEL; COHORT's table
-        if (!scalar) throw py::type_error(name + "() returns an array: give its single-value arguments as numbers");
-        for (std::size_t i = 0; i < f.args.size(); ++i)
-            if (has_single[i]) scalars[i] = kpisql::Scalar(singles[i].data()[0]);
-        kpi::Output o;
-        {
+        if (!shape.empty()) throw py::type_error(name + "() returns an array: give its single-value arguments as numbers");
+        bool missing = false;
+        for (std::size_t i : single_args) {
+            singles[i].point(&cells[i], 0);
+            missing = missing || cells[i].blank(0);
+        }
+        kpi::Output o = kpi::Output::scalar(kpi::Result::fail(kpi::Error::na));
+        if (!missing) {
             py::gil_scoped_release unlocked;
             o = kpi::evaluate(f, views);
         }
@@ -137,18 +189,17 @@ py::object call(std::size_t index, py::args args, py::kwargs kwargs) {
     double* res = out.mutable_data();
     {
         py::gil_scoped_release unlocked;
-        for (py::ssize_t r = 0; r < n; ++r) {
+        for (std::size_t r = 0; r < n; ++r) {
             bool missing = false;
-            for (std::size_t i = 0; i < f.args.size(); ++i)
-                if (has_single[i]) {
-                    const double x = singles[i].data()[scalar ? 0 : r];
-                    missing = missing || std::isnan(x);
-                    scalars[i] = kpisql::Scalar(x);
-                }
+            for (std::size_t k = 0; k < single_args.size(); ++k) {
+                const std::size_t i = single_args[k], at = reads[k].at(r);
+                missing = missing || cells[i].blank(at);
+                singles[i].point(&cells[i], at);
+            }
             res[r] = missing ? error_nan(kpi::Error::na) : value(kpi::evaluate(f, views).single());
         }
     }
-    if (scalar) return py::float_(res[0]);
+    if (shape.empty()) return py::float_(res[0]);
     return out;
 }
 
@@ -161,12 +212,35 @@ py::object error_of_double(double x) {
     return py::str("#NUM!");  // a NaN from elsewhere: not a number
 }
 
+// kpi.error reads results: numbers (None for an element that is none).
+// Anything else is no result of the module: TypeError.
 py::object error_of(const py::object& x) {
-    if (py::isinstance<py::float_>(x) || py::isinstance<py::int_>(x)) return error_of_double(py::cast<double>(x));
-    Array a = as_doubles(x);
+    if (PyFloat_Check(x.ptr())) return error_of_double(PyFloat_AS_DOUBLE(x.ptr()));
+    if (PyLong_Check(x.ptr())) return py::none();  // an int, however large, is a number
+    py::module_ np = py::module_::import("numpy");
+    py::array a = np.attr("asarray")(x);
     py::list names;
-    for (py::ssize_t i = 0; i < a.size(); ++i) names.append(error_of_double(a.data()[i]));
-    py::object out = py::module_::import("numpy").attr("array")(names, "dtype"_a = "object");
+    const char kind = a.dtype().kind();
+    if (kind == 'b' || kind == 'i' || kind == 'u' || kind == 'f') {
+        Array d = Array::ensure(np.attr("require")(a, "float64", "CA"));  // aligned: read through a pointer
+        if (!d) throw py::type_error("kpi.error() cannot read the array as numbers");
+        for (py::ssize_t i = 0; i < d.size(); ++i) names.append(error_of_double(d.data()[i]));
+    } else if (kind == 'O') {
+        py::array objs = np.attr("ascontiguousarray")(a);
+        for (py::ssize_t i = 0; i < a.size(); ++i) {
+            PyObject* p = static_cast<PyObject* const*>(objs.data())[i];
+            py::object e = p ? py::reinterpret_borrow<py::object>(p) : py::none();
+            if (e.is_none() || PyLong_Check(e.ptr()) || py::isinstance(e, np.attr("integer")) || py::isinstance(e, np.attr("bool_")))
+                names.append(py::none());
+            else if (PyFloat_Check(e.ptr()) || py::isinstance(e, np.attr("floating")))
+                names.append(error_of_double(e.cast<double>()));
+            else
+                throw py::type_error(std::string("kpi.error() reads the results of kpi functions, not a value of type '") + Py_TYPE(p)->tp_name + "'");
+        }
+    } else {
+        throw py::type_error("kpi.error() reads the results of kpi functions, not an array of " + std::string(py::str(a.dtype())));
+    }
+    py::object out = np.attr("array")(names, "dtype"_a = "object");
     return out.attr("reshape")(a.attr("shape"));
 }
 
@@ -193,6 +267,13 @@ PYBIND11_MODULE(kpi, m) {
         names.append(name);
     }
     m.attr("FUNCTIONS") = names;
-    m.def("error", &error_of, "x"_a,
-          "The spreadsheet error a result carries (\"#DIV/0!\", \"#NUM!\", ...), None for a number; elementwise on arrays.");
+    m.def(
+        "error",
+        [](py::args a, py::kwargs k) {
+            const std::vector<py::object> x = bind_arguments("error", {"x"}, a, k);
+            if (!x[0]) throw py::type_error("error() missing argument 'x'");
+            return error_of(x[0]);
+        },
+        "error(x)\n\nThe spreadsheet error a result carries (\"#DIV/0!\", \"#NUM!\", ...), None for a number; "
+        "elementwise on arrays.");
 }
