@@ -27,6 +27,12 @@ packages+=(gnumeric)
 # five packages).
 packages+=(libreoffice-calc)
 
+# Every desktop (issue 22): the add-in for Linux aarch64 is cross-built
+# against an arm64 LibreOffice tree that mmdebstrap extracts from Debian's
+# packages (scripts/sysroot-arm64.sh), and tested in that LibreOffice under
+# qemu-user.
+packages+=(g++-aarch64-linux-gnu mmdebstrap qemu-user)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,7 +1,8 @@
 // libFuzzer harness over the UNO glue's argument conversion and dispatch:
 // builds the Anys Calc could send, and the malformed ones it should never
 // send (wrong types, 1-D sequences, nested void, structs, interfaces), wraps
-// them as the generated methods do (ArgHolder) and calls dispatch. The result
+// them as the component does (ArgHolder over their binary-UNO memory: a C++
+// Any is a uno_Any, a Sequence holds a uno_Sequence*) and calls dispatch. The result
 // must be a finite double or a NaN carrying one of Calc's error codes, and no
 // exception may escape.
 #include <bit>
@@ -92,10 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const bool is_optional = index < table.size() && table[index].args[i].optional;
         if (is_optional || in.below(4) == 0) {
             optionals.push_back(optional(in));
-            holders.emplace_back(optionals.back());
+            holders.emplace_back(static_cast<const uno_Any&>(optionals.back()));
         } else {
             required.push_back(rows(in));
-            holders.emplace_back(required.back());
+            holders.push_back(kpiaddin::ArgHolder::any_rows(required.back().get()));
         }
     }
     std::vector<const kpi::ArgView*> views;
@@ -103,14 +104,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kpi::Args args(views.data(), views.size());
 
     if (index < table.size() && table[index].returns == kpi::Returns::table) {
-        const auto out = kpiaddin::call_table(index, args);
+        const Sequence<Sequence<Any>> out(kpiaddin::call_table(index, args), SAL_NO_ACQUIRE);
         for (const auto& row : out)
             for (const auto& a : row) {
                 double d = 0.0;
                 if (a.hasValue() && (!(a >>= d) || !calc_value(d))) std::abort();
             }
     } else if (index < table.size() && table[index].returns == kpi::Returns::array) {
-        const auto out = kpiaddin::call_array(index, args);
+        const Sequence<Sequence<double>> out(kpiaddin::call_array(index, args), SAL_NO_ACQUIRE);
         for (const auto& row : out)
             for (double d : row)
                 if (!calc_value(d)) std::abort();
