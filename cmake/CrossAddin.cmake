@@ -54,3 +54,17 @@ elseif(KPI_CROSS_AARCH64)
   message(WARNING "aarch64-linux-gnu-g++ not found: the .oxt will not carry the Linux aarch64 library "
                   "(scripts/setup.sh installs g++-aarch64-linux-gnu)")
 endif()
+
+# Windows x86-64: Debian's mingw-w64 (posix threads), the runtimes linked in;
+# LibreOffice's C headers are the same on every platform (addin/win adds the
+# Windows type sizes), and the import libraries are written from the glue's
+# own calls (addin/win/import_libs.py), so no Windows SDK of LibreOffice is needed.
+find_program(KPI_MINGW_CXX x86_64-w64-mingw32-g++-posix)
+option(KPI_CROSS_WINDOWS "Build the add-in for Windows x86-64 too (needs g++-mingw-w64-x86-64-posix)" ON)
+if(KPI_CROSS_WINDOWS AND KPI_MINGW_CXX)
+  kpi_cross_addin(windows_x86_64 x86_64-w64-mingw32.cmake kpi_addin.dll
+    -DKPI_LO_INCLUDE=/usr/include/libreoffice)
+elseif(KPI_CROSS_WINDOWS)
+  message(WARNING "x86_64-w64-mingw32-g++-posix not found: the .oxt will not carry the Windows library "
+                  "(scripts/setup.sh installs g++-mingw-w64-x86-64-posix)")
+endif()

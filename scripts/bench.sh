@@ -11,6 +11,9 @@
 #   audit   kpi-audit on a generated 1.1M-cell workbook and on small files,
 #           the code before the bulk reading against now (kpitools/bench/audit.py)
 #   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
+#   glue    a call through the binary-UNO glue against the C++ UNO glue it
+#           replaced (kpitools/bench/glue.py): scalar calls and two
+#           100,000-row ranges, each glue in its own soffice, alternated
 # Builds the benchmark variant of the extension (with the empty method
 # KPI.NOOP) in build-bench/ and runs the core micro-benchmarks first. About
 # 20-30 minutes on 2 cores.
@@ -18,13 +21,15 @@
 #   (--sizes and --repeat: the calc part's)
 #   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
 #   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
+#   GLUE_BEFORE=<commit> (default ffd6c5e): the last commit with the C++ UNO glue, for the glue's "before"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=""
 if [ "${1:-}" = "--only" ]; then only=$2; shift 2; fi
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 scripts/setup.sh
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CALC_TESTS=OFF >/dev/null
+# Linux x86-64 only: the benchmarks run here, the other platforms' libraries are not needed.
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CALC_TESTS=OFF -DKPI_CROSS_AARCH64=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target oxt core_bench fits_driver
 oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
 export PYTHONPATH="$PWD/python"
@@ -58,4 +63,15 @@ fi
 # Pasting an export into the campaign dashboard (issue 13: its own section too).
 if want imports; then
   OXT="$oxt" scripts/bench_imports.sh
+fi
+# The glue (issue 22): the C++ UNO glue's benchmark build from git, beside now's.
+if want glue; then
+  before="$PWD/build-bench/glue-before"
+  rm -rf "$before"
+  mkdir -p "$before/src"
+  git archive "${GLUE_BEFORE:-ffd6c5e}" | tar -x -C "$before/src"
+  cmake -S "$before/src" -B "$before/build" -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CALC_TESTS=OFF >/dev/null
+  cmake --build "$before/build" -j"$(nproc)" --target oxt
+  /usr/bin/python3 -m kpitools.bench.glue --before "$(ls "$before"/build/kpi-functions-*.oxt)" --now "$oxt" \
+      --workdir "$PWD/build-bench" --out docs/benchmark.md
 fi

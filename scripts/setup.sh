@@ -32,6 +32,12 @@ packages+=(libreoffice-calc)
 # packages (scripts/sysroot-arm64.sh), and tested in that LibreOffice under
 # qemu-user.
 packages+=(g++-aarch64-linux-gnu mmdebstrap qemu-user)
+# Windows x86-64 built here (issue 22, too): the mingw-w64 cross compiler (posix
+# threads: the core uses std::thread) and its binutils (dlltool, objdump) for
+# the add-in DLL, and Wine to run the core's unit tests cross-built
+# (ctest -L platforms). Debian's wine64 alone installs no `wine` command; the
+# test finds /usr/lib/wine/wine64.
+packages+=(g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,3 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-# Boost and dlib (header-only in the core) are Debian's architecture-
-# independent headers in /usr/include: searched after the cross compiler's
-# own directories, so its C library headers always win.
-set(CMAKE_CXX_FLAGS_INIT "-idirafter /usr/include")
