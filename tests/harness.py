@@ -66,11 +66,14 @@ def write_cells(sheet, cells):
             cell.setValue(v)
 
 
-def args_from_argv():
+def args_from_argv(more=None):
+    """The arguments ctest passes; more(parser) adds a test's own."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--oxt", required=True)
     ap.add_argument("--catalogue", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--shared", help="an extension cache the .oxt is already installed in")
     ap.add_argument("--source-dir")
+    if more:
+        more(ap)
     return ap.parse_args()

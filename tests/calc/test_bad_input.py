@@ -83,11 +83,10 @@ BASE = {
 }
 
 
-def main():
-    a = args_from_argv()
-    catalogue = json.load(open(a.catalogue))
-    chk = Checker("calc.bad_input")
-
+def build_cases(catalogue, chk):
+    """[(formula, expected, label)]: every function's valid base call and each
+    of its arguments under every condition (also the base cases
+    platforms.aarch64_calc computes on both architectures)."""
     # The predictive-CLV functions' valid calls are their documented examples
     # (whose values were checked with SciPy, tests/oracles/).
     for fn in catalogue:
@@ -135,14 +134,28 @@ def main():
         except LookupError:
             want = KNOWN_VALID[fn["method"]]
         cases.append((formula, want, f"{fn['name']} valid call"))
+    return cases
+
+
+def fill(doc, formulas):
+    """The Data sheet the conditions refer to, and the formulas down column A
+    of the first sheet (one call: each is a bridge round trip)."""
+    doc.Sheets.insertNewByName("Data", 1)
+    write_cells(doc.Sheets.getByName("Data"), DATA)
+    column = doc.Sheets.getByIndex(0).getCellRangeByPosition(0, 0, 0, len(formulas) - 1)
+    column.setFormulaArray(tuple((f,) for f in formulas))
+
+
+def main():
+    a = args_from_argv()
+    catalogue = json.load(open(a.catalogue))
+    chk = Checker("calc.bad_input")
+    cases = build_cases(catalogue, chk)
 
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
-        doc.Sheets.insertNewByName("Data", 1)
-        write_cells(doc.Sheets.getByName("Data"), DATA)
+        fill(doc, [formula for formula, _, _ in cases])
         sheet = doc.Sheets.getByIndex(0)
-        for r, (formula, _, _) in enumerate(cases):
-            sheet.getCellByPosition(0, r).setFormula(formula)
         doc.calculateAll()
         for r, (formula, want, label) in enumerate(cases):
             got = cell_result(sheet.getCellByPosition(0, r))

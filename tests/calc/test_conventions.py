@@ -68,26 +68,34 @@ CASES = [
 ]
 
 
+FIRST = 30  # the row of CASES' first formula (0-based)
+
+
+def fill(sheet):
+    """Writes the data, the cases and the array formulas into the sheet (also
+    the base cases platforms.aarch64_calc computes on both architectures)."""
+    write_cells(sheet, DATA)
+    for i, (formula, _) in enumerate(CASES):
+        sheet.getCellByPosition(0, FIRST + i).setFormula(formula)
+    # The funnel as an array formula, down a column and along a row.
+    sheet.getCellRangeByName("C60:C63").setArrayFormula("=KPI.FUNNEL(L2:L5)")
+    sheet.getCellRangeByName("C65:F65").setArrayFormula("=KPI.FUNNEL({100;0;5;1})")
+    # Column-at-once: one call for four rows; G2:G4 has a blank (reads 0).
+    sheet.getCellRangeByName("C70:C73").setArrayFormula('=KPI.MAP("CPL";B2:B5;C2:C5)')
+    sheet.getCellRangeByName("D70:D72").setArrayFormula('=KPI.MAP("kpi.cpl";G2:G4;2)')
+
+
 def main():
     a = args_from_argv()
     chk = Checker("calc.conventions")
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
         doc = office.new_calc()
         sheet = doc.Sheets.getByIndex(0)
-        write_cells(sheet, DATA)
-        first = 30
-        for i, (formula, _) in enumerate(CASES):
-            sheet.getCellByPosition(0, first + i).setFormula(formula)
-        # The funnel as an array formula, down a column and along a row.
-        sheet.getCellRangeByName("C60:C63").setArrayFormula("=KPI.FUNNEL(L2:L5)")
-        sheet.getCellRangeByName("C65:F65").setArrayFormula("=KPI.FUNNEL({100;0;5;1})")
-        # Column-at-once: one call for four rows; G2:G4 has a blank (reads 0).
-        sheet.getCellRangeByName("C70:C73").setArrayFormula('=KPI.MAP("CPL";B2:B5;C2:C5)')
-        sheet.getCellRangeByName("D70:D72").setArrayFormula('=KPI.MAP("kpi.cpl";G2:G4;2)')
+        fill(sheet)
         doc.calculateAll()
 
         for i, (formula, exp) in enumerate(CASES):
-            got = cell_result(sheet.getCellByPosition(0, first + i))
+            got = cell_result(sheet.getCellByPosition(0, FIRST + i))
             want = ("error", ERRORS[exp]) if isinstance(exp, str) else ("value", float(exp))
             chk.check(same(got, want, rel=1e-9), f"{formula}: got {got}, expected {want}")
 

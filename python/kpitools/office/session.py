@@ -33,6 +33,60 @@ UNOPKG = os.path.join(PROGRAM_DIR, "unopkg")
 # soffice.bin's exit codes that ask its launcher to start it again.
 RESTART_CODES = (79, 81)
 
+
+class Host:
+    """This machine's own LibreOffice (the default everywhere). Its paths are
+    read when a command is built: a test points SOFFICE_BIN elsewhere to
+    play a machine without LibreOffice."""
+    slowdown = 1  # the factor on every time-out
+
+    def soffice(self):
+        return [SOFFICE_BIN]
+
+    def unopkg(self, *args):
+        return [UNOPKG, *args]
+
+    def env(self, env):
+        return env
+
+
+class Emulated:
+    """Another architecture's LibreOffice run under qemu-user (issue 22: an
+    arm64 Calc on this x86-64 machine): `tree` is an extracted Debian tree
+    holding it (scripts/sysroot-arm64.sh). qemu's -L makes the programs find
+    their loader and libraries in the tree; paths not in the tree (profiles,
+    documents, the UNO pipe in /tmp) are the host's, so Python's uno on the
+    host connects to it as usual: URP does not depend on the architecture."""
+    # Measured on a 2-core machine: unopkg add 4.6 s (2.2 s natively), soffice
+    # answering in 10-15 s (2.5-6 s): the time-outs get the same margin as natively.
+    slowdown = 4
+
+    def __init__(self, tree, qemu="qemu-aarch64"):
+        self.tree = tree
+        self.qemu = qemu
+        self.program_dir = os.path.join(tree, "usr", "lib", "libreoffice", "program")
+
+    def _run(self, program):
+        return [self.qemu, "-L", self.tree, os.path.join(self.program_dir, program)]
+
+    def soffice(self):
+        return self._run("soffice.bin")
+
+    def unopkg(self, *args):
+        # unopkg.bin itself: the `unopkg` shell script would run on the host
+        # and exec an aarch64 program without qemu. What it adds is here:
+        # its ini file and file locking.
+        return self._run("unopkg.bin") + [*args, "-env:INIFILENAME=vnd.sun.star.pathname:"
+                                          + os.path.join(self.program_dir, "redirectrc")]
+
+    def env(self, env):
+        env["SAL_ENABLE_FILE_LOCKING"] = "1"
+        return env
+
+
+HOST = Host()
+
+
 def file_url(path):
     return uno.systemPathToFileUrl(os.path.abspath(path))
 
@@ -79,28 +133,30 @@ def props(**kw):
     return tuple(out)
 
 
-def install_extension(oxt, shared_dir, user_dir, log):
-    """unopkg add into an isolated shared cache; returns the env arguments."""
+def install_extension(oxt, shared_dir, user_dir, log, programs=HOST):
+    """unopkg add into an isolated shared cache; returns the env arguments.
+    programs: HOST, or Emulated(tree) for another architecture's LibreOffice."""
     env_args = [f"-env:UserInstallation={file_url(user_dir)}",
                 f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
     # --shared: unopkg refuses per-user installs as root; -s: accept the
     # licence (shown to people installing through the Extension Manager).
-    cmd = [UNOPKG, "add", "--shared", "-s", "-f", os.path.abspath(oxt)] + env_args
+    cmd = programs.unopkg("add", "--shared", "-s", "-f", os.path.abspath(oxt), *env_args)
     tmp = os.path.join(user_dir, "tmp")  # unopkg's lu*.tmp, removed with the user folder
     os.makedirs(tmp, exist_ok=True)
     # unopkg 7.4 now and then fails as it shuts down ("caught unexpected
     # exception while disposing", seen once in a few hundred installs on a
     # loaded machine); -f makes a second try replace whatever the first left.
     for attempt in (1, 2):
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
-                           preexec_fn=_die_with_parent, env=_child_env(tmp))
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=180 * programs.slowdown, preexec_fn=_die_with_parent,
+                           env=programs.env(_child_env(tmp)))
         log.write(r.stdout)
         if r.returncode == 0:
             return env_args
     raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
 
 
-def unopkg(workdir, shared_dir, *args):
+def unopkg(workdir, shared_dir, *args, programs=HOST):
     """Runs unopkg on an isolated shared extension cache (e.g. "add", path or
     "remove", identifier); returns its output. A throwaway user profile keeps
     the caller's profiles untouched."""
@@ -108,9 +164,9 @@ def unopkg(workdir, shared_dir, *args):
     try:
         env_args = [f"-env:UserInstallation={file_url(user)}",
                     f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
-        r = subprocess.run([UNOPKG, *args, "--shared"] + env_args, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, timeout=180,
-                           preexec_fn=_die_with_parent, env=_child_env(user))
+        r = subprocess.run(programs.unopkg(*args, "--shared", *env_args), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=180 * programs.slowdown,
+                           preexec_fn=_die_with_parent, env=programs.env(_child_env(user)))
         if r.returncode != 0:
             raise RuntimeError(f"unopkg {' '.join(args)} failed ({r.returncode}):\n{r.stdout}")
         return r.stdout
@@ -122,12 +178,15 @@ class Office:
     """with Office(oxt=..., workdir=...) as office: office.desktop ..."""
 
     def __init__(self, oxt=None, workdir=None, shared_dir=None, ui_locale=None, start_timeout=90,
-                 block_links=False, max_address_space=None, display=None, locale=None):
+                 block_links=False, max_address_space=None, display=None, locale=None, programs=HOST):
         """ui_locale: the user interface language ("fr-FR"); locale: the locale setting (Tools > Options >
         Language Settings > Languages: the dates printed in page headers, among others), by default the
         system's; block_links: the profile blocks linked images (kpi-audit);
         max_address_space: soffice's RLIMIT_AS in bytes; display: None for
-        headless, ":99" for windows on that X display (the GUI tests)."""
+        headless, ":99" for windows on that X display (the GUI tests);
+        programs: HOST, or Emulated(tree) for another architecture's
+        LibreOffice (its time-outs are stretched by programs.slowdown)."""
+        self.programs = programs
         self.oxt = oxt
         self.block_links = block_links
         self.max_address_space = max_address_space
@@ -170,16 +229,16 @@ class Office:
         env_args = [f"-env:UserInstallation={file_url(user)}",
                     f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared)}"]
         if self.oxt and not self.shared_dir:
-            install_extension(self.oxt, shared, user, log)
+            install_extension(self.oxt, shared, user, log, self.programs)
         self.pipe = "kpi_" + uuid.uuid4().hex
         # Recorded so that a later run can remove the socket should this
         # process be killed first (kpitools.office.guard.clean_stale).
         with open(os.path.join(self.tmp, "pipe"), "w") as f:
             f.write(self.pipe)
-        cmd = [SOFFICE_BIN] + ([] if self.display else ["--headless", "--invisible"]) + [
+        cmd = self.programs.soffice() + ([] if self.display else ["--headless", "--invisible"]) + [
                "--norestore", "--nologo", "--nodefault",
                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
-        env = _child_env(os.path.join(self.tmp, "tmp"), self.display)
+        env = self.programs.env(_child_env(os.path.join(self.tmp, "tmp"), self.display))
         self.preexec = lambda: _die_with_parent(self.max_address_space)
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      preexec_fn=self.preexec)
@@ -187,7 +246,7 @@ class Office:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         url = f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
-        deadline = time.monotonic() + self.start_timeout
+        deadline = time.monotonic() + self.start_timeout * self.programs.slowdown
         while True:
             # Poll once per round: soffice can exit between two polls.
             code = self.proc.poll()
@@ -267,7 +326,7 @@ class Office:
                     pass  # the bridge dies with soffice: expected
             if self.proc is not None:
                 try:
-                    self.proc.wait(timeout=20)
+                    self.proc.wait(timeout=20 * self.programs.slowdown)
                 except subprocess.TimeoutExpired:
                     os.killpg(self.proc.pid, signal.SIGKILL)
                     self.proc.wait(timeout=20)
