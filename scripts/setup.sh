@@ -11,6 +11,8 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)
+# pandas: the Python module's tests also feed it pandas objects (pykpi.fuzz, pykpi.conversion).
+packages+=(python3-pandas)
 # Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
 packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,
