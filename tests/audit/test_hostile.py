@@ -38,6 +38,7 @@ Before the fixes of issue 18 (tools/kpi_audit.py at add78b0) every case
 failed; see the commit message of e41ce01 for the list.
 """
 import argparse
+import contextlib
 import http.server
 import json
 import os
@@ -305,17 +306,65 @@ LINK_NS = ('xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns
            'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" ')
 
 
+# A 1x1 PNG: a linked image served in full, as a real server would (the KPI
+# menu's copy fetched it again as it was loaded and written; after a 404 it
+# did not).
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201e221bc330000000049454e44ae426082")
+MAX_HITS = 10_000
+
+
 class Beacon(http.server.BaseHTTPRequestHandler):
+    """Records every request (method and path) in Beacon.hits."""
     hits = []
+    timeout = 10  # seconds a connection may stay idle: shutdown never waits on a client
 
     def do_GET(self):
-        Beacon.hits.append(self.path)
-        self.send_response(404)
+        if len(Beacon.hits) >= MAX_HITS:  # bounded, whatever a client does
+            self.close_connection = True
+            return
+        Beacon.hits.append((self.command, self.path))
+        png = self.path.endswith(".png") and self.command in ("GET", "HEAD")
+        self.send_response(200 if png else 404)
+        if png:
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(PNG)))
         self.end_headers()
+        if png and self.command == "GET":
+            self.wfile.write(PNG)
     do_HEAD = do_POST = do_PROPFIND = do_OPTIONS = do_GET
 
     def log_message(self, *a):
         pass
+
+
+def start_beacon(lifetime=1800):
+    """A local HTTP server on 127.0.0.1 (a free port) recording every
+    request in Beacon.hits; (server, port). It stops by itself after
+    lifetime seconds should the test hang; stop_beacon stops it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Beacon)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.timer = threading.Timer(lifetime, server.shutdown)
+    server.timer.daemon = True
+    server.timer.start()
+    return server, server.server_address[1]
+
+
+def stop_beacon(server):
+    server.timer.cancel()
+    server.shutdown()
+    server.server_close()
+
+
+@contextlib.contextmanager
+def beacon():
+    """start_beacon's port, the server always shut down."""
+    server, port = start_beacon()
+    try:
+        yield port
+    finally:
+        stop_beacon(server)
 
 
 # ---------------------------------------------------------------------------
@@ -409,26 +458,36 @@ def leftovers(tmpdir, pipes):
     return left
 
 
-# ---------------------------------------------------------------------------
-def main():
+def setup(test, prefix, options):
+    """A hostile-input test's arguments (options, and --only), its Checker and
+    its folders: (args, checker, work folder, work/in for the inputs)."""
     ap = argparse.ArgumentParser()
-    for opt in ("--oxt", "--catalogue", "--workdir", "--source-dir", "--launcher"):
+    for opt in options:
         ap.add_argument(opt, required=True)
     ap.add_argument("--only", help="run the cases whose name contains this (debugging)")
     a = ap.parse_args()
-    chk = Checker("calc.audit_hostile")
     os.makedirs(a.workdir, exist_ok=True)
-    work = os.path.abspath(tempfile.mkdtemp(prefix="hostile-", dir=a.workdir))
-    inp = os.path.join(work, "in")
-    os.makedirs(inp)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Beacon)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
+    work = os.path.abspath(tempfile.mkdtemp(prefix=prefix, dir=a.workdir))
+    os.makedirs(os.path.join(work, "in"))
+    return a, Checker(test), work, os.path.join(work, "in")
+
+
+def install_once(oxt, work):
+    """The extension installed once in work/shared, for every run (--shared)."""
+    shared = os.path.join(work, "shared")
+    with open(os.path.join(work, "unopkg.log"), "w") as log:
+        install_extension(oxt, shared, os.path.join(work, "install-user"), log)
+    shutil.rmtree(os.path.join(work, "install-user"), ignore_errors=True)
+    return shared
+
+
+# ---------------------------------------------------------------------------
+def main():
+    a, chk, work, inp = setup("calc.audit_hostile", "hostile-",
+                              ("--oxt", "--catalogue", "--workdir", "--source-dir", "--launcher"))
+    server, port = start_beacon()
     try:
-        shared = os.path.join(work, "shared")
-        with open(os.path.join(work, "unopkg.log"), "w") as log:
-            install_extension(a.oxt, shared, os.path.join(work, "install-user"), log)
-        shutil.rmtree(os.path.join(work, "install-user"), ignore_errors=True)
+        shared = install_once(a.oxt, work)
         n = [0]
 
         def audit(name, args, fmt="json", tmpdir=None, **kw):
@@ -707,7 +766,7 @@ def main():
             chk.check(r.code == 0 and paths == ["a.fods", "link.fods", "sub/b.fods"],
                       f"--follow-symlinks follows them: exit {r.code}, {paths} {r.err[-300:]}")
     finally:
-        server.shutdown()
+        stop_beacon(server)
         shutil.rmtree(work, ignore_errors=True)
     return chk.finish()
 
