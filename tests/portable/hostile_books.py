@@ -13,7 +13,14 @@ data, independently of the code under test. Used by test_hostile_input.py
   INDIRECT and a named expression that fetches; a KPI call beside a
   HYPERLINK, and a cell's hyperlink, which fetch nothing.
 """
+import csv
 import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
 from xml.sax.saxutils import quoteattr
 
 from make_cases import F, workbook   # tests/audit
@@ -108,3 +115,52 @@ def network_book(url):
 # spelling would be _xlfn.WEBSERVICE: Calc reads #NAME?, yet set again as
 # text (as kpi-portable sets the formulas it rewrites) it is WEBSERVICE.
 XLSX_D2 = '<c r="D2"><f>KPI.CPL(VALUE(WEBSERVICE("URL/xlsx-unknown-name")),2)</f><v>0</v></c>'
+
+
+# -- reading the copies -----------------------------------------------------
+KEPT = "kpi-portable kept this value"  # how convert.py's comment on a cell kept as a value begins
+
+
+def package_text(path, pattern):
+    """The members of a package whose names match pattern, joined."""
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if re.search(pattern, n))
+
+
+def kept_comments(path):
+    """How many comments on cells kept as values the copy (.ods or .xlsx) holds."""
+    return package_text(path, r"^content\.xml$|comments\d*\.xml$").count(KEPT)
+
+
+def links_outside(path):
+    """What in the copy links outside it: [(element, URL)] of an .ods, the
+    relationships with TargetMode External of an .xlsx ([(type, target)])."""
+    if path.endswith(".xlsx"):
+        rels = re.findall(r'<Relationship [^>]*TargetMode="External"[^>]*>', package_text(path, r"\.rels$"))
+        return [(re.search(r'Type="([^"]*)"', r).group(1).rsplit("/", 1)[-1],
+                 re.search(r'Target="([^"]*)"', r).group(1)) for r in rels]
+    return re.findall(r'<([\w:-]+)[^>]*xlink:href="((?:https?|ftp|file):[^"]*)"', package_text(path, r"\.xml$"))
+
+
+def gnumeric_row(xlsx_path, work, row):
+    """Row `row` (1-based) of the first sheet recalculated by Gnumeric (an
+    engine independent of LibreOffice): {column letter: float or text}."""
+    d = tempfile.mkdtemp(prefix="gnumeric-", dir=work)
+    try:
+        subprocess.run(["ssconvert", "--recalc", "-S", xlsx_path, os.path.join(d, "%n.csv")], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        with open(os.path.join(d, "0.csv"), newline="") as f:
+            line = list(csv.reader(f))[row - 1]
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    out = {}
+    for i, text in enumerate(line):
+        try:
+            out[chr(65 + i)] = float(text)
+        except ValueError:
+            out[chr(65 + i)] = text
+    return out
+
+
+def close(a, b, rel=1e-9):
+    return isinstance(a, float) and abs(a - b) <= rel * max(abs(b), 1e-300)

@@ -29,29 +29,16 @@ case 1 was killed past 30 s of CPU (5 levels: 300 s and 2.7 GB were not
 enough), and case 2's server received OPTIONS, HEAD and GET for each link
 and for the WEBSERVICE spelt as the file does not know it.
 """
-import csv
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import zipfile
 
 import hostile_books as hb
 from kpitools.office.session import Office
 from test_hostile import (Beacon, beacon, bounded, fods_to_content, install_once, ods, run_bounded,  # tests/audit
                           setup, xlsx)
-
-REL = 1e-9
-KEPT = "kpi-portable kept this value"
-
-
-def close(a, b):
-    return isinstance(a, float) and abs(a - b) <= REL * max(abs(b), 1e-300)
-
 
 def summary_of(chk, name, r):
     try:
@@ -60,31 +47,6 @@ def summary_of(chk, name, r):
         chk.check(False, f"{name}: a JSON summary on standard output: {r.out[:300]!r} {r.err[-500:]!r}")
         return {}, {}
     return {e["cell"]: e for e in out["rewritten"]}, {e["cell"]: e for e in out["frozen"]}
-
-
-def package_text(path, pattern):
-    """The members of a package whose names match pattern, joined."""
-    with zipfile.ZipFile(path) as z:
-        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if re.search(pattern, n))
-
-
-def gnumeric_row(xlsx_path, work, row):
-    """Row `row` (1-based) of the first sheet, recalculated by Gnumeric: {column letter: float or text}."""
-    d = tempfile.mkdtemp(prefix="gnumeric-", dir=work)
-    try:
-        subprocess.run(["ssconvert", "--recalc", "-S", xlsx_path, os.path.join(d, "%n.csv")], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
-        with open(os.path.join(d, "0.csv"), newline="") as f:
-            line = list(csv.reader(f))[row - 1]
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
-    out = {}
-    for i, text in enumerate(line):
-        try:
-            out[chr(65 + i)] = float(text)
-        except ValueError:
-            out[chr(65 + i)] = text
-    return out
 
 
 def check_nested(chk, name, r):
@@ -97,7 +59,7 @@ def check_nested(chk, name, r):
             chk.check("8,192" in entry["reason"], f"{name}: {cell} kept for its length: {entry['reason']}")
 
 
-def check_network(chk, name, r, out, kind):
+def check_network(chk, name, r, out):
     chk.check(r.code == 0, f"{name}: exit 0 ({r.code}: {r.err.strip()[-300:]})")
     time.sleep(0.5)  # a request still on its way
     chk.check(Beacon.hits == [], f"{name}: the local HTTP server received nothing: {Beacon.hits}")
@@ -111,20 +73,12 @@ def check_network(chk, name, r, out, kind):
             chk.check(where in rewritten, f"{name}: {where} rewritten ({sorted(rewritten)})")
     if r.code != 0:
         return
-    if kind == ".xlsx":
-        notes = package_text(out, r"comments\d*\.xml$")
-        links = package_text(out, r"\.rels$")
-        outside = re.findall(r'<Relationship [^>]*TargetMode="External"[^>]*>', links)
-        chk.check(outside and all('relationships/hyperlink"' in rel for rel in outside),
-                  f"{name}: the copy links outside only through the cell's hyperlink: {outside}")
-    else:
-        notes = package_text(out, r"content\.xml$")
-        hrefs = re.findall(r'<([\w:-]+)[^>]*xlink:href="(http[^"]*)"', notes)
-        chk.check(hrefs and all(element == "text:a" for element, _href in hrefs),
-                  f"{name}: the copy links outside only through the cell's hyperlink: {hrefs}")
+    outside = hb.links_outside(out)
+    chk.check(outside and all(what in ("hyperlink", "text:a") for what, _url in outside),
+              f"{name}: the copy links outside only through the cell's hyperlink: {outside}")
     wanted = sum(1 for _f, what, _w in hb.NETWORK.values() if what == "frozen")
-    chk.check(notes.count(KEPT) == wanted, f"{name}: a comment on each of the {wanted} cells kept as values "
-                                           f"({notes.count(KEPT)})")
+    chk.check(hb.kept_comments(out) == wanted,
+              f"{name}: a comment on each of the {wanted} cells kept as values ({hb.kept_comments(out)})")
 
 
 def main():
@@ -156,12 +110,12 @@ def main():
                 r, out = portable("nested.fods -> .xlsx", src, ".xlsx")
                 check_nested(chk, "nested -> .xlsx", r)
                 if r.code == 0:
-                    got = gnumeric_row(out, work, 2)
+                    got = hb.gnumeric_row(out, work, 2)
                     for cell, (_what, want) in hb.NESTED.items():
                         col = cell[-2]
-                        chk.check(close(got.get(col), want), f"nested -> .xlsx, Gnumeric: {cell} = {got.get(col)}, "
+                        chk.check(hb.close(got.get(col), want), f"nested -> .xlsx, Gnumeric: {cell} = {got.get(col)}, "
                                                              f"expected {want}")
-                    chk.check(package_text(out, r"comments\d*\.xml$").count(KEPT) == 2,
+                    chk.check(hb.kept_comments(out) == 2,
                               "nested -> .xlsx: the two cells kept as values carry the comment")
                 r, out = portable("nested.fods -> .ods", src, ".ods")
                 check_nested(chk, "nested -> .ods", r)
@@ -173,10 +127,10 @@ def main():
                         for cell, (what, want) in hb.NESTED.items():
                             c = sheet.getCellRangeByName(cell[3:])
                             got = None if c.getError() else c.getValue()
-                            chk.check(close(got, want), f"nested -> .ods, LibreOffice without the extension: {cell} "
+                            chk.check(hb.close(got, want), f"nested -> .ods, LibreOffice without the extension: {cell} "
                                                         f"= {got} (error {c.getError()}), expected {want}")
                             note = c.getAnnotation().getString()
-                            chk.check((KEPT in note) == (what == "frozen") and (what != "frozen" or "8,192" in note),
+                            chk.check((hb.KEPT in note) == (what == "frozen") and (what != "frozen" or "8,192" in note),
                                       f"nested -> .ods: {cell}'s comment: {note[:120]!r}")
                         doc.close(True)
 
@@ -186,12 +140,12 @@ def main():
                 text = hb.network_book(url)
                 src = ods(os.path.join(inp, "network.ods"), fods_to_content(text))
                 r, out = portable("network.ods -> .xlsx", src, ".xlsx")
-                check_network(chk, "network.ods -> .xlsx", r, out, ".xlsx")
+                check_network(chk, "network.ods -> .xlsx", r, out)
                 src = os.path.join(inp, "network.fods")
                 with open(src, "w", encoding="utf-8") as f:
                     f.write(text)
                 r, out = portable("network.fods -> .ods", src, ".ods")
-                check_network(chk, "network.fods -> .ods", r, out, ".ods")
+                check_network(chk, "network.fods -> .ods", r, out)
                 src = xlsx(os.path.join(inp, "network.xlsx"), d2=hb.XLSX_D2.replace("URL", url))
                 r, out = portable("network.xlsx -> .xlsx", src, ".xlsx")
                 time.sleep(0.5)
