@@ -34,7 +34,7 @@ import hostile_books as hb  # tests/portable
 from harness import Checker
 from kpitools.office.guard import Watchdog
 from kpitools.office.session import Office, props
-from test_hostile import LIMIT_BYTES, LIMIT_SECONDS, Beacon, beacon, cpu, xlsx  # tests/audit
+from hostile import LIMIT_BYTES, LIMIT_SECONDS, Beacon, beacon, cpu, xlsx  # tests/audit
 
 # soffice must run the package inside the .oxt, not the source tree's.
 os.environ.pop("PYTHONPATH", None)

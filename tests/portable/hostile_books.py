@@ -24,7 +24,7 @@ import zipfile
 from xml.sax.saxutils import quoteattr
 
 from make_cases import F, workbook   # tests/audit
-from test_hostile import LINK_NS, LINKS  # tests/audit: the linked image and OLE objects of kpi-audit's test
+from hostile import LINK_NS, LINKS  # tests/audit: the linked image and OLE objects of kpi-audit's test
 
 # Conversions and visitors of the two variants (A2:D2 of the nested book).
 A, VA, B, VB = 200, 1000, 250, 1000

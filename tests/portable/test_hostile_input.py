@@ -1,6 +1,7 @@
 """kpi-portable against hostile input (issue 27, items 1 and 2), black-box
 through the launcher build/kpi-portable, as kpi-audit's test_hostile.py does
-it (whose bounded runs, local HTTP server and file writers this reuses).
+it, with the same bounded runs, local HTTP server and file writers
+(tests/audit/hostile.py).
 
 Every hostile file is generated here (hostile_books.py) and removed at the
 end. Each run is bounded by this test: its whole process tree (kpi-portable
@@ -37,8 +38,8 @@ import time
 
 import hostile_books as hb
 from kpitools.office.session import Office
-from test_hostile import (Beacon, beacon, bounded, fods_to_content, install_once, ods, run_bounded,  # tests/audit
-                          setup, xlsx)
+from hostile import (Beacon, beacon, bounded, fods_to_content, install_once, ods, run_bounded,  # tests/audit
+                     setup, xlsx)
 
 def summary_of(chk, name, r):
     try:
