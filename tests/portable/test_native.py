@@ -120,6 +120,20 @@ def main():
     outer = native.expand("cpl", [inner, "C2:C3"])
     # cost appears twice in the ratio, five times in each amount.
     check(outer.count(inner) == 10 and balanced(outer), "a nested call is expanded as an operand")
+    # The length is known before the text is built (issue 27): an argument
+    # used 30-odd times makes a formula past the limit, refused as TooLong
+    # with the length it would have had.
+    big = "X" * 3000
+    try:
+        native.expand("abpvalue", [big, "B2", "C2", "D2"], limit=8191)
+        check(False, "ABPVALUE over a 3,000-character argument: refused past 8,191 characters")
+    except native.TooLong as e:
+        check(e.size == len(native.expand("abpvalue", [big, "B2", "C2", "D2"])) and e.size > 30 * 3000,
+              f"TooLong says the length the formula would have had ({e.size})")
+    # An argument said to stand as an operand is not scanned nor wrapped.
+    check("ISTEXT(A1+A2)" in native.expand("cpc", ["A1+A2", "B1"], atomic_args=[True, False]),
+          "atomic_args: the argument put in as it is")
+    check(native.wrap_expansion("cpl", "IF(x)") == "IF(x)", "CPL's formula is one IF(...): an operand as it is")
     for expr, want in (("A1", True), ("1E+300", True), ("-1", False), ("A1 + 1", False), ("SUM(A1,B1)", True),
                        ("(A1+B1)", True), ('"a,b"', True), ("{1,2}", True), ("A1:B2", True)):
         check(native.atomic(expr) == want, f"atomic({expr!r}) is {want}")

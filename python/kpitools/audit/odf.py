@@ -2,7 +2,7 @@
 read with expat's namespace processing, or without it where the bytes show
 every namespace declared once on the root element (prefixes then stand for
 their namespaces: a third faster on a million cells)."""
-from kpitools.audit.xmlpass import XLINK_HREF, Areas, ReadError, external, number
+from kpitools.audit.xmlpass import NAVIGATION, XLINK_HREF, Areas, ReadError, external, number
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -51,7 +51,7 @@ class OdfReader:
 
     # The deadline is checked by XmlPass.feed, at every chunk of 64 KB.
     def start(self, key, a):
-        if self.k_href in a and external(a[self.k_href]):
+        if self.k_href in a and key not in NAVIGATION and external(a[self.k_href]):
             self.links = True
         if key in self.k_cells:
             if self.depth == 1:

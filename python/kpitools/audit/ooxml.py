@@ -130,7 +130,13 @@ class _Collect:
         pass
 
 
+HYPERLINK = OFFICE_RELS + "/hyperlink"
+
+
 def _external_rel(key, a):
-    return key == RELS + " Relationship" and (a.get("TargetMode") or "").lower() == "external"
+    """A relationship to outside the package, but a hyperlink's (followed
+    only when clicked: see xmlpass.NAVIGATION)."""
+    return key == RELS + " Relationship" and (a.get("TargetMode") or "").lower() == "external" and \
+        a.get("Type") != HYPERLINK
 
 

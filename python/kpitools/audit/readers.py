@@ -161,6 +161,18 @@ class Reading:
             self.thread.join()
 
 
+def neutral_copy(path, kind, copy, budget):
+    """Writes to `copy` the copy LibreOffice loads (external links removed),
+    the stored values left unread where the bytes allow it (a large file
+    showing nothing to remove is copied as is): kpi-portable and the KPI
+    menu need the copy only. Raises AuditError (ReadTimeout past the
+    budget's deadline)."""
+    try:
+        package.prepare(path, kind, copy, budget, later=True)
+    except package.ReadError as e:
+        raise _error(e)
+
+
 def read_stored(path, kind, copy=None, budget=None):
     """{(sheet, row, col): stored result} for every formula cell; writes the
     copy LibreOffice will load (external links removed) to `copy` if given.

@@ -3,8 +3,8 @@ import uuid
 
 from kpitools.audit.engine import Audit, without_cycle_collector
 from kpitools.audit.model import AuditError, SheetData
-from kpitools.audit.readers import FILTERS, looks_encrypted
-from kpitools.office.watchdog import AbortHandler
+from kpitools.audit.readers import FILTERS
+from kpitools.office.untrusted import OpenFailed, open_copy
 
 
 FORMULA_FLAG = 16  # com.sun.star.sheet.CellFlags.FORMULA
@@ -219,31 +219,13 @@ def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=
     """copy: the copy of the audited file LibreOffice may load (written by
     readers.read_stored, external links removed; the caller removes it);
     stored: its stored values, or a readers.Reading still reading them."""
-    from kpitools.office.session import file_url, props  # needs uno: imported once LibreOffice runs
     if hasattr(stored, "failure") and stored.failure() is not None:
         raise stored.failure()
-    office = session.office
-    path = copy
-    handler = AbortHandler.make()
-    from com.sun.star.lang import IllegalArgumentException
-    from com.sun.star.io import IOException
     try:
-        doc = office.desktop.loadComponentFromURL(
-            file_url(copy), "_blank", 0,
-            props(Hidden=True, ReadOnly=True, FilterName=FILTERS[kind], InteractionHandler=handler,
-                  MacroExecutionMode=0, UpdateDocMode=0))
-    except (IllegalArgumentException, IOException) as e:
-        if handler.asked:
-            raise AuditError("LibreOffice asked for a password or a repair: the workbook is password-protected "
-                             "or damaged")
-        raise AuditError(f"LibreOffice could not load it ({type(e).__name__}: {e.Message or 'no detail'})")
-    if doc is None:
-        if handler.asked or looks_encrypted(path):
-            raise AuditError("password-protected (LibreOffice asked for a password): kpi-audit cannot read it")
-        raise AuditError("LibreOffice could not load it (damaged, or not a spreadsheet)")
+        doc = open_copy(session.office.desktop, copy, FILTERS[kind], read_only=True)
+    except OpenFailed as e:
+        raise AuditError(str(e))
     try:
-        if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
-            raise AuditError("not a spreadsheet")
         doc.calculateAll()
         book, is_date = read_book(doc, opts.max_cells, progress, own_copy=True, odf=kind != ".xlsx")
         if hasattr(stored, "result"):

@@ -46,6 +46,14 @@ class Budget:
                             "(raise it with --max-cells): not audited")
 
 
+# Hyperlinks (a cell's or a shape's): LibreOffice follows them only when one
+# is clicked, never to load or compute anything, so they stay in the copy
+# (a portable copy keeps the user's links). Every other link leaving the
+# package is removed.
+NAVIGATION = {"urn:oasis:names:tc:opendocument:xmlns:text:1.0 a",
+              "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0 a"}
+
+
 def external(href):
     """A link leaving the package: a URL, an absolute path, or ../ out of it."""
     h = href.strip().replace("\\", "/")
@@ -112,7 +120,7 @@ class XmlPass:
         for prefix, uri in decls:
             parts.append(f"xmlns:{prefix}={quoteattr(uri)}" if prefix else f"xmlns={quoteattr(uri or '')}")
         for k, v in attrs.items():
-            if k.startswith(XLINK_HREF) and external(v):
+            if k.startswith(XLINK_HREF) and key not in NAVIGATION and external(v):
                 continue
             parts.append(f"{_qname(k)}={quoteattr(v)}")
         self.buf.append("<" + " ".join(parts) + ">")

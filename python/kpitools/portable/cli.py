@@ -3,35 +3,53 @@ that computes without the extension (Excel, Google Sheets, Gnumeric,
 LibreOffice without it). build/kpi-portable runs it with this build's .oxt and
 catalogue.
 
-Exit codes: 0 written; 2 bad input or output (one line on standard error,
-nothing written); 3 LibreOffice missing or failing.
+The input reaches LibreOffice as kpi-audit's does (kpitools.office.untrusted:
+a copy without links to the outside, read within the same limits, loaded
+with no macro and no link update by a soffice that blocks linked images),
+and the LibreOffice work runs under the same watchdog (--timeout,
+--max-memory): nothing is fetched from the network or from other files, and
+no input holds the command for long.
+
+Exit codes: 0 written; 2 bad input or output, or past a limit (one line on
+standard error, nothing written); 3 LibreOffice missing or failing.
 """
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
+import time
 
-from kpitools.audit import readers  # the file checks are kpi-audit's: one implementation
+from kpitools.audit import readers  # the file checks and the copy are kpi-audit's: one implementation
 from kpitools.audit.model import AuditError
-from kpitools.office.watchdog import AbortHandler
+from kpitools.audit.package import Budget
+from kpitools.office.guard import default_max_memory
+from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
 
 EXIT_OK, EXIT_BAD, EXIT_NO_OFFICE = 0, 2, 3
 OUTPUT_FILTERS = {".ods": "calc8", ".xlsx": "Calc MS Excel 2007 XML"}
-MAX_BYTES = 200 * 1024 ** 2
 
 
 class PortableError(Exception):
     """Bad input or output: a one-line message, exit code 2."""
 
 
-def check_paths(inp, out):
+class NoOffice(Exception):
+    """LibreOffice is missing or could not start: exit code 3."""
+
+
+def _ours(message):
+    """A message of the shared reading layer, said by kpi-portable."""
+    return (message.replace("kpi-audit", "kpi-portable").replace(": not audited", ": nothing written")
+            .replace("to audit it", "to convert it"))
+
+
+def check_paths(inp, out, max_bytes=readers.DEFAULT_MAX_BYTES):
     """Validates INPUT (as kpi-audit does) and OUTPUT; returns the input kind."""
     try:
-        kind = readers.sniff(inp, MAX_BYTES)
+        kind = readers.sniff(inp, max_bytes)
     except AuditError as e:
-        raise PortableError(str(e).replace("kpi-audit", "kpi-portable"))
+        raise PortableError(_ours(str(e)))
     except OSError as e:
         raise PortableError(f"cannot read it ({e.strerror})")
     ext = os.path.splitext(out)[1].lower()
@@ -47,25 +65,21 @@ def check_paths(inp, out):
     return kind
 
 
-def load(office, path, kind):
-    from com.sun.star.io import IOException
-    from com.sun.star.lang import IllegalArgumentException
-    copy = office.scratch("input" + kind)
-    shutil.copyfile(path, copy)  # LibreOffice only ever sees a copy: the input is never touched
-    handler = AbortHandler.make()
+def convert_copy(session, copy, kind, inp, out, deadline=None):
+    """The LibreOffice work, under session.run's watchdog: opens the copy
+    (kpitools.office.untrusted), converts it, writes OUTPUT."""
+    from kpitools.office.untrusted import OpenFailed, open_copy
+    from . import convert
     try:
-        doc = office.load(copy, FilterName=readers.FILTERS[kind], InteractionHandler=handler,
-                          MacroExecutionMode=0, UpdateDocMode=0)
-    except (IllegalArgumentException, IOException, RuntimeError):
-        doc = None
-    if doc is None:
-        if handler.asked or readers.looks_encrypted(path):
-            raise PortableError("password-protected or damaged (LibreOffice asked for a password or a repair)")
-        raise PortableError("LibreOffice could not load it (damaged, or not a spreadsheet)")
-    if not hasattr(doc, "Sheets"):
+        doc = open_copy(session.office.desktop, copy, readers.FILTERS[kind], read_only=False, original=inp)
+    except OpenFailed as e:
+        raise PortableError(str(e))
+    try:
+        summary = convert.convert_document(doc)
+        write(session.office, doc, out)
+    finally:
         doc.close(True)
-        raise PortableError("not a spreadsheet")
-    return doc
+    return summary
 
 
 def write(office, doc, out):
@@ -98,19 +112,34 @@ def text_summary(inp, out, summary):
 
 
 def run(opts):
-    kind = check_paths(opts.input, opts.output)
-    from kpitools.office.session import Office
-    from . import convert, native
+    kind = check_paths(opts.input, opts.output, opts.max_bytes)
+    from . import native
     with open(opts.catalogue) as f:
         native.use_catalogue(json.load(f))
-    with Office(oxt=opts.oxt, workdir=opts.workdir or tempfile.gettempdir()) as office:
-        doc = load(office, opts.input, kind)
+    missing = office_missing()
+    if missing:
+        raise NoOffice(missing)
+    # --timeout bounds the whole file: reading it, LibreOffice, the conversion.
+    deadline = time.monotonic() + opts.timeout
+    session = Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix="kpi-portable-",
+                      max_memory=opts.max_memory, block_links=True)
+    try:
+        copy = session.scratch_path(kind)
         try:
-            summary = convert.convert_document(doc)
-            write(office, doc, opts.output)
-        finally:
-            doc.close(True)
-    return summary
+            readers.neutral_copy(opts.input, kind, copy, Budget(opts.max_bytes, opts.max_cells, deadline))
+        except AuditError as e:
+            raise PortableError(_ours(str(e)))
+        try:
+            return session.run(deadline, convert_copy, session, copy, kind, opts.input, opts.output)
+        except Timeout:
+            raise PortableError(f"timed out after {opts.timeout:g} s: nothing written (raise the limit with --timeout)")
+        except OutOfMemory:
+            raise PortableError(f"too large: LibreOffice needed more than {opts.max_memory / 1024 ** 2:,.0f} MB of "
+                                "memory for this workbook (raise the limit with --max-memory): nothing written")
+        except StartError as e:
+            raise NoOffice(str(e))
+    finally:
+        session.close()
 
 
 def main(argv=None):
@@ -118,21 +147,34 @@ def main(argv=None):
         "Writes a copy of a workbook in which every KPI.… formula is rewritten with native spreadsheet "
         "functions (or kept as its value where none exists), so that it computes in Excel, Google Sheets, "
         "Gnumeric and LibreOffice without the extension. The input is never modified."),
-        epilog="Exit codes: 0 written; 2 bad input or output (nothing written); 3 LibreOffice failed.")
+        epilog="Exit codes: 0 written; 2 bad input or output, or past a limit (nothing written); "
+               "3 LibreOffice missing or failed.")
     ap.add_argument("input", metavar="INPUT", help="a .ods, .fods or .xlsx workbook")
     ap.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the copy to write: .ods or .xlsx")
     ap.add_argument("--format", choices=("text", "json"), default="text", help="the summary on standard output")
+    # The limits are kpi-audit's, with the same defaults (README, "kpi-portable against hostile input").
+    ap.add_argument("--timeout", type=float, default=readers.DEFAULT_TIMEOUT,
+                    help=f"seconds allowed, reading the input included (default {readers.DEFAULT_TIMEOUT})")
+    ap.add_argument("--max-cells", type=int, default=readers.DEFAULT_MAX_CELLS,
+                    help=f"most formula cells read from the input (default {readers.DEFAULT_MAX_CELLS:,})")
+    ap.add_argument("--max-bytes", type=int, default=readers.DEFAULT_MAX_BYTES,
+                    help=f"largest input, and largest total of its unpacked package, in bytes "
+                    f"(default {readers.DEFAULT_MAX_BYTES:,})")
+    ap.add_argument("--max-memory", type=float, default=None, metavar="MB",
+                    help="memory LibreOffice may use, in MB (default: half of the machine's)")
     ap.add_argument("--oxt", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--catalogue", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--shared", default=None, help=argparse.SUPPRESS)  # an extension cache (the tests)
     opts = ap.parse_args(argv)
+    opts.max_memory = int(opts.max_memory * 1024 ** 2) if opts.max_memory else default_max_memory()
     try:
         summary = run(opts)
     except PortableError as e:
         print(f"kpi-portable: {opts.input}: {e}", file=sys.stderr)
         return EXIT_BAD
-    except ImportError as e:
-        print(f"kpi-portable: LibreOffice's Python bridge is missing ({e}): install python3-uno", file=sys.stderr)
+    except NoOffice as e:
+        print(f"kpi-portable: {e}".splitlines()[0], file=sys.stderr)
         return EXIT_NO_OFFICE
     except KeyboardInterrupt:
         return 130

@@ -18,7 +18,6 @@ from . import native
 from ..sheet.addresses import col_name
 
 FORMULA_CELLS = 16  # com.sun.star.sheet.CellFlags.FORMULA
-SPACES = 16         # ocSpaces: whitespace kept in a formula (its OpCode in Calc 7.4)
 MAX_FORMULA = 8192  # characters: Excel's limit on a cell's formula
 
 # A frozen error cell gets a formula raising the same error in every engine.
@@ -40,9 +39,18 @@ def _is_reference(token):
 
 
 class _Rewriter:
+    """Rewrites one formula's tokens. The work is linear in the tokens (each
+    bracket's match found once, each call's arguments split by jumping over
+    the brackets inside them) and the text built is bounded: an expansion
+    longer than the limit is abandoned before it is built (native.TooLong),
+    so a call nested in calls, whose text grows 30-fold per level, costs no
+    more than a flat one."""
+
     def __init__(self, doc):
         from com.sun.star.sheet.FormulaLanguage import API
-        from com.sun.star.sheet.FormulaMapGroup import ALL_EXCEPT_SPECIAL
+        from com.sun.star.sheet.FormulaMapGroup import ALL_EXCEPT_SPECIAL, BINARY_OPERATORS, SPECIAL, UNARY_OPERATORS
+        from com.sun.star.sheet.FormulaMapGroupSpecialOffset import SPACES, WHITESPACE
+        from .fetch import Fetching
         self.parser = doc.createInstance("com.sun.star.sheet.FormulaParser")
         mapper = doc.createInstance("com.sun.star.sheet.FormulaOpCodeMapper")
         # Printed in Calc's API grammar (";" separators, $Sheet.A1), the
@@ -50,6 +58,11 @@ class _Rewriter:
         self.parser.OpCodeMap = mapper.getAvailableMappings(API, ALL_EXCEPT_SPECIAL)
         self.external = mapper.OpCodeExternal
         self.open, self.close, self.sep = (t.OpCode for t in mapper.getMappings(("(", ")", ";"), API))
+        special = mapper.getAvailableMappings(API, SPECIAL)
+        self.spaces = {special[SPACES].Token.OpCode, special[WHITESPACE].Token.OpCode}
+        self.operators = {m.Token.OpCode for m in mapper.getAvailableMappings(API, UNARY_OPERATORS | BINARY_OPERATORS)}
+        self.fetching = Fetching(doc, mapper)
+        self.limit = MAX_FORMULA - 1  # the text after "="
 
     def method(self, token):
         """The KPI method a token calls, or None."""
@@ -63,63 +76,113 @@ class _Rewriter:
     def print(self, tokens, pos):
         return self.parser.printFormula(tuple(tokens), pos)
 
-    def render(self, tokens, a, b, pos, calls):
+    def rewrite(self, tokens, pos):
+        """(new formula text, methods called, whether it must be an array
+        formula) or raises ValueOnly."""
+        why = self.fetching.why(tokens)
+        if why:
+            raise native.ValueOnly(why)
+        self.tokens, self.pos = tokens, pos
+        self.ops = [t.OpCode for t in tokens]
+        self.methods = [self.method(t) for t in tokens]
+        # Where each "(" closes (len(tokens) if never), and how many KPI calls
+        # come before each token: both in one pass.
+        self.match = [len(tokens)] * len(tokens)
+        self.kpi_before = [0] * (len(tokens) + 1)
+        opened = []
+        for i, op in enumerate(self.ops):
+            if op == self.open:
+                opened.append(i)
+            elif op == self.close and opened:
+                self.match[opened.pop()] = i
+            self.kpi_before[i + 1] = self.kpi_before[i] + (self.methods[i] is not None)
+        calls = []
+        self.array = False
+        try:
+            text = "=" + self.render(0, len(tokens), calls)
+        except native.TooLong as e:  # said of the whole formula, "=" included
+            raise native.TooLong(e.size + 1, MAX_FORMULA) from None
+        if len(text) > MAX_FORMULA:
+            # Long sheet names repeated in every expansion can pass Excel's limit:
+            # Excel would refuse the whole file, so the cell keeps its value.
+            raise native.TooLong(len(text), MAX_FORMULA, exact=True)
+        return text, calls, self.array
+
+    def render(self, a, b, calls):
         """Text of tokens[a:b] with every KPI call expanded; raises ValueOnly."""
-        out, run, i = [], a, a
+        ops, methods = self.ops, self.methods
+        out, size, run, i = [], 0, a, a
         while i < b:
-            m = self.method(tokens[i])
+            m = methods[i]
             if m is None:
                 i += 1
                 continue
             if run < i:
-                out.append(self.print(tokens[run:i], pos))
-            if i + 1 >= b or tokens[i + 1].OpCode != self.open:
+                out.append(self.print(self.tokens[run:i], self.pos))
+                size += len(out[-1])
+            if i + 1 >= b or ops[i + 1] != self.open:
                 raise native.ValueOnly(f"KPI.{m.upper()} without its parentheses")
-            args, depth, start, k = [], 0, i + 2, i + 1
-            while True:
-                k += 1
-                if k >= b:
-                    raise native.ValueOnly("unbalanced parentheses")
-                op = tokens[k].OpCode
-                if op == self.open:
-                    depth += 1
-                elif op == self.close:
-                    if depth == 0:
-                        args.append((start, k))
-                        break
-                    depth -= 1
-                elif op == self.sep and depth == 0:
-                    args.append((start, k))
-                    start = k + 1
-            texts, refs = [], []
-            for s, e in args:
-                core = [t for t in tokens[s:e] if t.OpCode != SPACES]
-                text = self.render(tokens, s, e, pos, calls).strip() if core else ""
-                texts.append(text or None)
-                refs.append(len(core) == 1 and _is_reference(core[0]))
+            end = self.match[i + 1]
+            if end >= b:
+                raise native.ValueOnly("unbalanced parentheses")
+            texts, refs, atoms = [], [], []
+            for s, e in self.arguments(i + 2, end):
+                text, is_ref, atom = self.argument(s, e, calls)
+                texts.append(text)
+                refs.append(is_ref)
+                atoms.append(atom)
             if texts == [None]:
-                texts, refs = [], []
+                texts, refs, atoms = [], [], []
             calls.append(m)
-            out.append(native._wrap(native.expand(m, texts, is_ref=refs, sep=";")))
+            body = native.expand(m, texts, is_ref=refs, sep=";", atomic_args=atoms, limit=self.limit)
+            out.append(native.wrap_expansion(m, body, sep=";"))
+            size += len(out[-1])
             if native.needs_array(m, texts, refs):
                 self.array = True
-            i = run = k + 1
+            i = run = end + 1
+            # Abandoned as soon as it passes the limit (spaces at its ends
+            # are stripped by the caller: they do not count).
+            if size > self.limit and len("".join(out).strip()) > self.limit:
+                raise native.TooLong(size, self.limit)
         if run < b:
-            out.append(self.print(tokens[run:b], pos))
+            out.append(self.print(self.tokens[run:b], self.pos))
         return "".join(out)
 
-    def rewrite(self, tokens, pos):
-        """(new formula text, methods called, whether it must be an array
-        formula) or raises ValueOnly."""
-        calls = []
-        self.array = False
-        text = "=" + self.render(tokens, 0, len(tokens), pos, calls)
-        if len(text) > MAX_FORMULA:
-            # Long sheet names repeated in every expansion can pass Excel's limit:
-            # Excel would refuse the whole file, so the cell keeps its value.
-            raise native.ValueOnly(f"the native formula would be {len(text):,} characters, above Excel's "
-                                   f"{MAX_FORMULA:,}")
-        return text, calls, self.array
+    def arguments(self, start, end):
+        """The (start, end) of each argument of the call whose "(" is at
+        start - 1 and ")" at end: its ";" at depth 0, brackets jumped over."""
+        ops, args, k = self.ops, [], start
+        while k < end:
+            if ops[k] == self.open:
+                k = self.match[k] + 1
+                continue
+            if ops[k] == self.sep:
+                args.append((start, k))
+                start = k + 1
+            k += 1
+        args.append((start, end))
+        return args
+
+    def argument(self, s, e, calls):
+        """(text or None, is a plain reference, stands as an operand as it
+        is: True, or None when unknown) of one argument."""
+        ops, spaces = self.ops, self.spaces
+        while s < e and ops[s] in spaces:
+            s += 1
+        while e > s and ops[e - 1] in spaces:
+            e -= 1
+        if s >= e:
+            return None, False, None
+        if self.kpi_before[e] == self.kpi_before[s]:
+            # No KPI call inside: Calc's own print, as short as the input.
+            text = self.print(self.tokens[s:e], self.pos).strip()
+            return text or None, e - s == 1 and _is_reference(self.tokens[s]), None
+        text = self.render(s, e, calls).strip()
+        # Built text is never scanned: whether it stands as an operand is
+        # read on the tokens, one call f(...) or one (...) spanning it all.
+        whole = (ops[s] == self.open and self.match[s] == e - 1) or (
+            e - s > 2 and ops[s] not in self.operators and ops[s + 1] == self.open and self.match[s + 1] == e - 1)
+        return text or None, False, whole
 
 
 class _Shown:

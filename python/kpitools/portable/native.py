@@ -33,6 +33,18 @@ class ValueOnly(Exception):
     """The call has no native equivalent here: keep its value. str() is why."""
 
 
+class TooLong(ValueOnly):
+    """The native formula would pass the length limit given to expand():
+    raised before the text is built (a call nested in a call repeats its
+    argument's text 30 times or more per level: 3,150 characters, then
+    97,590, then 2.9 million...)."""
+
+    def __init__(self, size, limit, exact=False):
+        super().__init__(f"the native formula would be {'' if exact else 'at least '}{size:,} characters, above "
+                         f"Excel's {limit:,}")
+        self.size = size
+
+
 class NativeError(Exception):
     """native.toml is wrong (unknown expansion, bad arity): a bug, not bad input."""
 
@@ -190,13 +202,16 @@ def needs_array(method, arg_texts, is_ref=None):
     return False
 
 
-def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=","):
+def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=",", atomic_args=None, limit=None):
     """The native formula for KPI.<method>(arg_texts...) (texts as written,
     None for an omitted argument). arg_names / fallbacks come from the
     catalogue (catalogue_args); is_ref[i] says whether argument i is a plain
     cell reference; sep is the argument separator of the grammar the
-    argument texts are written in ("," Excel's, ";" Calc's API). Raises
-    ValueOnly when no native formula applies."""
+    argument texts are written in ("," Excel's, ";" Calc's API);
+    atomic_args[i] True says argument i is known to stand as an operand
+    as it is (convert.py knows it from Calc's tokens: the text is then not
+    scanned). Raises ValueOnly when no native formula applies, TooLong
+    (before building it) when the formula would be longer than limit."""
     e = entry(method)
     if e.get("value_only"):
         raise ValueOnly(e.get("reason", "value only"))
@@ -221,15 +236,48 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
         i = arg_names.index(name)
         if texts[i] is not None and texts[i].strip() and texts[i].strip() != literal:
             raise ValueOnly(f"{name} is not {literal}: the native formula covers only that case")
-    text = _expand_macros(e["formula"], table()["expansions"])
-    for err, raise_expr in RAISE.items():
-        text = text.replace(err, raise_expr)
-    if sep != ",":
-        # The templates' commas are all separators (test_native.py checks
-        # that no quoted string in native.toml holds one).
-        text = text.replace(",", sep)
-    text = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]), text)
-    return text
+    pieces, _ = template(method, sep)
+    # Each argument's text is wrapped once (not at each of its 30-odd uses),
+    # and the length is known before anything is joined.
+    known = atomic_args or ()
+    wrapped = {}
+    for i, name in enumerate(arg_names):
+        as_is = i < len(known) and known[i] and texts[i] is not None and texts[i].strip()
+        wrapped[name] = values[name] if as_is else _wrap(values[name])
+    size = sum(len(p) for p in pieces[0::2]) + sum(len(wrapped[name]) for name in pieces[1::2])
+    if limit is not None and size > limit:
+        raise TooLong(size, limit)
+    out = list(pieces)
+    out[1::2] = [wrapped[name] for name in pieces[1::2]]
+    return "".join(out)
+
+
+_TEMPLATES = {}
+
+
+def template(method, sep=","):
+    """(pieces, atomic) of KPI.<method>'s native formula, worked out once per
+    method and separator: pieces alternate literal text and argument names
+    (pieces[1::2]); atomic says whether the formula, its arguments put in as
+    operands, can stand as an operand without parentheses."""
+    key = (method.lower(), sep)
+    if key not in _TEMPLATES:
+        text = _expand_macros(entry(method)["formula"], table()["expansions"])
+        for err, raise_expr in RAISE.items():
+            text = text.replace(err, raise_expr)
+        if sep != ",":
+            # The templates' commas are all separators (test_native.py checks
+            # that no quoted string in native.toml holds one).
+            text = text.replace(",", sep)
+        pieces = _PLACEHOLDER.split(text)
+        _TEMPLATES[key] = (pieces, atomic(_PLACEHOLDER.sub("X", text)))
+    return _TEMPLATES[key]
+
+
+def wrap_expansion(method, text, sep=","):
+    """expand()'s text as an operand: parenthesised unless the template is
+    atomic (decided on the template, never by scanning the text)."""
+    return text if template(method, sep)[1] else f"({text})"
 
 
 _CATALOGUE = {}

@@ -5,6 +5,7 @@ wrong and is the dispatch result a macro or a test receives."""
 import os
 import shutil
 import tempfile
+import time
 import traceback
 
 import uno
@@ -90,6 +91,9 @@ def audit(ctx, frame, lang):
     return True, f"{n} finding(s), {marks} cell(s) marked"
 
 
+# The bounds of the pass that removes the copy's links: the user's document
+# is open already (no bomb to fear), so only a runaway pass is bounded.
+MENU_MAX_BYTES, MENU_MAX_CELLS, MENU_TIMEOUT = 1 << 40, 1 << 40, 600
 PORTABLE_FILTERS = {".ods": ("calc8", "ODF Spreadsheet (.ods)"),
                     ".xlsx": ("Calc MS Excel 2007 XML", "Excel 2007-365 (.xlsx)")}
 
@@ -116,6 +120,9 @@ def portable(ctx, frame, lang, args=None):
     """A copy of the open workbook with every KPI call replaced by native
     formulas (issue 11's conversion); the open document is left as it is."""
     try:
+        from kpitools.audit.package import Budget
+        from kpitools.audit.readers import neutral_copy
+        from kpitools.office.untrusted import open_copy
         from kpitools.portable import native
         from kpitools.portable.convert import convert_document
     except ImportError:
@@ -135,11 +142,19 @@ def portable(ctx, frame, lang, args=None):
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     tmp_dir = tempfile.mkdtemp(prefix="kpi-portable-")
     tmp = os.path.join(tmp_dir, "copy.ods")
+    quiet = os.path.join(tmp_dir, "quiet.ods")
     copy = None
     try:
         # Convert a copy: the user's document keeps its formulas, its file and its undo history.
         doc.storeToURL(file_url(tmp), props(FilterName="calc8"))
-        copy = desktop.loadComponentFromURL(file_url(tmp), "_blank", 0, props(Hidden=True))
+        # Opened as kpi-portable opens a file (kpitools.office.untrusted):
+        # without its links to the outside, no macro, no link update. Linked
+        # to the outside, the hidden copy would fetch its linked images as it
+        # loads and as it is written, and its new formulas would escape the
+        # user's answer to "update links?" (the rewritten ones never fetch:
+        # kpitools.portable.fetch).
+        neutral_copy(tmp, ".ods", quiet, Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + MENU_TIMEOUT))
+        copy = open_copy(desktop, quiet, "calc8", read_only=False)
         summary = convert_document(copy)
         copy.storeToURL(file_url(path), props(FilterName=PORTABLE_FILTERS[ext][0], Overwrite=True))
     except Exception as e:
