@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -109,6 +110,24 @@ def _die_with_parent(max_address_space=None):
     if max_address_space:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (max_address_space, max_address_space))
+
+
+def effective_address_space(wanted):
+    """The RLIMIT_AS soffice can be given: `wanted`, or this process's own
+    limit (ulimit -v) where that is lower. A limit may only be lowered: asking
+    for more than the shell allows made setrlimit fail between fork and exec,
+    and every file failed with 'Exception occurred in preexec_fn'. Says so on
+    stderr when the shell's limit wins."""
+    if not wanted:
+        return wanted
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    own = min(x for x in (soft, hard) if x != resource.RLIM_INFINITY) if {soft, hard} != {resource.RLIM_INFINITY} else None
+    if own is not None and own < wanted:
+        print(f"note: LibreOffice runs under this shell's memory limit (ulimit -v: {own // 2 ** 20:,} MB), "
+              f"lower than the {wanted // 2 ** 20:,} MB it would be given", file=sys.stderr)
+        return own
+    return wanted
 
 
 def _child_env(tmpdir=None, display=None):
@@ -239,7 +258,8 @@ class Office:
                "--norestore", "--nologo", "--nodefault",
                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;"] + env_args
         env = self.programs.env(_child_env(os.path.join(self.tmp, "tmp"), self.display))
-        self.preexec = lambda: _die_with_parent(self.max_address_space)
+        limit = effective_address_space(self.max_address_space)
+        self.preexec = lambda: _die_with_parent(limit)
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      preexec_fn=self.preexec)
         restarts = 0
