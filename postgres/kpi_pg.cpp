@@ -14,6 +14,7 @@
 // catch everything and hand back plain data; the entry points ereport after.
 // The core's headers come first: PostgreSQL's define macros (for_each_cell)
 // that would rewrite them.
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -137,11 +138,23 @@ void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const st
     out.value = float8_array(values, nulls, f.returns == kpi::Returns::table ? static_cast<int>(o.rows) : 0);
 }
 
-// A spreadsheet serial number from a date or timestamp argument.
+// A spreadsheet serial number from a date or timestamp argument. 'infinity'
+// and '-infinity' are stored as the type's extreme values, which would read
+// as dates millions of years away (kpi.timetoclose gave 2,147,474,881 days):
+// they become infinite serials, which every date-reading function rejects
+// as #NUM! (a date outside the calendar, as KPI.COHORT already said). Not
+// NaN: NaN is a blank, and a blank row would be skipped silently.
 double to_serial(Oid type, Datum d) {
-    if (type == DATEOID) return kpisql::kSerial2000 + DatumGetDateADT(d);
-    if (type == TIMESTAMPOID || type == TIMESTAMPTZOID)
-        return kpisql::kSerial2000 + static_cast<double>(DatumGetTimestamp(d)) / static_cast<double>(USECS_PER_DAY);
+    if (type == DATEOID) {
+        const DateADT v = DatumGetDateADT(d);
+        if (DATE_NOT_FINITE(v)) return DATE_IS_NOBEGIN(v) ? -HUGE_VAL : HUGE_VAL;
+        return kpisql::kSerial2000 + v;
+    }
+    if (type == TIMESTAMPOID || type == TIMESTAMPTZOID) {
+        const Timestamp v = DatumGetTimestamp(d);
+        if (TIMESTAMP_NOT_FINITE(v)) return TIMESTAMP_IS_NOBEGIN(v) ? -HUGE_VAL : HUGE_VAL;
+        return kpisql::kSerial2000 + static_cast<double>(v) / static_cast<double>(USECS_PER_DAY);
+    }
     return DatumGetFloat8(d);
 }
 
