@@ -166,17 +166,26 @@ Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, 
     // Proportions: a visitor converts or not.
     if (conversions_a > visitors_a || conversions_b > visitors_b) return Result::fail(Error::num);
     if (visitors_a == 0.0 || visitors_b == 0.0) return Result::fail(Error::div0);
-    const double n = visitors_a + visitors_b, x = conversions_a + conversions_b;
-    if (!finite(n)) return Result::fail(Error::num);
+    // z = |pa - pb| / sqrt(p q (1/na + 1/nb)), written so that no
+    // intermediate leaves the doubles for any finite counts: the pooled
+    // counts are halved when their sum would overflow (1e308 visitors per
+    // group), 1/na + 1/nb is taken as 1/h with h = na nb / (na + nb)
+    // (1/1e300 squared against a small rate underflowed to a variance of 0,
+    // #DIV/0!), and sqrt(p), sqrt(q) are taken apart (p q can underflow).
+    const double k = finite(visitors_a + visitors_b) ? 1.0 : 0.5;
+    const double n = k * visitors_a + k * visitors_b, x = k * conversions_a + k * conversions_b;
     // Pooled proportion and its complement, the latter computed from the
-    // non-converted count so that a rate near 1 keeps its digits.
-    const double p = x / n, q = (n - x) / n;
-    const double variance = p * q * (1.0 / visitors_a + 1.0 / visitors_b);
+    // non-converted counts so that a rate near 1 keeps its digits.
+    const double p = x / n, q = ((k * visitors_a - k * conversions_a) + (k * visitors_b - k * conversions_b)) / n;
     // Nobody converted, or everybody did: the two samples cannot differ and
     // the test statistic is 0 / 0.
-    if (!(variance > 0.0)) return Result::fail(Error::div0);
-    const double z = std::fabs(conversions_a / visitors_a - conversions_b / visitors_b) / std::sqrt(variance);
-    if (!finite(z)) return Result::fail(Error::num);
+    if (!(p > 0.0) || !(q > 0.0)) return Result::fail(Error::div0);
+    const double h = (k * visitors_a / n) * visitors_b;  // na nb / (na + nb), at most nb
+    const double z = (std::fabs(conversions_a / visitors_a - conversions_b / visitors_b) / std::sqrt(p)) *
+                     (std::sqrt(h) / std::sqrt(q));
+    // z can only be +inf (rates far apart in huge groups: a p-value of 0),
+    // never NaN, for finite counts; NaN stays #NUM! should it ever arise.
+    if (std::isnan(z)) return Result::fail(Error::num);
     // P(|Z| >= z) = erfc(z / sqrt 2): erfc keeps its relative accuracy far
     // into the tail, where 1 - Phi(z) would round to 0 from z = 8.3 on.
     namespace bmp = boost::math::policies;

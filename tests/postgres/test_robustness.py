@@ -42,6 +42,30 @@ def check_infinite_dates(server):
     check(got == ["2"], f"a finite duration is unchanged: {got}")
 
 
+def close(text, want, rel=1e-12):
+    try:
+        got = float(text)
+    except ValueError:
+        return False
+    return abs(got - want) <= rel * abs(want) + 1e-300
+
+
+def check_abpvalue_limits(server):
+    """KPI.ABPVALUE at the edges of the doubles. Wanted values from the
+    definition in 60-digit arithmetic (mpmath: p = (ca + cb) / (na + nb),
+    z = |ca/na - cb/nb| / sqrt(p (1 - p) (1/na + 1/nb)), erfc(z / sqrt 2)):
+    1e308 per group overflowed the pooled count (#NUM!, named 'conversions
+    greater than visitors'), 1e300 underflowed the variance (#DIV/0!, NULL)."""
+    want = {"kpi.abpvalue(1e308, 1e308, 0, 1e308)": 0.0,  # z = 1 / sqrt(0.25 * 2e-308) ~ 1.4e154
+            "kpi.abpvalue(5e307, 1e308, 5e307, 1e308)": 1.0,  # equal rates: z = 0
+            "kpi.abpvalue(1, 1e300, 1, 1e300)": 1.0,
+            "kpi.abpvalue(2, 1e300, 1, 1e300)": 0.563702861650773,  # z = 1/sqrt(3) (by hand too)
+            "kpi.abpvalue(30, 1000, 20, 1000)": 0.1520780807929752}  # an ordinary test, unchanged
+    got = tries(server, *(f"SELECT {q}::text" for q in want))
+    for (q, w), g in zip(want.items(), got):
+        check(close(g, w, 1e-9), f"{q} = {w}, got {g}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -52,6 +76,7 @@ def main():
         server.start()
         server.sql("CREATE EXTENSION kpi;")
         check_infinite_dates(server)
+        check_abpvalue_limits(server)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
         failed.append(f"{type(e).__name__}: {e}")
     finally:
