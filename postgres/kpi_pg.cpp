@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "agg_state.hpp"
+#include "kpi/stop.hpp"
 #include "sql_names.hpp"
 #include "views.hpp"
 
@@ -28,6 +29,7 @@ extern "C" {
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -57,6 +59,34 @@ struct Outcome {
 };
 
 char* pstr(const std::string& s) { return pstrdup(s.c_str()); }
+
+// Cancellation. A long call (an sBG fit over millions of periods, a funnel
+// of tens of millions of stages) must stop at pg_cancel_backend,
+// pg_terminate_backend and statement_timeout, but CHECK_FOR_INTERRUPTS
+// raises with longjmp, which must not cross C++ frames. So the core gets
+// `stop` (kpi::StopScope), which only reads the flags the signal handlers
+// set; the core and the loops here end early with an error, and once every
+// C++ object is gone the entry point calls raise_if_stopped, where
+// CHECK_FOR_INTERRUPTS raises PostgreSQL's own error (57014, or FATAL for a
+// terminated backend).
+bool stopped = false;
+
+bool stop() {
+    if (QueryCancelPending || ProcDiePending) stopped = true;
+    return stopped;
+}
+
+// Thrown by the loops here when stop() says so; caught with the rest.
+struct Stopped {};
+
+void raise_if_stopped() {
+    if (!stopped) return;
+    stopped = false;
+    CHECK_FOR_INTERRUPTS();
+    // The flags were cleared meanwhile (cannot happen outside a hold-off):
+    // the result is already abandoned, so still an error.
+    ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling statement due to user request")));
+}
 
 // The catalogue index of the function whose SQL name, with `prefix` and
 // `suffix` removed, is this call's; cached in fn_extra. -1 if none.
@@ -132,6 +162,7 @@ void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const st
     std::vector<double> values;
     std::vector<bool> nulls;
     for (const kpi::Result& r : o.cells) {
+        if (kpi::stop_at(values.size())) throw Stopped{};
         values.push_back(r.ok() ? r.value : 0.0);
         nulls.push_back(!r.ok());
     }
@@ -166,7 +197,9 @@ Outcome scalar_call(FunctionCallInfo fcinfo) {
         return out;
     }
     const FunctionInfo& f = kpi::catalogue()[index];
+    stopped = false;
     try {
+        const kpi::StopScope scope(stop);
         // Arrays first (PostgreSQL calls), then the views over them.
         const int n = PG_NARGS();
         std::vector<double> reduced(n, 0.0);
@@ -179,7 +212,10 @@ Outcome scalar_call(FunctionCallInfo fcinfo) {
                 bool* nulls;
                 int count;
                 deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &count);
-                for (int k = 0; k < count; ++k) arrays[i].push_back(nulls[k] ? NAN : DatumGetFloat8(elems[k]));
+                for (int k = 0; k < count; ++k) {
+                    if (kpi::stop_at(static_cast<std::size_t>(k))) throw Stopped{};
+                    arrays[i].push_back(nulls[k] ? NAN : DatumGetFloat8(elems[k]));
+                }
             } else if (a.kind == kpi::ArgKind::flag) {
                 reduced[i] = PG_GETARG_BOOL(i) ? 1.0 : 0.0;
             } else {
@@ -226,6 +262,7 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
 
 extern "C" Datum kpi_scalar(PG_FUNCTION_ARGS) {
     const Outcome out = scalar_call(fcinfo);
+    raise_if_stopped();
     if (out.error) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", out.error)));
     if (out.null) PG_RETURN_NULL();
     return out.value;
@@ -279,12 +316,15 @@ extern "C" Datum kpi_agg_final(PG_FUNCTION_ARGS) {
     if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
     const FunctionInfo& f = kpi::catalogue()[index];
     auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    stopped = false;
     try {
+        const kpi::StopScope scope(stop);
         kpisql::AggState empty(index);
         deliver(out, f, (state ? state : &empty)->evaluate(f), nullptr);
     } catch (...) {
         out.error = pstr("kpi." + kpisql::sql_name(f) + ": internal error");
     }
+    raise_if_stopped();
     if (out.error) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", out.error)));
     if (out.null) PG_RETURN_NULL();
     return out.value;

@@ -9,6 +9,8 @@
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
+#include "kpi/stop.hpp"
+
 namespace kpi {
 namespace {
 
@@ -209,6 +211,7 @@ Result time_to_close(std::span<const double> first_contact, std::span<const doub
     std::vector<double> days;
     days.reserve(close.size());
     for (std::size_t i = 0; i < close.size(); ++i) {
+        if (stop_at(i)) return Result::fail(Error::value);  // the host stops the call: discarded
         const double d = close[i] - first_contact[i];
         if (!finite(first_contact[i]) || !finite(close[i]) || !finite(d) || d < 0.0)
             return Result::fail(Error::num);
@@ -243,6 +246,7 @@ Result score_auc(std::span<const double> scores, std::span<const double> convert
     // pass, with no copy.
     std::size_t n_pos = 0;
     for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (stop_at(i)) return Result::fail(Error::value);  // the host stops the call: discarded
         if (!finite(scores[i]) || !(converted[i] == 0.0 || converted[i] == 1.0))
             return Result::fail(Error::num);
         n_pos += converted[i] == 1.0;
@@ -287,6 +291,7 @@ std::vector<Result> funnel(std::span<const double> stage_counts) {
     std::vector<Result> out;
     out.reserve(stage_counts.size());
     for (std::size_t i = 0; i < stage_counts.size(); ++i) {
+        if (stop_at(i)) return {Result::fail(Error::value)};  // the host stops the call: discarded
         const double prev = i == 0 ? stage_counts[0] : stage_counts[i - 1];
         out.push_back(ratio(stage_counts[i], prev));
     }

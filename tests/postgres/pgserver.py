@@ -87,11 +87,8 @@ class Server:
 
     def background(self, text):
         """A psql session running `text`, not waited for (a Popen: communicate() ends it)."""
-        p = subprocess.Popen(self.psql_cmd(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-        p.stdin.write(text)
-        p.stdin.close()
-        return p
+        return subprocess.Popen(self.psql_cmd() + ["-c", text], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
 
     def stop(self):
         try:

@@ -5,7 +5,9 @@ Every expected value here is worked out by hand or from the definition in
 Python (the `fractions`/`math` arithmetic noted beside it), never taken from
 the extension's output. Prints 'N passed, N failed'."""
 import argparse
+import subprocess
 import sys
+import time
 
 from pgserver import TRY, Server
 
@@ -66,6 +68,41 @@ def check_abpvalue_limits(server):
         check(close(g, w, 1e-9), f"{q} = {w}, got {g}")
 
 
+def check_cancel(server):
+    """Long calls stop at statement_timeout and pg_cancel_backend. Sizes that
+    run about 5-15 s without interrupt checks (an sBG fit spends its
+    evaluation budget over 2,000,000 periods; the funnel of 20,000,000
+    stages); stored uncompressed so that reading them costs little."""
+    server.sql("""CREATE TABLE longcalls (sbg float8[], stages float8[]);
+      ALTER TABLE longcalls ALTER sbg SET STORAGE EXTERNAL, ALTER stages SET STORAGE EXTERNAL;
+      INSERT INTO longcalls SELECT ARRAY(SELECT generate_series(2000000, 1, -1)::float8),
+                                   array_fill(1::float8, ARRAY[20000000]);""")
+    for call in ("kpi.sbg_fit(sbg)", "array_length(kpi.funnel(stages), 1)"):
+        q = f"SELECT {call} FROM longcalls"
+        t = time.monotonic()
+        try:  # plpgsql's WHEN others does not catch a cancel: psql's own error
+            out = server.sql(f"SET statement_timeout = 300; {q};")
+        except RuntimeError as e:
+            out = str(e)
+        took = time.monotonic() - t
+        check("canceling statement due to statement timeout" in out and took < 2.0,
+              f"{call}: statement_timeout 300 ms stops it within 2 s, took {took:.1f} s: {out[:120]}")
+        p = server.background(f"SELECT /* cancel me */ {call} FROM longcalls;")
+        time.sleep(0.8)
+        t = time.monotonic()
+        server.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%cancel me%'"
+                   " AND pid <> pg_backend_pid();")
+        try:
+            _, err = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+        took = time.monotonic() - t
+        check("canceling statement due to user request" in err and took < 2.0,
+              f"{call}: pg_cancel_backend stops it within 2 s, took {took:.1f} s: {err.strip()[:120]}")
+    server.sql("DROP TABLE longcalls;")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -77,6 +114,7 @@ def main():
         server.sql("CREATE EXTENSION kpi;")
         check_infinite_dates(server)
         check_abpvalue_limits(server)
+        check_cancel(server)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
         failed.append(f"{type(e).__name__}: {e}")
     finally:
