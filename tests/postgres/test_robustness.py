@@ -103,6 +103,33 @@ def check_cancel(server):
     server.sql("DROP TABLE longcalls;")
 
 
+def check_out_of_memory(bindir, build):
+    """An out-of-memory error leaves nothing behind. A server limited to
+    1 GB of address space (ulimit -v); in one backend, funnels of 12,000,000
+    and 30,000,000 stages (that one at least cannot fit), then one of
+    10,000,000 that fits a fresh backend. Before: the first failing palloc
+    jumped past live C++ vectors, the backend kept 375 MB more, and the next
+    call failed with 'internal error'."""
+    server = Server(bindir, build, port=54349, vmem_kb=1_000_000)
+    try:
+        server.start()
+        server.sql("CREATE EXTENSION kpi;")
+        rss = "(SELECT regexp_replace(pg_read_file('/proc/' || pg_backend_pid() || '/status'), '.*VmRSS:\\s*(\\d+).*', '\\1'))"
+        calls = [f"SELECT pg_temp.try('SELECT array_length(kpi.funnel(array_fill(1::float8, ARRAY[{n}])), 1)'), {rss};"
+                 for n in (2_000_000, 12_000_000, 30_000_000, 10_000_000)]
+        out = [line.split("\t") for line in server.sql(TRY + "\n".join(calls)).splitlines()]
+        (small, rss0), big = out[0], out[1:3]
+        mid, rss1 = out[3]
+        check(small == "2000000", f"a small funnel: {small}")
+        check(all(g == n or g.startswith("ERROR 53200 kpi.funnel: out of memory") for (g, _), n in
+                  zip(big, ("12000000", "30000000"))) and any(g.startswith("ERROR 53200") for g, _ in big),
+              f"the big funnels give their result or 53200 naming the function: {big}")
+        check(mid == "10000000", f"a funnel that fits a fresh backend still works after the error: {mid}")
+        check(int(rss1) < int(rss0) + 150_000, f"the backend's memory is released: VmRSS {rss0} kB, then {rss1} kB")
+    finally:
+        server.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -115,6 +142,7 @@ def main():
         check_infinite_dates(server)
         check_abpvalue_limits(server)
         check_cancel(server)
+        check_out_of_memory(a.bindir, a.build)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
         failed.append(f"{type(e).__name__}: {e}")
     finally:
