@@ -218,7 +218,9 @@ ArrayType* float8_array(int ndims, const int* dims, const double* values, const 
 // The core's output as a SQL value: a number, or an array whose error cells
 // are NULL elements (a table's cells with no value yet, KPI.COHORT's periods
 // after the data, too); a single error cell is the whole result's error.
-void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const double* args) {
+// `shaped`: an array computed cell for cell from a 2-D range (KPI.FUNNEL of
+// a float8[][]) keeps the range's shape, as in Calc.
+void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const double* args, bool shaped = false) {
     if (o.cells.size() == 1 && !o.single().ok()) return fail(out, f, o.single().error, args);
     if (f.returns == kpi::Returns::number) {
         out.value = Float8GetDatum(o.single().value);
@@ -232,10 +234,10 @@ void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const do
         values[i] = o.cells[i].ok() ? o.cells[i].value : 0.0;
         nulls[i] = !o.cells[i].ok();
     }
-    // A table (KPI.COHORT) is rows x cols; anything else one-dimensional.
+    // A table (KPI.COHORT), or a shaped array, is rows x cols; anything else one-dimensional.
     int dims[2] = {static_cast<int>(n), 1};
     int ndims = n ? 1 : 0;
-    if (f.returns == kpi::Returns::table && n > 0) {
+    if ((f.returns == kpi::Returns::table || shaped) && n > 0) {
         dims[0] = static_cast<int>(o.rows);
         dims[1] = static_cast<int>(n / o.rows);
         ndims = 2;
@@ -273,6 +275,7 @@ double to_serial(Oid type, Datum d) {
 struct RangeArg {
     const double* data;
     std::size_t n;
+    int rows, cols;  // a two-dimensional array's; rows = 0 for any other
 };
 
 // The argument's float8[] without a copy when it has no NULL (its data are
@@ -283,13 +286,16 @@ RangeArg read_range(FunctionCallInfo fcinfo, int i) {
     const std::size_t n = static_cast<std::size_t>(ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)));
     const double* src = reinterpret_cast<const double*>(ARR_DATA_PTR(arr));
     const bits8* bitmap = ARR_NULLBITMAP(arr);
-    if (!bitmap) return {src, n};
+    // A float8[][] is a 2-D range (KPI.FUNNEL then answers in its shape);
+    // other dimensions read as one column, as before.
+    const int rows = ARR_NDIM(arr) == 2 ? ARR_DIMS(arr)[0] : 0, cols = ARR_NDIM(arr) == 2 ? ARR_DIMS(arr)[1] : 0;
+    if (!bitmap) return {src, n, rows, cols};
     auto* copy = static_cast<double*>(MemoryContextAllocHuge(CurrentMemoryContext, (n ? n : 1) * sizeof(double)));
     for (std::size_t k = 0; k < n; ++k) {
         if ((k & (kpi::kStopEvery - 1)) == 0) CHECK_FOR_INTERRUPTS();  // plain C here: it may raise
         copy[k] = bitmap[k / 8] & (1 << (k % 8)) ? *src++ : NAN;
     }
-    return {copy, n};
+    return {copy, n, rows, cols};
 }
 
 // The C++ part of a scalar call: views over the arguments read by
@@ -301,11 +307,18 @@ void scalar_call(Outcome& out, const FunctionInfo& f, int n, const double* reduc
         const kpi::StopScope scope(stop);
         std::vector<kpisql::Scalar> scalars;
         std::vector<kpisql::Column> columns;
+        std::vector<kpisql::Block> blocks;
         scalars.reserve(n);
         columns.reserve(n);
+        blocks.reserve(n);
         std::vector<const kpi::ArgView*> views;
+        bool two_d = false;
         for (int i = 0; i < n; ++i) {
-            if (f.args[i].kind == kpi::ArgKind::range) {
+            if (f.args[i].kind == kpi::ArgKind::range && ranges[i].rows > 0) {
+                blocks.emplace_back(ranges[i].data, ranges[i].rows, ranges[i].cols);
+                views.push_back(&blocks.back());
+                two_d = true;
+            } else if (f.args[i].kind == kpi::ArgKind::range) {
                 columns.emplace_back(ranges[i].data, ranges[i].n);
                 views.push_back(&columns.back());
             } else {
@@ -313,7 +326,7 @@ void scalar_call(Outcome& out, const FunctionInfo& f, int n, const double* reduc
                 views.push_back(&scalars.back());
             }
         }
-        deliver(out, f, kpi::evaluate(f, views), reduced);
+        deliver(out, f, kpi::evaluate(f, views), reduced, two_d && f.shape == kpi::Shape::array);
     } catch (const std::bad_alloc&) {
         out_of_memory(out, f);
     } catch (...) {

@@ -130,6 +130,29 @@ def check_out_of_memory(bindir, build):
         server.stop()
 
 
+def check_funnel_shape(server):
+    """KPI.FUNNEL answers in its argument's shape, as the README says: a
+    float8[][] of one row or one column stays one (it came back flat); a
+    2-D block is #VALUE! as a 2-D range is in Calc. Ratios by hand: 5/10, 1/5."""
+    want = {"ARRAY[10, 5, 1]": "{1,0.5,0.2}", "ARRAY[[10, 5, 1]]": "{{1,0.5,0.2}}",
+            "ARRAY[[10], [5], [1]]": "{{1},{0.5},{0.2}}"}
+    got = tries(server, *(f"SELECT kpi.funnel({a}::float8[])::text" for a in want))
+    for (a, w), g in zip(want.items(), got):
+        check(g == w, f"kpi.funnel({a}) = {w}, got {g}")
+    got = tries(server, "SELECT kpi.funnel(ARRAY[[10, 5], [1, 1]]::float8[])::text")
+    check(got[0].startswith("ERROR 22023") and "[#VALUE!]" in got[0], f"kpi.funnel of a 2 x 2 block: {got}")
+
+
+def check_nan(server):
+    """NaN as the README documents it: a blank in an aggregate's rows (NPS of
+    10 and NaN: one promoter of one, 100) and in an array; #NUM! as a single value."""
+    got = tries(server, "SELECT kpi.nps(x) FROM unnest(ARRAY[10, 'NaN']::float8[]) x",
+                "SELECT kpi.cpl('NaN', 1)", "SELECT kpi.funnel(ARRAY[10, 'NaN']::float8[])::text")
+    check(got[0] == "100", f"NaN in an aggregate is skipped: {got[0]}")
+    check(got[1].startswith("ERROR 22023") and "[#NUM!]" in got[1], f"NaN as a single value: {got[1]}")
+    check(got[2].startswith("ERROR 22023") and "[#VALUE!]" in got[2], f"NaN in funnel's stages: {got[2]}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -141,6 +164,8 @@ def main():
         server.sql("CREATE EXTENSION kpi;")
         check_infinite_dates(server)
         check_abpvalue_limits(server)
+        check_funnel_shape(server)
+        check_nan(server)
         check_cancel(server)
         check_out_of_memory(a.bindir, a.build)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
