@@ -402,16 +402,35 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
     if (!state) state = new_state(fcinfo, site->index);
     double row[16];
     const int n = site->nargs;
+    // A bigint or text id (kpisql::is_id) is passed as its text, exactly.
+    char digits[24];
+    const char* id = nullptr;
+    std::size_t id_len = 0;
+    int id_arg = -1;
     for (int i = 0; i < n; ++i) {
         if (PG_ARGISNULL(i + 1)) PG_RETURN_POINTER(state);
         const Oid type = site->types[i];
+        if (type == INT8OID || type == TEXTOID) {
+            id_arg = i;
+            row[i] = 0.0;
+            if (type == INT8OID) {
+                id_len = static_cast<std::size_t>(snprintf(digits, sizeof digits, INT64_FORMAT, PG_GETARG_INT64(i + 1)));
+                id = digits;
+            } else {
+                const text* t = PG_GETARG_TEXT_PP(i + 1);  // may detoast: before the C++ part
+                id = VARDATA_ANY(t);
+                id_len = VARSIZE_ANY_EXHDR(t);
+            }
+            continue;
+        }
         row[i] = type == FLOAT8OID ? PG_GETARG_FLOAT8(i + 1)
                : type == BOOLOID   ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0)
                                    : to_serial(type, PG_GETARG_DATUM(i + 1));
     }
     bool ok = true;
     try {
-        state->add(kpi::catalogue()[site->index], row, n);
+        const std::string_view id_view(id ? id : "", id_len);
+        state->add(kpi::catalogue()[site->index], row, n, id ? &id_view : nullptr, id_arg);
     } catch (...) {
         ok = false;
     }

@@ -153,6 +153,41 @@ def check_nan(server):
     check(got[2].startswith("ERROR 22023") and "[#VALUE!]" in got[2], f"NaN in funnel's stages: {got[2]}")
 
 
+PARALLEL = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+            "SET max_parallel_workers_per_gather = 2;")
+
+
+def check_cohort_ids(server):
+    """Customer ids are compared exactly: bigint ids that float8 cannot tell
+    apart (2^53 + 1 and 2^53) are two customers, and text ids have their own
+    kpi.cohort. By hand: customer 2^53 + 1 buys on 10 Jan 2024, customer 2^53
+    on 5 Feb: January's cohort (serial 45292) of 1, none back in February
+    (0); February's (45323) of 1, its next month after the data (NULL).
+    Through float8 both were one customer back in February: {{45292,1,1,1}}."""
+    got = tries(server, "SELECT kpi.cohort(c, d)::text FROM (VALUES (9007199254740993::bigint, date '2024-01-10'),"
+                        " (9007199254740992::bigint, date '2024-02-05')) t(c, d)")
+    check(got == ["{{45292,1,1,0},{45323,1,1,NULL}}"], f"kpi.cohort of bigint ids 2^53 + 1, 2^53: {got}")
+    # Text ids: tests/postgres/test_extension.py's hand-worked table, ids renamed.
+    rows = "('c1', date '2026-01-05'), ('c1', date '2026-02-10'), ('c2', date '2026-01-20'), ('c3', date '2026-02-03'), " \
+           "('c3', date '2026-03-15')"
+    got = tries(server, f"SELECT kpi.cohort(c, d)::text FROM (VALUES {rows}) t(c, d)",
+                f"SELECT kpi.cohort(c, d::timestamp, 30)::text = kpi.cohort(replace(c, 'c', '')::float8, d, 30)::text"
+                f" FROM (VALUES {rows}) t(c, d)")
+    check(got == ["{{46023,2,1,0.5,0},{46054,1,1,1,NULL}}", "true"], f"kpi.cohort of text ids: {got}")
+    # Renaming customers changes nothing: bigint ids above 2^53 against small
+    # float8 ones, in parallel (serialised partial states) and serially.
+    server.sql("""CREATE TABLE buys AS SELECT 9007199254740992 + (i % 5000) AS big, (i % 5000)::float8 AS small,
+      'customer ' || (i % 5000) AS name, date '2024-01-01' + ((i * 7919) % 400)::int AS d
+      FROM generate_series(1::bigint, 200000) i; ANALYZE buys;""")
+    plan = server.sql(f"{PARALLEL} EXPLAIN SELECT kpi.cohort(big, d) FROM buys;")
+    check("Partial Aggregate" in plan, f"kpi.cohort(bigint, date) runs on parallel workers:\n{plan}")
+    out = server.sql(f"{PARALLEL} SELECT kpi.cohort(big, d) = kpi.cohort(small, d), kpi.cohort(name, d) = kpi.cohort(small, d)"
+                     " FROM buys; SET max_parallel_workers_per_gather = 0;"
+                     " SELECT kpi.cohort(big, d) = kpi.cohort(small, d) FROM buys;").split()
+    check(out == ["t", "t", "t"], f"bigint and text ids give the float8 ids' table, parallel and serial: {out}")
+    server.sql("DROP TABLE buys;")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
@@ -166,6 +201,7 @@ def main():
         check_abpvalue_limits(server)
         check_funnel_shape(server)
         check_nan(server)
+        check_cohort_ids(server)
         check_cancel(server)
         check_out_of_memory(a.bindir, a.build)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
