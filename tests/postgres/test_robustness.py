@@ -69,7 +69,8 @@ def check_abpvalue_limits(server):
 
 
 def check_cancel(server):
-    """Long calls stop at statement_timeout and pg_cancel_backend. Sizes that
+    """Long calls stop at statement_timeout, pg_cancel_backend and
+    pg_terminate_backend. Sizes that
     run about 5-15 s without interrupt checks (an sBG fit spends its
     evaluation budget over 2,000,000 periods; the funnel of 20,000,000
     stages); stored uncompressed so that reading them costs little."""
@@ -87,19 +88,20 @@ def check_cancel(server):
         took = time.monotonic() - t
         check("canceling statement due to statement timeout" in out and took < 2.0,
               f"{call}: statement_timeout 300 ms stops it within 2 s, took {took:.1f} s: {out[:120]}")
-        p = server.background(f"SELECT /* cancel me */ {call} FROM longcalls;")
-        time.sleep(0.8)
-        t = time.monotonic()
-        server.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%cancel me%'"
-                   " AND pid <> pg_backend_pid();")
-        try:
-            _, err = p.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
-        took = time.monotonic() - t
-        check("canceling statement due to user request" in err and took < 2.0,
-              f"{call}: pg_cancel_backend stops it within 2 s, took {took:.1f} s: {err.strip()[:120]}")
+        for signal, said in (("pg_cancel_backend", "canceling statement due to user request"),
+                             ("pg_terminate_backend", "terminating connection due to administrator command")):
+            p = server.background(f"SELECT /* stop me */ {call} FROM longcalls;")
+            time.sleep(0.8)
+            t = time.monotonic()
+            server.sql(f"SELECT {signal}(pid) FROM pg_stat_activity WHERE query LIKE '%stop me%'"
+                       " AND pid <> pg_backend_pid();")
+            try:
+                _, err = p.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                _, err = p.communicate()
+            took = time.monotonic() - t
+            check(said in err and took < 2.0, f"{call}: {signal} stops it within 2 s, took {took:.1f} s: {err.strip()[:120]}")
     server.sql("DROP TABLE longcalls;")
 
 
