@@ -10,8 +10,12 @@
 // offending argument or the documented domain.
 //
 // PostgreSQL reports errors with longjmp: no C++ object with a destructor
-// may be alive when ereport runs. The C++ work happens in functions that
-// catch everything and hand back plain data; the entry points ereport after.
+// may be alive when ereport runs. The C++ work happens in noexcept
+// functions that catch everything (std::bad_alloc too) and hand back plain
+// data (Outcome); the entry points read their arguments before (PostgreSQL
+// calls that may raise) and raise after. Inside the C++ part nothing may
+// raise: results go into memory from palloc_extended(MCXT_ALLOC_NO_OOM),
+// messages into a fixed buffer, and cancellation is polled, not processed.
 // The core's headers come first: PostgreSQL's define macros (for_each_cell)
 // that would rewrite them.
 #include <cctype>
