@@ -53,8 +53,9 @@ void scalar_function(std::ostringstream& o, const FunctionInfo& f, const std::st
     o << "COMMENT ON FUNCTION kpi." << name << "(" << types << ") IS " << literal(f.description.en) << ";\n\n";
 }
 
-// One aggregate per SQL type of its date arguments and per number of
-// optional arguments given (CREATE AGGREGATE has no defaults).
+// One aggregate per SQL type of its date arguments, per SQL type of its id
+// argument and per number of optional arguments given (CREATE AGGREGATE has
+// no defaults).
 void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& name) {
     const std::string p = "kpi._" + name;
     o << "CREATE FUNCTION " << p << "_final(internal) RETURNS " << returns(f)
@@ -65,20 +66,26 @@ void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& 
       << "  AS 'MODULE_PATHNAME', 'kpi_agg_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;\n"
       << "CREATE FUNCTION " << p << "_deserial(bytea, internal) RETURNS internal\n"
       << "  AS 'MODULE_PATHNAME', 'kpi_agg_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;\n";
-    bool dates = false;
+    bool dates = false, ids = false;
     std::size_t required = 0;
     for (const ArgInfo& a : f.args) {
         dates = dates || kpisql::is_date(a);
+        ids = ids || kpisql::is_id(a);
         required += a.optional ? 0 : 1;
     }
     const std::vector<std::string> date_types = dates ? std::vector<std::string>{"date", "timestamp"}
                                                       : std::vector<std::string>{""};
+    const std::vector<std::string> id_types = ids ? std::vector<std::string>{"float8", "bigint", "text"}
+                                                  : std::vector<std::string>{""};
+    for (const std::string& id_type : id_types)
     for (const std::string& date_type : date_types) {
         for (std::size_t n = required; n <= f.args.size(); ++n) {
             std::string types;
             for (std::size_t i = 0; i < n; ++i) {
                 const ArgInfo& a = f.args[i];
-                types += (i ? ", " : "") + (kpisql::is_date(a) ? date_type : a.kind == ArgKind::flag ? "boolean" : "float8");
+                types += (i ? ", " : "") + (kpisql::is_date(a) ? date_type
+                                            : kpisql::is_id(a) ? id_type
+                                            : a.kind == ArgKind::flag ? "boolean" : "float8");
             }
             o << "CREATE FUNCTION " << p << "_trans(internal, " << types << ") RETURNS internal\n"
               << "  AS 'MODULE_PATHNAME', 'kpi_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"

@@ -7,7 +7,11 @@
 //
 // Plain C++ (no PostgreSQL header): the PostgreSQL glue owns memory and
 // errors. Arguments that are not ranges (time to close's statistic) are one
-// value per call: the first row's is kept.
+// value per call: the first row's is kept. Customer ids given as bigint or
+// text (KPI.COHORT) are kept as text, exactly, beside the columns: such a
+// state is always flat and unsorted (the ids stay in row order).
+#include <string>
+#include <string_view>
 #pragma once
 
 #include <algorithm>
@@ -50,6 +54,27 @@ private:
     mutable std::size_t run_ = 0, start_ = 0;  // the run holding row start_.. (one caller, one thread)
 };
 
+// The text ids, read as a column of text cells.
+class TextIds final : public kpi::ArgView {
+public:
+    TextIds(const std::string& bytes, const std::vector<std::uint64_t>& ends) : bytes_(bytes), ends_(ends) {}
+    bool omitted() const override { return false; }
+    std::size_t rows() const override { return ends_.size(); }
+    std::size_t cols(std::size_t r) const override { return r < ends_.size() ? 1 : 0; }
+    kpi::Cell at(std::size_t r, std::size_t) const override {
+        return r < ends_.size() ? kpi::Cell::text() : kpi::Cell::blank();
+    }
+    std::string text(std::size_t r, std::size_t) const override {
+        if (r >= ends_.size()) return {};
+        const std::size_t start = r ? ends_[r - 1] : 0;
+        return bytes_.substr(start, ends_[r] - start);
+    }
+
+private:
+    const std::string& bytes_;
+    const std::vector<std::uint64_t>& ends_;
+};
+
 class AggState {
 public:
     static constexpr std::size_t kMaxDistinct = 64;
@@ -57,8 +82,10 @@ public:
     explicit AggState(int fn) : fn_(fn) {}
     int function() const { return fn_; }
 
-    // One row: the first n arguments of f, in order.
-    void add(const kpi::FunctionInfo& f, const double* row, int n) {
+    // One row: the first n arguments of f, in order; `id`, when given, is
+    // argument id_arg's value as text (its row[] entry is ignored).
+    void add(const kpi::FunctionInfo& f, const double* row, int n, const std::string_view* id = nullptr,
+             int id_arg = -1) {
         if (!have_direct_) {
             for (int i = 0; i < n; ++i)
                 if (f.args[i].kind != kpi::ArgKind::range) direct_.push_back(row[i]);
@@ -69,6 +96,15 @@ public:
         for (int i = 0; i < n && w < 16; ++i)
             if (f.args[i].kind == kpi::ArgKind::range) key[w++] = row[i];
         width_ = static_cast<std::uint32_t>(w);
+        if (id) {
+            std::size_t c = 0;
+            for (int i = 0; i < id_arg; ++i) c += f.args[i].kind == kpi::ArgKind::range ? 1 : 0;
+            id_col_ = static_cast<std::int32_t>(c);
+            key[c] = 0.0;  // not NaN: NaN would read as a blank
+            to_flat();
+            id_bytes_.append(id->data(), id->size());
+            id_ends_.push_back(id_bytes_.size());
+        }
         add_tuple(key, 1);
     }
 
@@ -78,13 +114,19 @@ public:
             have_direct_ = true;
         }
         if (b.width_) width_ = b.width_;
+        if (b.id_col_ >= 0) {  // then both are flat: the rows and their ids appended in the same order
+            id_col_ = b.id_col_;
+            const std::uint64_t base = id_bytes_.size();
+            id_bytes_ += b.id_bytes_;
+            for (std::uint64_t e : b.id_ends_) id_ends_.push_back(base + e);
+        }
         if (!b.flat_) {
             for (std::size_t t = 0; t < b.counts_.size(); ++t) add_tuple(&b.keys_[t * width_], b.counts_[t]);
             return;
         }
         to_flat();
         columns_.resize(width_);
-        if (sorted_ && b.sorted_ && width_ > 0) return merge_sorted(b);
+        if (sorted_ && b.sorted_ && width_ > 0 && id_col_ < 0) return merge_sorted(b);
         for (std::size_t c = 0; c < width_; ++c)
             columns_[c].insert(columns_[c].end(), b.columns_[c].begin(), b.columns_[c].end());
         sorted_ = false;
@@ -94,7 +136,7 @@ public:
     // worker before it hands its state over, so that the leader merges
     // sorted runs in linear time instead of sorting everything alone.
     void prepare() {
-        if (flat_ && !sorted_) sorted_ = sort_rows(columns_);
+        if (flat_ && !sorted_ && id_col_ < 0) sorted_ = sort_rows(columns_);
     }
 
     // The function on every row seen (none: the empty call).
@@ -105,6 +147,7 @@ public:
         std::vector<Column> columns;
         std::vector<Runs> runs;
         std::vector<Scalar> scalars;
+        const TextIds ids(id_bytes_, id_ends_);
         columns.reserve(f.args.size());
         runs.reserve(f.args.size());
         scalars.reserve(f.args.size());
@@ -116,7 +159,9 @@ public:
                 scalars.emplace_back();  // an optional range the call left out (TIMETOCLOSE's won)
                 views.push_back(&scalars.back());
             } else if (a.kind == kpi::ArgKind::range) {
-                if (flat_) {
+                if (static_cast<std::int32_t>(c) == id_col_) {
+                    views.push_back(&ids);
+                } else if (flat_) {
                     columns.emplace_back(c < cols.size() ? cols[c] : none);
                     views.push_back(&columns.back());
                 } else {
@@ -139,11 +184,13 @@ public:
     // their counts, or the columns.
     std::size_t serial_size() const {
         const std::size_t rows = flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size();
-        return sizeof(Header) + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8);
+        return sizeof(Header) + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8) +
+               id_ends_.size() * 8 + id_bytes_.size();
     }
     void serialise(char* out) const {
         const Header h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), have_direct_, flat_, sorted_,
-                       flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size()};
+                       flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size(), id_col_, id_ends_.size(),
+                       id_bytes_.size()};
         put(out, &h, sizeof h);
         put(out, direct_.data(), direct_.size() * 8);
         if (flat_) {
@@ -152,6 +199,8 @@ public:
             put(out, keys_.data(), keys_.size() * 8);
             put(out, counts_.data(), counts_.size() * 8);
         }
+        put(out, id_ends_.data(), id_ends_.size() * 8);
+        put(out, id_bytes_.data(), id_bytes_.size());
     }
     static int function_of(const char* data, std::size_t size) {
         Header h;
@@ -163,8 +212,8 @@ public:
         Header h;
         if (size < sizeof h) return false;
         std::memcpy(&h, data, sizeof h);
-        if (h.magic != kMagic || h.width > 16 || h.ndirect > 16 ||
-            size != sizeof h + h.ndirect * 8 + h.rows * h.width * 8 + (h.flat ? 0 : h.rows * 8))
+        if (h.magic != kMagic || h.width > 16 || h.ndirect > 16 || (h.id_col >= 0 && (!h.flat || h.nids != h.rows)) ||
+            size != sizeof h + h.ndirect * 8 + h.rows * h.width * 8 + (h.flat ? 0 : h.rows * 8) + h.nids * 8 + h.id_bytes)
             return false;
         fn_ = h.fn;
         width_ = h.width;
@@ -183,17 +232,25 @@ public:
             get(data, keys_.data(), keys_.size() * 8);
             get(data, counts_.data(), h.rows * 8);
         }
+        id_col_ = h.id_col;
+        id_ends_.resize(h.nids);
+        get(data, id_ends_.data(), h.nids * 8);
+        id_bytes_.assign(data, h.id_bytes);
+        for (std::size_t i = 0; i < id_ends_.size(); ++i)  // increasing, within the bytes
+            if (id_ends_[i] > h.id_bytes || (i && id_ends_[i] < id_ends_[i - 1])) return false;
         return true;
     }
 
 private:
-    static constexpr std::uint32_t kMagic = 0x4b504931;  // "KPI1"
+    static constexpr std::uint32_t kMagic = 0x4b504932;  // "KPI2": with the text ids
     struct Header {
         std::uint32_t magic;
         int fn;
         std::uint32_t width, ndirect;
         bool have_direct, flat, sorted;
         std::uint64_t rows;
+        std::int32_t id_col;  // -1: no text ids
+        std::uint64_t nids, id_bytes;
     };
     static void put(char*& out, const void* p, std::size_t n) {
         if (n) std::memcpy(out, p, n);
@@ -299,6 +356,9 @@ private:
     std::vector<double> keys_;           // distinct tuples, width_ values each
     std::vector<std::int64_t> counts_;   // how many rows each
     std::vector<std::vector<double>> columns_;  // flat: one column per range argument
+    std::int32_t id_col_ = -1;                  // the column whose ids are text (its values are 0)
+    std::string id_bytes_;                      // the ids, back to back
+    std::vector<std::uint64_t> id_ends_;        // where each row's id ends in id_bytes_
 };
 
 }  // namespace kpisql

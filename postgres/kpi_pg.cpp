@@ -10,15 +10,24 @@
 // offending argument or the documented domain.
 //
 // PostgreSQL reports errors with longjmp: no C++ object with a destructor
-// may be alive when ereport runs. The C++ work happens in functions that
-// catch everything and hand back plain data; the entry points ereport after.
+// may be alive when ereport runs. The C++ work happens in noexcept
+// functions that catch everything (std::bad_alloc too) and hand back plain
+// data (Outcome); the entry points read their arguments before (PostgreSQL
+// calls that may raise) and raise after. Inside the C++ part nothing may
+// raise: results go into memory from palloc_extended(MCXT_ALLOC_NO_OOM),
+// messages into a fixed buffer, and cancellation is polled, not processed.
 // The core's headers come first: PostgreSQL's define macros (for_each_cell)
 // that would rewrite them.
+#include <cctype>
+#include <cmath>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "agg_state.hpp"
+#include "kpi/stop.hpp"
 #include "sql_names.hpp"
 #include "views.hpp"
 
@@ -27,6 +36,7 @@ extern "C" {
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -48,41 +58,107 @@ namespace {
 
 using kpi::FunctionInfo;
 
-// What a C++ computation hands back to its entry point.
+// What a C++ computation hands back to its entry point: plain data only, so
+// that nothing is left to destroy when the entry point raises. The message
+// is held here, not palloc'd: a palloc that fails raises.
+constexpr std::size_t kMaxArgs = 16;  // arguments of one function, at most (PostgreSQL's FUNC_MAX_ARGS is 100)
+
 struct Outcome {
+    enum Raise { none, invalid, out_of_memory, internal };
     bool null = false;
-    char* error = nullptr;  // palloc'd message: raise 22023
+    Raise raise = none;
+    char message[512] = {};
     Datum value = 0;
 };
 
-char* pstr(const std::string& s) { return pstrdup(s.c_str()); }
+void set_message(Outcome& out, Outcome::Raise raise, const std::string& text) {
+    out.raise = raise;
+    snprintf(out.message, sizeof out.message, "%s", text.c_str());
+}
+
+// After std::bad_alloc, or a result PostgreSQL cannot allocate: ERRCODE_OUT_OF_MEMORY.
+// Allocates nothing (the memory is short): the SQL name is written in place.
+void out_of_memory(Outcome& out, const FunctionInfo& f) noexcept {
+    out.raise = Outcome::out_of_memory;
+    std::string_view name = f.name;
+    if (name.substr(0, 4) == "KPI.") name.remove_prefix(4);
+    std::size_t k = 0;
+    for (const char* p = "kpi."; *p;) out.message[k++] = *p++;
+    for (char c : name)
+        if (k < 200) out.message[k++] = c == '.' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* p = ": out of memory"; *p;) out.message[k++] = *p++;
+    out.message[k] = '\0';
+}
+
+// Raises what `out` says, if anything; called with no C++ object alive.
+void raise(const Outcome& out) {
+    if (out.raise == Outcome::invalid)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", out.message)));
+    if (out.raise == Outcome::out_of_memory)
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("%s", out.message)));
+    if (out.raise == Outcome::internal) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("%s", out.message)));
+}
+
+// Cancellation. A long call (an sBG fit over millions of periods, a funnel
+// of tens of millions of stages) must stop at pg_cancel_backend,
+// pg_terminate_backend and statement_timeout, but CHECK_FOR_INTERRUPTS
+// raises with longjmp, which must not cross C++ frames. So the core gets
+// `stop` (kpi::StopScope), which only reads the flags the signal handlers
+// set; the core and the loops here end early with an error, and once every
+// C++ object is gone the entry point calls raise_if_stopped, where
+// CHECK_FOR_INTERRUPTS raises PostgreSQL's own error (57014, or FATAL for a
+// terminated backend).
+bool stopped = false;
+
+bool stop() {
+    if (QueryCancelPending || ProcDiePending) stopped = true;
+    return stopped;
+}
+
+// Thrown by the loops here when stop() says so; caught with the rest.
+struct Stopped {};
+
+void raise_if_stopped() {
+    if (!stopped) return;
+    stopped = false;
+    CHECK_FOR_INTERRUPTS();
+    // The flags were cleared meanwhile (cannot happen outside a hold-off):
+    // the result is already abandoned, so still an error.
+    ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling statement due to user request")));
+}
 
 // The catalogue index of the function whose SQL name, with `prefix` and
-// `suffix` removed, is this call's; cached in fn_extra. -1 if none.
-int function_index(FunctionCallInfo fcinfo, const char* prefix, const char* suffix) {
-    FmgrInfo* fl = fcinfo->flinfo;
-    if (fl->fn_extra) return *static_cast<int*>(fl->fn_extra);
-    char* own = get_func_name(fl->fn_oid);
-    std::string name = own ? own : "";
-    const std::size_t pl = std::strlen(prefix), sl = std::strlen(suffix);
-    int found = -1;
-    if (name.size() >= pl + sl && name.compare(0, pl, prefix) == 0 &&
-        name.compare(name.size() - sl, sl, suffix) == 0) {
+// `suffix` removed, is `own`; -1 if none. Pure C++: no PostgreSQL call.
+int find_function(const char* own, const char* prefix, const char* suffix) noexcept {
+    try {
+        std::string name = own ? own : "";
+        const std::size_t pl = std::strlen(prefix), sl = std::strlen(suffix);
+        if (name.size() < pl + sl || name.compare(0, pl, prefix) != 0 || name.compare(name.size() - sl, sl, suffix) != 0)
+            return -1;
         name = name.substr(pl, name.size() - pl - sl);
         const auto& table = kpi::catalogue();
         for (std::size_t i = 0; i < table.size(); ++i)
-            if (kpisql::sql_name(table[i]) == name) found = static_cast<int>(i);
+            if (kpisql::sql_name(table[i]) == name) return static_cast<int>(i);
+    } catch (...) {
     }
+    return -1;
+}
+
+// This call's catalogue index (find_function), cached in fn_extra. The
+// PostgreSQL calls, which may raise, come before and after the C++ part.
+int function_index(FunctionCallInfo fcinfo, const char* prefix, const char* suffix) {
+    FmgrInfo* fl = fcinfo->flinfo;
+    if (fl->fn_extra) return *static_cast<int*>(fl->fn_extra);
     int* cache = static_cast<int*>(MemoryContextAlloc(fl->fn_mcxt, sizeof(int)));
-    *cache = found;
+    *cache = find_function(get_func_name(fl->fn_oid), prefix, suffix);
     fl->fn_extra = cache;
-    return found;
+    return *cache;
 }
 
 // An error kind as SQL sees it: NULL, or a message for SQLSTATE 22023.
 // `args`, when given, are the reduced scalar arguments, to name a negative
 // amount (the convention shared by every count and amount).
-void fail(Outcome& out, const FunctionInfo& f, kpi::Error e, const std::vector<double>* args = nullptr) {
+void fail(Outcome& out, const FunctionInfo& f, kpi::Error e, const double* args = nullptr) {
     if (e == kpi::Error::div0 || e == kpi::Error::na) {
         out.null = true;
         return;
@@ -90,108 +166,176 @@ void fail(Outcome& out, const FunctionInfo& f, kpi::Error e, const std::vector<d
     std::string msg = "kpi." + kpisql::sql_name(f) + ": ";
     std::string why;
     if (args)
-        for (std::size_t i = 0; i < f.args.size() && i < args->size(); ++i)
-            if (f.args[i].kind == kpi::ArgKind::amount && (*args)[i] < 0)
+        for (std::size_t i = 0; i < f.args.size() && i < kMaxArgs; ++i)
+            if (f.args[i].kind == kpi::ArgKind::amount && args[i] < 0)
                 why = "argument " + std::string(f.args[i].name) + " is negative";
     if (why.empty() && e == kpi::Error::num && !f.domain.en.empty())
         why = "an argument is outside the domain (" + std::string(f.domain.en) + ")";
     if (why.empty() && e == kpi::Error::num) why = "the result is not a finite number";
     if (why.empty()) why = "an argument has the wrong shape or size";
-    out.error = pstr(msg + why + " [" + std::string(kpi::error_name(e)) + "]");
+    set_message(out, Outcome::invalid, msg + why + " [" + std::string(kpi::error_name(e)) + "]");
 }
 
-// rows > 0: a two-dimensional array of rows x (n / rows), for a table.
-Datum float8_array(const std::vector<double>& values, const std::vector<bool>& nulls, int rows = 0) {
-    const int n = static_cast<int>(values.size());
-    Datum* d = static_cast<Datum*>(palloc(sizeof(Datum) * (n ? n : 1)));
-    bool* isnull = static_cast<bool*>(palloc(sizeof(bool) * (n ? n : 1)));
-    for (int i = 0; i < n; ++i) {
-        d[i] = Float8GetDatum(values[i]);
-        isnull[i] = nulls[i];
+// A float8[] of `n` elements (dims: ndims values), written directly in its
+// on-disk layout, in memory that PostgreSQL gives without raising
+// (MCXT_ALLOC_NO_OOM): this runs while C++ objects are alive. nullptr if
+// the memory is not there; `too_big` when PostgreSQL's array limits are
+// passed (what construct_md_array would have raised). `nulls` (may be null)
+// marks the NULL elements; their values are not stored.
+ArrayType* float8_array(int ndims, const int* dims, const double* values, const bool* nulls, bool& too_big) {
+    std::size_t n = ndims ? 1 : 0;
+    for (int d = 0; d < ndims; ++d) n *= static_cast<std::size_t>(dims[d]);
+    std::size_t stored = n;
+    bool any_null = false;
+    for (std::size_t i = 0; nulls && i < n; ++i)
+        if (nulls[i]) {
+            any_null = true;
+            --stored;
+        }
+    too_big = n > MaxArraySize;
+    if (too_big) return nullptr;
+    const std::size_t overhead = any_null ? ARR_OVERHEAD_WITHNULLS(ndims, n) : ARR_OVERHEAD_NONULLS(ndims);
+    const std::size_t total = overhead + stored * sizeof(double);
+    too_big = !AllocSizeIsValid(total);  // a varlena holds at most 1 GB
+    if (too_big) return nullptr;
+    auto* a = static_cast<ArrayType*>(palloc_extended(total, MCXT_ALLOC_NO_OOM));
+    if (!a) return nullptr;
+    SET_VARSIZE(a, total);
+    a->ndim = ndims;
+    a->dataoffset = any_null ? static_cast<int32>(overhead) : 0;
+    a->elemtype = FLOAT8OID;
+    for (int d = 0; d < ndims; ++d) {
+        ARR_DIMS(a)[d] = dims[d];
+        ARR_LBOUND(a)[d] = 1;
     }
-    int dims[2] = {n, 1}, lbs[2] = {1, 1};
-    int ndims = 1;
-    if (rows > 0 && n > 0) {
-        dims[0] = rows;
-        dims[1] = n / rows;
-        ndims = 2;
+    double* data = reinterpret_cast<double*>(ARR_DATA_PTR(a));
+    bits8* bitmap = ARR_NULLBITMAP(a);
+    if (bitmap) std::memset(bitmap, 0, (n + 7) / 8);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (nulls && nulls[i]) continue;
+        if (bitmap) bitmap[i / 8] |= static_cast<bits8>(1 << (i % 8));
+        *data++ = values[i];
     }
-    return PointerGetDatum(construct_md_array(d, isnull, ndims, dims, lbs, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+    return a;
 }
 
 // The core's output as a SQL value: a number, or an array whose error cells
 // are NULL elements (a table's cells with no value yet, KPI.COHORT's periods
 // after the data, too); a single error cell is the whole result's error.
-void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const std::vector<double>* args) {
+// `shaped`: an array computed cell for cell from a 2-D range (KPI.FUNNEL of
+// a float8[][]) keeps the range's shape, as in Calc.
+void deliver(Outcome& out, const FunctionInfo& f, const kpi::Output& o, const double* args, bool shaped = false) {
     if (o.cells.size() == 1 && !o.single().ok()) return fail(out, f, o.single().error, args);
     if (f.returns == kpi::Returns::number) {
         out.value = Float8GetDatum(o.single().value);
         return;
     }
-    std::vector<double> values;
-    std::vector<bool> nulls;
-    for (const kpi::Result& r : o.cells) {
-        values.push_back(r.ok() ? r.value : 0.0);
-        nulls.push_back(!r.ok());
+    const std::size_t n = o.cells.size();
+    std::vector<double> values(n);
+    std::unique_ptr<bool[]> nulls(new bool[n ? n : 1]);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (kpi::stop_at(i)) throw Stopped{};
+        values[i] = o.cells[i].ok() ? o.cells[i].value : 0.0;
+        nulls[i] = !o.cells[i].ok();
     }
-    out.value = float8_array(values, nulls, f.returns == kpi::Returns::table ? static_cast<int>(o.rows) : 0);
+    // A table (KPI.COHORT), or a shaped array, is rows x cols; anything else one-dimensional.
+    int dims[2] = {static_cast<int>(n), 1};
+    int ndims = n ? 1 : 0;
+    if ((f.returns == kpi::Returns::table || shaped) && n > 0) {
+        dims[0] = static_cast<int>(o.rows);
+        dims[1] = static_cast<int>(n / o.rows);
+        ndims = 2;
+    }
+    bool too_big = false;
+    ArrayType* a = float8_array(ndims, dims, values.data(), nulls.get(), too_big);
+    if (too_big) return set_message(out, Outcome::invalid, "kpi." + kpisql::sql_name(f) +
+                                    ": the result has more elements than a PostgreSQL array holds");
+    if (!a) return out_of_memory(out, f);
+    out.value = PointerGetDatum(a);
 }
 
-// A spreadsheet serial number from a date or timestamp argument.
+// A spreadsheet serial number from a date or timestamp argument. 'infinity'
+// and '-infinity' are stored as the type's extreme values, which would read
+// as dates millions of years away (kpi.timetoclose gave 2,147,474,881 days):
+// they become infinite serials, which every date-reading function rejects
+// as #NUM! (a date outside the calendar, as KPI.COHORT already said). Not
+// NaN: NaN is a blank, and a blank row would be skipped silently.
 double to_serial(Oid type, Datum d) {
-    if (type == DATEOID) return kpisql::kSerial2000 + DatumGetDateADT(d);
-    if (type == TIMESTAMPOID || type == TIMESTAMPTZOID)
-        return kpisql::kSerial2000 + static_cast<double>(DatumGetTimestamp(d)) / static_cast<double>(USECS_PER_DAY);
+    if (type == DATEOID) {
+        const DateADT v = DatumGetDateADT(d);
+        if (DATE_NOT_FINITE(v)) return DATE_IS_NOBEGIN(v) ? -HUGE_VAL : HUGE_VAL;
+        return kpisql::kSerial2000 + v;
+    }
+    if (type == TIMESTAMPOID || type == TIMESTAMPTZOID) {
+        const Timestamp v = DatumGetTimestamp(d);
+        if (TIMESTAMP_NOT_FINITE(v)) return TIMESTAMP_IS_NOBEGIN(v) ? -HUGE_VAL : HUGE_VAL;
+        return kpisql::kSerial2000 + static_cast<double>(v) / static_cast<double>(USECS_PER_DAY);
+    }
     return DatumGetFloat8(d);
 }
 
-Outcome scalar_call(FunctionCallInfo fcinfo) {
-    Outcome out;
-    const int index = function_index(fcinfo, "", "");
-    if (index < 0) {
-        out.error = pstr("kpi: this SQL function is not in the catalogue (reinstall the extension)");
-        return out;
+// A range argument as PostgreSQL holds it, read before any C++ object
+// exists: its numbers in order, NULL elements as NaN (a blank).
+struct RangeArg {
+    const double* data;
+    std::size_t n;
+    int rows, cols;  // a two-dimensional array's; rows = 0 for any other
+};
+
+// The argument's float8[] without a copy when it has no NULL (its data are
+// the doubles, aligned); with NULLs, a copy with NaN for them. May raise
+// (detoasting, palloc): called before the C++ part, which then only reads.
+RangeArg read_range(FunctionCallInfo fcinfo, int i) {
+    ArrayType* arr = PG_GETARG_ARRAYTYPE_P(i);
+    const std::size_t n = static_cast<std::size_t>(ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)));
+    const double* src = reinterpret_cast<const double*>(ARR_DATA_PTR(arr));
+    const bits8* bitmap = ARR_NULLBITMAP(arr);
+    // A float8[][] is a 2-D range (KPI.FUNNEL then answers in its shape);
+    // other dimensions read as one column, as before.
+    const int rows = ARR_NDIM(arr) == 2 ? ARR_DIMS(arr)[0] : 0, cols = ARR_NDIM(arr) == 2 ? ARR_DIMS(arr)[1] : 0;
+    if (!bitmap) return {src, n, rows, cols};
+    auto* copy = static_cast<double*>(MemoryContextAllocHuge(CurrentMemoryContext, (n ? n : 1) * sizeof(double)));
+    for (std::size_t k = 0; k < n; ++k) {
+        if ((k & (kpi::kStopEvery - 1)) == 0) CHECK_FOR_INTERRUPTS();  // plain C here: it may raise
+        copy[k] = bitmap[k / 8] & (1 << (k % 8)) ? *src++ : NAN;
     }
-    const FunctionInfo& f = kpi::catalogue()[index];
+    return {copy, n, rows, cols};
+}
+
+// The C++ part of a scalar call: views over the arguments read by
+// kpi_scalar, the core, the result. Raises nothing: everything it holds is
+// destroyed when it returns, and kpi_scalar raises after.
+void scalar_call(Outcome& out, const FunctionInfo& f, int n, const double* reduced, const RangeArg* ranges) noexcept {
+    stopped = false;
     try {
-        // Arrays first (PostgreSQL calls), then the views over them.
-        const int n = PG_NARGS();
-        std::vector<double> reduced(n, 0.0);
-        std::vector<std::vector<double>> arrays(n);
-        for (int i = 0; i < n && i < static_cast<int>(f.args.size()); ++i) {
-            const kpi::ArgInfo& a = f.args[i];
-            if (a.kind == kpi::ArgKind::range) {
-                ArrayType* arr = PG_GETARG_ARRAYTYPE_P(i);
-                Datum* elems;
-                bool* nulls;
-                int count;
-                deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &count);
-                for (int k = 0; k < count; ++k) arrays[i].push_back(nulls[k] ? NAN : DatumGetFloat8(elems[k]));
-            } else if (a.kind == kpi::ArgKind::flag) {
-                reduced[i] = PG_GETARG_BOOL(i) ? 1.0 : 0.0;
-            } else {
-                reduced[i] = PG_GETARG_FLOAT8(i);
-            }
-        }
+        const kpi::StopScope scope(stop);
         std::vector<kpisql::Scalar> scalars;
         std::vector<kpisql::Column> columns;
+        std::vector<kpisql::Block> blocks;
         scalars.reserve(n);
         columns.reserve(n);
+        blocks.reserve(n);
         std::vector<const kpi::ArgView*> views;
+        bool two_d = false;
         for (int i = 0; i < n; ++i) {
-            if (f.args[i].kind == kpi::ArgKind::range) {
-                columns.emplace_back(arrays[i]);
+            if (f.args[i].kind == kpi::ArgKind::range && ranges[i].rows > 0) {
+                blocks.emplace_back(ranges[i].data, ranges[i].rows, ranges[i].cols);
+                views.push_back(&blocks.back());
+                two_d = true;
+            } else if (f.args[i].kind == kpi::ArgKind::range) {
+                columns.emplace_back(ranges[i].data, ranges[i].n);
                 views.push_back(&columns.back());
             } else {
                 scalars.emplace_back(reduced[i]);
                 views.push_back(&scalars.back());
             }
         }
-        deliver(out, f, kpi::evaluate(f, views), &reduced);
+        deliver(out, f, kpi::evaluate(f, views), reduced, two_d && f.shape == kpi::Shape::array);
+    } catch (const std::bad_alloc&) {
+        out_of_memory(out, f);
     } catch (...) {
-        out.error = pstr("kpi." + kpisql::sql_name(f) + ": internal error");
+        set_message(out, Outcome::internal, "kpi." + kpisql::sql_name(f) + ": internal error");
     }
-    return out;
 }
 
 // The aggregate state lives in C++ (std::vector); it is freed when the
@@ -202,7 +346,8 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
     MemoryContext agg;
     if (!AggCheckCallContext(fcinfo, &agg)) agg = CurrentMemoryContext;
     auto* cb = static_cast<MemoryContextCallback*>(MemoryContextAllocZero(agg, sizeof(MemoryContextCallback)));
-    auto* state = new kpisql::AggState(fn);
+    kpisql::AggState* state = new (std::nothrow) kpisql::AggState(fn);
+    if (!state) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     cb->func = free_state;
     cb->arg = state;
     MemoryContextRegisterResetCallback(agg, cb);
@@ -211,9 +356,27 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
 
 }  // namespace
 
+// The arguments are read here, in C terms (PostgreSQL may raise while
+// detoasting), then the C++ part runs and returns; only then may this raise.
 extern "C" Datum kpi_scalar(PG_FUNCTION_ARGS) {
-    const Outcome out = scalar_call(fcinfo);
-    if (out.error) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", out.error)));
+    const int index = function_index(fcinfo, "", "");
+    const int n = PG_NARGS();
+    if (index < 0 || n > static_cast<int>(kMaxArgs) || n > static_cast<int>(kpi::catalogue()[index].args.size()))
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                        errmsg("kpi: this SQL function is not in the catalogue (reinstall the extension)")));
+    const FunctionInfo& f = kpi::catalogue()[index];
+    double reduced[kMaxArgs] = {};
+    RangeArg ranges[kMaxArgs] = {};
+    for (int i = 0; i < n; ++i) {
+        const kpi::ArgKind kind = f.args[i].kind;
+        if (kind == kpi::ArgKind::range) ranges[i] = read_range(fcinfo, i);
+        else if (kind == kpi::ArgKind::flag) reduced[i] = PG_GETARG_BOOL(i) ? 1.0 : 0.0;
+        else reduced[i] = PG_GETARG_FLOAT8(i);
+    }
+    Outcome out;
+    scalar_call(out, f, n, reduced, ranges);
+    raise_if_stopped();
+    raise(out);
     if (out.null) PG_RETURN_NULL();
     return out.value;
 }
@@ -243,16 +406,35 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
     if (!state) state = new_state(fcinfo, site->index);
     double row[16];
     const int n = site->nargs;
+    // A bigint or text id (kpisql::is_id) is passed as its text, exactly.
+    char digits[24];
+    const char* id = nullptr;
+    std::size_t id_len = 0;
+    int id_arg = -1;
     for (int i = 0; i < n; ++i) {
         if (PG_ARGISNULL(i + 1)) PG_RETURN_POINTER(state);
         const Oid type = site->types[i];
+        if (type == INT8OID || type == TEXTOID) {
+            id_arg = i;
+            row[i] = 0.0;
+            if (type == INT8OID) {
+                id_len = static_cast<std::size_t>(snprintf(digits, sizeof digits, INT64_FORMAT, PG_GETARG_INT64(i + 1)));
+                id = digits;
+            } else {
+                const text* t = PG_GETARG_TEXT_PP(i + 1);  // may detoast: before the C++ part
+                id = VARDATA_ANY(t);
+                id_len = VARSIZE_ANY_EXHDR(t);
+            }
+            continue;
+        }
         row[i] = type == FLOAT8OID ? PG_GETARG_FLOAT8(i + 1)
                : type == BOOLOID   ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0)
                                    : to_serial(type, PG_GETARG_DATUM(i + 1));
     }
     bool ok = true;
     try {
-        state->add(kpi::catalogue()[site->index], row, n);
+        const std::string_view id_view(id ? id : "", id_len);
+        state->add(kpi::catalogue()[site->index], row, n, id ? &id_view : nullptr, id_arg);
     } catch (...) {
         ok = false;
     }
@@ -260,19 +442,28 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(state);
 }
 
-extern "C" Datum kpi_agg_final(PG_FUNCTION_ARGS) {
-    Outcome out;
-    const int index = function_index(fcinfo, "_", "_final");
-    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
-    const FunctionInfo& f = kpi::catalogue()[index];
-    auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+// The C++ part of a final function (see scalar_call).
+void final_call(Outcome& out, const FunctionInfo& f, int index, kpisql::AggState* state) noexcept {
+    stopped = false;
     try {
+        const kpi::StopScope scope(stop);
         kpisql::AggState empty(index);
         deliver(out, f, (state ? state : &empty)->evaluate(f), nullptr);
+    } catch (const std::bad_alloc&) {
+        out_of_memory(out, f);
     } catch (...) {
-        out.error = pstr("kpi." + kpisql::sql_name(f) + ": internal error");
+        set_message(out, Outcome::internal, "kpi." + kpisql::sql_name(f) + ": internal error");
     }
-    if (out.error) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", out.error)));
+}
+
+extern "C" Datum kpi_agg_final(PG_FUNCTION_ARGS) {
+    const int index = function_index(fcinfo, "_", "_final");
+    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    Outcome out;
+    final_call(out, kpi::catalogue()[index], index, state);
+    raise_if_stopped();
+    raise(out);
     if (out.null) PG_RETURN_NULL();
     return out.value;
 }

@@ -54,6 +54,12 @@ inline bool is_date(const kpi::ArgInfo& a) {
     return a.name.size() >= 5 && a.name.substr(a.name.size() - 5) == "dates";
 }
 
+// The argument holding customer ids (KPI.COHORT's customers): in SQL it
+// takes float8, bigint or text. Ids are only compared, never computed
+// with, so bigint and text ids reach the core as text, exactly (a bigint
+// id through float8 merged 9007199254740993 into 9007199254740992).
+inline bool is_id(const kpi::ArgInfo& a) { return a.name == "customers"; }
+
 // Spreadsheet serial number of 2000-01-01, PostgreSQL's epoch, and of
 // 1970-01-01, NumPy's.
 inline constexpr double kSerial2000 = 36526.0;

@@ -42,4 +42,22 @@ private:
     std::size_t n_;
 };
 
+// A rows x cols block of numbers in row-major order (a two-dimensional SQL
+// array, as a 2-D range of cells), NaN for a blank.
+class Block final : public kpi::ArgView {
+public:
+    Block(const double* data, std::size_t rows, std::size_t cols) : data_(data), rows_(rows), cols_(cols) {}
+    bool omitted() const override { return false; }
+    std::size_t rows() const override { return rows_; }
+    std::size_t cols(std::size_t r) const override { return r < rows_ ? cols_ : 0; }
+    kpi::Cell at(std::size_t r, std::size_t c) const override {
+        if (r >= rows_ || c >= cols_ || std::isnan(data_[r * cols_ + c])) return kpi::Cell::blank();
+        return kpi::Cell::num(data_[r * cols_ + c]);
+    }
+
+private:
+    const double* data_;
+    std::size_t rows_, cols_;
+};
+
 }  // namespace kpisql

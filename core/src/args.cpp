@@ -1,5 +1,7 @@
 #include "kpi/args.hpp"
 
+#include "kpi/stop.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -100,6 +102,10 @@ NpsCounts nps_counts(const ArgView& scores) {
                 out.error = Error::num;
                 return out;
             }
+            if (stop_at(static_cast<std::size_t>(out.promoters + out.passives + out.detractors))) {
+                out.error = Error::value;  // the host stops the call: discarded
+                return out;
+            }
             if (s >= 9.0) out.promoters += 1;
             else if (s >= 7.0) out.passives += 1;
             else out.detractors += 1;
@@ -132,6 +138,7 @@ Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
     std::optional<CellCursor> ck;
     if (keep) ck.emplace(*keep);
     for (std::size_t i = 0; i < n; ++i) {
+        if (stop_at(i)) { out.error = Error::value; return out; }  // the host stops the call: discarded
         const Cell x = ca.next(), y = cb.next(), k = ck ? ck->next() : Cell::num(1.0);
         for (const Cell* c : {&x, &y, &k})
             if (Error e = cell_error(*c); e != Error::none) { out.error = e; return out; }
@@ -161,6 +168,10 @@ Line line(const ArgView& arg) {
     if (nr == 0 || widest == 0 || (nr > 1 && widest > 1)) { out.error = Error::value; return out; }
     out.is_row = nr == 1 && widest > 1;
     for_each_cell(arg, [&](const Cell& c) {
+        if (stop_at(out.values.size())) {  // the host stops the call: discarded
+            out.error = Error::value;
+            return false;
+        }
         if (c.kind == Cell::Kind::number) {
             out.values.push_back(c.number);
             return true;
@@ -184,6 +195,7 @@ Records records(std::span<const ArgView* const> ranges) {
     std::vector<std::size_t> row(ranges.size(), 0), col(ranges.size(), 0);
     std::vector<Cell> rec(ranges.size());
     for (std::size_t i = 0; i < n; ++i) {
+        if (stop_at(i)) { out.error = Error::value; return out; }  // the host stops the call: discarded
         std::size_t blanks = 0;
         for (std::size_t k = 0; k < ranges.size(); ++k) {
             const ArgView& v = *ranges[k];

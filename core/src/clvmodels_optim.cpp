@@ -18,6 +18,8 @@
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
+#include "kpi/stop.hpp"
+
 namespace kpi::models::detail {
 namespace {
 
@@ -202,7 +204,8 @@ Fit maximise(const LogLik& ll, const std::vector<double>& start, double scale, i
     int evaluations = 0;
     auto eval = [&](const Vec& th) {
         if (cached_at.size() == th.size() && cached_at == th) return;
-        if (++evaluations > max_evaluations) throw OutOfBudget{};
+        // The host's stop (a cancelled query) ends the fit like a spent budget.
+        if (++evaluations > max_evaluations || stop_requested()) throw OutOfBudget{};
         for (long i = 0; i < n; ++i) p[static_cast<std::size_t>(i)] = std::exp(th(i));
         const double v = ll(p.data(), g.data());
         cached_grad.set_size(n);

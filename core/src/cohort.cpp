@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kpi/args.hpp"
+#include "kpi/stop.hpp"
 
 namespace kpi {
 namespace {
@@ -148,6 +149,7 @@ Purchases read(const ArgView& customers, const ArgView& dates, std::size_t n) {
     Ids ids(n / 4 + 16);
     CellCursor cc(customers), cd(dates);
     for (std::size_t i = 0; i < n; ++i) {
+        if (stop_at(i)) { out.error = Error::value; return out; }  // the host stops the call: discarded
         const Cell c = cc.next(), d = cd.next();
         std::string id_text;
         bool c_blank = c.kind == Cell::Kind::empty, d_blank = d.kind == Cell::Kind::empty;

@@ -9,6 +9,8 @@
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
+#include "kpi/stop.hpp"
+
 namespace kpi {
 namespace {
 
@@ -166,17 +168,26 @@ Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, 
     // Proportions: a visitor converts or not.
     if (conversions_a > visitors_a || conversions_b > visitors_b) return Result::fail(Error::num);
     if (visitors_a == 0.0 || visitors_b == 0.0) return Result::fail(Error::div0);
-    const double n = visitors_a + visitors_b, x = conversions_a + conversions_b;
-    if (!finite(n)) return Result::fail(Error::num);
+    // z = |pa - pb| / sqrt(p q (1/na + 1/nb)), written so that no
+    // intermediate leaves the doubles for any finite counts: the pooled
+    // counts are halved when their sum would overflow (1e308 visitors per
+    // group), 1/na + 1/nb is taken as 1/h with h = na nb / (na + nb)
+    // (1/1e300 squared against a small rate underflowed to a variance of 0,
+    // #DIV/0!), and sqrt(p), sqrt(q) are taken apart (p q can underflow).
+    const double k = finite(visitors_a + visitors_b) ? 1.0 : 0.5;
+    const double n = k * visitors_a + k * visitors_b, x = k * conversions_a + k * conversions_b;
     // Pooled proportion and its complement, the latter computed from the
-    // non-converted count so that a rate near 1 keeps its digits.
-    const double p = x / n, q = (n - x) / n;
-    const double variance = p * q * (1.0 / visitors_a + 1.0 / visitors_b);
+    // non-converted counts so that a rate near 1 keeps its digits.
+    const double p = x / n, q = ((k * visitors_a - k * conversions_a) + (k * visitors_b - k * conversions_b)) / n;
     // Nobody converted, or everybody did: the two samples cannot differ and
     // the test statistic is 0 / 0.
-    if (!(variance > 0.0)) return Result::fail(Error::div0);
-    const double z = std::fabs(conversions_a / visitors_a - conversions_b / visitors_b) / std::sqrt(variance);
-    if (!finite(z)) return Result::fail(Error::num);
+    if (!(p > 0.0) || !(q > 0.0)) return Result::fail(Error::div0);
+    const double h = (k * visitors_a / n) * visitors_b;  // na nb / (na + nb), at most nb
+    const double z = (std::fabs(conversions_a / visitors_a - conversions_b / visitors_b) / std::sqrt(p)) *
+                     (std::sqrt(h) / std::sqrt(q));
+    // z can only be +inf (rates far apart in huge groups: a p-value of 0),
+    // never NaN, for finite counts; NaN stays #NUM! should it ever arise.
+    if (std::isnan(z)) return Result::fail(Error::num);
     // P(|Z| >= z) = erfc(z / sqrt 2): erfc keeps its relative accuracy far
     // into the tail, where 1 - Phi(z) would round to 0 from z = 8.3 on.
     namespace bmp = boost::math::policies;
@@ -200,6 +211,7 @@ Result time_to_close(std::span<const double> first_contact, std::span<const doub
     std::vector<double> days;
     days.reserve(close.size());
     for (std::size_t i = 0; i < close.size(); ++i) {
+        if (stop_at(i)) return Result::fail(Error::value);  // the host stops the call: discarded
         const double d = close[i] - first_contact[i];
         if (!finite(first_contact[i]) || !finite(close[i]) || !finite(d) || d < 0.0)
             return Result::fail(Error::num);
@@ -234,6 +246,7 @@ Result score_auc(std::span<const double> scores, std::span<const double> convert
     // pass, with no copy.
     std::size_t n_pos = 0;
     for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (stop_at(i)) return Result::fail(Error::value);  // the host stops the call: discarded
         if (!finite(scores[i]) || !(converted[i] == 0.0 || converted[i] == 1.0))
             return Result::fail(Error::num);
         n_pos += converted[i] == 1.0;
@@ -278,6 +291,7 @@ std::vector<Result> funnel(std::span<const double> stage_counts) {
     std::vector<Result> out;
     out.reserve(stage_counts.size());
     for (std::size_t i = 0; i < stage_counts.size(); ++i) {
+        if (stop_at(i)) return {Result::fail(Error::value)};  // the host stops the call: discarded
         const double prev = i == 0 ? stage_counts[0] : stage_counts[i - 1];
         out.push_back(ratio(stage_counts[i], prev));
     }

@@ -16,13 +16,11 @@ Prints 'N passed, N failed'."""
 import argparse
 import math
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import warnings
 
 import cases
+from pgserver import TRY, Server
 
 warnings.simplefilter("ignore")
 passed, failed = 0, []
@@ -34,79 +32,6 @@ def check(ok, label):
         passed += 1
     else:
         failed.append(label)
-
-
-def private_tree(root, bindir, build):
-    """root/usr/lib/postgresql/15/{bin,lib}, root/usr/share/postgresql/15."""
-    libdir = os.path.join(os.path.dirname(bindir), "lib")
-    share = subprocess.run([os.path.join(bindir, "pg_config"), "--sharedir"], capture_output=True, text=True,
-                           check=True).stdout.strip()
-    mybin = root + bindir
-    mylib = root + libdir
-    myshare = root + share
-    os.makedirs(mybin)
-    os.makedirs(mylib)
-    os.makedirs(os.path.join(myshare, "extension"))
-    for exe in ("postgres", "initdb", "pg_ctl"):
-        shutil.copy2(os.path.join(bindir, exe), mybin)
-    for name in os.listdir(libdir):
-        os.symlink(os.path.join(libdir, name), os.path.join(mylib, name))
-    for name in os.listdir(share):
-        if name != "extension":
-            os.symlink(os.path.join(share, name), os.path.join(myshare, name))
-    for name in os.listdir(os.path.join(share, "extension")):
-        os.symlink(os.path.join(share, "extension", name), os.path.join(myshare, "extension", name))
-    pgdir = os.path.join(build, "postgres")
-    for name in os.listdir(pgdir):
-        if name.endswith((".sql", ".control")):
-            shutil.copy2(os.path.join(pgdir, name), os.path.join(myshare, "extension"))
-    shutil.copy2(os.path.join(pgdir, "kpi.so"), mylib)
-    return mybin
-
-
-class Server:
-    def __init__(self, bindir, build):
-        self.root = tempfile.mkdtemp(prefix="kpi-pg-")
-        os.chmod(self.root, 0o755)  # the postgres user reads the copy and writes its data
-        self.bin = private_tree(self.root, bindir, build)
-        self.psql = os.path.join(bindir, "psql")
-        self.data = os.path.join(self.root, "data")
-        self.sock = os.path.join(self.root, "sock")
-        self.as_user = []
-        if os.geteuid() == 0:
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-        os.makedirs(self.sock)
-        os.makedirs(self.data)
-        if self.as_user:
-            shutil.chown(self.data, "postgres")
-            shutil.chown(self.sock, "postgres")
-        self.started = False
-
-    def run(self, *cmd, **kw):
-        return subprocess.run(self.as_user + list(cmd), check=True, capture_output=True, text=True, **kw)
-
-    def start(self):
-        self.run(os.path.join(self.bin, "initdb"), "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
-        opts = (f"-c listen_addresses='' -k {self.sock} -p 54329 -c max_parallel_workers_per_gather=2 "
-                "-c fsync=off -c shared_buffers=64MB")
-        self.run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-o", opts, "-w", "-t", "60",
-                 "-l", os.path.join(self.data, "log"), "start")
-        self.started = True
-
-    def sql(self, text):
-        r = subprocess.run([self.psql, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-h", self.sock,
-                            "-p", "54329", "-U", "postgres", "-d", "postgres"],
-                           input=text, capture_output=True, text=True)
-        if r.returncode:
-            raise RuntimeError(r.stderr)
-        return r.stdout
-
-    def stop(self):
-        try:
-            if self.started:
-                self.run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def lit(x):
@@ -160,13 +85,6 @@ def matches(got, want):
     if want == cases.BOUNDED:
         return got[0] >= 0
     return not isinstance(want, str) and cases.same(got[0], want)
-
-
-TRY = """CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE r text;
-BEGIN EXECUTE q INTO r; RETURN coalesce(r, 'NULL');
-EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE || ' ' || SQLERRM; END $f$;
-"""
 
 
 def check_cases(server, all_cases):

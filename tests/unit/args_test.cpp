@@ -7,6 +7,7 @@
 
 #include "kpi/args.hpp"
 #include "kpi/catalogue.hpp"
+#include "kpi/stop.hpp"
 
 using namespace kpi;
 
@@ -220,4 +221,26 @@ TEST(Map, Errors) {
     EXPECT_EQ(run(ctr, square, c, omitted), Error::value); // 2-D
     EXPECT_EQ(run(ctr, c, c, c), Error::value);            // more columns than CTR has arguments
     EXPECT_EQ(run(clv, c, c, omitted), Error::args);       // CLV's lifespan has no column
+}
+
+// The host's stop function (kpi/stop.hpp): asked by the long loops, active
+// only inside its scope and on its thread; a call it stops ends in an error.
+TEST(Stop, ScopeAndPolling) {
+    static int asked = 0;
+    auto always = []() { ++asked; return true; };
+    EXPECT_FALSE(stop_requested());  // no host function: never
+    std::vector<double> stages(200000, 1.0);
+    Grid g = Grid::column(stages);
+    const ArgView* a[] = {&g};
+    const FunctionInfo* funnel = find_name("KPI.FUNNEL");
+    {
+        const StopScope scope(always);
+        EXPECT_TRUE(stop_requested());
+        EXPECT_FALSE(evaluate(*funnel, a).cells[0].ok());  // stopped at its first poll
+    }
+    EXPECT_GT(asked, 1);
+    EXPECT_FALSE(stop_requested());  // the scope restored none
+    const Output whole = evaluate(*funnel, a);
+    ASSERT_EQ(whole.cells.size(), stages.size());
+    EXPECT_DOUBLE_EQ(whole.cells.back().value, 1.0);
 }

@@ -139,6 +139,14 @@ TEST(Round2, AbPValueAgainstScipyAndMpmath) {
     expect_value(ab_pvalue(50, 1000, 100, 2000), 1.0);
     // Beyond z = 38.5 the p-value is below the smallest double: 0, not an error.
     expect_value(ab_pvalue(1e6, 1e6, 0, 1e6), 0.0);
+    // At the edges of the doubles (issue 27): a pooled count of 2e308 once
+    // overflowed (#NUM!), a variance of 1e-300 x 2e-300 underflowed (#DIV/0!).
+    // Equal rates: 1; 1e308 converted of 1e308 against none: z ~ 1.4e154, 0;
+    // 2 and 1 of 1e300 each: z = 1e-300 / sqrt(1.5e-300 x 2e-300) = 1/sqrt 3,
+    // erfc(1/sqrt 6) = 0.563702861650773 (mpmath, 60 digits).
+    expect_value(ab_pvalue(1, 1e308, 1, 1e308), 1.0);
+    expect_value(ab_pvalue(1e308, 1e308, 0, 1e308), 0.0);
+    expect_value(ab_pvalue(2, 1e300, 1, 1e300), 0.563702861650773, 1e-12);
 }
 
 TEST(Round2, AbPValueErrors) {
@@ -149,7 +157,6 @@ TEST(Round2, AbPValueErrors) {
     expect_error(ab_pvalue(0, 0, 1, 10), Error::div0);    // an empty arm
     expect_error(ab_pvalue(0, 10, 0, 20), Error::div0);   // nobody converted: se = 0
     expect_error(ab_pvalue(10, 10, 20, 20), Error::div0); // everybody converted
-    expect_error(ab_pvalue(1, 1e308, 1, 1e308), Error::num);  // the pooled count overflows
 }
 
 TEST(Round2, NpsTextIsAnErrorEmptyStringIsBlank) {

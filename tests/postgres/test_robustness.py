@@ -1,0 +1,220 @@
+"""The kpi extension under hostile input (issue 27's PostgreSQL items), in a
+throw-away PostgreSQL 15 (tests/postgres/pgserver.py) of its own.
+
+Every expected value here is worked out by hand or from the definition in
+Python (the `fractions`/`math` arithmetic noted beside it), never taken from
+the extension's output. Prints 'N passed, N failed'."""
+import argparse
+import subprocess
+import sys
+import time
+
+from pgserver import TRY, Server
+
+passed, failed = 0, []
+
+
+def check(ok, label):
+    global passed
+    if ok:
+        passed += 1
+    else:
+        failed.append(label)
+
+
+def tries(server, *queries):
+    """pg_temp.try of each query: its text, 'NULL' or 'ERROR <SQLSTATE> <message>'."""
+    body = TRY + "\n".join(f"SELECT pg_temp.try($q${q}$q$);" for q in queries)
+    return server.sql(body).splitlines()
+
+
+def check_infinite_dates(server):
+    """An infinite date or timestamp has no serial number: #NUM! (22023), as
+    kpi.cohort already said, never a duration of millions of days."""
+    calls = ["SELECT kpi.timetoclose(d0, d1) FROM (VALUES (date '2024-01-01', 'infinity'::date)) t(d0, d1)",
+             "SELECT kpi.timetoclose(d0, d1) FROM (VALUES ('-infinity'::date, date '2024-01-01')) t(d0, d1)",
+             "SELECT kpi.timetoclose(d0, d1) FROM (VALUES (timestamp '2024-01-01', 'infinity'::timestamp)) t(d0, d1)",
+             "SELECT kpi.timetoclose(d0, d1, 1) FROM (VALUES (date '2024-01-01', date '2024-01-03'),"
+             " (date '2024-01-01', 'infinity'::date)) t(d0, d1)",
+             "SELECT kpi.cohort(c, d) FROM (VALUES (1, 'infinity'::date)) t(c, d)"]
+    for q, got in zip(calls, tries(server, *calls)):
+        check(got.startswith("ERROR 22023") and "[#NUM!]" in got, f"infinite date: {q} gave {got}")
+    # A finite row still counts: 2 days (by hand).
+    got = tries(server, "SELECT kpi.timetoclose(date '2024-01-01', date '2024-01-03')")
+    check(got == ["2"], f"a finite duration is unchanged: {got}")
+
+
+def close(text, want, rel=1e-12):
+    try:
+        got = float(text)
+    except ValueError:
+        return False
+    return abs(got - want) <= rel * abs(want) + 1e-300
+
+
+def check_abpvalue_limits(server):
+    """KPI.ABPVALUE at the edges of the doubles. Wanted values from the
+    definition in 60-digit arithmetic (mpmath: p = (ca + cb) / (na + nb),
+    z = |ca/na - cb/nb| / sqrt(p (1 - p) (1/na + 1/nb)), erfc(z / sqrt 2)):
+    1e308 per group overflowed the pooled count (#NUM!, named 'conversions
+    greater than visitors'), 1e300 underflowed the variance (#DIV/0!, NULL)."""
+    want = {"kpi.abpvalue(1e308, 1e308, 0, 1e308)": 0.0,  # z = 1 / sqrt(0.25 * 2e-308) ~ 1.4e154
+            "kpi.abpvalue(5e307, 1e308, 5e307, 1e308)": 1.0,  # equal rates: z = 0
+            "kpi.abpvalue(1, 1e300, 1, 1e300)": 1.0,
+            "kpi.abpvalue(2, 1e300, 1, 1e300)": 0.563702861650773,  # z = 1/sqrt(3) (by hand too)
+            "kpi.abpvalue(30, 1000, 20, 1000)": 0.1520780807929752}  # an ordinary test, unchanged
+    got = tries(server, *(f"SELECT {q}::text" for q in want))
+    for (q, w), g in zip(want.items(), got):
+        check(close(g, w, 1e-9), f"{q} = {w}, got {g}")
+
+
+def check_cancel(server):
+    """Long calls stop at statement_timeout, pg_cancel_backend and
+    pg_terminate_backend, within 1.5 s (it takes 0.4-0.6 s). Sizes that run
+    3-15 s without interrupt checks, depending on the machine's load (an sBG
+    fit spends its evaluation budget over 4,000,000 periods; the funnel of
+    40,000,000 stages). The survivors are stored uncompressed, the stages
+    made in the query (array_fill): reading a large stored value checks for
+    interrupts itself and would stop the call before it starts."""
+    server.sql("""CREATE TABLE longcalls (sbg float8[]); ALTER TABLE longcalls ALTER sbg SET STORAGE EXTERNAL;
+      INSERT INTO longcalls SELECT ARRAY(SELECT generate_series(4000000, 1, -1)::float8);""")
+    for call in ("kpi.sbg_fit(sbg)", "array_length(kpi.funnel(array_fill(1::float8, ARRAY[40000000])), 1)"):
+        q = f"SELECT {call} FROM longcalls"
+        t = time.monotonic()
+        try:  # plpgsql's WHEN others does not catch a cancel: psql's own error
+            out = server.sql(f"SET statement_timeout = 300; {q};")
+        except RuntimeError as e:
+            out = str(e)
+        took = time.monotonic() - t
+        check("canceling statement due to statement timeout" in out and took < 1.5,
+              f"{call}: statement_timeout 300 ms stops it within 1.5 s, took {took:.1f} s: {out[:120]}")
+        for signal, said in (("pg_cancel_backend", "canceling statement due to user request"),
+                             ("pg_terminate_backend", "terminating connection due to administrator command")):
+            p = server.background(f"SELECT /* stop me */ {call} FROM longcalls;")
+            time.sleep(0.8)
+            t = time.monotonic()
+            server.sql(f"SELECT {signal}(pid) FROM pg_stat_activity WHERE query LIKE '%stop me%'"
+                       " AND pid <> pg_backend_pid();")
+            try:
+                _, err = p.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                _, err = p.communicate()
+            took = time.monotonic() - t
+            check(said in err and took < 1.5, f"{call}: {signal} stops it within 1.5 s, took {took:.1f} s: {err.strip()[:120]}")
+    server.sql("DROP TABLE longcalls;")
+
+
+def check_out_of_memory(bindir, build):
+    """An out-of-memory error leaves nothing behind. A server limited to
+    1 GB of address space (ulimit -v); in one backend, funnels of 12,000,000
+    and 30,000,000 stages (that one at least cannot fit), then one of
+    10,000,000 that fits a fresh backend. Before: the first failing palloc
+    jumped past live C++ vectors, the backend kept 375 MB more, and the next
+    call failed with 'internal error'."""
+    server = Server(bindir, build, port=54349, vmem_kb=1_000_000)
+    try:
+        server.start()
+        server.sql("CREATE EXTENSION kpi;")
+        rss = "(SELECT regexp_replace(pg_read_file('/proc/' || pg_backend_pid() || '/status'), '.*VmRSS:\\s*(\\d+).*', '\\1'))"
+        calls = [f"SELECT pg_temp.try('SELECT array_length(kpi.funnel(array_fill(1::float8, ARRAY[{n}])), 1)'), {rss};"
+                 for n in (2_000_000, 12_000_000, 30_000_000, 10_000_000)]
+        out = [line.split("\t") for line in server.sql(TRY + "\n".join(calls)).splitlines()]
+        (small, rss0), big = out[0], out[1:3]
+        mid, rss1 = out[3]
+        check(small == "2000000", f"a small funnel: {small}")
+        check(all(g == n or g.startswith("ERROR 53200 kpi.funnel: out of memory") for (g, _), n in
+                  zip(big, ("12000000", "30000000"))) and any(g.startswith("ERROR 53200") for g, _ in big),
+              f"the big funnels give their result or 53200 naming the function: {big}")
+        check(mid == "10000000", f"a funnel that fits a fresh backend still works after the error: {mid}")
+        check(int(rss1) < int(rss0) + 150_000, f"the backend's memory is released: VmRSS {rss0} kB, then {rss1} kB")
+    finally:
+        server.stop()
+
+
+def check_funnel_shape(server):
+    """KPI.FUNNEL answers in its argument's shape, as the README says: a
+    float8[][] of one row or one column stays one (it came back flat); a
+    2-D block is #VALUE! as a 2-D range is in Calc. Ratios by hand: 5/10, 1/5."""
+    want = {"ARRAY[10, 5, 1]": "{1,0.5,0.2}", "ARRAY[[10, 5, 1]]": "{{1,0.5,0.2}}",
+            "ARRAY[[10], [5], [1]]": "{{1},{0.5},{0.2}}"}
+    got = tries(server, *(f"SELECT kpi.funnel({a}::float8[])::text" for a in want))
+    for (a, w), g in zip(want.items(), got):
+        check(g == w, f"kpi.funnel({a}) = {w}, got {g}")
+    got = tries(server, "SELECT kpi.funnel(ARRAY[[10, 5], [1, 1]]::float8[])::text")
+    check(got[0].startswith("ERROR 22023") and "[#VALUE!]" in got[0], f"kpi.funnel of a 2 x 2 block: {got}")
+
+
+def check_nan(server):
+    """NaN as the README documents it: a blank in an aggregate's rows (NPS of
+    10 and NaN: one promoter of one, 100) and in an array; #NUM! as a single value."""
+    got = tries(server, "SELECT kpi.nps(x) FROM unnest(ARRAY[10, 'NaN']::float8[]) x",
+                "SELECT kpi.cpl('NaN', 1)", "SELECT kpi.funnel(ARRAY[10, 'NaN']::float8[])::text")
+    check(got[0] == "100", f"NaN in an aggregate is skipped: {got[0]}")
+    check(got[1].startswith("ERROR 22023") and "[#NUM!]" in got[1], f"NaN as a single value: {got[1]}")
+    check(got[2].startswith("ERROR 22023") and "[#VALUE!]" in got[2], f"NaN in funnel's stages: {got[2]}")
+
+
+PARALLEL = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+            "SET max_parallel_workers_per_gather = 2;")
+
+
+def check_cohort_ids(server):
+    """Customer ids are compared exactly: bigint ids that float8 cannot tell
+    apart (2^53 + 1 and 2^53) are two customers, and text ids have their own
+    kpi.cohort. By hand: customer 2^53 + 1 buys on 10 Jan 2024, customer 2^53
+    on 5 Feb: January's cohort (serial 45292) of 1, none back in February
+    (0); February's (45323) of 1, its next month after the data (NULL).
+    Through float8 both were one customer back in February: {{45292,1,1,1}}."""
+    got = tries(server, "SELECT kpi.cohort(c, d)::text FROM (VALUES (9007199254740993::bigint, date '2024-01-10'),"
+                        " (9007199254740992::bigint, date '2024-02-05')) t(c, d)")
+    check(got == ["{{45292,1,1,0},{45323,1,1,NULL}}"], f"kpi.cohort of bigint ids 2^53 + 1, 2^53: {got}")
+    # Text ids: tests/postgres/test_extension.py's hand-worked table, ids renamed.
+    rows = "('c1', date '2026-01-05'), ('c1', date '2026-02-10'), ('c2', date '2026-01-20'), ('c3', date '2026-02-03'), " \
+           "('c3', date '2026-03-15')"
+    got = tries(server, f"SELECT kpi.cohort(c, d)::text FROM (VALUES {rows}) t(c, d)",
+                f"SELECT kpi.cohort(c, d::timestamp, 30)::text = kpi.cohort(replace(c, 'c', '')::float8, d, 30)::text"
+                f" FROM (VALUES {rows}) t(c, d)")
+    check(got == ["{{46023,2,1,0.5,0},{46054,1,1,1,NULL}}", "true"], f"kpi.cohort of text ids: {got}")
+    # Renaming customers changes nothing: bigint ids above 2^53 against small
+    # float8 ones, in parallel (serialised partial states) and serially.
+    server.sql("""CREATE TABLE buys AS SELECT 9007199254740992 + (i % 5000) AS big, (i % 5000)::float8 AS small,
+      'customer ' || (i % 5000) AS name, date '2024-01-01' + ((i * 7919) % 400)::int AS d
+      FROM generate_series(1::bigint, 200000) i; ANALYZE buys;""")
+    plan = server.sql(f"{PARALLEL} EXPLAIN SELECT kpi.cohort(big, d) FROM buys;")
+    check("Partial Aggregate" in plan, f"kpi.cohort(bigint, date) runs on parallel workers:\n{plan}")
+    out = server.sql(f"{PARALLEL} SELECT kpi.cohort(big, d) = kpi.cohort(small, d), kpi.cohort(name, d) = kpi.cohort(small, d)"
+                     " FROM buys; SET max_parallel_workers_per_gather = 0;"
+                     " SELECT kpi.cohort(big, d) = kpi.cohort(small, d) FROM buys;").split()
+    check(out == ["t", "t", "t"], f"bigint and text ids give the float8 ids' table, parallel and serial: {out}")
+    server.sql("DROP TABLE buys;")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bindir", required=True)
+    ap.add_argument("--build", required=True)
+    a = ap.parse_args()
+    server = Server(a.bindir, a.build, port=54339)
+    try:
+        server.start()
+        server.sql("CREATE EXTENSION kpi;")
+        check_infinite_dates(server)
+        check_abpvalue_limits(server)
+        check_funnel_shape(server)
+        check_nan(server)
+        check_cohort_ids(server)
+        check_cancel(server)
+        check_out_of_memory(a.bindir, a.build)
+    except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
+        failed.append(f"{type(e).__name__}: {e}")
+    finally:
+        server.stop()
+    for f in failed[:30]:
+        print("FAIL", f)
+    print(f"{passed} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
