@@ -26,11 +26,27 @@ ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: 
               525: "#NAME?"}
 
 
+# In a cell that is not an array formula, Calc reads an expression over a
+# range (B2:B5*2) at the cell's own row or column (implicit intersection),
+# while the native formula, entered as an array formula or given to
+# SUMPRODUCT, would compute it over the whole range (issue 27). The cell
+# keeps its value rather than show another number.
+IMPLICIT_INTERSECTION = ("an argument is an expression over a range: Calc reads it at the cell's row (implicit "
+                         "intersection), a native formula would read the whole range")
+
+
 def _address(cell_or_range):
     """'$Sheet 1.$B$5' or '$S.$A$1:$B$2' -> 'Sheet 1.B5' / 'S.A1:B2'."""
     name = cell_or_range.AbsoluteName
     sheet, _, rest = name.rpartition(".")
     return f"{sheet.lstrip('$').strip(chr(39))}.{rest.replace('$', '')}"
+
+
+def _is_range(token):
+    """A range reference (Calc's DoubleReference, whose data has two
+    corners; a single cell's has RelativeColumn). B2:B2 counts as a range:
+    freezing it too is safe."""
+    return hasattr(token.Data, "Reference1")
 
 
 def _is_reference(token):
@@ -62,6 +78,11 @@ class _Rewriter:
         self.spaces = {special[SPACES].Token.OpCode, special[WHITESPACE].Token.OpCode}
         self.operators = {m.Token.OpCode for m in mapper.getAvailableMappings(API, UNARY_OPERATORS | BINARY_OPERATORS)}
         self.fetching = Fetching(doc, mapper)
+        # What can stand for a range inside an expression: a name (a named
+        # range), OFFSET or INDEX (they return references); a range
+        # reference itself is told by its token's data (_is_range).
+        self.range_ops = {self.fetching.name_op} | {t.OpCode for t in mapper.getMappings(("OFFSET", "INDEX"), API)
+                                                    if t.OpCode >= 0}
         self.limit = MAX_FORMULA - 1  # the text after "="
 
     def method(self, token):
@@ -76,13 +97,13 @@ class _Rewriter:
     def print(self, tokens, pos):
         return self.parser.printFormula(tuple(tokens), pos)
 
-    def rewrite(self, tokens, pos):
+    def rewrite(self, tokens, pos, in_array=False):
         """(new formula text, methods called, whether it must be an array
-        formula) or raises ValueOnly."""
+        formula) or raises ValueOnly. in_array: the cell is an array formula."""
         why = self.fetching.why(tokens)
         if why:
             raise native.ValueOnly(why)
-        self.tokens, self.pos = tokens, pos
+        self.tokens, self.pos, self.in_array = tokens, pos, in_array
         self.ops = [t.OpCode for t in tokens]
         self.methods = [self.method(t) for t in tokens]
         # Where each "(" closes (len(tokens) if never), and how many KPI calls
@@ -173,6 +194,8 @@ class _Rewriter:
             e -= 1
         if s >= e:
             return None, False, None
+        if not self.in_array and e - s > 1 and self.range_inside(s, e):
+            raise native.ValueOnly(IMPLICIT_INTERSECTION)
         if self.kpi_before[e] == self.kpi_before[s]:
             # No KPI call inside: Calc's own print, as short as the input.
             text = self.print(self.tokens[s:e], self.pos).strip()
@@ -183,6 +206,19 @@ class _Rewriter:
         whole = (ops[s] == self.open and self.match[s] == e - 1) or (
             e - s > 2 and ops[s] not in self.operators and ops[s + 1] == self.open and self.match[s + 1] == e - 1)
         return text or None, False, whole
+
+    def range_inside(self, s, e):
+        """Whether tokens[s:e] can hold a range outside the KPI calls nested
+        in them (their own arguments are checked when they are expanded)."""
+        k = s
+        while k < e:
+            if self.methods[k] is not None and k + 1 < e and self.ops[k + 1] == self.open:
+                k = self.match[k + 1] + 1
+                continue
+            if self.ops[k] in self.range_ops or _is_range(self.tokens[k]):
+                return True
+            k += 1
+        return False
 
 
 class _Shown:
@@ -247,7 +283,7 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         return
     pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, item["col"], item["row"])
     try:
-        item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos)
+        item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos, item["array"])
     except native.ValueOnly as why:
         item["reason"] = str(why)
         if item["array"]:
