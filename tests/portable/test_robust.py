@@ -8,7 +8,8 @@
 - a folder as OUTPUT: exit 2 and one clear line (was exit 3, "LibreOffice
   failed: IsADirectoryError"), after the conversion was not even started;
 - a run killed with SIGKILL leaves its private folder (a copy of the input,
-  soffice's profile) and soffice's socket; the next run removes them.
+  soffice's profile) and soffice's socket; the next run removes them, even
+  one that stops at its checks (before, only a run that started LibreOffice).
 The workbook is generated here.
 """
 import glob
@@ -47,6 +48,26 @@ def run(launcher, *args, umask=None):
 
 def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def killed_run(launcher, src, tmp):
+    """Starts a conversion, SIGKILLs it once soffice listens on its socket;
+    returns (the folders left, the socket's path)."""
+    p = subprocess.Popen([launcher, src, "-o", os.path.join(tmp, "killed.ods"), "--workdir", tmp],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socket = None
+    t0 = time.monotonic()
+    while socket is None and time.monotonic() - t0 < 120 and p.poll() is None:
+        for pipe in glob.glob(os.path.join(tmp, "kpi-portable-*", "kpi-office-*", "pipe")):
+            with open(pipe) as f:
+                path = f"/tmp/OSL_PIPE_{os.getuid()}_{f.read().strip()}"
+            if os.path.exists(path):
+                socket = path
+        time.sleep(0.05)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    time.sleep(1)  # soffice dies with its parent
+    return glob.glob(os.path.join(tmp, "kpi-portable-*")), socket
 
 
 def main():
@@ -101,28 +122,17 @@ def main():
         chk.check(r.returncode == 2 and "is a folder" in line and "\n" not in line and os.path.isdir(folder)
                   and not os.listdir(folder), f"a folder as output: exit 2, one line ({r.returncode}: {line!r})")
 
-        # SIGKILL, then a later run.
-        p = subprocess.Popen([launcher, src, "-o", os.path.join(tmp, "killed.ods"), *w],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        socket = None
-        t0 = time.monotonic()
-        while socket is None and time.monotonic() - t0 < 120 and p.poll() is None:
-            for pipe in glob.glob(os.path.join(tmp, "kpi-portable-*", "kpi-office-*", "pipe")):
-                with open(pipe) as f:
-                    path = f"/tmp/OSL_PIPE_{os.getuid()}_{f.read().strip()}"
-                if os.path.exists(path):
-                    socket = path
-            time.sleep(0.05)
-        os.kill(p.pid, signal.SIGKILL)
-        p.wait()
-        time.sleep(1)  # soffice dies with its parent
-        left = glob.glob(os.path.join(tmp, "kpi-portable-*"))
-        chk.check(socket and left and os.path.exists(socket),
-                  f"the killed run left its folder and socket (the premise: {left}, {socket})")
-        r = run(launcher, src, "-o", os.path.join(tmp, "later.ods"), *w)
-        chk.check(r.returncode == 0 and not [x for x in left if os.path.exists(x)]
-                  and not (socket and os.path.exists(socket)),
-                  f"the next run removed them ({glob.glob(os.path.join(tmp, 'kpi-portable-*'))})")
+        # SIGKILL, then a later run: one that stops at its checks (exit 2),
+        # then one that converts.
+        for later, code in ((os.path.join(tmp, "folder.xlsx"), 2), (os.path.join(tmp, "later.ods"), 0)):
+            left, socket = killed_run(launcher, src, tmp)
+            chk.check(socket and left and os.path.exists(socket),
+                      f"a killed run leaves its folder and socket (the premise: {left}, {socket})")
+            r = run(launcher, src, "-o", later, *w)
+            chk.check(r.returncode == code and not [x for x in left if os.path.exists(x)]
+                      and not (socket and os.path.exists(socket)),
+                      f"a later run with exit {code} removes them ({r.returncode}, "
+                      f"{glob.glob(os.path.join(tmp, 'kpi-portable-*'))})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return chk.finish()

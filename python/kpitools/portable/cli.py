@@ -24,10 +24,11 @@ from kpitools.audit import readers  # the file checks and the copy are kpi-audit
 from kpitools.audit.escape import display_path, json_safe, visible  # and its escaping of what is printed
 from kpitools.audit.model import AuditError
 from kpitools.audit.package import Budget
-from kpitools.office.guard import default_max_memory
+from kpitools.office.guard import clean_stale, default_max_memory
 from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
 
 EXIT_OK, EXIT_BAD, EXIT_NO_OFFICE = 0, 2, 3
+PREFIX = "kpi-portable-"  # of each run's private folder (office/watchdog.py's Session)
 OUTPUT_FILTERS = {".ods": "calc8", ".xlsx": "Calc MS Excel 2007 XML"}
 
 
@@ -140,6 +141,10 @@ def text_summary(inp, out, summary):
 
 
 def run(opts):
+    # The folders and sockets of runs killed before they could remove them
+    # (SIGKILL, a crash) go first, even if this run stops at its checks:
+    # kpi-audit's code (office/guard.py), for this process's prefix.
+    clean_stale(opts.workdir or tempfile.gettempdir(), PREFIX)
     kind = check_paths(opts.input, opts.output, opts.max_bytes)
     from . import native
     with open(opts.catalogue) as f:
@@ -149,7 +154,7 @@ def run(opts):
         raise NoOffice(missing)
     # --timeout bounds the whole file: reading it, LibreOffice, the conversion.
     deadline = time.monotonic() + opts.timeout
-    session = Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix="kpi-portable-",
+    session = Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix=PREFIX,
                       max_memory=opts.max_memory, block_links=True)
     try:
         copy = session.scratch_path(kind)
