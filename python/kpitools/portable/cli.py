@@ -94,7 +94,7 @@ def output_mode(inp, out):
     the umask's, but never more than the input's group and others may read:
     the copy holds the input's data (a 0600 input gives a 0600 copy)."""
     try:
-        return os.stat(out).st_mode & 0o7777
+        return os.stat(out).st_mode & 0o777  # not set-user-ID and the like
     except FileNotFoundError:
         pass
     umask = os.umask(0)
