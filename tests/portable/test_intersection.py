@@ -6,7 +6,10 @@ with B$2:B$5*2 read at the cell's own row (implicit intersection): row 3
 gives B3*2/SUM(C2:C5) (the plain range is still passed whole), a row outside
 2..5 gives #VALUE!. The portable copy used to enter such a cell as an array
 formula summing the whole range (D2: 200/19 instead of 20/19, and 200/19
-below the range instead of #VALUE!). The workbook is
+below the range instead of #VALUE!). Now the copy reads the cell at the
+cell's row (B$3*2 in row 3) and keeps #VALUE! below the range; a range
+given to SUM inside the expression (column H) is not intersected: its cells
+keep their values. The workbook is
 generated here; the expected values are worked out by hand from its data
 (below), not by the conversion, and checked in the copy (.ods and .xlsx)
 recalculated by LibreOffice without the extension and by Gnumeric, inside
@@ -34,6 +37,8 @@ def expected(col, r):
     """By hand: the range expression read at row r (Calc's implicit intersection)."""
     if col == "G":  # plain ranges, no expression: the whole ranges, 100 / 19, in every row
         return sum(COST) / sum(LEADS)
+    if col == "H":  # a range given to SUM inside the expression: no intersection, 200 / 2 in every row
+        return sum(COST) * 2 / LEADS[0]
     if col == "E":  # (B_r / 1000) / C2
         return COST[r - 2] / 1000 / LEADS[0] if r <= 5 else VALUE_ERROR
     if r > 5:
@@ -45,7 +50,8 @@ def expected(col, r):
 FORMULAS = {"D": "of:=KPI.CPL([.B$2:.B$5]*2;[.C$2:.C$5])",
             "E": "of:=KPI.CPL([.B$2:.B$5]/1000;[.C$2])",
             "F": "of:=KPI.CPL([.B$2:.B$5]+0;[.C$2:.C$5])",
-            "G": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])"}
+            "G": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])",
+            "H": "of:=KPI.CPL(SUM([.B$2:.B$5])*2;[.C$2])"}
 
 
 def book():
@@ -58,7 +64,7 @@ def book():
             cells.append(f'<table:table-cell office:value-type="float" office:value="{vals[r - 2]}"/>'
                          if 2 <= r <= 5 else '<table:table-cell/>')
         if r in ROWS:
-            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFG"]
+            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFGH"]
         rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -77,7 +83,7 @@ def same(got, want):
 def calc_values(doc):
     sheet = doc.Sheets.getByIndex(0)
     out = {}
-    for c in "DEFG":
+    for c in "DEFGH":
         for r in ROWS:
             kind, v = cell_result(sheet.getCellRangeByName(f"{c}{r}"))
             out[f"{c}{r}"] = {532: "#DIV/0!", 503: "#NUM!", 519: VALUE_ERROR}.get(v, f"Err:{v}") \
@@ -95,7 +101,7 @@ def gnumeric_values(path, workdir):
     finally:
         shutil.rmtree(d, ignore_errors=True)
     out = {}
-    for c in "DEFG":
+    for c in "DEFGH":
         for r in ROWS:
             text = rows[r - 1][ord(c) - 65] if r - 1 < len(rows) and ord(c) - 65 < len(rows[r - 1]) else ""
             try:
@@ -134,8 +140,15 @@ def main():
             if r.returncode == 0:
                 summary = json.loads(r.stdout)
                 native = {e["cell"] for e in summary["rewritten"]}
-                # The plain ranges stay native: only the expressions over ranges are concerned.
-                chk.check({f"S.G{r}" for r in ROWS} <= native, f"the plain-range calls still rewritten ({sorted(native)})")
+                # Inside the range the intersection is made explicit (B$3*2 in row 3):
+                # native formulas; below it the cells keep #VALUE! as values. The
+                # plain ranges (G) stay native in every row; SUM(range)*2 (H) keeps its
+                # values (a range given to a function is not intersected: not rewritten).
+                want = {f"S.{c}{r}" for c in "DEF" for r in range(2, 6)} | {f"S.G{r}" for r in ROWS}
+                chk.check(native == want, f"native inside the range, values below it ({sorted(native ^ want)})")
+                row3 = [e["native"] for e in summary["rewritten"] if e["cell"] == "S.D3"]
+                chk.check(row3 and "B$3*2" in row3[0] and "B$2:B$5" not in row3[0],
+                          f"D3 reads B$3*2, not the range ({row3[0][:80] if row3 else None})")
         with Office(workdir=tmp) as bare:  # no extension
             for out in outputs:
                 if os.path.exists(out):
