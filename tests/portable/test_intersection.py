@@ -9,7 +9,8 @@ formula summing the whole range (D2: 200/19 instead of 20/19, and 200/19
 below the range instead of #VALUE!). Now the copy reads the cell at the
 cell's row (B$3*2 in row 3) and keeps #VALUE! below the range; a range
 given to SUM inside the expression (column H) is not intersected: its cells
-keep their values. The workbook is
+keep their values. A range beside the call (column I, *B$2:B$5) is read at
+the cell's row too: the copy, an array formula, used to read its first cell. The workbook is
 generated here; the expected values are worked out by hand from its data
 (below), not by the conversion, and checked in the copy (.ods and .xlsx)
 recalculated by LibreOffice without the extension and by Gnumeric, inside
@@ -39,6 +40,8 @@ def expected(col, r):
         return sum(COST) / sum(LEADS)
     if col == "H":  # a range given to SUM inside the expression: no intersection, 200 / 2 in every row
         return sum(COST) * 2 / LEADS[0]
+    if col == "I":  # a range beside the call: (100 / 19) * B_r
+        return sum(COST) / sum(LEADS) * COST[r - 2] if r <= 5 else VALUE_ERROR
     if col == "E":  # (B_r / 1000) / C2
         return COST[r - 2] / 1000 / LEADS[0] if r <= 5 else VALUE_ERROR
     if r > 5:
@@ -51,7 +54,8 @@ FORMULAS = {"D": "of:=KPI.CPL([.B$2:.B$5]*2;[.C$2:.C$5])",
             "E": "of:=KPI.CPL([.B$2:.B$5]/1000;[.C$2])",
             "F": "of:=KPI.CPL([.B$2:.B$5]+0;[.C$2:.C$5])",
             "G": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])",
-            "H": "of:=KPI.CPL(SUM([.B$2:.B$5])*2;[.C$2])"}
+            "H": "of:=KPI.CPL(SUM([.B$2:.B$5])*2;[.C$2])",
+            "I": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])*[.B$2:.B$5]"}
 
 
 def book():
@@ -64,7 +68,7 @@ def book():
             cells.append(f'<table:table-cell office:value-type="float" office:value="{vals[r - 2]}"/>'
                          if 2 <= r <= 5 else '<table:table-cell/>')
         if r in ROWS:
-            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFGH"]
+            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFGHI"]
         rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -83,7 +87,7 @@ def same(got, want):
 def calc_values(doc):
     sheet = doc.Sheets.getByIndex(0)
     out = {}
-    for c in "DEFGH":
+    for c in "DEFGHI":
         for r in ROWS:
             kind, v = cell_result(sheet.getCellRangeByName(f"{c}{r}"))
             out[f"{c}{r}"] = {532: "#DIV/0!", 503: "#NUM!", 519: VALUE_ERROR}.get(v, f"Err:{v}") \
@@ -101,7 +105,7 @@ def gnumeric_values(path, workdir):
     finally:
         shutil.rmtree(d, ignore_errors=True)
     out = {}
-    for c in "DEFGH":
+    for c in "DEFGHI":
         for r in ROWS:
             text = rows[r - 1][ord(c) - 65] if r - 1 < len(rows) and ord(c) - 65 < len(rows[r - 1]) else ""
             try:
@@ -144,7 +148,7 @@ def main():
                 # native formulas; below it the cells keep #VALUE! as values. The
                 # plain ranges (G) stay native in every row; SUM(range)*2 (H) keeps its
                 # values (a range given to a function is not intersected: not rewritten).
-                want = {f"S.{c}{r}" for c in "DEF" for r in range(2, 6)} | {f"S.G{r}" for r in ROWS}
+                want = {f"S.{c}{r}" for c in "DEFI" for r in range(2, 6)} | {f"S.G{r}" for r in ROWS}
                 chk.check(native == want, f"native inside the range, values below it ({sorted(native ^ want)})")
                 row3 = [e["native"] for e in summary["rewritten"] if e["cell"] == "S.D3"]
                 chk.check(row3 and "B$3*2" in row3[0] and "B$2:B$5" not in row3[0],

@@ -128,6 +128,8 @@ class _Rewriter:
             self.kpi_before[i + 1] = self.kpi_before[i] + (self.methods[i] is not None)
         calls = []
         self.array = False
+        if not in_array:
+            self.intersect_outside(len(tokens))
         try:
             text = "=" + self.render(0, len(tokens), calls)
         except native.TooLong as e:  # said of the whole formula, "=" included
@@ -237,6 +239,25 @@ class _Rewriter:
                 continue
             if _is_range(self.tokens[k]) and not self.beside(k, k, s, e, self.reference_ops):
                 cell = _intersection(self.tokens[k], self.pos) if self.beside(k, k, s, e, self.value_ops) else None
+                if cell is None:
+                    raise native.ValueOnly(IMPLICIT_INTERSECTION)
+                self.tokens[k] = cell
+            k += 1
+
+    def intersect_outside(self, n):
+        """The same for a range outside every bracket of the formula, beside
+        an operator (=KPI.CPL(B2:B5;C2:C5)*D2:D5): the copy may become an
+        array formula, where D2:D5 would give its first cell, not the one at
+        the cell's row. Ranges inside functions are left as they were (a
+        function may read the whole range in both kinds of formula: COUNT,
+        SUMPRODUCT)."""
+        k = 0
+        while k < n:
+            if self.ops[k] == self.open:
+                k = self.match[k] + 1
+                continue
+            if _is_range(self.tokens[k]) and self.beside(k, k, 0, n, self.value_ops):
+                cell = _intersection(self.tokens[k], self.pos)
                 if cell is None:
                     raise native.ValueOnly(IMPLICIT_INTERSECTION)
                 self.tokens[k] = cell
