@@ -9,7 +9,9 @@ and inline arrays come out as Calc writes them.
 
 A formula holding a call that has no native equivalent ("value only", or a
 case the native formula does not cover) is replaced by its current value, and
-the cell gets a comment naming the original formula. Used by kpi-portable
+the cell gets a comment naming the original formula. In a cell that is not an
+array formula, a range Calc reads at the cell's row (implicit intersection,
+B2:B5*2) is written as that cell, or the cell keeps its value (intersect()). Used by kpi-portable
 (cli.py) and meant for the in-Calc menu command: convert_document(doc) works
 on any open spreadsheet document and changes only the KPI formula cells.
 """
