@@ -10,7 +10,8 @@ below the range instead of #VALUE!). Now the copy reads the cell at the
 cell's row (B$3*2 in row 3) and keeps #VALUE! below the range; a range
 given to SUM inside the expression (column H) is not intersected: its cells
 keep their values. A range beside the call (column I, *B$2:B$5) is read at
-the cell's row too: the copy, an array formula, used to read its first cell. The workbook is
+the cell's row too: the copy, an array formula, used to read its first cell.
+So are another sheet's range (J) and a one-row range, at the cell's column (K). The workbook is
 generated here; the expected values are worked out by hand from its data
 (below), not by the conversion, and checked in the copy (.ods and .xlsx)
 recalculated by LibreOffice without the extension and by Gnumeric, inside
@@ -30,6 +31,8 @@ from kpitools.office.session import Office, cell_result
 
 COST = [10, 20, 30, 40]   # B2:B5
 LEADS = [2, 4, 5, 8]      # C2:C5
+OTHER = [100, 200, 300, 400]  # T.B2:B5, another sheet
+ROW9 = [5, 7, 9]          # J9:L9, a one-row range
 ROWS = range(2, 8)        # the formulas in rows 2..7: 2..5 inside the range, 6 and 7 below it
 VALUE_ERROR = "#VALUE!"
 
@@ -42,6 +45,10 @@ def expected(col, r):
         return sum(COST) * 2 / LEADS[0]
     if col == "I":  # a range beside the call: (100 / 19) * B_r
         return sum(COST) / sum(LEADS) * COST[r - 2] if r <= 5 else VALUE_ERROR
+    if col == "J":  # another sheet's range, read at this row: T.B_r * 2 / C2
+        return OTHER[r - 2] * 2 / LEADS[0] if r <= 5 else VALUE_ERROR
+    if col == "K":  # a one-row range, read at this column (K9 = 7): 7 * 10 / 2 in every row
+        return ROW9[1] * 10 / LEADS[0]
     if col == "E":  # (B_r / 1000) / C2
         return COST[r - 2] / 1000 / LEADS[0] if r <= 5 else VALUE_ERROR
     if r > 5:
@@ -55,7 +62,9 @@ FORMULAS = {"D": "of:=KPI.CPL([.B$2:.B$5]*2;[.C$2:.C$5])",
             "F": "of:=KPI.CPL([.B$2:.B$5]+0;[.C$2:.C$5])",
             "G": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])",
             "H": "of:=KPI.CPL(SUM([.B$2:.B$5])*2;[.C$2])",
-            "I": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])*[.B$2:.B$5]"}
+            "I": "of:=KPI.CPL([.B$2:.B$5];[.C$2:.C$5])*[.B$2:.B$5]",
+            "J": "of:=KPI.CPL([$T.B$2:.B$5]*2;[.C$2])",
+            "K": "of:=KPI.CPL([.$J$9:.$L$9]*10;[.C$2])"}
 
 
 def book():
@@ -68,14 +77,22 @@ def book():
             cells.append(f'<table:table-cell office:value-type="float" office:value="{vals[r - 2]}"/>'
                          if 2 <= r <= 5 else '<table:table-cell/>')
         if r in ROWS:
-            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFGHI"]
+            cells += [f'<table:table-cell table:formula="{FORMULAS[c]}"/>' for c in "DEFGHIJK"]
         rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+    rows.append('<table:table-row><table:table-cell/></table:table-row><table:table-row>'
+                '<table:table-cell table:number-columns-repeated="9"/>'
+                + "".join(f'<table:table-cell office:value-type="float" office:value="{v}"/>' for v in ROW9)
+                + "</table:table-row>")
+    other = "".join(f'<table:table-row><table:table-cell/><table:table-cell office:value-type="float" '
+                    f'office:value="{v}"/></table:table-row>' for v in OTHER)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"
  office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>
-<table:table table:name="S">{''.join(rows)}</table:table></office:spreadsheet></office:body></office:document>"""
+<table:table table:name="S">{''.join(rows)}</table:table>
+<table:table table:name="T"><table:table-row><table:table-cell/></table:table-row>{other}</table:table>
+</office:spreadsheet></office:body></office:document>"""
 
 
 def same(got, want):
@@ -87,7 +104,7 @@ def same(got, want):
 def calc_values(doc):
     sheet = doc.Sheets.getByIndex(0)
     out = {}
-    for c in "DEFGHI":
+    for c in "DEFGHIJK":
         for r in ROWS:
             kind, v = cell_result(sheet.getCellRangeByName(f"{c}{r}"))
             out[f"{c}{r}"] = {532: "#DIV/0!", 503: "#NUM!", 519: VALUE_ERROR}.get(v, f"Err:{v}") \
@@ -105,7 +122,7 @@ def gnumeric_values(path, workdir):
     finally:
         shutil.rmtree(d, ignore_errors=True)
     out = {}
-    for c in "DEFGHI":
+    for c in "DEFGHIJK":
         for r in ROWS:
             text = rows[r - 1][ord(c) - 65] if r - 1 < len(rows) and ord(c) - 65 < len(rows[r - 1]) else ""
             try:
@@ -148,7 +165,7 @@ def main():
                 # native formulas; below it the cells keep #VALUE! as values. The
                 # plain ranges (G) stay native in every row; SUM(range)*2 (H) keeps its
                 # values (a range given to a function is not intersected: not rewritten).
-                want = {f"S.{c}{r}" for c in "DEFI" for r in range(2, 6)} | {f"S.G{r}" for r in ROWS}
+                want = {f"S.{c}{r}" for c in "DEFIJ" for r in range(2, 6)} | {f"S.{c}{r}" for c in "GK" for r in ROWS}
                 chk.check(native == want, f"native inside the range, values below it ({sorted(native ^ want)})")
                 row3 = [e["native"] for e in summary["rewritten"] if e["cell"] == "S.D3"]
                 chk.check(row3 and "B$3*2" in row3[0] and "B$2:B$5" not in row3[0],
