@@ -21,12 +21,14 @@ import tempfile
 import time
 
 from kpitools.audit import readers  # the file checks and the copy are kpi-audit's: one implementation
+from kpitools.audit.escape import display_path, json_safe, visible  # and its escaping of what is printed
 from kpitools.audit.model import AuditError
 from kpitools.audit.package import Budget
-from kpitools.office.guard import default_max_memory
+from kpitools.office.guard import clean_stale, default_max_memory
 from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
 
 EXIT_OK, EXIT_BAD, EXIT_NO_OFFICE = 0, 2, 3
+PREFIX = "kpi-portable-"  # of each run's private folder (office/watchdog.py's Session)
 OUTPUT_FILTERS = {".ods": "calc8", ".xlsx": "Calc MS Excel 2007 XML"}
 
 
@@ -52,6 +54,10 @@ def check_paths(inp, out, max_bytes=readers.DEFAULT_MAX_BYTES):
         raise PortableError(_ours(str(e)))
     except OSError as e:
         raise PortableError(f"cannot read it ({e.strerror})")
+    if os.path.isdir(out):
+        raise PortableError(f"the output {display_path(out)} is a folder: give a file name ending in .ods or .xlsx")
+    if os.path.lexists(out) and not os.path.isfile(out):
+        raise PortableError(f"the output {display_path(out)} exists and is not a regular file")
     ext = os.path.splitext(out)[1].lower()
     if ext not in OUTPUT_FILTERS:
         raise PortableError(f"unsupported output type '{ext or '(none)'}': kpi-portable writes .ods or .xlsx")
@@ -76,24 +82,41 @@ def convert_copy(session, copy, kind, inp, out, deadline=None):
         raise PortableError(str(e))
     try:
         summary = convert.convert_document(doc)
-        write(session.office, doc, out)
+        write(session.office, doc, out, output_mode(inp, out))
     finally:
         doc.close(True)
     return summary
 
 
-def write(office, doc, out):
+def output_mode(inp, out):
+    """The permissions of the copy: an existing OUTPUT keeps its own (the
+    rename would otherwise give it mkstemp's or the umask's); a new one gets
+    the umask's, but never more than the input's group and others may read:
+    the copy holds the input's data (a 0600 input gives a 0600 copy)."""
+    try:
+        return os.stat(out).st_mode & 0o777  # not set-user-ID and the like
+    except FileNotFoundError:
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    try:
+        mode &= os.stat(inp).st_mode | 0o700
+    except OSError:
+        pass
+    return mode
+
+
+def write(office, doc, out, mode):
     """Stores into a temporary file next to OUTPUT, then renames: OUTPUT is
-    either the whole new file or untouched."""
+    either the whole new file or untouched, with the permissions `mode`."""
     ext = os.path.splitext(out)[1].lower()
     folder = os.path.dirname(os.path.abspath(out))
     fd, tmp = tempfile.mkstemp(prefix=".kpi-portable-", suffix=ext, dir=folder)
     os.close(fd)
     try:
         office.save_as(doc, tmp, OUTPUT_FILTERS[ext])
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's file is private; the copy is an ordinary file
+        os.chmod(tmp, mode)  # mkstemp's file is private (0600)
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):
@@ -102,16 +125,26 @@ def write(office, doc, out):
 
 
 def text_summary(inp, out, summary):
-    lines = [f"{inp} -> {out}: {len(summary['rewritten'])} formula(s) rewritten natively, "
-             f"{len(summary['frozen'])} kept as values"]
+    """One line per cell. Everything from the workbook (sheet names,
+    formulas, values: text a stranger wrote) and the file names is printed
+    through kpi-audit's escaping, newlines included: a value cannot send
+    terminal escape sequences nor forge a line of the summary."""
+    def v(x):
+        return visible(x, keep_newlines=False)
+    lines = [f"{display_path(inp)} -> {display_path(out)}: {len(summary['rewritten'])} formula(s) rewritten "
+             f"natively, {len(summary['frozen'])} kept as values"]
     for r in summary["rewritten"]:
-        lines.append(f"  rewritten {r['cell']}: {r['formula']}")
+        lines.append(f"  rewritten {v(r['cell'])}: {v(r['formula'])}")
     for f in summary["frozen"]:
-        lines.append(f"  value     {f['cell']}: {f['formula']} = {f['value']} ({f['reason']})")
+        lines.append(f"  value     {v(f['cell'])}: {v(f['formula'])} = {v(f['value'])} ({v(f['reason'])})")
     return "\n".join(lines)
 
 
 def run(opts):
+    # The folders and sockets of runs killed before they could remove them
+    # (SIGKILL, a crash) go first, even if this run stops at its checks:
+    # kpi-audit's code (office/guard.py), for this process's prefix.
+    clean_stale(opts.workdir or tempfile.gettempdir(), PREFIX)
     kind = check_paths(opts.input, opts.output, opts.max_bytes)
     from . import native
     with open(opts.catalogue) as f:
@@ -121,7 +154,7 @@ def run(opts):
         raise NoOffice(missing)
     # --timeout bounds the whole file: reading it, LibreOffice, the conversion.
     deadline = time.monotonic() + opts.timeout
-    session = Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix="kpi-portable-",
+    session = Session(opts.oxt, opts.workdir or tempfile.gettempdir(), opts.shared, prefix=PREFIX,
                       max_memory=opts.max_memory, block_links=True)
     try:
         copy = session.scratch_path(kind)
@@ -171,20 +204,22 @@ def main(argv=None):
     try:
         summary = run(opts)
     except PortableError as e:
-        print(f"kpi-portable: {opts.input}: {e}", file=sys.stderr)
+        print(visible(f"kpi-portable: {display_path(opts.input)}: {e}", keep_newlines=False), file=sys.stderr)
         return EXIT_BAD
     except NoOffice as e:
-        print(f"kpi-portable: {e}".splitlines()[0], file=sys.stderr)
+        print(visible(f"kpi-portable: {e}".splitlines()[0]), file=sys.stderr)
         return EXIT_NO_OFFICE
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # LibreOffice failed (crash, bridge closed): no traceback for users
-        print(f"kpi-portable: {opts.input}: LibreOffice failed: {type(e).__name__}: {e}".splitlines()[0],
-              file=sys.stderr)
+        print(visible(f"kpi-portable: {display_path(opts.input)}: LibreOffice failed: {type(e).__name__}: {e}"
+                      .splitlines()[0]), file=sys.stderr)
         return EXIT_NO_OFFICE
     try:
         if opts.format == "json":
-            print(json.dumps({"input": opts.input, "output": opts.output, **summary}, indent=1, ensure_ascii=False))
+            # json.dumps escapes the C0 controls; json_safe the C1 and bidirectional ones too.
+            print(json_safe(json.dumps({"input": opts.input, "output": opts.output, **summary}, indent=1,
+                                       ensure_ascii=False)))
         else:
             print(text_summary(opts.input, opts.output, summary))
     except BrokenPipeError:

@@ -9,7 +9,9 @@ and inline arrays come out as Calc writes them.
 
 A formula holding a call that has no native equivalent ("value only", or a
 case the native formula does not cover) is replaced by its current value, and
-the cell gets a comment naming the original formula. Used by kpi-portable
+the cell gets a comment naming the original formula. In a cell that is not an
+array formula, a range Calc reads at the cell's row (implicit intersection,
+B2:B5*2) is written as that cell, or the cell keeps its value (intersect()). Used by kpi-portable
 (cli.py) and meant for the in-Calc menu command: convert_document(doc) works
 on any open spreadsheet document and changes only the KPI formula cells.
 """
@@ -26,11 +28,31 @@ ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: 
               525: "#NAME?"}
 
 
+# In a cell that is not an array formula, Calc reads an expression over a
+# range (B2:B5*2) at the cell's own row or column (implicit intersection),
+# while the native formula, entered as an array formula or given to
+# SUMPRODUCT, would compute it over the whole range (issue 27). A one-column
+# (one-row) range that is an operand of an operator is replaced by its cell
+# at the cell's row (column): the intersection made explicit, the same in
+# every engine. Any other case keeps its value rather than show another
+# number: the cell outside the range (#VALUE!), a name, OFFSET or INDEX in
+# the expression, a range given to a function inside it.
+IMPLICIT_INTERSECTION = ("an argument is an expression over a range: Calc reads it at the cell's row (implicit "
+                         "intersection), a native formula would read the whole range")
+
+
 def _address(cell_or_range):
     """'$Sheet 1.$B$5' or '$S.$A$1:$B$2' -> 'Sheet 1.B5' / 'S.A1:B2'."""
     name = cell_or_range.AbsoluteName
     sheet, _, rest = name.rpartition(".")
     return f"{sheet.lstrip('$').strip(chr(39))}.{rest.replace('$', '')}"
+
+
+def _is_range(token):
+    """A range reference (Calc's DoubleReference, whose data has two
+    corners; a single cell's has RelativeColumn). B2:B2 counts as a range:
+    freezing it too is safe."""
+    return hasattr(token.Data, "Reference1")
 
 
 def _is_reference(token):
@@ -62,6 +84,15 @@ class _Rewriter:
         self.spaces = {special[SPACES].Token.OpCode, special[WHITESPACE].Token.OpCode}
         self.operators = {m.Token.OpCode for m in mapper.getAvailableMappings(API, UNARY_OPERATORS | BINARY_OPERATORS)}
         self.fetching = Fetching(doc, mapper)
+        # What can stand for a range inside an expression: a name (a named
+        # range), OFFSET or INDEX (they return references); a range
+        # reference itself is told by its token's data (_is_range).
+        self.range_ops = {self.fetching.name_op} | {t.OpCode for t in mapper.getMappings(("OFFSET", "INDEX"), API)
+                                                    if t.OpCode >= 0}
+        # The reference operators (range, intersection, union): a range next
+        # to one of them is not read as a value.
+        self.reference_ops = {t.OpCode for t in mapper.getMappings((":", "!", "~"), API) if t.OpCode >= 0}
+        self.value_ops = self.operators - self.reference_ops
         self.limit = MAX_FORMULA - 1  # the text after "="
 
     def method(self, token):
@@ -76,13 +107,14 @@ class _Rewriter:
     def print(self, tokens, pos):
         return self.parser.printFormula(tuple(tokens), pos)
 
-    def rewrite(self, tokens, pos):
+    def rewrite(self, tokens, pos, in_array=False):
         """(new formula text, methods called, whether it must be an array
-        formula) or raises ValueOnly."""
+        formula) or raises ValueOnly. in_array: the cell is an array formula."""
         why = self.fetching.why(tokens)
         if why:
             raise native.ValueOnly(why)
-        self.tokens, self.pos = tokens, pos
+        # A list: intersect() replaces range tokens by single-cell ones.
+        self.tokens, self.pos, self.in_array = list(tokens), pos, in_array
         self.ops = [t.OpCode for t in tokens]
         self.methods = [self.method(t) for t in tokens]
         # Where each "(" closes (len(tokens) if never), and how many KPI calls
@@ -98,6 +130,8 @@ class _Rewriter:
             self.kpi_before[i + 1] = self.kpi_before[i] + (self.methods[i] is not None)
         calls = []
         self.array = False
+        if not in_array:
+            self.intersect_outside(len(tokens))
         try:
             text = "=" + self.render(0, len(tokens), calls)
         except native.TooLong as e:  # said of the whole formula, "=" included
@@ -173,6 +207,8 @@ class _Rewriter:
             e -= 1
         if s >= e:
             return None, False, None
+        if not self.in_array and e - s > 1:
+            self.intersect(s, e)
         if self.kpi_before[e] == self.kpi_before[s]:
             # No KPI call inside: Calc's own print, as short as the input.
             text = self.print(self.tokens[s:e], self.pos).strip()
@@ -183,6 +219,98 @@ class _Rewriter:
         whole = (ops[s] == self.open and self.match[s] == e - 1) or (
             e - s > 2 and ops[s] not in self.operators and ops[s + 1] == self.open and self.match[s + 1] == e - 1)
         return text or None, False, whole
+
+    def intersect(self, s, e):
+        """Makes the implicit intersection of the ranges in tokens[s:e] (an
+        expression, outside the KPI calls nested in it: their own arguments
+        are dealt with when they are expanded) explicit, or raises ValueOnly.
+        What only builds a reference (INDEX(…):INDEX(…), a name beside ":")
+        is passed whole, as a plain range is: left as it is."""
+        k = s
+        while k < e:
+            if self.methods[k] is not None and k + 1 < e and self.ops[k + 1] == self.open:
+                k = self.match[k + 1] + 1
+                continue
+            if self.ops[k] in self.range_ops:
+                last = self.match[k + 1] if k + 1 < e and self.ops[k + 1] == self.open else k
+                if last >= e or not self.beside(k, last, s, e, self.reference_ops) or \
+                        any(_is_range(self.tokens[i]) and self.beside(i, i, k + 2, last, self.value_ops)
+                            for i in range(k + 2, last)):
+                    raise native.ValueOnly(IMPLICIT_INTERSECTION)
+                k = last + 1
+                continue
+            if _is_range(self.tokens[k]) and not self.beside(k, k, s, e, self.reference_ops):
+                cell = _intersection(self.tokens[k], self.pos) if self.beside(k, k, s, e, self.value_ops) else None
+                if cell is None:
+                    raise native.ValueOnly(IMPLICIT_INTERSECTION)
+                self.tokens[k] = cell
+            k += 1
+
+    def intersect_outside(self, n):
+        """The same for a range outside every bracket of the formula, beside
+        an operator (=KPI.CPL(B2:B5;C2:C5)*D2:D5): the copy may become an
+        array formula, where D2:D5 would give its first cell, not the one at
+        the cell's row. Ranges inside functions are left as they were (a
+        function may read the whole range in both kinds of formula: COUNT,
+        SUMPRODUCT)."""
+        k = 0
+        while k < n:
+            if self.ops[k] == self.open:
+                k = self.match[k] + 1
+                continue
+            if _is_range(self.tokens[k]) and self.beside(k, k, 0, n, self.value_ops):
+                cell = _intersection(self.tokens[k], self.pos)
+                if cell is None:
+                    raise native.ValueOnly(IMPLICIT_INTERSECTION)
+                self.tokens[k] = cell
+            k += 1
+
+    def beside(self, first, last, s, e, allowed):
+        """Whether tokens[first:last + 1] has, on each side within
+        tokens[s:e], an operator of `allowed` or the end of the span."""
+        ops = self.ops
+        before, after = first - 1, last + 1
+        while before >= s and ops[before] in self.spaces:
+            before -= 1
+        while after < e and ops[after] in self.spaces:
+            after += 1
+        return all(i < s or i >= e or ops[i] in allowed for i in (before, after))
+
+
+def _intersection(token, pos):
+    """The single-cell reference token where a one-column (one-row) range
+    meets the row (column) of the cell at pos, or None: outside the range
+    (Calc gives #VALUE!), several rows and columns, one cell, several sheets
+    or a deleted part."""
+    import uno
+    from com.sun.star.sheet.ReferenceFlags import (COLUMN_DELETED, COLUMN_RELATIVE, ROW_DELETED, ROW_RELATIVE,
+                                                   SHEET_DELETED, SHEET_RELATIVE)
+    r1, r2 = token.Data.Reference1, token.Data.Reference2
+
+    def where(r):
+        if r.Flags & (COLUMN_DELETED | ROW_DELETED | SHEET_DELETED):
+            return None
+        return (pos.Sheet + r.RelativeSheet if r.Flags & SHEET_RELATIVE else r.Sheet,
+                pos.Column + r.RelativeColumn if r.Flags & COLUMN_RELATIVE else r.Column,
+                pos.Row + r.RelativeRow if r.Flags & ROW_RELATIVE else r.Row)
+    a, b = where(r1), where(r2)
+    if a is None or b is None or a[0] != b[0] or (a[1] == b[1]) == (a[2] == b[2]):
+        return None
+    ref = uno.createUnoStruct("com.sun.star.sheet.SingleReference")
+    for field in ("Column", "RelativeColumn", "Row", "RelativeRow", "Sheet", "RelativeSheet", "Flags"):
+        setattr(ref, field, getattr(r1, field))
+    if a[1] == b[1]:  # one column: the cell at pos's row
+        if not min(a[2], b[2]) <= pos.Row <= max(a[2], b[2]):
+            return None
+        ref.Row, ref.RelativeRow = pos.Row, 0
+    else:  # one row: the cell at pos's column
+        if not min(a[1], b[1]) <= pos.Column <= max(a[1], b[1]):
+            return None
+        ref.Column, ref.RelativeColumn = pos.Column, 0
+    new = uno.createUnoStruct("com.sun.star.sheet.FormulaToken")
+    new.OpCode = token.OpCode
+    new.Data = ref
+    return new
 
 
 class _Shown:
@@ -247,7 +375,7 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         return
     pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, item["col"], item["row"])
     try:
-        item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos)
+        item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos, item["array"])
     except native.ValueOnly as why:
         item["reason"] = str(why)
         if item["array"]:
