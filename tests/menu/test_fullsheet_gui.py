@@ -33,19 +33,9 @@ import time
 import uuid
 
 from harness import Checker
+from kpitools.bench.calc import peak_mb
 from kpitools.office.session import Office, cell_result, install_extension
-from test_gui import GEN_PLUGIN, SKIP, Desktop  # tests/menu/test_gui.py, beside this script
-
-
-def peak_mb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+from test_gui import SKIP, Desktop, gui_missing  # tests/menu/test_gui.py, beside this script
 
 
 def main():
@@ -56,9 +46,7 @@ def main():
     ap.add_argument("--cap-gb", type=float, default=3.0, help="soffice's address space, in GB")
     ap.add_argument("--seconds", type=float, default=90, help="how long the cell may take")
     opts = ap.parse_args()
-    missing = [t for t in ("Xvfb", "xdotool", "import", "openbox") if not shutil.which(t)]
-    if missing or not os.path.exists(GEN_PLUGIN):
-        print(f"SKIP: needs {' '.join(missing) or 'the GUI LibreOffice Calc (libreoffice-calc)'}")
+    if gui_missing():
         return SKIP
     os.makedirs(opts.out, exist_ok=True)
     os.makedirs(opts.workdir, exist_ok=True)
@@ -102,7 +90,12 @@ def scenario(ck, x, office, opts):
 
     def sample():
         while not done.is_set():
-            peak[0] = peak_mb(pid) or peak[0]
+            try:
+                now = peak_mb(pid)
+            except OSError:  # gone
+                return
+            if now == now:  # NaN once it died
+                peak[0] = now
             time.sleep(0.1)
     threading.Thread(target=sample, daemon=True).start()
     got, deadline = None, t0 + opts.seconds
