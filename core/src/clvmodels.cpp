@@ -106,6 +106,14 @@ Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& 
     return expected(p, t, c, budget);
 }
 
+Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& c, long& shared) {
+    const long start = std::clamp(shared, 0L, kExpectedTerms);
+    long budget = start;
+    const Result r = expected(p, t, c, budget);
+    shared -= (start - budget) + kEvaluationCost;
+    return r;
+}
+
 Result gg_spend(const std::array<double, 3>& par, double x, double zbar) {
     const auto [p, q, g] = par;
     if (!whole(x) || x < 0 || !std::isfinite(zbar)) return Result::fail(Error::num);
@@ -117,20 +125,24 @@ Result gg_spend(const std::array<double, 3>& par, double x, double zbar) {
     return Result::of(p * (g + (x > 0 ? x * zbar : 0.0)) / den);
 }
 
-Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
-                   double horizon, double discount_rate, double units_per_period) {
+namespace {
+
+// The body of both clv_predict: `budget` series terms at most; `evaluations`
+// counts the expectations computed (the work a term count does not see).
+Result clv_sum(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
+               double horizon, double discount_rate, double units_per_period, long& budget, long& evaluations) {
     if (!whole(horizon) || horizon < 0) return Result::fail(Error::num);
     if (!(discount_rate > -1) || !std::isfinite(discount_rate)) return Result::fail(Error::num);
     if (!(units_per_period > 0) || !std::isfinite(units_per_period)) return Result::fail(Error::num);
     const Result spend = gg_spend(gg, c.x, zbar);
     if (!spend.ok()) return spend;
     if (horizon == 0) return Result::of(0.0);
-    long budget = kClvTerms;
     // Sum over periods i of (E[Y(i u)] - E[Y((i-1) u)]) v^i, v = 1/(1 + d).
     // The increments are >= 0 and add up to E[Y(horizon u)], so once v^(i+1)
     // (E[Y(horizon u)] - E[Y(i u)]) is below 1e-16 of the sum the rest cannot
     // change it: the loop stops there. Without discounting the sum telescopes
     // to E[Y(horizon u)]: one evaluation whatever the horizon.
+    ++evaluations;
     const Result all = expected(bg, horizon * units_per_period, c, budget);
     if (!all.ok()) return all;
     if (discount_rate == 0) return Result::of(spend.value * all.value);
@@ -138,6 +150,7 @@ Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>&
     double total = 0, before = 0, vi = 1;
     for (double i = 1; i <= horizon; ++i) {
         vi *= v;
+        evaluations += i == horizon ? 0 : 1;
         const Result e = i == horizon ? all : expected(bg, i * units_per_period, c, budget);
         if (!e.ok()) return e;
         total += (e.value - before) * vi;
@@ -145,6 +158,25 @@ Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>&
         if (v < 1 && (all.value - before) * vi * v <= 1e-16 * total) break;
     }
     return Result::of(spend.value * total);
+}
+
+}  // namespace
+
+Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
+                   double horizon, double discount_rate, double units_per_period) {
+    long budget = kClvTerms, evaluations = 0;
+    return clv_sum(bg, gg, c, zbar, horizon, discount_rate, units_per_period, budget, evaluations);
+}
+
+Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
+                   double horizon, double discount_rate, double units_per_period, long& shared) {
+    // The call's own limit still applies: a row that needs more than one
+    // call may spend fails alone, as the single function would.
+    const long start = std::clamp(shared, 0L, kClvTerms);
+    long budget = start, evaluations = 0;
+    const Result r = clv_sum(bg, gg, c, zbar, horizon, discount_rate, units_per_period, budget, evaluations);
+    shared -= (start - budget) + evaluations * kEvaluationCost;
+    return r;
 }
 
 Result sbg_retention(double alpha, double beta, double t) {

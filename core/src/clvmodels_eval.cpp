@@ -123,7 +123,7 @@ RowModel row_model(std::string_view name, Args a) {
         m.param_args = 1;
         m.row_args = 2;  // x, zbar
         if (a.size() >= 1) m.error = params(*a[0], gg);
-        m.row = [gg](std::span<const double> v) { return gg_spend(gg, v[0], v[1]); };
+        m.row = [gg](std::span<const double> v, long&) { return gg_spend(gg, v[0], v[1]); };
     } else if (name == "KPI.CLV.PREDICT") {
         m.param_args = 2;
         m.row_args = 7;  // x, tx, T, zbar, horizon, discount_rate, [units_per_period]
@@ -133,18 +133,20 @@ RowModel row_model(std::string_view name, Args a) {
             m.error = params(*a[0], bg);
             if (m.error == Error::none) m.error = params(*a[1], gg);
         }
-        m.row = [bg, gg](std::span<const double> v) {
-            return clv_predict(bg, gg, {v[0], v[1], v[2]}, v[3], v[4], v[5], v[6]);
+        m.row = [bg, gg](std::span<const double> v, long& budget) {
+            return clv_predict(bg, gg, {v[0], v[1], v[2]}, v[3], v[4], v[5], v[6], budget);
         };
     } else {
         m.param_args = 1;
         if (a.size() >= 1) m.error = params(*a[0], bg);
         if (name == "KPI.BGNBD.EXPECTED") {
             m.row_args = 4;  // t, x, tx, T
-            m.row = [bg](std::span<const double> v) { return bgnbd_expected(bg, v[0], {v[1], v[2], v[3]}); };
+            m.row = [bg](std::span<const double> v, long& budget) {
+                return bgnbd_expected(bg, v[0], {v[1], v[2], v[3]}, budget);
+            };
         } else {
             m.row_args = 3;  // x, tx, T
-            m.row = [bg](std::span<const double> v) { return bgnbd_palive(bg, {v[0], v[1], v[2]}); };
+            m.row = [bg](std::span<const double> v, long&) { return bgnbd_palive(bg, {v[0], v[1], v[2]}); };
         }
     }
     if (a.size() < m.param_args) m.error = Error::args;

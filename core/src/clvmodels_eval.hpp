@@ -27,7 +27,9 @@ struct RowModel {
     std::size_t optional = 0;
     double fallback = 0;            // value of an omitted optional argument
     Error error = Error::none;      // the parameter rows' error, if any
-    std::function<Result(std::span<const double>)> row;
+    // One customer's values; `budget` is the whole call's work budget
+    // (clvmodels.hpp), which the row reduces by the series it sums.
+    std::function<Result(std::span<const double>, long& budget)> row;
 };
 // `name` in upper case with its "KPI." prefix; false when it is not one of them.
 bool is_row_model(std::string_view name);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "clvmodels_eval.hpp"
+#include "kpi/clvmodels.hpp"
 
 namespace kpi {
 namespace {
@@ -46,9 +47,11 @@ bool as_column(const ArgView& v, Column& out) {
 // Applies `fn` to every row of `columns` (a single cell is repeated); the
 // arguments past the given columns take `fallback`. `amount[j]`: column j is
 // an amount (negative -> #NUM!). The result takes the shape of columns[shape].
+// `fn(x, budget)` draws on the call's one budget (kMapBudget), as does every
+// row; when it runs out the whole call is #NUM!.
 template <class Fn>
 Output each_row(const std::vector<Column>& columns, std::size_t shape, std::size_t nargs, const double* fallback,
-                const bool* amount, Fn&& fn) {
+                const bool* amount, long budget, Fn&& fn) {
     const std::size_t n = columns[shape].n;
     for (const Column& c : columns)
         if (c.n != n && c.n != 1) return fail(Error::value);  // columns of different lengths
@@ -74,7 +77,9 @@ Output each_row(const std::vector<Column>& columns, std::size_t shape, std::size
                     break;
             }
         }
-        out.cells.push_back(row.ok() ? fn(std::span<const double>(x, nargs)) : row);
+        budget -= models::kEvaluationCost;
+        out.cells.push_back(row.ok() ? fn(std::span<const double>(x, nargs), budget) : row);
+        if (budget <= 0) return fail(Error::num);
     }
     return out;
 }
@@ -94,7 +99,7 @@ Error read_columns(Args args, std::size_t first, std::vector<Column>& columns) {
 // The model functions that take parameter rows: the rows (args[1], and
 // args[2] for KPI.CLV.PREDICT) are read once and shared by every customer;
 // the columns after them are the customer's values.
-Output map_model(std::string_view name, Args args) {
+Output map_model(std::string_view name, Args args, long budget) {
     const models::RowModel m = models::row_model(name, args.subspan(1));
     for (std::size_t j = 0; j < m.param_args; ++j)
         if (1 + j >= args.size() || args[1 + j] == nullptr || args[1 + j]->omitted()) return fail(Error::args);
@@ -110,19 +115,22 @@ Output map_model(std::string_view name, Args args) {
     // it comes first: the first column of several cells gives the shape.
     std::size_t shape = 0;
     while (shape + 1 < columns.size() && columns[shape].n == 1) ++shape;
-    return each_row(columns, shape, m.row_args, fallback, amount, m.row);
+    return each_row(columns, shape, m.row_args, fallback, amount, budget, m.row);
 }
 
 }  // namespace
 
-Output map_rows(Args args) {
+// The budget is a local of the call: the core keeps no state between calls.
+Output map_rows(Args args) { return map_rows(args, kMapBudget); }
+
+Output map_rows(Args args, long budget) {
     if (args.empty() || args[0] == nullptr || args[0]->omitted()) return fail(Error::args);
     const ArgView& name_arg = *args[0];
     if (name_arg.rows() != 1 || name_arg.cols(0) != 1 || name_arg.at(0, 0).kind != Cell::Kind::text)
         return fail(Error::value);
     std::string name = upper(name_arg.text(0, 0));
     if (name.rfind("KPI.", 0) != 0) name = "KPI." + name;
-    if (models::is_row_model(name)) return map_model(name, args);
+    if (models::is_row_model(name)) return map_model(name, args, budget);
     const FunctionInfo* f = find_name(name);
     if (!f || !f->scalar || f->returns != Returns::number) return fail(Error::value);
 
@@ -139,7 +147,8 @@ Output map_rows(Args args) {
         fallback[j] = f->args[j].fallback;
         amount[j] = f->args[j].kind == ArgKind::amount;
     }
-    return each_row(columns, 0, f->args.size(), fallback, amount, f->scalar);
+    return each_row(columns, 0, f->args.size(), fallback, amount, budget,
+                    [scalar = f->scalar](std::span<const double> x, long&) { return scalar(x); });
 }
 
 }  // namespace kpi

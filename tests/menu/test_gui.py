@@ -38,6 +38,15 @@ TITLES = {"en": ("Insert a KPI", "Function Wizard", "Templates"),
           "fr": ("Insérer un KPI", "Assistant Fonctions", "Modèles")}
 
 
+def gui_missing():
+    """True (and says what) when this machine cannot show a Calc window."""
+    missing = [t for t in ("Xvfb", "xdotool", "import", "openbox") if not shutil.which(t)]
+    if missing or not os.path.exists(GEN_PLUGIN):
+        print(f"SKIP: needs {' '.join(missing) or 'the GUI LibreOffice Calc (libreoffice-calc)'}")
+        return True
+    return False
+
+
 class Desktop:
     """Xvfb + openbox on a free display; everything started here is killed in close()."""
 
@@ -253,9 +262,7 @@ def main():
     ap.add_argument("--case", required=True, help="a flawed workbook to audit from the menu")
     ap.add_argument("--templates", required=True, help="examples/templates: the About links are followed")
     opts = ap.parse_args()
-    missing = [t for t in ("Xvfb", "xdotool", "import", "openbox") if not shutil.which(t)]
-    if missing or not os.path.exists(GEN_PLUGIN):
-        print(f"SKIP: needs {' '.join(missing) or 'the GUI LibreOffice Calc (libreoffice-calc)'}")
+    if gui_missing():
         return SKIP
     os.makedirs(opts.out, exist_ok=True)
     os.makedirs(opts.workdir, exist_ok=True)

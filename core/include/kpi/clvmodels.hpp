@@ -32,6 +32,13 @@ namespace kpi::models {
 inline constexpr double kMinParam = 1e-8;
 inline constexpr double kMaxParam = 1e8;
 
+// Work shared by many evaluations (KPI.MAP gives one budget to its whole
+// call, since per-call limits do not add up over 20,000 rows) is counted in
+// series terms. Each evaluation of an expectation is charged
+// kEvaluationCost terms more: its logarithms and exponentials take about as
+// long as that many terms, and a long horizon of short series is mostly that.
+inline constexpr long kEvaluationCost = 16;
+
 struct Fit {
     std::vector<double> params;  // in the model's order (see each function)
     double log_likelihood = 0.0;
@@ -54,6 +61,10 @@ double bgnbd_log_likelihood(const std::array<double, 4>& p, std::span<const Cust
 Fit fit_bgnbd(std::span<const Customer> customers);
 // E[purchases in (T, T + t] | x, tx, T] (FHL 2005's conditional expectation).
 Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& c);
+// The same, drawing its terms from `shared` (and never more than one call
+// may use): on return `shared` is reduced by the work done, <= 0 when it
+// ran out, in which case the result is Error::num.
+Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& c, long& shared);
 // P(alive at T | x, tx, T) (Fader, Hardie & Lee 2008, "Computing P(alive)
 // using the BG/NBD model").
 Result bgnbd_palive(const std::array<double, 4>& p, const Customer& c);
@@ -71,6 +82,9 @@ Result gg_spend(const std::array<double, 3>& p, double x, double zbar);
 // and is discounted by (1 + discount_rate)^i.
 Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
                    double horizon, double discount_rate, double units_per_period);
+// The same, drawing on `shared` as bgnbd_expected does.
+Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
+                   double horizon, double discount_rate, double units_per_period, long& shared);
 
 // --- shifted-beta-geometric: params alpha, beta -----------------------------
 // survivors[t] = customers still active at period t (t = 0, 1, ...), non-increasing.
