@@ -236,8 +236,7 @@ def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=
         except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as e:
             # A bug of kpi-audit, not of the workbook nor of LibreOffice: say so.
             raise AuditError(failure(e))
-        cells = sum(s.rows * s.cols for s in book.values())
-        return {"sheets": len(book), "cells": cells, "inventory": audit.inventory, "findings": audit.findings}
+        return audit.result(book)
     finally:
         try:
             doc.close(True)
