@@ -288,6 +288,7 @@ def audit_file(session, copy, kind, opts, catalogue, stored, progress, deadline=
         if hasattr(stored, "result"):
             stored = stored.result()
         audit = Audit(book, stored, catalogue, session.evaluate, is_date, kpi_batch=session.evaluate_many)
+        audit.stop = getattr(opts, "stop", None)
         try:
             audit.run(deadline)
         except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as e:
