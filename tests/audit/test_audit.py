@@ -84,6 +84,10 @@ def check_expected(chk, name, entry, expected):
         if actual is None:
             continue
         chk.check(bool(actual["message"]) and bool(actual["fix"]), f"{name} {f['cell']}: has a message and a fix")
+        if "range" in f:  # a grouped finding: its block and count
+            chk.check((actual.get("range"), actual.get("cells")) == (f["range"], f["cells"]),
+                      f"{name} {f['cell']}: range {actual.get('range')} ({actual.get('cells')} cells), "
+                      f"expected {f['range']} ({f['cells']})")
         for key, want_v in f.get("details", {}).items():
             got_v = actual.get("details", {}).get(key)
             if isinstance(got_v, dict):  # a result object

@@ -84,6 +84,22 @@ def report_rows(doc):
     return rows
 
 
+def where(f):
+    """A finding's place as the report sheet shows it: Sheet.B7, or
+    Sheet.B5:B6 (2 cells) for identical findings of adjacent cells grouped
+    into one (kpitools/audit/grouping.py)."""
+    sheet = f.get("sheet") or f["cell"].rsplit(".", 1)[0]
+    cell = f["cell"].rsplit(".", 1)[-1]
+    n = f.get("cells", 1)
+    return f"{sheet}.{f.get('range', cell)}" + (f" ({n:,} cells)" if n > 1 else "")
+
+
+def first_cell(label):
+    """Sheet.B5 of the label Sheet.B5:B6 (2 cells): the cell its link and frame go to."""
+    sheet, ref = label.rsplit(" (", 1)[0].rsplit(".", 1)
+    return f"{sheet}.{ref.split(':')[0]}"
+
+
 def marks(doc):
     out = []
     for i in range(doc.Sheets.Count):
@@ -171,7 +187,7 @@ def big_workbook(ck, office, opts):
     from kpitools.bench import auditbook  # the tests' process has the source tree on its path
     path = office.scratch("menu-big.ods")
     auditbook.write(path, rows=1500)
-    want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
+    want = [(where(f), f["check"], f["severity"], f["message"])
             for f in cli_findings(opts.launcher, [path])["menu-big.ods"]["findings"]]
     doc = office.load(path)
     try:
@@ -184,6 +200,7 @@ def big_workbook(ck, office, opts):
         worst = {}
         for cell, check, sev, _msg, _link in rows:
             if check != "no-stored-values":
+                cell = first_cell(cell)  # a frame goes to a grouped finding's first cell
                 worst[cell] = max(worst.get(cell, sev), sev, key=RANK.get)
         framed = set(marks(doc))
         ck.check(len(framed) == MAX_MARKS < len(worst), f"big workbook: {len(framed)} frames for {len(worst)} cells")
@@ -252,10 +269,10 @@ def main():
         reference(ck, office, opened)
         for path in cases:
             name = os.path.basename(path)
-            want = [(f"{f['sheet']}.{f['cell']}", f["check"], f["severity"], f["message"])
+            want = [(where(f), f["check"], f["severity"], f["message"])
                     for f in cli[name]["findings"]]
             with open(path[:-5] + ".expected.json", encoding="utf-8") as f:
-                by_hand = sorted((x["cell"], x["check"], x["severity"]) for x in json.load(f)["findings"])
+                by_hand = sorted((where(x), x["check"], x["severity"]) for x in json.load(f)["findings"])
             doc = office.load(copy(office, path))
             try:
                 doc.calculateAll()
@@ -273,12 +290,12 @@ def main():
                 ck.check(sorted(r[:3] for r in got) == by_hand,
                          f"{name}: report findings equal the hand-worked list {by_hand}")
                 for cell, _check, _sev, _msg, link in rows:
-                    sheet, ref = cell.rsplit(".", 1)
+                    sheet, ref = first_cell(cell).rsplit(".", 1)
                     # Calc's reference syntax: a sheet name other than letters and digits is quoted.
                     target = sheet if sheet.isalnum() else f"'{sheet}'"
                     ck.check(link.startswith("=HYPERLINK(") and f'"#{target}.{ref}"' in link,
                              f"{name}: {cell} links to its cell: {link}")
-                marked = sorted({r[0] for r in rows if r[1] != "no-stored-values"})
+                marked = sorted({first_cell(r[0]) for r in rows if r[1] != "no-stored-values"})
                 ck.check(marks(doc) == marked, f"{name}: marks {marks(doc)} == cells with findings {marked}")
                 ck.check(user_cells(doc) == before, f"{name}: every user cell unchanged (value, formula, format)")
 

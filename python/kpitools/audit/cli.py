@@ -35,6 +35,7 @@ from kpitools.audit.package import Budget
 from kpitools.audit.readers import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_TIMEOUT, FILTERS, Reading,
                                     ReadTimeout, sniff)
 from kpitools.audit.output import EXIT_FAILED, Report
+from kpitools.audit.selfguard import DEFAULT_MAX_OWN_MEMORY, SelfGuard
 from kpitools.audit.workbook import audit_file, failure
 from kpitools.office.guard import default_max_memory
 from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, office_missing
@@ -65,6 +66,9 @@ def main(argv=None):
                     f"(default {DEFAULT_MAX_BYTES:,})")
     ap.add_argument("--max-memory", type=float, default=None, metavar="MB",
                     help="memory LibreOffice may use for one file, in MB (default: half of the machine's)")
+    ap.add_argument("--max-own-memory", type=float, default=DEFAULT_MAX_OWN_MEMORY / 1024 ** 2, metavar="MB",
+                    help="memory kpi-audit's own process may use (resident), in MB (default "
+                    f"{DEFAULT_MAX_OWN_MEMORY // 1024 ** 2:,}); past it the file is not audited (exit code 2)")
     ap.add_argument("--follow-symlinks", action="store_true",
                     help="follow symbolic links found inside the folders given (default: skip them)")
     ap.add_argument("--quiet", action="store_true", help="no progress on standard error")
@@ -75,6 +79,7 @@ def main(argv=None):
     opts = ap.parse_args(argv)
 
     opts.max_memory = int(opts.max_memory * 1024 ** 2) if opts.max_memory else default_max_memory()
+    opts.max_own_memory = int(opts.max_own_memory * 1024 ** 2)
     # The formula parser and the rules recurse once per nesting level (capped
     # by formula.MAX_NESTING and MAX_DEPTH); Python 3.11 does not use the C
     # stack for these calls.
@@ -100,6 +105,11 @@ def main(argv=None):
     session = None
     multi = len(opts.files) > 1
     done = False
+    # kpi-audit's own memory, polled; past --max-own-memory it kills soffice
+    # and the rules' loop stops (selfguard.py).
+    own = SelfGuard(opts.max_own_memory, lambda: session is not None and session.kill())
+    opts.stop = lambda: own.tripped  # asked by the rules' loop, row by row
+    own.__enter__()
     try:
         for n, path in enumerate(opts.files, 1):
             # --timeout bounds the whole file: reading it, LibreOffice, the rules.
@@ -143,6 +153,11 @@ def main(argv=None):
                         os.remove(copy)
                     except OSError:
                         pass
+            if own.tripped:  # whatever the file's end looked like (selfguard.py)
+                entry = {"path": entry["path"], "status": "failed", "error": own.message()}
+                own.acknowledge()
+                if session is not None:
+                    session.stop()  # killed by the guard: the next file gets a fresh one
             if entry["status"] != "audited":
                 entry["error"] = " ".join(entry["error"].split())  # one line
                 progress(f"{entry['path']}: not audited: {entry['error']}")
@@ -151,6 +166,7 @@ def main(argv=None):
         done = True
         return report.close()
     finally:
+        own.__exit__()
         if not done:
             report.abandon()
         if session is not None:

@@ -14,6 +14,7 @@ import time
 
 from kpitools.audit import rules
 from kpitools.audit.formula import parse_formula, strip_parens, walk
+from kpitools.audit.grouping import MAX_INVENTORY, Grouper, listed
 from kpitools.audit.labels import Labels
 from kpitools.audit.model import SEVERITIES, AuditTimeout, fmt_num, result_json
 from kpitools.sheet.addresses import addr, col_index
@@ -88,8 +89,11 @@ class Audit:
         # in Calc for many cells); None: kpi_eval one at a time.
         self.kpi_batch = kpi_batch
         self.is_date = is_date or (lambda sheet, r, c: True)  # has the cell a date format?
-        self.inventory = []
+        self.inventory = []         # the first MAX_INVENTORY KPI cells (grouping.py)
+        self.kpi_cells = 0          # all of them
         self.findings = []
+        self._group = Grouper()     # identical findings of adjacent cells merge as they come
+        self.stop = None            # () -> True: stop now (kpi-audit's own memory cap, selfguard.py)
         self.no_stored = 0
         self.src = ""               # the formula being read (operands are quoted from it)
         self._out = self.findings   # where find() writes: a _Later while a waiting check completes
@@ -100,7 +104,7 @@ class Audit:
              "message": message, "fix": fix}
         if details:
             f["details"] = details
-        self._out.append(f)
+        self._group.add(self._out, f, r, c)
 
     def run(self, deadline=None):
         """deadline (time.monotonic()): past it, AuditTimeout."""
@@ -111,8 +115,9 @@ class Audit:
         for sheet in self.book.values():
             last = -1
             for r, c, f in sheet.formula_cells():
-                if r != last and deadline is not None and time.monotonic() > deadline:
-                    raise AuditTimeout()
+                if r != last and (deadline is not None and time.monotonic() > deadline
+                                  or self.stop is not None and self.stop()):
+                    raise AuditTimeout()  # for stop(), the caller says why
                 last = r
                 node = parse_formula(f)
                 if _KPI.search(f):
@@ -126,6 +131,7 @@ class Audit:
                 family.check_sheet(self, sheet)
         for family in rules.BOOK_FAMILIES:
             family.check_book(self)
+        self._group.close()
         # The waiting checks' findings in their places: the report's order
         # is the one a check at a time would give.
         self.findings[:] = [x for f in self.findings for x in (f if isinstance(f, _Later) else (f,))]
@@ -145,6 +151,7 @@ class Audit:
                 self._out = place
                 then(res)
         finally:
+            self._group.close()
             self._out = self.findings
 
     # -- the two kinds of formula cells the rules read ----------------------
@@ -154,6 +161,16 @@ class Audit:
         calls = [n for n in walk(node) if n.kind == "call" and n.name.startswith("KPI.")] if node else []
         name = calls[0].name if calls else re.search(r"KPI\.[A-Za-z0-9_]*", formula, re.I).group(0).upper()
         entry = self.catalogue.get(name)
+        self.kpi_cells += 1
+        if len(self.inventory) < MAX_INVENTORY:  # past it only counted: the report lists no more (grouping.py)
+            self._inventory(sheet, r, c, formula, name, entry, now, calls)
+        stored = self.stored.get((sheet.name, r, c), "missing")
+        cell = KpiCell(sheet, r, c, formula, name, entry, now, stored, calls[0].args if calls else [])
+        for family in rules.KPI_CELL_FAMILIES:
+            if family.check_kpi_cell(self, cell):
+                break   # e.g. an unknown function: nothing more to say about it
+
+    def _inventory(self, sheet, r, c, formula, name, entry, now, calls):
         args = []
         for a in (calls[0].args if calls else []):
             item = {"text": formula[a.start:a.end].strip()}
@@ -169,10 +186,17 @@ class Audit:
             "result": result_json(now), "stored": result_json(stored) if stored != "missing" else None,
             "definition": entry["definition"]["en"] if entry else None,   # the report is in English
         })
-        cell = KpiCell(sheet, r, c, formula, name, entry, now, stored, calls[0].args if calls else [])
-        for family in rules.KPI_CELL_FAMILIES:
-            if family.check_kpi_cell(self, cell):
-                break   # e.g. an unknown function: nothing more to say about it
+
+    def result(self, book):
+        """One file's entry of the report (docs/audit-json.md): at most
+        MAX_FINDINGS findings and MAX_INVENTORY KPI cells listed, the rest counted."""
+        findings, more = listed(self.findings)
+        out = {"sheets": len(book), "cells": sum(s.rows * s.cols for s in book.values()),
+               "kpi_cells": self.kpi_cells, "inventory": self.inventory, "findings": findings}
+        if self.kpi_cells > len(self.inventory):
+            out["inventory_unlisted"] = self.kpi_cells - len(self.inventory)
+        out.update(more)
+        return out
 
     def handwritten(self, sheet, r, c, formula, node):
         kpi = None

@@ -16,6 +16,38 @@ class AuditTimeout(Exception):
     """The file's deadline (--timeout) passed in kpi-audit's own work."""
 
 
+class BlockErrors(dict):
+    """{(row, col): Calc's error number} that also holds whole blocks of
+    cells showing one error (an array formula of a million #N/A cells, issue
+    27 item 6): one entry per block rather than a million. Used only where a
+    sheet has such a block: a plain dict's lookups are faster."""
+
+    def __init__(self, cells, blocks):
+        super().__init__(cells)
+        self.blocks = blocks  # [(r1, c1, r2, c2, code)]
+
+    def _block(self, key):
+        r, c = key
+        for r1, c1, r2, c2, code in self.blocks:
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return code
+        return None
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or self._block(key) is not None
+
+    def __getitem__(self, key):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        code = self._block(key)
+        if code is None:
+            raise KeyError(key)
+        return code
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+
 class SheetData:
     def __init__(self, name, index, data, forms, errors):
         self.name, self.index = name, index

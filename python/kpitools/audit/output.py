@@ -118,10 +118,15 @@ class Report:
         s = self.summary
         s["files"] += 1
         s["audited" if entry["status"] == "audited" else "failed"] += 1
-        s["kpi_cells"] += len(entry.get("inventory", []))
+        s["kpi_cells"] += entry.get("kpi_cells", len(entry.get("inventory", [])))
+        # A grouped finding (one range of cells) counts once; those past the
+        # listed maximum count too (grouping.py).
+        counts = dict(entry.get("findings_unlisted", {}))
         for x in entry.get("findings", []):
-            s[x["severity"]] += 1
-            self.reached = self.reached or SEVERITIES.index(x["severity"]) >= self.level
+            counts[x["severity"]] = counts.get(x["severity"], 0) + 1
+        for severity, n in counts.items():
+            s[severity] += n
+            self.reached = self.reached or (n and SEVERITIES.index(severity) >= self.level)
         self.failed = self.failed or entry["status"] != "audited"
         if self.fmt == "html":
             self.kept.append(entry)

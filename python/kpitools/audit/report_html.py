@@ -2,7 +2,8 @@
 import html
 
 from kpitools.audit.model import FORMAT_VERSION
-from kpitools.audit.report_text import fmt_values, json_result_text
+from kpitools.audit.report_text import (findings_total, fmt_values, json_result_text, kpi_cells, unlisted_findings,
+                                        unlisted_inventory, where)
 
 
 def render_html(report):
@@ -22,15 +23,18 @@ def render_html(report):
         if f["status"] != "audited":
             parts.append(f"<p class='failed'>Not audited: {e(f['error'])}</p>")
             continue
-        parts.append(f"<p>{f['sheets']} sheet(s), {f['cells']:,} cells, {len(f['inventory'])} KPI cell(s).</p>")
+        parts.append(f"<p>{f['sheets']} sheet(s), {f['cells']:,} cells, {kpi_cells(f):,} KPI cell(s), "
+                     f"{findings_total(f):,} finding(s).</p>")
         if f["findings"]:
             parts.append("<h3>Findings</h3><table><tr><th>Severity</th><th>Cell</th><th>Check</th>"
                          "<th>Explanation</th><th>Suggested fix</th></tr>")
             for x in f["findings"]:
                 parts.append(f"<tr class='{e(x['severity'])}'><td>{e(x['severity'])}</td>"
-                             f"<td>{e(x['sheet'])}.{e(x['cell'])}</td><td>{e(x['check'])}</td>"
+                             f"<td>{e(where(x))}</td><td>{e(x['check'])}</td>"
                              f"<td>{e(x['message'])}</td><td><code>{e(x['fix'])}</code></td></tr>")
             parts.append("</table>")
+            if f.get("findings_unlisted"):
+                parts.append(f"<p>… and {e(unlisted_findings(f))}.</p>")
         if f["inventory"]:
             parts.append("<h3>KPI cells</h3><table><tr><th>Cell</th><th>Formula</th><th>Arguments</th>"
                          "<th>Result</th><th>Stored</th><th>Definition</th></tr>")
@@ -41,5 +45,7 @@ def render_html(report):
                              f"<td>{args}</td><td>{e(json_result_text(i['result']))}</td>"
                              f"<td>{e(json_result_text(i['stored']))}</td><td>{e(i['definition'] or '?')}</td></tr>")
             parts.append("</table>")
+            if f.get("inventory_unlisted"):
+                parts.append(f"<p>… and {e(unlisted_inventory(f))}.</p>")
     parts.append(f"<p><small>kpi-audit, report format {FORMAT_VERSION}</small></p></body></html>\n")
     return "".join(parts)

@@ -18,8 +18,8 @@ def render_file(f):
         out.append(f"   NOT AUDITED: {f['error']}")
         out.append("")
         return "\n".join(out) + "\n"
-    out.append(f"   {f['sheets']} sheet(s), {f['cells']:,} cells, {len(f['inventory'])} KPI cell(s), "
-               f"{len(f['findings'])} finding(s)")
+    out.append(f"   {f['sheets']} sheet(s), {f['cells']:,} cells, {kpi_cells(f):,} KPI cell(s), "
+               f"{findings_total(f):,} finding(s)")
     if f["inventory"]:
         out.append("")
         out.append("   KPI cells")
@@ -30,16 +30,47 @@ def render_file(f):
             rows.append((f"{i['sheet']}.{i['cell']}", i["function"], short(args, 48),
                          json_result_text(res), short(i["definition"] or "?", 40)))
         out += table(rows, indent=3)
+        if f.get("inventory_unlisted"):
+            out.append(f"   ... and {unlisted_inventory(f)}")
     if f["findings"]:
         out.append("")
         out.append("   Findings")
         rows = [("Severity", "Cell", "Check", "Explanation / fix")]
         for x in f["findings"]:
-            rows.append((x["severity"].upper(), f"{x['sheet']}.{x['cell']}", x["check"], x["message"]))
+            rows.append((x["severity"].upper(), where(x), x["check"], x["message"]))
             rows.append(("", "", "", "fix: " + x["fix"]))
         out += table(rows, indent=3)
+        if f.get("findings_unlisted"):
+            out.append(f"   ... and {unlisted_findings(f)}")
     out.append("")
     return "\n".join(out) + "\n"
+
+
+def where(x):
+    """Sheet1.B7, or Sheet1.A1:ALL1000 (1,000,000 cells) for a grouped finding (grouping.py)."""
+    n = x.get("cells", 1)
+    return f"{x['sheet']}.{x.get('range', x['cell'])}" + (f" ({n:,} cells)" if n > 1 else "")
+
+
+def kpi_cells(f):
+    return f.get("kpi_cells", len(f["inventory"]))
+
+
+def findings_total(f):
+    return len(f["findings"]) + sum(f.get("findings_unlisted", {}).values())
+
+
+def unlisted_findings(f):
+    """The line saying how many findings the report does not list (grouping.MAX_FINDINGS)."""
+    u = f["findings_unlisted"]
+    return (f"{sum(u.values()):,} more finding(s) not listed ({u.get('error', 0):,} error(s), "
+            f"{u.get('warning', 0):,} warning(s), {u.get('info', 0):,} info): the report lists "
+            f"the first {len(f['findings']):,} of a file")
+
+
+def unlisted_inventory(f):
+    return (f"{f['inventory_unlisted']:,} more KPI cell(s) not listed: the report lists "
+            f"the first {len(f['inventory']):,} of a file")
 
 
 def render_summary(s):

@@ -104,8 +104,7 @@ def audit(ctx, doc, max_cells=None, progress=lambda step: None):
         raise Failed(f"internal error of kpi-audit ({type(e).__name__}: {e}): please report it with the file")
     finally:
         scratch.close()
-    cells = sum(s.rows * s.cols for s in book.values())
-    return {"sheets": len(book), "cells": cells, "inventory": run.inventory, "findings": run.findings}
+    return run.result(book)
 
 
 _ = uno  # the uno module must be imported before com.sun.star types are used

@@ -46,11 +46,20 @@ def remove_previous(doc):
     return removed
 
 
-def _link(sheet, cell):
+def _link(sheet, cell, label=None):
     # An in-document hyperlink: Calc jumps to #Sheet.A1 ('' around names with spaces).
     target = sheet if sheet.isalnum() else f"'{sheet}'"
-    label = f"{sheet}.{cell}".replace('"', '""')
+    label = (label or f"{sheet}.{cell}").replace('"', '""')
     return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}.{cell}";"{label}")'
+
+
+def _where(f, lang):
+    """Sheet1.B7, or Sheet1.A1:ALL1000 (1,000,000 cells) for a finding over
+    a block of identical cells (kpitools/audit/grouping.py); its link goes
+    to the block's first cell."""
+    n = f.get("cells", 1)
+    where = f"{f['sheet']}.{f.get('range', f['cell'])}"
+    return where + " (" + tr(lang, "report_cells", n=_count(lang, n)) + ")" if n > 1 else where
 
 
 def write(doc, result, lang, title):
@@ -62,20 +71,24 @@ def write(doc, result, lang, title):
     sh = sheets.getByName(REPORT_SHEET)
     findings = result.get("findings", [])
     definitions = _definitions()
-    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITY_ORDER}
+    unlisted = result.get("findings_unlisted", {})  # past the listed maximum: counted only
+    counts = {s: sum(1 for f in findings if f["severity"] == s) + unlisted.get(s, 0) for s in SEVERITY_ORDER}
     rows = [[tr(lang, "report_heading", title), "", "", "", "", ""],
             [tr(lang, "report_when", datetime.datetime.now().strftime("%Y-%m-%d %H:%M")), "", "", "", "", ""],
             [tr(lang, "report_summary", sheets=result.get("sheets", 0), cells=result.get("cells", 0),
-                kpi=len(result.get("inventory", [])), **counts), "", "", "", "", ""],
+                kpi=result.get("kpi_cells", len(result.get("inventory", []))), **counts), "", "", "", "", ""],
             ["", "", "", "", "", ""],
             [tr(lang, "col_severity"), tr(lang, "col_cell"), tr(lang, "col_check"), tr(lang, "col_message"),
              tr(lang, "col_fix"), KEY_TEXT]]
     first_finding = len(rows)
     for f in findings:
-        rows.append([tr(lang, "sev_" + f["severity"]), f"{f['sheet']}.{f['cell']}", f["check"], f["message"],
+        rows.append([tr(lang, "sev_" + f["severity"]), _where(f, lang), f["check"], f["message"],
                      f.get("fix", ""), f["severity"]])
     if not findings:
         rows.append([tr(lang, "report_none"), "", "", "", "", ""])
+    if unlisted:
+        rows.append([tr(lang, "report_more", n=_count(lang, sum(unlisted.values())), listed=_count(lang, len(findings))),
+                     "", "", "", "", ""])
     inv_head = len(rows) + 1
     rows.append(["", "", "", "", "", ""])
     rows.append([tr(lang, "inventory"), "", "", "", "", ""])
@@ -84,6 +97,9 @@ def write(doc, result, lang, title):
     for k in result.get("inventory", []):
         rows.append([f"{k['sheet']}.{k['cell']}", k.get("formula", ""), _result_text(k.get("result")),
                      _definition(k, lang, definitions), "", ""])
+    if result.get("inventory_unlisted"):
+        rows.append([tr(lang, "report_more_kpi", n=_count(lang, result["inventory_unlisted"]),
+                        listed=_count(lang, len(result.get("inventory", [])))), "", "", "", "", ""])
     marked, rest = _to_mark(findings)
     if rest:
         rows[3][0] = tr(lang, "report_marks_capped", marked=_count(lang, len(marked)), rest=_count(lang, rest))
@@ -94,7 +110,7 @@ def write(doc, result, lang, title):
     # formulas, each severity's colour on the set of its rows.
     if findings:
         sh.getCellRangeByPosition(1, first_finding, 1, first_finding + len(findings) - 1).setFormulaArray(
-            tuple((_link(f["sheet"], f["cell"]),) for f in findings))
+            tuple((_link(f["sheet"], f["cell"], _where(f, lang)),) for f in findings))
         for severity in SEVERITY_ORDER:
             rows_of = [first_finding + i for i, f in enumerate(findings) if f["severity"] == severity]
             if rows_of:
@@ -175,16 +191,17 @@ def _result_text(res):
 
 def mark(doc, findings):
     """A frame around the cell of each finding given (one per cell: _to_mark)."""
-    worst = {(f["sheet"], f["cell"]): (f["severity"], f["message"]) for f in findings}
-    for (sheet_name, cell_name), (severity, text) in worst.items():
+    worst = {(f["sheet"], f["cell"]): (f["severity"], f["message"], f.get("range", f["cell"])) for f in findings}
+    for (sheet_name, cell_name), (severity, text, block) in worst.items():
         if not doc.Sheets.hasByName(sheet_name):
             continue
         sheet = doc.Sheets.getByName(sheet_name)
         cell = sheet.getCellRangeByName(cell_name)
+        area = sheet.getCellRangeByName(block)  # a grouped finding: one frame around its block
         shape = doc.createInstance("com.sun.star.drawing.RectangleShape")
         sheet.DrawPage.add(shape)
-        shape.setPosition(cell.Position)
-        shape.setSize(cell.Size)
+        shape.setPosition(area.Position)
+        shape.setSize(area.Size)
         shape.Name = f"{MARK_PREFIX}{severity} {cell_name}"
         shape.FillStyle = uno_enum("com.sun.star.drawing.FillStyle", "NONE")
         shape.LineColor = FRAMES[severity]

@@ -36,6 +36,10 @@ STRINGS = {
         "report_summary": "{sheets} sheet(s), {cells} cells, {kpi} KPI cell(s); {error} error(s), "
                           "{warning} warning(s), {info} info",
         "report_none": "No finding: nothing to report.",
+        "report_cells": "{n} cells",
+        "report_more": "… and {n} more finding(s), not listed: the report lists the first {listed} "
+                       "(the summary above counts them all).",
+        "report_more_kpi": "… and {n} more KPI cell(s), not listed: the report lists the first {listed}.",
         "report_marks_capped": "Frames drawn around the first {marked} cells with a finding (errors first, "
                                "then warnings); the other {rest} are listed below only.",
         "progress_read": "KPI audit: reading the workbook…",
@@ -80,6 +84,11 @@ STRINGS = {
         "report_summary": "{sheets} feuille(s), {cells} cellules, {kpi} cellule(s) KPI ; {error} erreur(s), "
                           "{warning} avertissement(s), {info} info",
         "report_none": "Aucune constatation : rien à signaler.",
+        "report_cells": "{n} cellules",
+        "report_more": "… et {n} autre(s) constatation(s), non listée(s) : le rapport liste les {listed} "
+                       "premières (le résumé ci-dessus les compte toutes).",
+        "report_more_kpi": "… et {n} autre(s) cellule(s) KPI, non listée(s) : le rapport liste les {listed} "
+                           "premières.",
         "report_marks_capped": "Cadres tracés autour des {marked} premières cellules concernées (erreurs "
                                "d'abord, puis avertissements) ; les {rest} autres sont seulement listées "
                                "ci-dessous.",
