@@ -5,7 +5,8 @@ an error as Calc's error code, text as is); or compares two such dumps.
 It is what the platforms workflow (.github/workflows/platforms.yml) runs on
 Windows and macOS, with LibreOffice's own bundled Python (3.8 in 7.4: no
 newer syntax here, nothing outside the standard library and uno), against
-the Linux x86-64 dumps committed in tests/platforms/expected/; the test
+the Linux x86-64 dumps committed in tests/platforms/expected/ (PYTHONPATH: the
+repository's python/, for kpitools.sheet, which keeps to 3.8 too); the test
 platforms.expected_dumps regenerates those on Linux in every test run, so
 they always hold what this build computes.
 
@@ -22,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from kpitools.sheet.addresses import col_name  # the repository's python/ on PYTHONPATH
 
 FORMULA = 16  # com.sun.star.sheet.CellFlags.FORMULA
 
@@ -66,15 +69,6 @@ def prop(name, value):
     return p
 
 
-def column_name(c):
-    name = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
 def sheet_results(sheet):
     """{cell: (kind, value)} of every formula cell, read in bulk: the cells
     whose result is a number, then text (one data array per range), then
@@ -92,7 +86,7 @@ def sheet_results(sheet):
                         value = data[i][j]
                     else:
                         value = str(sheet.getCellByPosition(c, r).getError())
-                    out[f"{column_name(c)}{r + 1}"] = (kind, value)
+                    out[f"{col_name(c)}{r + 1}"] = (kind, value)
     return out
 
 
