@@ -337,6 +337,7 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos, item["array"])
     except native.ValueOnly as why:
         item["reason"] = str(why)
+        item["tokens"] = tokens  # a run of frozen cells is one formula filled down: the same tokens (_runs)
         if item["array"]:
             a = item["target"].getRangeAddress()
             item["values"] = [[shown(y, x) for x in range(a.StartColumn, a.EndColumn + 1)]
@@ -363,11 +364,14 @@ def _set_formulas(items):
 
 def _runs(items):
     """The frozen single cells in runs: below each other on one sheet and
-    column, kept for the same reason (sorted by sheet, column, row)."""
+    column, one formula filled down (the same tokens: relative references
+    are stored as offsets), kept for the same reason. Different formulas
+    keep a comment each, naming their own."""
     run = []
     for item in sorted(items, key=lambda x: (x["si"], x["col"], x["row"])) + [None]:
         if run and (item is None or item["si"] != run[-1]["si"] or item["col"] != run[-1]["col"]
-                    or item["row"] != run[-1]["row"] + 1 or item["reason"] != run[-1]["reason"]):
+                    or item["row"] != run[-1]["row"] + 1 or item["reason"] != run[-1]["reason"]
+                    or item["tokens"] != run[-1]["tokens"]):
             yield run
             run = []
         if item is not None:

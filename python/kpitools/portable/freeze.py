@@ -26,10 +26,20 @@ class Shown:
 
     def __init__(self, doc, sheet, rows, cols):
         from com.sun.star.sheet.FormulaResult import ERROR
-        from kpitools.audit.workbook import UNIFORM_BLOCK, _size, error_codes, uniform_codes
         self.sheet = sheet
         self.data = sheet.getCellRangeByPosition(0, 0, cols - 1, rows - 1).getDataArray()
         addresses = sheet.queryFormulaCells(ERROR).getRangeAddresses()
+        self.blocks, self.errors = [], {}
+        if not addresses:
+            return
+        try:
+            self._codes(doc, addresses)
+        except Exception:  # no scratch sheet (a protected workbook): each cell is asked, __call__
+            self.blocks, self.errors = [], {}
+
+    def _codes(self, doc, addresses):
+        from kpitools.audit.workbook import UNIFORM_BLOCK, _size, error_codes, uniform_codes
+        sheet = self.sheet
         wide = [a for a in addresses if _size(a) >= UNIFORM_BLOCK]
         # (row0, col0, row1, col1, code): blocks whose cells all show one error.
         self.blocks = [(a.StartRow, a.StartColumn, a.EndRow, a.EndColumn, code)
