@@ -16,17 +16,12 @@ B2:B5*2) is written as that cell, or the cell keeps its value (intersect()). Use
 on any open spreadsheet document and changes only the KPI formula cells.
 """
 from . import native
+from .freeze import SUMMARY_VALUES, Shown, shown_text, write_block
 
 from ..sheet.addresses import col_name
 
 FORMULA_CELLS = 16  # com.sun.star.sheet.CellFlags.FORMULA
 MAX_FORMULA = 8192  # characters: Excel's limit on a cell's formula
-
-# A frozen error cell gets a formula raising the same error in every engine.
-RAISE_ERROR = {532: "=1/0", 503: "=POWER(-1;0.5)", 502: "=SQRT(-1)", 519: '="#VALUE!"+0', 32767: "=NA()"}
-ERROR_TEXT = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: "Err:504", 502: "Err:502",
-              525: "#NAME?"}
-
 
 # In a cell that is not an array formula, Calc reads an expression over a
 # range (B2:B5*2) at the cell's own row or column (implicit intersection),
@@ -313,44 +308,10 @@ def _intersection(token, pos):
     return new
 
 
-class _Shown:
-    """What the cells of one sheet show now, read in two calls (the data
-    array and Calc's query of the error cells), not four per cell."""
-
-    def __init__(self, sheet, rows, cols):
-        from com.sun.star.sheet.FormulaResult import ERROR
-        self.sheet = sheet
-        self.data = sheet.getCellRangeByPosition(0, 0, cols - 1, rows - 1).getDataArray()
-        self.errors = set()
-        for a in sheet.queryFormulaCells(ERROR).getRangeAddresses():
-            self.errors |= {(r, c) for r in range(a.StartRow, a.EndRow + 1) for c in range(a.StartColumn, a.EndColumn + 1)}
-
-    def __call__(self, r, c):
-        """('error', code) | ('text', s) | ('value', x)."""
-        if (r, c) in self.errors:
-            return ("error", self.sheet.getCellByPosition(c, r).getError())
-        v = self.data[r][c]
-        return ("text", v) if isinstance(v, str) else ("value", v)
-
-
-def _freeze_cell(sheet, annotations, si, r, c, result, note):
-    import uno
-    cell = sheet.getCellByPosition(c, r)
-    kind, v = result
-    if kind == "error":
-        cell.setFormula(RAISE_ERROR.get(v, "=NA()"))
-    elif kind == "text":
-        cell.setString(v)
-    else:
-        cell.setValue(v)
-    annotations.insertNew(uno.createUnoStruct("com.sun.star.table.CellAddress", si, c, r), note)
-
-
-def _shown(result):
-    kind, v = result
-    if kind == "error":
-        return ERROR_TEXT.get(v, f"Err:{v}")
-    return v
+def _inside(blocks, si, r, c):
+    """Whether the cell is in one of the blocks (the last one first: the
+    cells of an array come one after the other, row by row)."""
+    return any(b[0] == si and b[1] <= r <= b[3] and b[2] <= c <= b[4] for b in reversed(blocks))
 
 
 def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
@@ -362,10 +323,8 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         cursor = sheet.createCursorByRange(cell)
         cursor.collapseToCurrentArray()
         key = _address(cursor)
-        if key in seen_arrays:
-            return
-        seen_arrays.add(key)
         a = cursor.getRangeAddress()
+        seen_arrays.append((si, a.StartRow, a.StartColumn, a.EndRow, a.EndColumn))
         item.update(where=key, target=cursor, formula=text, row=a.StartRow, col=a.StartColumn)
         tokens = cursor.getArrayTokens()
     else:
@@ -378,6 +337,7 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
         item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos, item["array"])
     except native.ValueOnly as why:
         item["reason"] = str(why)
+        item["tokens"] = tokens  # a run of frozen cells is one formula filled down: the same tokens (_runs)
         if item["array"]:
             a = item["target"].getRangeAddress()
             item["values"] = [[shown(y, x) for x in range(a.StartColumn, a.EndColumn + 1)]
@@ -402,6 +362,57 @@ def _set_formulas(items):
             run.append(item)
 
 
+def _runs(items):
+    """The frozen single cells in runs: below each other on one sheet and
+    column, one formula filled down (the same tokens: relative references
+    are stored as offsets), kept for the same reason. Different formulas
+    keep a comment each, naming their own."""
+    run = []
+    for item in sorted(items, key=lambda x: (x["si"], x["col"], x["row"])) + [None]:
+        if run and (item is None or item["si"] != run[-1]["si"] or item["col"] != run[-1]["col"]
+                    or item["row"] != run[-1]["row"] + 1 or item["reason"] != run[-1]["reason"]
+                    or item["tokens"] != run[-1]["tokens"]):
+            yield run
+            run = []
+        if item is not None:
+            run.append(item)
+
+
+def _freeze(summary, frozen):
+    """Writes the values of the frozen cells: each array formula, and each
+    run of single cells, as one block with one comment naming it (freeze.py)."""
+    annotations = {}
+
+    def notes(sheet):
+        if sheet.Name not in annotations:
+            annotations[sheet.Name] = sheet.getAnnotations()
+        return annotations[sheet.Name]
+    for x in frozen:
+        if not x["array"]:
+            continue
+        x["target"].setArrayFormula("")
+        note = (f"kpi-portable kept the values of {x['where']}: its array formula was {x['formula']} "
+                f"({x['reason']}).")
+        write_block(x["sheet"], notes(x["sheet"]), x["si"], x["row"], x["col"], x["values"], note)
+        flat = [v for row in x["values"] for v in row]
+        summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "cells": len(flat),
+                                  "value": [shown_text(v) for v in flat[:SUMMARY_VALUES]],
+                                  "reason": x["reason"], "array": True})
+    for run in _runs([x for x in frozen if not x["array"]]):
+        first, last = run[0], run[-1]
+        if len(run) == 1:
+            note = f"kpi-portable kept this value: the formula was {first['formula']} ({first['reason']})."
+        else:
+            block = f"{first['where']}:{last['where'].rpartition('.')[2]}"
+            note = (f"kpi-portable kept the values of {block}: the formulas were {first['formula']} "
+                    f"to {last['formula']} ({first['reason']}).")
+        write_block(first["sheet"], notes(first["sheet"]), first["si"], first["row"], first["col"],
+                    [[x["values"]] for x in run], note)
+        for x in run:
+            summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "value": shown_text(x["values"]),
+                                      "reason": x["reason"], "array": False})
+
+
 def convert_document(doc, recalculate=True):
     """Rewrites every KPI formula of `doc` (an open Calc document) in place.
     Returns the summary: {"rewritten": [...], "frozen": [...]}, one entry per
@@ -410,7 +421,10 @@ def convert_document(doc, recalculate=True):
         doc.calculateAll()  # the values frozen are the extension's own
     rw = _Rewriter(doc)
     plan = []
-    seen_arrays = set()
+    # (sheet, row0, col0, row1, col1) of the array formulas planned: their
+    # other cells are skipped before any UNO call (a 1000 x 1000 array is
+    # one formula, not a million cursors: issue 27, item 4).
+    seen_arrays = []
     sheets = doc.Sheets
     for si in range(sheets.getCount()):
         sheet = sheets.getByIndex(si)
@@ -424,8 +438,8 @@ def convert_document(doc, recalculate=True):
         shown = None
         for r, row in enumerate(texts):
             for c, text in enumerate(row):
-                if "KPI." in text.upper():
-                    shown = shown or _Shown(sheet, end.EndRow + 1, end.EndColumn + 1)
+                if "KPI." in text.upper() and not (text.startswith("{=") and _inside(seen_arrays, si, r, c)):
+                    shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
                     _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}", shown)
     # Setting a thousand formulas one by one recalculates after each: off
     # while they are set, then one recalculation (the copy must hold the
@@ -448,27 +462,7 @@ def convert_document(doc, recalculate=True):
             summary["rewritten"].append({"cell": x["where"], "formula": x["formula"], "native": x["native"],
                                          "functions": sorted({"KPI." + c.upper() for c in x["calls"]}),
                                          "array": x["array"] or x["as_array"]})
-        annotations = {}
-        for x in plan:
-            if "native" in x:
-                continue
-            sheet = x["sheet"]
-            if sheet.Name not in annotations:
-                annotations[sheet.Name] = sheet.getAnnotations()
-            notes = annotations[sheet.Name]
-            note = f"kpi-portable kept this value: the formula was {x['formula']} ({x['reason']})."
-            if x["array"]:
-                x["target"].setArrayFormula("")
-                shown = []
-                for dr, row in enumerate(x["values"]):
-                    for dc, result in enumerate(row):
-                        _freeze_cell(sheet, notes, x["si"], x["row"] + dr, x["col"] + dc, result, note)
-                        shown.append(_shown(result))
-            else:
-                _freeze_cell(sheet, notes, x["si"], x["row"], x["col"], x["values"], note)
-                shown = _shown(x["values"])
-            summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "value": shown,
-                                      "reason": x["reason"], "array": x["array"]})
+        _freeze(summary, [x for x in plan if "native" not in x])
     finally:
         doc.removeActionLock()
         doc.unlockControllers()
