@@ -9,17 +9,11 @@ import subprocess
 import sys
 import time
 
+from harness import Checker
 from pgserver import TRY, Server
 
-passed, failed = 0, []
-
-
-def check(ok, label):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failed.append(label)
+checker = Checker("postgres.robustness")
+check = checker.check
 
 
 def tries(server, *queries):
@@ -207,13 +201,10 @@ def main():
         check_cancel(server)
         check_out_of_memory(a.bindir, a.build)
     except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
-        failed.append(f"{type(e).__name__}: {e}")
+        check(False, f"{type(e).__name__}: {e}")
     finally:
         server.stop()
-    for f in failed[:30]:
-        print("FAIL", f)
-    print(f"{passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return checker.finish()
 
 
 if __name__ == "__main__":
