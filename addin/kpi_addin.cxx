@@ -188,7 +188,7 @@ bool call_function(const typelib_TypeDescription* member, void* ret, void** args
     std::size_t index = 0;
     const kpi::FunctionInfo* f = function_member(member, index);
     if (!f) return false;
-    constexpr std::size_t kMaxArgs = 16;
+    constexpr std::size_t kMaxArgs = kMaxUnoArgs;
     const std::size_t n = f->args.size();
     if (n > kMaxArgs) return false;
     alignas(ArgHolder) unsigned char storage[kMaxArgs][sizeof(ArgHolder)];

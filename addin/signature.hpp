@@ -3,6 +3,8 @@
 // glue (to read the arguments Calc passes): the two cannot drift apart.
 #pragma once
 
+#include <cstddef>
+
 #include "kpi/catalogue.hpp"
 
 namespace kpiaddin {
@@ -13,6 +15,10 @@ namespace kpiaddin {
 // A required column argument is sequence<sequence<double>>: Calc fills it
 // much faster than an array of any (no Any per cell, no string per blank).
 enum class UnoArg { any, any_rows, double_rows };
+
+// The glue holds a call's argument views on its stack, this many at most;
+// kpigen refuses to write an interface with a longer method.
+constexpr std::size_t kMaxUnoArgs = 16;
 enum class UnoResult { number, double_rows, any_rows };
 
 constexpr UnoArg uno_arg(const kpi::ArgInfo& a) {

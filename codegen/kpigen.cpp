@@ -58,6 +58,11 @@ std::string idl_return(const FunctionInfo& f) { return kpiaddin::idl_type(kpiadd
 std::string methods_idl() {
     std::ostringstream o;
     for (const FunctionInfo& f : kpi::catalogue()) {
+        if (f.args.size() > kpiaddin::kMaxUnoArgs) {
+            std::cerr << "kpigen: " << f.name << " has " << f.args.size() << " arguments; the glue takes "
+                      << kpiaddin::kMaxUnoArgs << " at most (addin/signature.hpp)\n";
+            return {};
+        }
         o << "    /// " << f.name << ": " << f.definition.en << "\n";
         o << "    " << idl_return(f) << " " << f.method << "(";
         for (std::size_t i = 0; i < f.args.size(); ++i)
@@ -193,7 +198,9 @@ int main(int argc, char** argv) {
             std::cerr << "kpigen: cannot read " << argv[2] << " or it has no " << marker << "\n";
             return 1;
         }
-        text.replace(pos, marker.size(), methods_idl());
+        const std::string methods = methods_idl();
+        if (methods.empty()) return 1;
+        text.replace(pos, marker.size(), methods);
         return write(argv[3], text) ? 0 : 1;
     }
     if (mode == "json" && argc == 3) return write(argv[2], json()) ? 0 : 1;
