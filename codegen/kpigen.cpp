@@ -119,7 +119,7 @@ std::string json() {
           << ", \"array\": " << (f.returns != kpi::Returns::number ? "true" : "false")
           << ", \"description\": " << json_text(f.description)
           << ", \"example\": " << json_str(f.example) << ", \"example_result\": " << json_str(f.example_result)
-          << ", \"definition\": " << json_text(f.definition) << ", \"source\": " << json_str(f.source)
+          << ", \"definition\": " << json_text(f.definition) << ", \"source\": " << json_text(f.source)
           << ", \"unit\": " << json_text(f.unit) << ", \"div0\": " << json_text(f.div0)
           << ", \"domain\": " << json_text(f.domain) << ", \"note\": " << json_text(f.note)
           << ", \"synonyms\": " << json_words(f.synonyms) << ", \"above_one\": " << json_str(f.above_one)

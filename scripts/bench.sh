@@ -4,7 +4,7 @@
 # others (the PostgreSQL one: scripts/bench_pg.sh):
 #   calc    the KPI functions against native formulas in Calc: per row,
 #           KPI.MAP, the aggregates KPI.CPL(B;C), KPI.CPL(SUM(B);SUM(C)),
-#           SUM/SUM (kpitools/bench/calc.py; also the README's table)
+#           SUM/SUM (kpitools/bench/calc.py; also the table of docs/guide/performance.md)
 #   fits    KPI.BGNBD.FIT / KPI.GG.FIT in the core against SciPy (bench/fits_vs_scipy.py)
 #   models  the same fits in Calc against SciPy; KPI.MAP over the models
 #           against per-row formulas (bench/models_in_calc.py)
@@ -35,7 +35,7 @@ oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
 export PYTHONPATH="$PWD/python"
 if want calc; then
   build-bench/bench/core_bench --benchmark_min_time=0.2 | tee build-bench/core_bench.txt
-  /usr/bin/python3 -m kpitools.bench.calc --oxt "$oxt" --out docs/benchmark.md --readme README.md \
+  /usr/bin/python3 -m kpitools.bench.calc --oxt "$oxt" --out docs/benchmark.md --readme docs/guide/performance.md \
       --workdir "$PWD/build-bench" "$@"
 fi
 if want fits; then

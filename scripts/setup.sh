@@ -28,6 +28,10 @@ packages+=(gnumeric)
 # libreoffice-calc-nogui where that is installed (the two conflict; apt swaps
 # five packages).
 packages+=(libreoffice-calc)
+# The user guide (docs/guide/, a static site: MkDocs, test docs.guide) and the
+# HTML reference shipped in the .oxt (extension/make_reference.py: Jinja2 and
+# Python-Markdown, which MkDocs also uses).
+packages+=(mkdocs python3-jinja2 python3-markdown)
 
 # Every desktop (issue 22): the add-in for Linux aarch64 is cross-built
 # against an arm64 LibreOffice tree that mmdebstrap extracts from Debian's

@@ -172,7 +172,7 @@ def reference(ck, office, opened):
         doc.close(True)
 
 
-# The report's severity colours and the frame cap, as the README states them.
+# The report's severity colours and the frame cap, as the guide states them (docs/guide/en/insert.md).
 SEVERITY_COLOUR = {"error": 0xF4C7C3, "warning": 0xFCE8B2, "info": 0xD2E3FC}
 MAX_MARKS = 1000
 RANK = {"info": 0, "warning": 1, "error": 2}

@@ -5,7 +5,7 @@ native formula (kpitools.portable) recalculated by LibreOffice WITHOUT the
 extension and by Gnumeric. Where the function gives a value, the native
 formula must give the same (relative 1e-9); where it gives an error, the
 native formula must give an error too. The error kinds that differ are
-printed (docs: README, "Sharing with Excel, Google Sheets and LibreOffice
+printed (docs: docs/guide/en/sharing.md, "Sharing with Excel, Google Sheets and LibreOffice
 without the extension"). Calls kept as values ("value only") are counted.
 """
 import collections
@@ -26,7 +26,7 @@ from oracles import reference
 
 NAMES = {532: "#DIV/0!", 503: "#NUM!", 519: "#VALUE!", 32767: "#N/A", 504: "Err:504", 502: "Err:502",
          525: "#NAME?"}
-# Where the native formula cannot follow the function, stated in the README:
+# Where the native formula cannot follow the function, stated in the guide (en/sharing.md):
 # S(t) as a difference of GAMMALNs loses every digit once alpha + beta + t
 # reaches about 1e15 (here 1e300), where the core multiplies the ratios.
 KNOWN_LIMITS = {"KPI.SBG.SURVIVAL arg 1 = huge", "KPI.SBG.SURVIVAL arg 3 = huge"}

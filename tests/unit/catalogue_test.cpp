@@ -122,13 +122,13 @@ TEST(Catalogue, EveryEntryIsComplete) {
         EXPECT_FALSE(f.definition.fr.empty()) << f.name << ": a definition without its French (texts.toml definition.fr)";
         EXPECT_FALSE(f.unit.en.empty());
         // The reference, the Insert dialog and the wizard show these in French too: no English fallback.
-        for (const Text* t : {&f.unit, &f.div0, &f.domain, &f.note})
+        for (const Text* t : {&f.unit, &f.div0, &f.domain, &f.note, &f.source})
             EXPECT_EQ(t->en.empty(), t->fr.empty()) << f.name << ": a documentation text without its French (texts.toml)";
         EXPECT_NE(f.shape, Shape::unclassified) << "every function has a shape (kpi-audit and portable copies read it)";
         EXPECT_FALSE(f.family.empty());
         EXPECT_FALSE(family_name(f.family).en.empty());
         EXPECT_FALSE(family_name(f.family).fr.empty());
-        EXPECT_FALSE(f.source.empty());
+        EXPECT_FALSE(f.source.en.empty());
         EXPECT_FALSE(f.example.empty());
         EXPECT_FALSE(f.example_result.empty());
         EXPECT_TRUE((f.scalar != nullptr) != (f.eval != nullptr)) << "exactly one evaluator";

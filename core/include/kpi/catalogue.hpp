@@ -113,7 +113,7 @@ struct FunctionInfo {
     Text div0;                        // when the result is #DIV/0!
     Text domain;                      // further #NUM! conditions
     Text note;                        // where common wordings differ
-    std::string_view source;          // public source of the definition
+    Text source;                      // public source of the definition (its glosses translated)
     std::string_view example;         // a formula ...
     std::string_view example_result;  // ... and its value, worked out by hand ("a | b" for arrays)
     Words synonyms;                   // words marketers use for it

@@ -73,7 +73,7 @@ void attach_texts(FunctionInfo& f) {
     f.div0 = text(m + ".div0");
     f.domain = text(m + ".domain");
     f.note = text(m + ".note");
-    f.source = plain(m + ".source");
+    f.source = text(m + ".source");
     f.example = plain(m + ".example");
     f.example_result = plain(m + ".example_result");
     f.synonyms = words(m + ".synonyms");

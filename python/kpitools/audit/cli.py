@@ -43,7 +43,7 @@ from kpitools.office.watchdog import OutOfMemory, Session, StartError, Timeout, 
 EXIT_NO_OFFICE = 3  # 0, 1 and 2: output.py
 # Limits (readers.py): beyond them a file is reported as not audited (exit
 # code 2) rather than tying up a CI runner; all can be raised on the command
-# line. README, "kpi-audit against hostile input".
+# line. docs/guide/robustness.md, "kpi-audit against hostile input".
 
 
 def main(argv=None):

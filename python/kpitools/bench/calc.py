@@ -70,7 +70,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", required=True)
     ap.add_argument("--workdir", default="/tmp")
-    ap.add_argument("--readme", help="also replace the table between the benchmark markers of this README")
+    ap.add_argument("--readme", help="also replace the table between the benchmark markers of this page (docs/guide/performance.md)")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     rng = random.Random(20261123)
@@ -152,7 +152,7 @@ def main():
         b, e = text.find(begin), text.find(end)
         if b < 0 or e < b:
             sys.exit(f"{a.readme} has no benchmark markers")
-        table = "\n".join(lines[2:])  # the README has its own heading
+        table = "\n".join(lines[2:])  # the page has its own heading
         with open(a.readme, "w") as f:
             f.write(text[:b + len(begin)] + table + "\n" + text[e:])
         print(f"updated {a.readme}")

@@ -185,7 +185,7 @@ def main(argv=None):
     ap.add_argument("input", metavar="INPUT", help="a .ods, .fods or .xlsx workbook")
     ap.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the copy to write: .ods or .xlsx")
     ap.add_argument("--format", choices=("text", "json"), default="text", help="the summary on standard output")
-    # The limits are kpi-audit's, with the same defaults (README, "kpi-portable against hostile input").
+    # The limits are kpi-audit's, with the same defaults (docs/guide/robustness.md, "kpi-portable against hostile input").
     ap.add_argument("--timeout", type=float, default=readers.DEFAULT_TIMEOUT,
                     help=f"seconds allowed, reading the input included (default {readers.DEFAULT_TIMEOUT})")
     ap.add_argument("--max-cells", type=int, default=readers.DEFAULT_MAX_CELLS,

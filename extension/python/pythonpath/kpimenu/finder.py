@@ -147,8 +147,9 @@ def details(entry, lang):
     note = text_of(entry.get("note"), lang)
     if note:
         lines += ["", f"{t['note']}{sep}{note}"]
-    if entry.get("source"):
-        lines += ["", f"{t['source']}{sep}{entry['source']}"]
+    source = text_of(entry.get("source"), lang)  # {"en", "fr"}: the citation with its glosses translated
+    if source:
+        lines += ["", f"{t['source']}{sep}{source}"]
     return "\n".join(lines)
 
 
