@@ -51,7 +51,8 @@ TEXT = {
            "contents": "Contents", "search_label": "Search", "search_placeholder": "cost per lead, open rate, churn…",
            "no_match": "No function matches these words.", "colon": ":",
            "footer": "KPI functions for LibreOffice Calc — this reference and these chapters are shipped in the "
-                     "extension and read offline."},
+                     "extension and read offline. The whole user guide (predictive CLV, PostgreSQL and Python, "
+                     "limits, performance, conventions) is in the project's docs/guide/ folder."},
     "fr": {"title": "Fonctions KPI — référence", "functions": "Fonctions", "other_language": "English",
            "intro": "Toutes les fonctions de l'extension KPI : tapez-la dans une cellule (=KPI.CPL(B2:B13; C2:C13)), "
                     "ou utilisez KPI ▸ Insérer un KPI… dans la barre de menus de Calc. Les montants et nombres "
@@ -60,7 +61,8 @@ TEXT = {
            "contents": "Sommaire", "search_label": "Rechercher", "search_placeholder": "coût par lead, taux d'ouverture, attrition…",
            "no_match": "Aucune fonction ne correspond à ces mots.", "colon": " :",
            "footer": "Fonctions KPI pour LibreOffice Calc — cette référence et ces chapitres sont livrés avec "
-                     "l'extension et se lisent hors connexion."},
+                     "l'extension et se lisent hors connexion. Le guide complet (CLV prédictive, PostgreSQL et "
+                     "Python, limites, performances, conventions) est dans le dossier docs/guide/ du projet."},
 }
 # The words of an entry are the dialog's (finder.TEXTS): one translation for both.
 for _lang in LANGS:

@@ -28,3 +28,10 @@ def on_post_build(config):
         f.write('<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
                 '<meta http-equiv="refresh" content="0; url=guide/index.html"><title>KPI functions</title></head>'
                 '<body><p><a href="guide/index.html">The user guide</a></p></body></html>\n')
+
+
+def on_post_page(output, page, config):
+    """The French chapters declare their language (the theme writes the site's, English)."""
+    if page.file.src_uri.startswith("guide/fr/"):
+        output = output.replace('<html lang="en">', '<html lang="fr">', 1)
+    return output

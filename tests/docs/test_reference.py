@@ -17,7 +17,10 @@ read as a user reads it, in both languages (issue 23, item 10):
 """
 import html.parser
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 import unicodedata
 
@@ -123,6 +126,26 @@ def main():
                            ("attrition", "kpichurn"), ("panier moyen", "kpiaov")):
             check(key in hits(lang, query), f"{lang}: searching {query!r} keeps {key} ({len(hits(lang, query))} shown)")
         check(not hits(lang, "zzzz"), f"{lang}: a word no function has hides them all")
+
+    # The page's own script, run by node on a stand-in for the page (search_stub.js), where node is installed.
+    node = shutil.which("node")
+    if node:
+        script = re.search(r"<script>(.*?)</script>", fr_raw, re.S).group(1)
+        articles = [{"id": k, "search": " ".join(v)} for k, v in words["fr"].items()]
+        queries = ["taux d'ouverture", "Taux d’Ouverture", "open rate", "coût par lead", "panier moyen", "zzzz", ""]
+        run = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "search_stub.js")],
+                             input=json.dumps({"script": script, "articles": articles, "queries": queries}),
+                             capture_output=True, text=True, timeout=60)
+        shown = json.loads(run.stdout) if run.returncode == 0 else {}
+        check(run.returncode == 0, f"fr: the search script runs ({run.stderr.strip()[:200]})")
+        for query, key in (("taux d'ouverture", "kpiopenrate"), ("Taux d’Ouverture", "kpiopenrate"),
+                           ("open rate", "kpiopenrate"), ("coût par lead", "kpicpl"), ("panier moyen", "kpiaov")):
+            check(key in shown.get(query, []) and len(shown[query]) < len(articles),
+                  f"fr: the search box, {query!r}: {key} shown, others hidden ({len(shown.get(query, []))} shown)")
+        check(shown.get("zzzz") == [] and len(shown.get("", [])) == len(articles),
+              "fr: the search box hides all for an unknown word, shows all when empty")
+    else:
+        print("skip the search script: node is not installed")
 
     # The French page in French.
     text_fr = re.sub(r"<[^>]+>", "", fr_raw)
