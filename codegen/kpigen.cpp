@@ -10,7 +10,7 @@
 //   kpigen sql OUT             the PostgreSQL extension's script (codegen/sqlgen.cpp)
 //   kpigen control VERSION OUT its control file
 //
-// The reference (docs/functions.md) and the README's table are written from
+// The reference (docs/functions.md) and the user guide's function tables are written from
 // that JSON by codegen/docs.py.
 //
 // Running it at build time keeps every derived file in step with the table.

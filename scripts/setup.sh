@@ -7,7 +7,7 @@ packages=(cmake make g++ libboost-dev libgtest-dev
           libreoffice-dev python3-uno libreoffice-l10n-fr
           clang libclang-rt-14-dev  # clang: the sanitizer build and the fuzzers
           libbenchmark-dev          # scripts/bench.sh
-          poppler-utils)            # pdftoppm: the README pictures (kpitools/render_example.py, kpitools/templates/render.py)
+          poppler-utils)            # pdftoppm: the README and guide pictures (kpitools/render_example.py, kpitools/templates/render.py)
 # Predictive CLV: dlib (header-only use, for its optimiser) and SciPy (the
 # tests' independent reference implementation).
 packages+=(libdlib-dev python3-scipy)

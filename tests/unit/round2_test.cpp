@@ -434,7 +434,7 @@ TEST(Cohort, AgreesWithANaiveImplementation) {
 
 TEST(Large, CohortOfAMillionPurchases) {
     // 1,000,000 purchases by 200,000 text ids over two years: linear reading,
-    // hashing and a counting sort. The time is printed (the README's claim:
+    // hashing and a counting sort. The time is printed (the guide's claim, docs/guide/robustness.md:
     // well under a second of the core's own work in a release build).
     const std::size_t n = 1000000;
     std::vector<std::string> ids(n);

@@ -1,7 +1,7 @@
 """Renders every template, recalculated with the extension, to PDF
 (docs/templates/<name>.pdf, as File > Export as PDF prints it: the page
 styles of the template, one page wide, headers and footers) and the English campaign
-dashboard's first page to docs/templates/campaign-dashboard.png for the README
+dashboard's first page to docs/templates/campaign-dashboard.png for the guide
 (pdftoppm, from Debian's poppler-utils).
 
   PYTHONPATH=python /usr/bin/python3 -m kpitools.templates.render --oxt build/kpi-functions-*.oxt
