@@ -12,6 +12,9 @@ cd "$src"
 /usr/bin/python3 -m mkdocs build --strict --clean --config-file mkdocs.yml --site-dir "$site"
 /usr/bin/python3 tests/docs/check_links.py --site "$site" \
     --expect guide/index.html --expect functions.html --expect guide/en/insert.html --expect guide/fr/insert.html
+# The catalogue's products (KPI.CLVRET's m*r/(1+d-r)) are text, not Markdown emphasis, in the reference page.
+grep -q 'm\*r/(1+d-r), or m\*(1+d)/(1+d-r)' "$site/functions.html" ||
+  { echo "FAIL functions.html: KPI.CLVRET's m*r/(1+d-r) was read as emphasis"; exit 1; }
 # The README is the front page on the forge, not part of the site: its relative links must name files.
 /usr/bin/python3 - <<'PY'
 import os, re, sys
