@@ -77,6 +77,10 @@ CHAPTERS = [
     {"name": "auditing", "title": {"en": "Auditing", "fr": "Auditer"}},
 ]
 
+# Pages the chapters lead to, shipped too (source under docs/, place in the reference): the header
+# names the templates' import sheets recognise (generated in English by kpitools.templates.import_headers).
+EXTRA_PAGES = [("import-headers.md", "guide/import-headers.html")]
+
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`]+)`")
 _ERROR_CODES = re.compile(r"(#DIV/0!|#NUM!|#VALUE!|#N/A|Err:\d{3})")
@@ -167,15 +171,23 @@ _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 _IMG = re.compile(r'(<img [^>]*src=")([^"]*)(")')
 
 
-def chapter_html(docs, lang, name, images):
-    """One chapter as HTML, its links rewritten for the .oxt (see the module's docstring).
-    images: {source path: shipped name}, filled with the chapter's pictures."""
-    src = f"guide/{lang}/{name}.md"
+def shipped_pages():
+    """{source under docs/: its place in the reference}: the chapters in both languages, and the pages
+    they lead to that a user of the .oxt needs (the import sheets' header names, English only)."""
+    pages = {f"guide/{l}/{c['name']}.md": f"guide/{l}/{c['name']}.html" for l in LANGS for c in CHAPTERS}
+    pages.update({src: out for src, out in EXTRA_PAGES})
+    return pages
+
+
+def page_html(docs, src, out, lang, images):
+    """One page of the guide (src, under docs/) as HTML for its place in the reference (out), its links
+    rewritten for the .oxt (see the module's docstring). images: {source path: shipped name}, filled
+    with the page's pictures (shipped in guide/img/)."""
     with open(os.path.join(docs, src), encoding="utf-8") as f:
         text = f.read()
     body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc"], output_format="html")
-    shipped = {f"guide/{l}/{c['name']}.md": f"{c['name']}.html" if l == lang else f"../{l}/{c['name']}.html"
-               for l in LANGS for c in CHAPTERS}
+    shipped = shipped_pages()
+    here = posixpath.dirname(out)
 
     def target(url):
         if re.match(r"^[a-z][a-z0-9+.-]*:", url) or url.startswith("#"):
@@ -183,10 +195,12 @@ def chapter_html(docs, lang, name, images):
         path, _, frag = url.partition("#")
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), path))
         if resolved in shipped:
-            return shipped[resolved] + (f"#{frag}" if frag else "")
-        if resolved == "functions.md":
-            return f"../../functions-{lang}.html" + (f"#{frag}" if frag else "")
-        return None
+            dest = shipped[resolved]
+        elif resolved == "functions.md":
+            dest = f"functions-{lang}.html"
+        else:
+            return None
+        return posixpath.relpath(dest, here or ".") + (f"#{frag}" if frag else "")
 
     def link(m):
         url = target(m.group(1).replace("&amp;", "&"))
@@ -195,11 +209,11 @@ def chapter_html(docs, lang, name, images):
     def img(m):
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), m.group(2)))
         images[resolved] = posixpath.basename(resolved)
-        return f"{m.group(1)}../img/{images[resolved]}{m.group(3)}"
+        return m.group(1) + posixpath.relpath("guide/img/" + images[resolved], here or ".") + m.group(3)
 
     body = _IMG.sub(img, _LINK.sub(link, body))
     title = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
-    return body, re.sub(r"<[^>]+>", "", title.group(1)) if title else name
+    return body, re.sub(r"<[^>]+>", "", title.group(1)) if title else posixpath.basename(out)
 
 
 def write(path, text):
@@ -233,11 +247,17 @@ def main(argv):
                   env.get_template("entry.html.j2").render(lang=lang, name=e["name"],
                                                             target=f"../functions-{lang}.html#{name}"))
         for c in chapters:
-            body, title = chapter_html(a.docs, lang, c["name"], images)
+            body, title = page_html(a.docs, f"guide/{lang}/{c['name']}.md", f"guide/{lang}/{c['name']}.html",
+                                    lang, images)
             write(os.path.join(a.out, "guide", lang, c["name"] + ".html"),
                   env.get_template("chapter.html.j2").render(
                       common, root="../../", page=c["name"], title=title, body=Markup(body),
                       other_url=f"../{other}/{c['name']}.html"))
+    for src, out in EXTRA_PAGES if a.docs else []:
+        body, title = page_html(a.docs, src, out, "en", images)
+        write(os.path.join(a.out, out), env.get_template("chapter.html.j2").render(
+            lang="en", other="fr", t=TEXT["en"], chapters=chapters, root="../", page=out, title=title,
+            body=Markup(body), other_url="../functions-fr.html"))
     for src, name in images.items():
         os.makedirs(os.path.join(a.out, "guide", "img"), exist_ok=True)
         shutil.copyfile(os.path.join(a.docs, src), os.path.join(a.out, "guide", "img", name))
