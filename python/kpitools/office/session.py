@@ -12,6 +12,7 @@ and removes its temporary folders on exit, even when a test fails:
 Needs Debian's /usr/bin/python3, which has LibreOffice's `uno` module.
 """
 import ctypes
+import hashlib
 import os
 import shutil
 import signal
@@ -175,6 +176,100 @@ def install_extension(oxt, shared_dir, user_dir, log, programs=HOST):
     raise RuntimeError(f"unopkg add failed ({r.returncode}):\n{r.stdout}")
 
 
+# Installing the .oxt takes unopkg 2-3 s, as long as starting soffice:
+# every session used to pay it (kpi-portable, kpi-audit, each test). The
+# installed extension cache is relocatable (its registry refers to it
+# through $UNO_SHARED_PACKAGES_CACHE), so it is made once per .oxt and
+# LibreOffice, kept here, and each session gets its own copy: sessions stay
+# isolated from each other. KPI_EXTENSION_CACHE names another folder (the
+# tests use the build tree's); "off" installs afresh every time.
+def extension_cache_root():
+    root = os.environ.get("KPI_EXTENSION_CACHE")
+    if root == "off":
+        return None
+    if root:
+        return root
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kpi-functions", "installed")
+
+
+CACHE_ENTRIES = 4  # the most recent installs kept; older ones are removed
+
+
+def _cache_key(oxt, programs):
+    """The .oxt's bytes and the LibreOffice that installs it (its programs'
+    paths, sizes and times: an upgraded LibreOffice gets a new install)."""
+    h = hashlib.sha256()
+    with open(oxt, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    for part in programs.soffice() + programs.unopkg() + [os.path.join(PROGRAM_DIR, "versionrc")]:
+        h.update(part.encode())
+        try:
+            st = os.stat(part)
+            h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+        except OSError:
+            pass
+    return h.hexdigest()[:32]
+
+
+def cached_install(oxt, log, programs=HOST):
+    """The folder of an extension cache with `oxt` installed, made now if
+    it is not there yet, or None when no cache can be kept (then the caller
+    installs into its own folder as before)."""
+    root = extension_cache_root()
+    if not root:
+        return None
+    try:
+        final = os.path.join(root, _cache_key(oxt, programs))
+        if os.path.isfile(os.path.join(final, ".complete")):
+            return final
+        os.makedirs(root, exist_ok=True)
+        work = tempfile.mkdtemp(prefix="new-", dir=root)
+    except OSError:
+        return None
+    try:
+        user = os.path.join(work, "user")
+        shared = os.path.join(work, "shared")
+        os.makedirs(user)
+        install_extension(oxt, shared, user, log, programs)
+        open(os.path.join(shared, ".complete"), "w").close()
+        try:
+            os.rename(shared, final)  # atomic: a concurrent session sees all of it or nothing
+        except OSError:
+            if not os.path.isfile(os.path.join(final, ".complete")):
+                return None  # another process's half-made entry: install afresh
+        _prune(root)
+        return final
+    except (OSError, RuntimeError, subprocess.SubprocessError):
+        return None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def provide_extension(oxt, shared_dir, user_dir, log, programs=HOST):
+    """Makes shared_dir an extension cache with `oxt` installed: a copy of
+    the cached install (cached_install), or unopkg into it when there is no
+    cache. Returns the env arguments, as install_extension."""
+    cached = cached_install(oxt, log, programs)
+    if not cached:
+        return install_extension(oxt, shared_dir, user_dir, log, programs)
+    shutil.copytree(cached, shared_dir, ignore=shutil.ignore_patterns(".complete"))
+    return [f"-env:UserInstallation={file_url(user_dir)}", f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
+
+
+def _prune(root):
+    entries = []
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        if os.path.isfile(os.path.join(path, ".complete")):
+            entries.append((os.stat(path).st_mtime, path))
+        elif name.startswith("new-") and time.time() - os.stat(path).st_mtime > 3600:
+            shutil.rmtree(path, ignore_errors=True)  # an install killed half-way
+    for _mtime, path in sorted(entries, reverse=True)[CACHE_ENTRIES:]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def unopkg(workdir, shared_dir, *args, programs=HOST):
     """Runs unopkg on an isolated shared extension cache (e.g. "add", path or
     "remove", identifier); returns its output. A throwaway user profile keeps
@@ -248,7 +343,7 @@ class Office:
         env_args = [f"-env:UserInstallation={file_url(user)}",
                     f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared)}"]
         if self.oxt and not self.shared_dir:
-            install_extension(self.oxt, shared, user, log, self.programs)
+            provide_extension(self.oxt, shared, user, log, self.programs)
         self.pipe = "kpi_" + uuid.uuid4().hex
         # Recorded so that a later run can remove the socket should this
         # process be killed first (kpitools.office.guard.clean_stale).

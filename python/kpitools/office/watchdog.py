@@ -65,11 +65,11 @@ class Session:
     def start(self):
         if self.office is not None:
             return
-        from kpitools.office.session import Office, install_extension
+        from kpitools.office.session import Office, provide_extension
         if not self.installed:
             user = os.path.join(self.root, "install-user")
             with open(os.path.join(self.root, "unopkg.log"), "w") as log:
-                install_extension(self.oxt, self.shared, user, log)
+                provide_extension(self.oxt, self.shared, user, log)
             shutil.rmtree(user, ignore_errors=True)
             self.installed = True
         # RLIMIT_AS: a backstop for allocations faster than the watchdog's

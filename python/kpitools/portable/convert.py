@@ -17,6 +17,7 @@ on any open spreadsheet document and changes only the KPI formula cells.
 """
 from . import native
 from .freeze import SUMMARY_VALUES, Shown, shown_text, write_block
+from .runs import runs, shift
 
 from ..sheet.addresses import col_name
 
@@ -347,6 +348,59 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
     plan.append(item)
 
 
+def _plan_run(rw, sheet, si, c, r0, r1, texts, plan, name):
+    """Plans a run of one formula filled down (rows r0..r1 of column c,
+    found on the texts: runs.py) as one item, or returns False and the
+    cells are planned one by one. Checked on what Calc holds: the first and
+    last cells have the same tokens (relative references are offsets) and
+    their native formulas differ only by the rows, so every cell between
+    gets what it would get on its own; a rewrite that depends on the row
+    (an implicit intersection made explicit, a cell kept as a value) fails
+    the check."""
+    import uno
+    ends = []
+    for r in (r0, r1):
+        tokens = sheet.getCellByPosition(c, r).getTokens()
+        if not rw.has_kpi(tokens):
+            return False
+        pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, c, r)
+        try:
+            ends.append((tokens,) + rw.rewrite(tokens, pos, False))
+        except native.ValueOnly:
+            return False
+    (t0, n0, calls, arr0), (t1, n1, _calls, arr1) = ends
+    if t0 != t1 or arr0 != arr1 or shift(n0, r1 - r0) != n1:
+        return False
+    plan.append({"sheet": sheet, "si": si, "row": r0, "col": c, "run": r1 - r0 + 1, "array": False,
+                 "native": n0, "calls": calls, "as_array": arr0, "where": f"{name}.{col_name(c)}{r0 + 1}",
+                 "formulas": [texts[r][c] for r in range(r0, r1 + 1)]})
+    return True
+
+
+def _fill(item):
+    """Writes a run: the native formula in its first cell, filled down by
+    Calc (fillAuto: linear, where setting each cell is quadratic in Calc
+    7.4). A fill also copies the first cell's format, so the run is filled
+    in parts of one format each (getCellFormatRanges): every cell keeps its
+    own. Returns the native formulas as Calc now holds them."""
+    from com.sun.star.sheet.FillDirection import TO_BOTTOM
+    sheet, c, r0, n = item["sheet"], item["col"], item["row"], item["run"]
+    whole = sheet.getCellRangeByPosition(c, r0, c, r0 + n - 1)
+    parts = whole.getCellFormatRanges()
+    for k in range(parts.getCount()):
+        a = parts.getByIndex(k).getRangeAddress()
+        first = sheet.getCellRangeByPosition(c, a.StartRow, c, a.StartRow)
+        text = shift(item["native"], a.StartRow - r0)
+        if item["as_array"]:
+            first.setArrayFormula(text)
+        else:
+            first.getCellByPosition(0, 0).setFormula(text)
+        if a.EndRow > a.StartRow:
+            sheet.getCellRangeByPosition(c, a.StartRow, c, a.EndRow).fillAuto(TO_BOTTOM, 1)
+    # An array formula reads back as {=…}: the summary gives it as =….
+    return [row[0][1:-1] if row[0].startswith("{") else row[0] for row in whole.getFormulaArray()]
+
+
 def _set_formulas(items):
     """Sets the native formulas of single cells, one call per run of cells
     below each other (a column of 500 KPI cells is one call, not 500)."""
@@ -436,11 +490,27 @@ def convert_document(doc, recalculate=True):
         # cells that cannot call a KPI function; the rewriting works on tokens.
         texts = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getFormulaArray()
         shown = None
+
+        def kpi_cell(text):
+            return "KPI." in text.upper() and not text.startswith("{=")
+        # Single cells first, column by column: a formula filled down is
+        # planned once for its whole run (runs.py); the other cells, and any
+        # run the check refuses, one by one.
+        for c in range(end.EndColumn + 1):
+            for r0, r1 in runs(texts, c, kpi_cell):
+                if r1 > r0 and _plan_run(rw, sheet, si, c, r0, r1, texts, plan, name):
+                    continue
+                for r in range(r0, r1 + 1):
+                    shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
+                    _plan_cell(rw, sheet, si, r, c, texts[r][c], seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}",
+                               shown)
         for r, row in enumerate(texts):
             for c, text in enumerate(row):
-                if "KPI." in text.upper() and not (text.startswith("{=") and _inside(seen_arrays, si, r, c)):
+                if text.startswith("{=") and "KPI." in text.upper() and not _inside(seen_arrays, si, r, c):
                     shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
                     _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}", shown)
+    # The summary lists the cells sheet by sheet, row by row.
+    plan.sort(key=lambda x: (x["si"], x["row"], x["col"]))
     # Setting a thousand formulas one by one recalculates after each: off
     # while they are set, then one recalculation (the copy must hold the
     # native formulas' own values).
@@ -450,10 +520,22 @@ def convert_document(doc, recalculate=True):
     doc.addActionLock()  # no repaint or drawing-layer update per comment
     summary = {"rewritten": [], "frozen": []}
     try:
-        rewritten = [x for x in plan if "native" in x]
+        rewritten = [x for x in plan if "native" in x and "run" not in x]
         _set_formulas(sorted((x for x in rewritten if not x["array"] and not x["as_array"]),
                              key=lambda x: (x["sheet"].Name, x["col"], x["row"])))
-        for x in rewritten:
+        for x in [x for x in plan if "run" in x]:
+            x["natives"] = _fill(x)
+        for x in plan:
+            if "run" in x:
+                name = x["sheet"].Name
+                for i, (formula, text) in enumerate(zip(x["formulas"], x["natives"])):
+                    summary["rewritten"].append({"cell": f"{name}.{col_name(x['col'])}{x['row'] + i + 1}",
+                                                 "formula": formula, "native": text,
+                                                 "functions": sorted({"KPI." + c.upper() for c in x["calls"]}),
+                                                 "array": x["as_array"]})
+                continue
+            if "native" not in x:
+                continue
             # A range summed cell by cell (ISTEXT, IF over it) is evaluated
             # as an array only in an array formula (Gnumeric, older Excel):
             # such a cell becomes a one-cell array formula.
