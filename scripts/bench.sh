@@ -11,13 +11,15 @@
 #   audit   kpi-audit on a generated 1.1M-cell workbook and on small files,
 #           the code before the bulk reading against now (kpitools/bench/audit.py)
 #   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
+#   portable  kpi-portable against LibreOffice's own conversion of the same
+#           file at 2,000, 20,000 and 200,000 KPI rows (kpitools/bench/portable.py)
 #   glue    a call through the binary-UNO glue against the C++ UNO glue it
 #           replaced (kpitools/bench/glue.py): scalar calls and two
 #           100,000-row ranges, each glue in its own soffice, alternated
 # Builds the benchmark variant of the extension (with the empty method
 # KPI.NOOP) in build-bench/ and runs the core micro-benchmarks first. About
 # 20-30 minutes on 2 cores.
-# usage: scripts/bench.sh [--only calc|fits|models|audit|imports] [--sizes 10000,100000,1000000] [--repeat 3]
+# usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue] [--sizes 10000,100000,1000000] [--repeat 3]
 #   (--sizes and --repeat: the calc part's)
 #   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
 #   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
@@ -63,6 +65,11 @@ fi
 # Pasting an export into the campaign dashboard (issue 13: its own section too).
 if want imports; then
   OXT="$oxt" scripts/bench_imports.sh
+fi
+# kpi-portable's time against the rows (issue 26, item 1).
+if want portable; then
+  /usr/bin/python3 -m kpitools.bench.portable --oxt "$oxt" --catalogue "$PWD/build-bench/generated/catalogue.json" \
+      --workdir "$PWD/build-bench" --out docs/benchmark.md
 fi
 # The glue (issue 22): the C++ UNO glue's benchmark build from git, beside now's.
 if want glue; then

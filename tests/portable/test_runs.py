@@ -19,6 +19,14 @@ test, converted by the command line and opened WITHOUT the extension:
 - the summary lists each cell with the native formula Calc holds for it
   (its own row's references).
 
+Frozen cells are seen as such (issue 25, item 6): F6:F8, kept as values,
+are shaded in the copy (no other cell is) and listed with their formula on
+a sheet "Not recalculated" added at the end; the summary names it.
+
+Every formula of the copy fits Excel's 8,192 characters (issue 25, item 3),
+not only the rewritten ones: G2, a plain formula of 8,400 characters, keeps
+its value (2,800 × A2) and is listed; G3, 8,100 characters, stays a formula.
+
 And runs.shift, the text check the runs are found with, on hand-written
 texts (sheet names with digits, strings, names that look like cells).
 """
@@ -83,6 +91,8 @@ def build(path, oxt, workdir):
             tuple((f"=KPI.CPL($'Other 2'.A{r};B{r})",) for r in rows))
         sh.getCellRangeByPosition(5, 1, 5, 7).setFormulaArray(
             tuple((f"=KPI.CPL(A$2:A$5*2;B{r})",) for r in range(2, 9)))
+        sh.getCellByPosition(6, 1).setFormula("=" + "+".join(["A2"] * 2800))  # 8,400 characters
+        sh.getCellByPosition(6, 2).setFormula("=" + "+".join(["A3"] * 2700))  # 8,100 characters
         for r in RED:
             sh.getCellByPosition(2, r - 1).CellBackColor = 0xFF0000
         sh.getCellByPosition(2, PERCENT_ROW - 1).NumberFormat = 10  # 0.00%
@@ -118,8 +128,8 @@ def main():
     summary = json.loads(r.stdout) if r.returncode == 0 else {"rewritten": [], "frozen": []}
     natives = {x["cell"]: x["native"] for x in summary["rewritten"]}
     ck.eq("rewritten cells", len(natives), 3 * N + 4)
-    ck.eq("frozen cells (F6:F8, below the range)", sorted(x["cell"] for x in summary["frozen"]),
-          ["Sheet1.F6", "Sheet1.F7", "Sheet1.F8"])
+    ck.eq("frozen cells (F6:F8, below the range; G2, too long)", sorted(x["cell"] for x in summary["frozen"]),
+          ["Sheet1.F6", "Sheet1.F7", "Sheet1.F8", "Sheet1.G2"])
     ck.ok("C150's native formula reads its own row",
           "A150" in natives.get("Sheet1.C150", "") and "A149" not in natives.get("Sheet1.C150", ""))
     ck.ok("D40's native formula keeps the broken reference",
@@ -138,6 +148,10 @@ def main():
                 if not same(got, want):
                     bad.append((f"{col}{row}", got, want))
         ck.eq("every cell's value, by hand (first differences)", bad[:5], [])
+        ck.eq("G2 keeps its value", (sh.getCellByPosition(6, 1).getType().value, sh.getCellByPosition(6, 1).getValue()),
+              ("VALUE", 2800 * COST[0]))
+        ck.eq("G3 stays a formula", (len(sh.getCellByPosition(6, 2).getFormula()), sh.getCellByPosition(6, 2).getValue()),
+              (8100, 2700 * COST[1]))
         ck.eq("red rows keep their background",
               [sh.getCellByPosition(2, r - 1).CellBackColor for r in sorted(RED)], [0xFF0000] * len(RED))
         ck.eq("the rows around them keep none",
@@ -146,6 +160,20 @@ def main():
         ck.eq("the first row keeps the standard format", sh.getCellByPosition(2, 1).NumberFormat, 0)
         ck.eq("the bold row stays bold", sh.getCellByPosition(2, BOLD_ROW - 1).CharWeight, 150.0)
         ck.eq("the row below it is not bold", sh.getCellByPosition(2, BOLD_ROW).CharWeight, 100.0)
+        shade = 0xFFE4B5
+        ck.eq("the frozen cells are shaded", [sh.getCellByPosition(5, r - 1).CellBackColor for r in (6, 7, 8)],
+              [shade] * 3)
+        ck.eq("the rewritten ones are not", [sh.getCellByPosition(5, r - 1).CellBackColor for r in (2, 5)], [-1] * 2)
+        ck.eq("the summary names the listing sheet", summary.get("listing"), "Not recalculated")
+        names = doc.Sheets.getElementNames()
+        ck.eq("the listing is the last sheet", names[-1] if names else None, "Not recalculated")
+        if names and names[-1] == "Not recalculated":
+            listed = doc.Sheets.getByName("Not recalculated").getCellRangeByPosition(0, 3, 2, 3).getDataArray()[0]
+            ck.eq("it lists the block and its formula", listed[:2],
+                  ("Sheet1.F6:F8", "=KPI.CPL(A$2:A$5*2;B6) … =KPI.CPL(A$2:A$5*2;B8)"))
+            ck.ok("and why", "intersection" in listed[2])
+            longest = doc.Sheets.getByName("Not recalculated").getCellRangeByPosition(0, 4, 2, 4).getDataArray()[0]
+            ck.eq("the long formula is listed", (longest[0], "8,400 characters" in longest[2]), ("Sheet1.G2", True))
         notes = sh.getAnnotations()
         texts = {(notes.getByIndex(i).Position.Column, notes.getByIndex(i).Position.Row): notes.getByIndex(i).String
                  for i in range(notes.getCount())}

@@ -132,7 +132,8 @@ def text_summary(inp, out, summary):
     def v(x):
         return visible(x, keep_newlines=False)
     lines = [f"{display_path(inp)} -> {display_path(out)}: {len(summary['rewritten'])} formula(s) rewritten "
-             f"natively, {len(summary['frozen'])} kept as values"]
+             f"natively, {len(summary['frozen'])} kept as values"
+             + (f" (shaded, and listed on the sheet '{v(summary['listing'])}')" if summary.get("listing") else "")]
     for r in summary["rewritten"]:
         lines.append(f"  rewritten {v(r['cell'])}: {v(r['formula'])}")
     for f in summary["frozen"]:

@@ -33,6 +33,7 @@ MAX_FORMULA = 8192  # characters: Excel's limit on a cell's formula
 # every engine. Any other case keeps its value rather than show another
 # number: the cell outside the range (#VALUE!), a name, OFFSET or INDEX in
 # the expression, a range given to a function inside it.
+TOO_LONG = ("the formula has {n:,} characters, more than Excel's 8,192: Excel would refuse the whole file")
 IMPLICIT_INTERSECTION = ("an argument is an expression over a range: Calc reads it at the cell's row (implicit "
                          "intersection), a native formula would read the whole range")
 
@@ -315,8 +316,9 @@ def _inside(blocks, si, r, c):
     return any(b[0] == si and b[1] <= r <= b[3] and b[2] <= c <= b[4] for b in reversed(blocks))
 
 
-def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
-    """Adds what to do with one formula cell (or its whole array) to plan."""
+def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown, keep=None):
+    """Adds what to do with one formula cell (or its whole array) to plan.
+    keep: a reason to keep the cell's value whatever it calls."""
     import uno
     cell = sheet.getCellByPosition(c, r)
     item = {"sheet": sheet, "si": si, "where": where, "array": text.startswith("{="), "row": r, "col": c}
@@ -331,10 +333,12 @@ def _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, where, shown):
     else:
         item.update(target=cell, formula=text)
         tokens = cell.getTokens()
-    if not rw.has_kpi(tokens):
+    if keep is None and not rw.has_kpi(tokens):
         return
     pos = uno.createUnoStruct("com.sun.star.table.CellAddress", si, item["col"], item["row"])
     try:
+        if keep:
+            raise native.ValueOnly(keep)
         item["native"], item["calls"], item["as_array"] = rw.rewrite(tokens, pos, item["array"])
     except native.ValueOnly as why:
         item["reason"] = str(why)
@@ -434,8 +438,11 @@ def _runs(items):
 
 def _freeze(summary, frozen):
     """Writes the values of the frozen cells: each array formula, and each
-    run of single cells, as one block with one comment naming it (freeze.py)."""
+    run of single cells, as one block with one comment naming it (freeze.py).
+    Returns the blocks (sheet, first row, first column, rows, columns,
+    where, formula, reason) for the listing (_list_frozen)."""
     annotations = {}
+    blocks = []
 
     def notes(sheet):
         if sheet.Name not in annotations:
@@ -448,6 +455,8 @@ def _freeze(summary, frozen):
         note = (f"kpi-portable kept the values of {x['where']}: its array formula was {x['formula']} "
                 f"({x['reason']}).")
         write_block(x["sheet"], notes(x["sheet"]), x["si"], x["row"], x["col"], x["values"], note)
+        blocks.append((x["sheet"], x["row"], x["col"], len(x["values"]), len(x["values"][0]), x["where"],
+                       x["formula"], x["reason"]))
         flat = [v for row in x["values"] for v in row]
         summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "cells": len(flat),
                                   "value": [shown_text(v) for v in flat[:SUMMARY_VALUES]],
@@ -462,15 +471,71 @@ def _freeze(summary, frozen):
                     f"to {last['formula']} ({first['reason']}).")
         write_block(first["sheet"], notes(first["sheet"]), first["si"], first["row"], first["col"],
                     [[x["values"]] for x in run], note)
+        where = first["where"] if len(run) == 1 else f"{first['where']}:{last['where'].rpartition('.')[2]}"
+        formula = first["formula"] if len(run) == 1 else f"{first['formula']} … {last['formula']}"
+        blocks.append((first["sheet"], first["row"], first["col"], len(run), 1, where, formula, first["reason"]))
         for x in run:
             summary["frozen"].append({"cell": x["where"], "formula": x["formula"], "value": shown_text(x["values"]),
                                       "reason": x["reason"], "array": False})
+    return blocks
 
 
-def convert_document(doc, recalculate=True):
+# Frozen cells must be seen as such in the copy (issue 25, item 6): a
+# colleague who changes the data sees no update, so each block kept as
+# values gets this background, and a sheet lists them all with the formula
+# each had. The comment on each block stays.
+FROZEN_BACKGROUND = 0xFFE4B5  # moccasin: visible, and dark text stays readable on it
+LIST_ROWS = 10000  # rows of the listing at most; the last says how many more
+LIST_TEXT = {
+    "en": {"sheet": "Not recalculated",
+           "intro": "These cells of the copy hold values, not formulas: they do not change when the data "
+                    "changes. They are shaded in the sheets; each has a comment with its formula.",
+           "head": ("Cells", "Formula with the extension", "Why it is kept as a value"),
+           "more": "… and {n} more block(s) kept as values"},
+    "fr": {"sheet": "Non recalculé",
+           "intro": "Ces cellules de la copie contiennent des valeurs, pas des formules : elles ne changent "
+                    "pas quand les données changent. Elles sont ombrées dans les feuilles ; chacune porte un "
+                    "commentaire avec sa formule.",
+           "head": ("Cellules", "Formule avec l'extension", "Pourquoi elle est gardée en valeur"),
+           "more": "… et {n} autre(s) bloc(s) gardé(s) en valeur"},
+}
+
+
+def _list_frozen(doc, blocks, lang):
+    """Shades every frozen block and lists the blocks on a sheet of their
+    own, at the end (one setDataArray). Returns the sheet's name, or None
+    when nothing was frozen."""
+    if not blocks:
+        return None
+    for sheet, row, col, rows, cols, *_rest in blocks:
+        sheet.getCellRangeByPosition(col, row, col + cols - 1, row + rows - 1).CellBackColor = FROZEN_BACKGROUND
+    text = LIST_TEXT.get(lang, LIST_TEXT["en"])
+    names = doc.Sheets
+    name, k = text["sheet"], 2
+    while names.hasByName(name):
+        name, k = f"{text['sheet']} {k}", k + 1
+    names.insertNewByName(name, names.getCount())
+    listing = names.getByName(name)
+    # Text from the workbook is written as text (setDataArray strings): a
+    # formula shown here is never evaluated.
+    lines = [(text["intro"], "", ""), ("", "", ""), text["head"]]
+    lines += [(b[5], b[6], b[7]) for b in blocks[:LIST_ROWS]]
+    if len(blocks) > LIST_ROWS:
+        lines.append((text["more"].format(n=len(blocks) - LIST_ROWS), "", ""))
+    listing.getCellRangeByPosition(0, 0, 2, len(lines) - 1).setDataArray(tuple(lines))
+    listing.getCellRangeByPosition(0, 2, 2, 2).CharWeight = 150.0  # bold header
+    columns = listing.getColumns()
+    for i, width in enumerate((6000, 12000, 12000)):  # 1/100 mm
+        columns.getByIndex(i).Width = width
+    return name
+
+
+def convert_document(doc, recalculate=True, lang="en"):
     """Rewrites every KPI formula of `doc` (an open Calc document) in place.
-    Returns the summary: {"rewritten": [...], "frozen": [...]}, one entry per
-    cell (an array formula: one entry for its range)."""
+    Returns the summary: {"rewritten": [...], "frozen": [...], "listing":
+    the name of the sheet listing the frozen cells or None}, one entry per
+    cell (an array formula: one entry for its range). lang: the listing's
+    language ("en", "fr")."""
     if recalculate:
         doc.calculateAll()  # the values frozen are the extension's own
     rw = _Rewriter(doc)
@@ -506,9 +571,14 @@ def convert_document(doc, recalculate=True):
                                shown)
         for r, row in enumerate(texts):
             for c, text in enumerate(row):
-                if text.startswith("{=") and "KPI." in text.upper() and not _inside(seen_arrays, si, r, c):
+                kpi = "KPI." in text.upper()
+                # Any formula, not only a KPI call, must fit Excel's limit: a
+                # longer one (a template's own import formula) keeps its value.
+                long = not kpi and len(text) - text.startswith("{=") - text.endswith("}") > MAX_FORMULA
+                if (long or (kpi and text.startswith("{="))) and not _inside(seen_arrays, si, r, c):
                     shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
-                    _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}", shown)
+                    _plan_cell(rw, sheet, si, r, c, text, seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}", shown,
+                               keep=TOO_LONG.format(n=len(text)) if long else None)
     # The summary lists the cells sheet by sheet, row by row.
     plan.sort(key=lambda x: (x["si"], x["row"], x["col"]))
     # Setting a thousand formulas one by one recalculates after each: off
@@ -544,7 +614,7 @@ def convert_document(doc, recalculate=True):
             summary["rewritten"].append({"cell": x["where"], "formula": x["formula"], "native": x["native"],
                                          "functions": sorted({"KPI." + c.upper() for c in x["calls"]}),
                                          "array": x["array"] or x["as_array"]})
-        _freeze(summary, [x for x in plan if "native" not in x])
+        summary["listing"] = _list_frozen(doc, _freeze(summary, [x for x in plan if "native" not in x]), lang)
     finally:
         doc.removeActionLock()
         doc.unlockControllers()

@@ -155,7 +155,7 @@ def portable(ctx, frame, lang, args=None):
         # kpitools.portable.fetch).
         neutral_copy(tmp, ".ods", quiet, Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + MENU_TIMEOUT))
         copy = open_copy(desktop, quiet, "calc8", read_only=False)
-        summary = convert_document(copy)
+        summary = convert_document(copy, lang=lang)
         copy.storeToURL(file_url(path), props(FilterName=PORTABLE_FILTERS[ext][0], Overwrite=True))
     except Exception as e:
         return False, tr(lang, "portable_failed", getattr(e, "Message", None) or str(e))
