@@ -126,9 +126,11 @@ def _wrap(expr):
     return expr if atomic(expr) else f"({expr})"
 
 
-def _expand_macros(text, expansions, depth=0, arrays=None):
+def _expand_macros(text, expansions, depth=0, arrays=None, singles=frozenset()):
     """Replaces every @name(a, b) in `text` by the expansion's body; adds to
-    `arrays` the {placeholders} given to an expansion marked array = true."""
+    `arrays` the {placeholders} given to an expansion marked array = true.
+    singles: the arguments given as one cell or a number; an expansion with
+    a `single` body uses it when its arguments hold only those."""
     if depth > 20:
         raise NativeError("expansions nested too deeply (a cycle?)")
     out, pos = [], 0
@@ -142,19 +144,21 @@ def _expand_macros(text, expansions, depth=0, arrays=None):
             raise NativeError(f"unknown expansion @{name}")
         end, commas = _scan(text, m.end())
         bounds = [m.end()] + [c + 1 for c in commas] + [end + 1]
-        actual = [_expand_macros(text[a:b - 1].strip(), expansions, depth + 1, arrays)
+        actual = [_expand_macros(text[a:b - 1].strip(), expansions, depth + 1, arrays, singles)
                   for a, b in zip(bounds, bounds[1:])]
-        if arrays is not None and expansions[name].get("array"):
+        body = expansions[name]["is"]
+        if "single" in expansions[name] and all(set(_PLACEHOLDER.findall(a)) <= singles for a in actual):
+            body = expansions[name]["single"]
+        elif arrays is not None and expansions[name].get("array"):
             for a in actual:
                 arrays.update(_PLACEHOLDER.findall(a))
         params = expansions[name]["of"]
         if len(actual) != len(params):
             raise NativeError(f"@{name} takes {len(params)} arguments, given {len(actual)}")
         values = dict(zip(params, actual))
-        body = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]) if p.group(1) in values else p.group(0),
-                                expansions[name]["is"])
+        body = _PLACEHOLDER.sub(lambda p: _wrap(values[p.group(1)]) if p.group(1) in values else p.group(0), body)
         out.append(text[pos:m.start()])
-        out.append(_expand_macros(body, expansions, depth + 1, arrays))
+        out.append(_expand_macros(body, expansions, depth + 1, arrays, singles))
         pos = end + 1
 
 
@@ -196,10 +200,15 @@ def needs_array(method, arg_texts, is_ref=None):
     for i, (name, text) in enumerate(zip(names, arg_texts)):
         if name not in arrays or text is None or not text.strip():
             continue
-        single_cell = bool(is_ref and i < len(is_ref) and is_ref[i]) and ":" not in text
-        if not (single_cell or _NUMBER.fullmatch(text.strip())):
+        if not _single(text, is_ref, i):
             return True
     return False
+
+
+def _single(text, is_ref, i):
+    """Whether argument i, written `text`, is one cell or a number."""
+    single_cell = bool(is_ref and i < len(is_ref) and is_ref[i]) and ":" not in text
+    return single_cell or bool(_NUMBER.fullmatch(text.strip()))
 
 
 def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=",", atomic_args=None, limit=None):
@@ -236,7 +245,12 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
         i = arg_names.index(name)
         if texts[i] is not None and texts[i].strip() and texts[i].strip() != literal:
             raise ValueOnly(f"{name} is not {literal}: the native formula covers only that case")
-    pieces, _ = template(method, sep)
+    # Arguments given as one cell or a number get the shorter `single` form
+    # of the expansions that have one (issue 26: the copy's formulas were
+    # twice as long as needed for the most common call, one cell per row).
+    singles = frozenset(name for i, (name, text) in enumerate(zip(arg_names, texts))
+                        if text is None or not text.strip() or _single(text, is_ref, i))
+    pieces, _ = template(method, sep, singles)
     # Each argument's text is wrapped once (not at each of its 30-odd uses),
     # and the length is known before anything is joined.
     known = atomic_args or ()
@@ -255,14 +269,15 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
 _TEMPLATES = {}
 
 
-def template(method, sep=","):
+def template(method, sep=",", singles=frozenset()):
     """(pieces, atomic) of KPI.<method>'s native formula, worked out once per
-    method and separator: pieces alternate literal text and argument names
-    (pieces[1::2]); atomic says whether the formula, its arguments put in as
-    operands, can stand as an operand without parentheses."""
-    key = (method.lower(), sep)
+    method, separator and set of arguments given as one cell (singles):
+    pieces alternate literal text and argument names (pieces[1::2]); atomic
+    says whether the formula, its arguments put in as operands, can stand as
+    an operand without parentheses."""
+    key = (method.lower(), sep, singles)
     if key not in _TEMPLATES:
-        text = _expand_macros(entry(method)["formula"], table()["expansions"])
+        text = _expand_macros(entry(method)["formula"], table()["expansions"], singles=singles)
         for err, raise_expr in RAISE.items():
             text = text.replace(err, raise_expr)
         if sep != ",":
@@ -276,7 +291,9 @@ def template(method, sep=","):
 
 def wrap_expansion(method, text, sep=","):
     """expand()'s text as an operand: parenthesised unless the template is
-    atomic (decided on the template, never by scanning the text)."""
+    atomic (decided on the template, never by scanning the text; the
+    `single` forms keep their expansion's outer shape, so the answer is the
+    same for every set of single arguments)."""
     return text if template(method, sep)[1] else f"({text})"
 
 
