@@ -5,7 +5,8 @@ Calc with the built .oxt, on the example campaign sheet:
 - the .xlsx and .ods copies hold no KPI call, and every formula cell that
   called a KPI function shows, reopened, the value the extension computes in
   the original (native formulas against the C++ core: two engines);
-- the open document keeps its KPI formulas and is not marked modified.
+- the open document keeps its KPI formulas and is not marked modified;
+- Cancel and the time limit stop the command cleanly (stopping(), below).
 
 Then hostile documents (issue 27, tests/portable/hostile_books.py), opened
 as the user's session opens them (whatever that load fetches is not the
@@ -96,11 +97,34 @@ def main():
                 copy.close(True)
         ck.check(kpi_cells(doc) == before and not doc.isModified(),
                  "the open document keeps its KPI formulas and is not modified")
+        stopping(ck, office, helper, frame, doc, before)
         doc.close(True)
         with beacon() as port:
             network(ck, office, helper, f"http://127.0.0.1:{port}")
         nested(ck, office, helper, opts.workdir)
     return ck.finish()
+
+
+def stopping(ck, office, helper, frame, doc, before):
+    """Issue 27, item 4: the conversion runs behind a progress window with
+    Cancel and a time limit (kpimenu/progress.py). A click (CancelAfter, the
+    simulated click a macro may pass) and the limit (MaxSeconds) stop it:
+    the dispatch fails and says which, no file is written, the open document
+    is untouched, and the next command runs normally (nothing left busy).
+    Before: the command had no limit and no way to stop it."""
+    for name, args, word in (("cancel", {"CancelAfter": 0}, "cancelled"),
+                             ("time limit", {"MaxSeconds": 0.001}, "stopped after")):
+        out = os.path.abspath(office.scratch(f"stopped-{name.replace(' ', '-')}.ods"))
+        res = helper.executeDispatch(frame, "org.kpifunctions:portable", "", 0, props(URL=out, **args))
+        text = str(res.Result) if res is not None else ""
+        ck.check(res is not None and res.State != 1 and word in text,
+                 f"{name}: the command stops and says so ({text!r})")
+        ck.check(not os.path.exists(out), f"{name}: no copy written")
+    ck.check(kpi_cells(doc) == before and not doc.isModified(), "stopped: the open document is untouched")
+    out = os.path.abspath(office.scratch("after-stop.ods"))
+    res = helper.executeDispatch(frame, "org.kpifunctions:portable", "", 0, props(URL=out))
+    ck.check(res is not None and res.State == 1 and os.path.isfile(out),
+             f"after a stop the next copy is written ({res.Result if res else None})")
 
 
 def open_as_user(office, path):

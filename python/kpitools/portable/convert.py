@@ -405,11 +405,12 @@ def _fill(item):
     return [row[0][1:-1] if row[0].startswith("{") else row[0] for row in whole.getFormulaArray()]
 
 
-def _set_formulas(items):
+def _set_formulas(items, tick):
     """Sets the native formulas of single cells, one call per run of cells
     below each other (a column of 500 KPI cells is one call, not 500)."""
     run = []
-    for item in items + [None]:
+    for i, item in enumerate(items + [None]):
+        tick("write", i, len(items))
         if run and (item is None or item["sheet"] is not run[-1]["sheet"] or item["col"] != run[-1]["col"]
                     or item["row"] != run[-1]["row"] + 1):
             first = run[0]
@@ -530,12 +531,16 @@ def _list_frozen(doc, blocks, lang):
     return name
 
 
-def convert_document(doc, recalculate=True, lang="en"):
+def convert_document(doc, recalculate=True, lang="en", progress=None):
     """Rewrites every KPI formula of `doc` (an open Calc document) in place.
     Returns the summary: {"rewritten": [...], "frozen": [...], "listing":
     the name of the sheet listing the frozen cells or None}, one entry per
     cell (an array formula: one entry for its range). lang: the listing's
-    language ("en", "fr")."""
+    language ("en", "fr"). progress(stage, done, total), if given, is called
+    every few cells ("plan", then "write"): the menu's progress window,
+    which may raise to stop the conversion (the document is then half
+    converted: the menu converts a copy and discards it)."""
+    tick = progress or (lambda stage, done=0, total=0: None)
     if recalculate:
         doc.calculateAll()  # the values frozen are the extension's own
     rw = _Rewriter(doc)
@@ -562,14 +567,17 @@ def convert_document(doc, recalculate=True, lang="en"):
         # planned once for its whole run (runs.py); the other cells, and any
         # run the check refuses, one by one.
         for c in range(end.EndColumn + 1):
+            tick("plan", si * (end.EndColumn + 1) + c, sheets.getCount() * (end.EndColumn + 1))
             for r0, r1 in runs(texts, c, kpi_cell):
                 if r1 > r0 and _plan_run(rw, sheet, si, c, r0, r1, texts, plan, name):
                     continue
                 for r in range(r0, r1 + 1):
+                    tick("plan", si * (end.EndColumn + 1) + c, sheets.getCount() * (end.EndColumn + 1))
                     shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
                     _plan_cell(rw, sheet, si, r, c, texts[r][c], seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}",
                                shown)
         for r, row in enumerate(texts):
+            tick("plan", si, sheets.getCount())
             for c, text in enumerate(row):
                 kpi = "KPI." in text.upper()
                 # Any formula, not only a KPI call, must fit Excel's limit: a
@@ -592,8 +600,10 @@ def convert_document(doc, recalculate=True, lang="en"):
     try:
         rewritten = [x for x in plan if "native" in x and "run" not in x]
         _set_formulas(sorted((x for x in rewritten if not x["array"] and not x["as_array"]),
-                             key=lambda x: (x["sheet"].Name, x["col"], x["row"])))
-        for x in [x for x in plan if "run" in x]:
+                             key=lambda x: (x["sheet"].Name, x["col"], x["row"])), tick)
+        runs_planned = [x for x in plan if "run" in x]
+        for i, x in enumerate(runs_planned):
+            tick("write", i, len(runs_planned))
             x["natives"] = _fill(x)
         for x in plan:
             if "run" in x:
@@ -606,6 +616,7 @@ def convert_document(doc, recalculate=True, lang="en"):
                 continue
             if "native" not in x:
                 continue
+            tick("write", len(summary["rewritten"]), len(plan))
             # A range summed cell by cell (ISTEXT, IF over it) is evaluated
             # as an array only in an array formula (Gnumeric, older Excel):
             # such a cell becomes a one-cell array formula.

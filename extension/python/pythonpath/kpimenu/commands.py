@@ -11,6 +11,7 @@ import traceback
 import uno
 
 from . import finder, report
+from .progress import Progress, Stopped, busy_text, progress_open
 from .ui import dispatch, file_url, message, props, tr, ui_language
 
 # commands.py is <extension>/python/pythonpath/kpimenu/commands.py.
@@ -94,6 +95,11 @@ def audit(ctx, frame, lang):
 # The bounds of the pass that removes the copy's links: the user's document
 # is open already (no bomb to fear), so only a runaway pass is bounded.
 MENU_MAX_BYTES, MENU_MAX_CELLS, MENU_TIMEOUT = 1 << 40, 1 << 40, 600
+# The conversion itself shows a progress window with Cancel and stops by
+# itself after PORTABLE_LIMIT seconds (kpimenu/progress.py): Calc's window
+# is never held longer without a way out. A macro or a test may pass
+# MaxSeconds (a lower limit) and CancelAfter (a simulated click).
+PORTABLE_LIMIT = 300
 PORTABLE_FILTERS = {".ods": ("calc8", "ODF Spreadsheet (.ods)"),
                     ".xlsx": ("Calc MS Excel 2007 XML", "Excel 2007-365 (.xlsx)")}
 
@@ -144,6 +150,10 @@ def portable(ctx, frame, lang, args=None):
     tmp = os.path.join(tmp_dir, "copy.ods")
     quiet = os.path.join(tmp_dir, "quiet.ods")
     copy = None
+    limit = min(PORTABLE_LIMIT, float((args or {}).get("MaxSeconds") or PORTABLE_LIMIT))
+    cancel_after = (args or {}).get("CancelAfter")
+    progress = Progress(ctx, frame.getContainerWindow() if frame is not None else None, lang,
+                        limit, float(cancel_after) if cancel_after is not None else None)
     try:
         # Convert a copy: the user's document keeps its formulas, its file and its undo history.
         doc.storeToURL(file_url(tmp), props(FilterName="calc8"))
@@ -154,12 +164,17 @@ def portable(ctx, frame, lang, args=None):
         # user's answer to "update links?" (the rewritten ones never fetch:
         # kpitools.portable.fetch).
         neutral_copy(tmp, ".ods", quiet, Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + MENU_TIMEOUT))
+        progress("copy")
         copy = open_copy(desktop, quiet, "calc8", read_only=False)
-        summary = convert_document(copy, lang=lang)
+        summary = convert_document(copy, lang=lang, progress=progress)
+        progress("save")
         copy.storeToURL(file_url(path), props(FilterName=PORTABLE_FILTERS[ext][0], Overwrite=True))
+    except Stopped as e:
+        return False, tr(lang, "portable_failed", str(e))
     except Exception as e:
         return False, tr(lang, "portable_failed", getattr(e, "Message", None) or str(e))
     finally:
+        progress.close()
         if copy is not None:
             try:
                 copy.close(True)
@@ -209,6 +224,10 @@ def run(ctx, frame, name, args=None):
     a message box and a (False, text) result. args: the dispatch arguments
     ({"URL": ...} for portable, {"fn": "KPI.CPL"} for reference)."""
     lang = ui_language(ctx)
+    if progress_open():
+        # A command's progress window lets LibreOffice handle events, menu
+        # clicks included: a second command would run inside the first.
+        return False, busy_text(lang)
     try:
         fn = COMMANDS[name]
         ok, text = fn(ctx, frame, lang, args) if name in ("portable", "reference") else fn(ctx, frame, lang)
