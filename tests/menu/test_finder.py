@@ -124,7 +124,7 @@ def main():
     # The audit report's inventory shows each KPI cell's definition in the report's language
     # (kpi-audit's JSON carries the English one).
     from kpimenu import report
-    defs = report._definitions(entries)
+    defs = report._entries(entries)
     item = {"function": "KPI.CPL", "definition": "cost / leads"}
     ck.check(report._definition(item, "fr", defs) == "coût / leads" and report._definition(item, "en", defs) == "cost / leads",
              f"audit report: KPI.CPL's definition in French and English ({report._definition(item, 'fr', defs)!r})")

@@ -32,11 +32,12 @@ def insert(ctx, frame, lang):
     doc = _document(frame)
     if not _is_calc(doc):
         return False, tr(lang, "audit_not_sheet")
+    from .insert import read_selection
     entries = finder.load()
-    entry, wizard = InsertDialog(ctx, frame.getContainerWindow(), lang, entries).run()
+    entry, wizard, plan = InsertDialog(ctx, frame.getContainerWindow(), lang, entries, read_selection(doc)).run()
     if entry is None:
         return True, ""
-    where = do_insert(ctx, frame, doc, entry, wizard)
+    where = do_insert(ctx, frame, doc, entry, wizard, plan, lang)
     if where is None:  # a shape or a chart was selected, not cells
         return False, tr(lang, "insert_no_cells")
     return True, f"{entry['name']} {where}"
@@ -72,7 +73,7 @@ def audit(ctx, frame, lang):
     status = _StatusBar(frame)  # the audit runs on Calc's own thread: say what it is doing
     try:
         try:
-            report.remove_previous(doc)  # before the audit: never audit our own report
+            removed = report.remove_previous(doc)  # before the audit: never audit our own report
             result = engine.audit(ctx, doc, progress=lambda step: status.say(tr(lang, "progress_" + step)))
             status.say(tr(lang, "progress_report"))
         except report.NotOurs:
@@ -82,13 +83,17 @@ def audit(ctx, frame, lang):
         except engine.Failed as e:
             return False, tr(lang, "audit_failed", e)
         title = os.path.basename(doc.getURL()) or doc.Title
-        marks = report.write(doc, result, lang, title)
+        drawn = report.write(doc, result, lang, title)
+        # The frames are drawn outside Calc's undo (report._no_undo): this action of the same
+        # context takes them away and puts the previous run's back, and Redo the reverse.
+        undo.addUndoAction(report.marks_undo_action(doc, tr(lang, "audit_title"), removed, drawn))
     finally:
         status.end()
         undo.leaveUndoContext()
     doc.getCurrentController().setActiveSheet(doc.Sheets.getByName(report.REPORT_SHEET))
+    report.freeze(doc)
     n = len(result["findings"])
-    return True, f"{n} finding(s), {marks} cell(s) marked"
+    return True, f"{n} finding(s), {len(drawn)} cell(s) marked"
 
 
 # The bounds of the pass that removes the copy's links: the user's document
