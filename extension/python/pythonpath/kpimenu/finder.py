@@ -285,13 +285,16 @@ def formula(entry, refs):
 
 
 def format_kind(entry):
-    """"percent" or "currency" when the function's unit says its result is
-    one (a fraction to show as %, an amount of money), else None."""
+    """"percent", "currency" or "ratio" when the function's unit says its
+    result is one (a fraction to show as %, an amount of money, a ratio such
+    as a ROAS of 4.25), else None."""
     unit = text_of(entry.get("unit"), "en").lower() if entry else ""
     if unit.startswith("fraction") or "format as %" in unit:
         return "percent"
     if unit.startswith("currency"):
         return "currency"
+    if unit.startswith("ratio"):
+        return "ratio"
     return None
 
 
@@ -300,9 +303,11 @@ def number_format(entry, formats, locale):
     (XNumberFormats), in the document's locale: 0.00 % or its currency."""
     kind = format_kind(entry)
     if kind == "percent":
-        return formats.getFormatIndex(31, locale)  # NumberFormatIndex.PERCENT_DEC2
+        return formats.getFormatIndex(9, locale)  # com.sun.star.i18n.NumberFormatIndex.PERCENT_DEC2
     if kind == "currency":
         return formats.getStandardFormat(8, locale)  # NumberFormat.CURRENCY
+    if kind == "ratio":
+        return formats.getFormatIndex(2, locale)  # NumberFormatIndex.NUMBER_DEC2: 4.25
     return None
 
 

@@ -27,6 +27,7 @@ class _Listener(unohelper.Base, XTextListener, XItemListener, XActionListener):
         if ev.ActionCommand == "swap":
             self.d.swapped = not self.d.swapped
             self.d.show_mapping()
+            self.d.dialog.getControl("Search").setFocus()  # Enter inserts, as before the swap
             return
         self.d.result = WIZARD if ev.ActionCommand == "wizard" else OK
         self.d.dialog.endExecute()
@@ -250,4 +251,5 @@ def open_wizard(ctx, frame, doc, cell):
     the wizard opens on its Structure tab for a cell it is not editing, and
     on the function's arguments when the cell is in edit mode with the
     cursor inside the call, as after typing =KPI.CPL( by hand."""
+    dispatch(ctx, frame, ".uno:SetInputMode")
     dispatch(ctx, frame, ".uno:FunctionDialog")

@@ -14,6 +14,10 @@ STRINGS = {
         "close": "Close",
         "nothing_found": "No function matches these words.",
         "insert_no_cells": "Select a cell (or the ranges to compute on) before inserting a KPI.",
+        "swap": "S~wap", "mapping": "Arguments: {}",
+        "above_one": "{fn} gives {pct}: this rate is normally at most 100 % (a part of its whole). Check which "
+                     "column is which: {mapping}. If they are the wrong way round, undo (Ctrl+Z) and insert it "
+                     "again with Swap.",
         "audit_title": "KPI audit",
         "audit_not_sheet": "Audit this workbook works on a spreadsheet.",
         "audit_failed": "The audit could not run: {}",
@@ -61,6 +65,10 @@ STRINGS = {
         "close": "Fermer",
         "nothing_found": "Aucune fonction ne correspond à ces mots.",
         "insert_no_cells": "Sélectionnez une cellule (ou les plages à calculer) avant d'insérer un KPI.",
+        "swap": "É~changer", "mapping": "Arguments : {}",
+        "above_one": "{fn} donne {pct} : ce taux ne dépasse normalement pas 100 % (une partie de son total). "
+                     "Vérifiez quelle colonne est laquelle : {mapping}. Si elles sont inversées, annulez (Ctrl+Z) "
+                     "et insérez-la de nouveau avec « Échanger ».",
         "audit_title": "Audit KPI",
         "audit_not_sheet": "L'audit s'applique à un classeur.",
         "audit_failed": "L'audit n'a pas pu s'exécuter : {}",
