@@ -202,13 +202,26 @@ def score(entry, query, require_all=True, _cache={}):
             return 0
         total += best
     # A phrase found as written ranks first: "cost per lead" before functions
-    # that merely mention "cost" and "lead" in different places.
+    # that merely mention "cost" and "lead" in different places; the phrase
+    # that is the function's name or one of its synonyms before anything else
+    # ("retour sur investissement publicitaire" is ROAS's, not ROI's).
     if len(q_words) > 1:
         for w, text, _ws in fields:
             if phrase in " ".join(words(text)):
                 total += w * 3
                 break
+    if any(w >= 80 and " ".join(words(text)) == phrase for w, text, _ws in fields):
+        total += NAMED
     return total
+
+
+NAMED = 10_000  # score() of a query that is the function's name or a synonym, as typed
+
+
+def has_phrase(entry, query):
+    """True when the words of the query stand together in one of the function's texts."""
+    phrase = " ".join(words(query))
+    return any(phrase in " ".join(words(text)) for _w, text, _ws in _fields(entry))
 
 
 def search(entries, query):
@@ -218,7 +231,12 @@ def search(entries, query):
     nothing: the dialog says which case it is (see exact())."""
     for require_all in (True, False):
         scored = [(score(e, query, require_all), i, e) for i, e in enumerate(entries)]
-        found = [e for s, i, e in sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))]
+        ranked = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))
+        if ranked and ranked[0][0] >= NAMED and len(words(query)) > 1:
+            # A function's own name for it ("open rate", "return on ad spend"): the functions
+            # whose texts hold that phrase, not those with its words scattered (WINRATE, CLV.PREDICT).
+            ranked = [x for x in ranked if x[0] >= NAMED or has_phrase(x[2], query)]
+        found = [e for _s, _i, e in ranked]
         if found:
             return found
     return []
