@@ -74,6 +74,13 @@ def main():
     ck.check("Syntaxe : KPI.CPL(coût; leads)" in fr, "French syntax line with the French argument names")
     ck.check("#VALUE!" in en and "#NUM! for a negative amount or count" in en, "English: when it errs")
     ck.check("Coût par lead : coût divisé par le nombre de leads." in fr, "French description, as the wizard's")
+    # Issue 23, item 9: the French examples with a decimal comma, as a French Calc shows them.
+    rate_fr = finder.details(by["KPI.OPENRATE"], "fr")
+    ck.check("→ 0,25" in rate_fr and "→ 0.25" in finder.details(by["KPI.OPENRATE"], "en"),
+             "KPI.OPENRATE's example result: 0,25 in French, 0.25 in English")
+    dotted = [e["name"] for e in entries if re.search(r"\d\.\d", finder.details(e, "fr").split("Exemple")[1]
+                                                      .split("\n")[0] if "Exemple" in finder.details(e, "fr") else "")]
+    ck.check(not dotted, f"no French example with a decimal point ({dotted})")
     ck.check("[gross_margin]" in finder.syntax(by["KPI.CLV"], "en"), "optional argument in brackets")
     # The definition in the dialog's language, over the argument names of its syntax line (texts.toml's
     # definition.fr, read there by hand).

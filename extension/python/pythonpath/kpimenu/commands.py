@@ -187,20 +187,56 @@ def reference(ctx, frame, lang, args=None):
     path = os.path.join(REFERENCE_DIR, f"functions-{lang}.html")
     if not os.path.isfile(path):
         return False, tr(lang, "reference_missing", path)
+    page = (args or {}).get("page", "")
+    if page == "import-headers" and os.path.isfile(os.path.join(REFERENCE_DIR, "import-headers.html")):
+        path = os.path.join(REFERENCE_DIR, "import-headers.html")  # the Imports sheets' link
     fn = (args or {}).get("fn", "")
     if fn:
         entry = next((e for e in finder.load() if finder.same_function(e, fn)), None)
         entry_page = os.path.join(REFERENCE_DIR, lang, finder.anchor(entry["name"]) + ".html") if entry else ""
         if os.path.isfile(entry_page):
             path = entry_page
-    shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
-    from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
-    shell.execute(file_url(path), "", URIS_ONLY)
+    if not open_page(ctx, path):
+        # No web browser (xdg-open missing or failing): say where the page is rather than nothing.
+        text = tr(lang, "reference_no_browser", path)
+        message(ctx, frame, tr(lang, "error_title"), text)
+        return True, text
     return True, file_url(path)
 
 
+def open_page(ctx, path):
+    """Hands the page to the desktop's opener; False when none can open it. LibreOffice's
+    SystemShellExecute starts xdg-open and returns at once (7.4): a missing or failing opener
+    shows only in LibreOffice's log, so the opener is looked for first on Linux, and its exit
+    status read."""
+    import subprocess
+    import sys
+    if sys.platform.startswith("linux"):
+        opener = shutil.which("xdg-open")
+        if opener is None:
+            return False
+        try:
+            proc = subprocess.Popen([opener, file_url(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
+            return False
+        try:
+            # A failing opener ("no method available") ends at once with an error; one still running
+            # after a few seconds is a browser that started (xdg-open may wait for it to close).
+            return proc.wait(timeout=3) == 0
+        except subprocess.TimeoutExpired:
+            return True
+    shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
+    from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
+    try:
+        shell.execute(file_url(path), "", URIS_ONLY)
+    except Exception:
+        return False
+    return True
+
+
 def templates(ctx, frame, lang):
-    # File ▸ New ▸ Templates: the extension's templates are in its "Marketing KPI" category.
+    # File ▸ New ▸ Templates: the extension's templates are in its categories "Marketing KPI" (English) and "KPI marketing" (French).
     dispatch(ctx, frame, ".uno:NewDoc")
     return True, ""
 

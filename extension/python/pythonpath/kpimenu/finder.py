@@ -142,7 +142,10 @@ def details(entry, lang):
     definition = text_of(entry.get("definition"), lang)  # over the argument names of the syntax line above
     lines += ["", f"{t['definition']}{sep}{definition}" + (f" ({t['unit']} {unit})" if unit else "")]
     if entry.get("example"):
-        lines.append(f"{t['example']}{sep}{entry['example']} → {entry.get('example_result', '')}")
+        example, result = entry["example"], str(entry.get("example_result", ""))
+        if lang == "fr":  # as a French Calc writes numbers: 0,25 (the function names keep their dots)
+            example, result = decimal_comma(example), decimal_comma(result)
+        lines.append(f"{t['example']}{sep}{example} → {result}")
     lines += ["", t["errors"] + sep.rstrip()] + [f"  • {e}" for e in errors(entry, lang)]
     syn = list_of(entry.get("synonyms"), lang)
     if syn:
@@ -153,6 +156,11 @@ def details(entry, lang):
     if entry.get("source"):
         lines += ["", f"{t['source']}{sep}{entry['source']}"]
     return "\n".join(lines)
+
+
+def decimal_comma(text):
+    """2.5 → 2,5 in numbers only: KPI.CPL and KPI.BGNBD.FIT keep their dots."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
 
 
 def _fields(entry):

@@ -31,6 +31,8 @@ STRINGS = {
         "portable_counts": "{rewritten} KPI formula(s) rewritten with native functions, {frozen} kept as values "
                            "(no native equivalent; each has a comment naming its formula).",
         "reference_missing": "The function reference is missing from the extension: {}",
+        "reference_no_browser": "No web browser could open the function reference. Open this file in a "
+                                "browser:\n{}",
         "error_title": "KPI functions",
         "internal": "Something went wrong in the KPI menu: {}",
         # The report sheet
@@ -83,6 +85,8 @@ STRINGS = {
         "portable_counts": "{rewritten} formule(s) KPI réécrite(s) avec des fonctions natives, {frozen} gardée(s) "
                            "comme valeurs (sans équivalent natif ; chacune a un commentaire qui nomme sa formule).",
         "reference_missing": "La référence des fonctions manque dans l'extension : {}",
+        "reference_no_browser": "Aucun navigateur web n'a pu ouvrir la référence des fonctions. Ouvrez ce "
+                                "fichier dans un navigateur :\n{}",
         "error_title": "Fonctions KPI",
         "internal": "Une erreur est survenue dans le menu KPI : {}",
         "report_heading": "Audit KPI de {}",
