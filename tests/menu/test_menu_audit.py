@@ -175,6 +175,23 @@ def reference(ck, office, opened):
         ck.check('url=../functions-fr.html#kpicpl"' in read("fr", "kpicpl.html")
                  and 'id="kpicpl"' in read("functions-fr.html"),
                  "reference: the French page of KPI.CPL forwards to its entry in the French reference")
+        # The Imports sheets' link: the page of the header names inside the extension (issue 23, item 13).
+        if os.path.exists(opened):
+            os.remove(opened)
+        res = dispatch(office, doc, "org.kpifunctions:reference?page=import-headers")
+        got = wait_opened(opened)
+        ck.check(res is not None and res.State == 1 and got.endswith("/reference/import-headers.html"),
+                 f"reference?page=import-headers: opened {got!r}")
+        # No web browser (the opener fails): the user is told where the page is (issue 23, item 11).
+        fail = os.path.join(os.path.dirname(opened), "fail")
+        open(fail, "w").close()
+        try:
+            res = dispatch(office, doc, "org.kpifunctions:reference")
+        finally:
+            os.remove(fail)
+        ck.check(res is not None and "No web browser" in res.Result and "functions-en.html" in res.Result
+                 and os.path.isfile(res.Result.rsplit("\n", 1)[-1]),
+                 f"reference without a browser: the message names the file ({res.Result if res else None!r})")
         before = len(list(office.desktop.getComponents()))
         res = dispatch(office, doc, "org.kpifunctions:templates")
         ck.check(res is not None and len(list(office.desktop.getComponents())) == before,
@@ -272,7 +289,8 @@ def main():
     if os.path.exists(opened):
         os.remove(opened)
     with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
-        f.write(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+        # With a file "fail" beside it, it fails as xdg-open does without a browser ("no method available").
+        f.write(f'#!/bin/sh\n[ -e "{fake_bin}/fail" ] && exit 3\necho "$1" >> "{opened}"\n')
     os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
     os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
 

@@ -247,9 +247,36 @@ def percent(value, doc):
 
 
 def open_wizard(ctx, frame, doc, cell):
-    """Calc's Function Wizard on the cell's function, on its arguments' page:
-    the wizard opens on its Structure tab for a cell it is not editing, and
-    on the function's arguments when the cell is in edit mode with the
-    cursor inside the call, as after typing =KPI.CPL( by hand."""
-    dispatch(ctx, frame, ".uno:SetInputMode")
+    """Calc's Function Wizard on the cell's function, with its arguments' boxes.
+
+    On a cell that holds a formula, the wizard opens with the whole formula
+    selected in its Formula box and shows no argument box (LibreOffice 7.4:
+    formula/source/ui/dlg/formula.cxx shows a function's arguments when the
+    cursor of that box stands inside the call). The cursor is put there, as
+    a click would: before the call's closing parenthesis, through
+    LibreOffice's own UI automation service (com.sun.star.ui.test.UITest, in
+    every build), once the wizard has the focus. Without it the wizard still
+    opens, as before."""
     dispatch(ctx, frame, ".uno:FunctionDialog")
+    import threading
+    # From another thread, as a user's click comes from outside: the wizard is built and takes the
+    # focus on Calc's thread once this command has returned (each UNO call takes Calc's lock).
+    threading.Thread(target=_cursor_in_wizard, args=(ctx,), daemon=True).start()
+
+
+def _cursor_in_wizard(ctx, seconds=5.0):
+    import time
+    try:
+        from kpitools.office.session import props
+        ui = ctx.ServiceManager.createInstanceWithContext("com.sun.star.ui.test.UITest", ctx)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            top = ui.getTopFocusWindow()
+            if top is not None and "ed_formula" in top.getChildren():
+                box = top.getChild("ed_formula")
+                box.executeAction("TYPE", props(KEYCODE="END"))
+                box.executeAction("TYPE", props(KEYCODE="LEFT"))
+                return
+    except Exception:
+        pass  # the wizard is open; only its argument boxes wait for a click
