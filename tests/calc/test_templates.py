@@ -37,6 +37,12 @@ from kpitools.sheet.addresses import col_name, parse_addr
 
 CATEGORY = "Marketing KPI"
 CATEGORY_FR = "KPI marketing"  # the French templates' own category (issue 23, item 9)
+
+
+def listed_templates(office):
+    """{title: URL} of the extension's templates, both categories."""
+    cats = hierarchy(office)
+    return {**cats.get(CATEGORY, {}), **cats.get(CATEGORY_FR, {})}
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",

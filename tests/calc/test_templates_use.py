@@ -40,7 +40,7 @@ from kpitools.catalogue import load_catalogue
 from kpitools.office.session import error_cells, Office, props, used_area
 from kpitools.paths import source_path
 from kpitools.sheet.addresses import col_name
-from test_templates import CATEGORY, close, hierarchy, read_source
+from test_templates import close, listed_templates, read_source
 
 MONTHS = [col_name(1 + m) for m in range(12)]  # B..M: month columns of the monthly templates
 
@@ -521,7 +521,7 @@ def main():
     os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
     os.environ["PATH"] = fake_bin + os.pathsep + os.environ["PATH"]
     with Office(oxt=a.oxt, workdir=a.workdir) as office:
-        listed = hierarchy(office).get(CATEGORY, {})
+        listed = listed_templates(office)
         for src in sources:
             name = os.path.splitext(os.path.basename(src))[0]
             title, _ = read_source(src)
