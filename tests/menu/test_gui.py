@@ -311,10 +311,9 @@ def audit_scenario(ck, x, office, example, out):
     with an average of monthly CPLs typed in B18 (a sum over a sum was meant:
     one red frame), then Undo, Redo, audit again, undo everything, save,
     reopen and audit after emptying B18: never a frame left behind."""
-    copy = office.scratch("campaign-audit.ods")
-    base = office.desktop.loadComponentFromURL(kpicalc.file_url(example), "_blank", 0, kpicalc.props(Hidden=True))
-    base.storeToURL(kpicalc.file_url(copy), kpicalc.props(FilterName="calc8"))
-    base.close(True)
+    # The shipped file as it is (its KPI cells carry no stored value: the "no value stored" noise).
+    copy = office.scratch("campaign-audit.fods")
+    shutil.copyfile(example, copy)
     doc = office.desktop.loadComponentFromURL(kpicalc.file_url(copy), "_blank", 0, ())
     name = "campaign-audit"
     try:
@@ -343,7 +342,8 @@ def audit_scenario(ck, x, office, example, out):
         rep = doc.Sheets.getByName("KPI audit")
         rows = rep.getCellRangeByPosition(0, 4, 5, 30).getDataArray()
         head = rows[0]
-        ck.check(head[:5] == ("Gravité", "Cellule", "Contrôle", "Explication", "Correction proposée") and head[5] == "",
+        ck.check(head[:5] == ("Gravité", "Cellule", "Contrôle", "Explication", "Correction proposée")
+                 and head[5] == "",
                  f"fr: one severity column, French headers: {head}")
         found = [r for r in rows[1:] if r[0] in ("erreur", "avertissement", "info")]
         texts = " ".join(" ".join(str(c) for c in r) for r in found)

@@ -35,7 +35,8 @@ TEXTS = {
                          "fr": "la date de fin {end} précède la date de début {start}"},
     "end_before_start_fix": {"en": "swap or correct the dates", "fr": "échangez ou corrigez les dates"},
     "series_rising": {"en": "date in {cell} comes before the one above it in a rising series under '{label}'",
-                      "fr": "la date de {cell} précède celle du dessus dans une série croissante sous « {label} »"},
+                      "fr": "la date de {cell} précède celle du dessus dans une série croissante "
+                            "sous « {label} »"},
     "series_falling": {"en": "date in {cell} comes after the one above it in a falling series under '{label}'",
                        "fr": "la date de {cell} suit celle du dessus dans une série décroissante sous « {label} »"},
     "series_fix": {"en": "sort the rows by date, or correct the date",

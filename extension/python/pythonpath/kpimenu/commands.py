@@ -236,7 +236,8 @@ def open_page(ctx, path):
 
 
 def templates(ctx, frame, lang):
-    # File ▸ New ▸ Templates: the extension's templates are in its categories "Marketing KPI" (English) and "KPI marketing" (French).
+    # File ▸ New ▸ Templates: the extension's templates are in its categories "Marketing KPI"
+    # (English) and "KPI marketing" (French).
     dispatch(ctx, frame, ".uno:NewDoc")
     return True, ""
 

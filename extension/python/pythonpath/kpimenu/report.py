@@ -195,8 +195,8 @@ def write(doc, result, lang, title):
     if not findings:
         rows.append([tr(lang, "report_none")] + blank[1:])
     if unlisted:
-        rows.append([tr(lang, "report_more", n=_count(lang, sum(unlisted.values())), listed=_count(lang, len(findings)))]
-                    + blank[1:])
+        rows.append([tr(lang, "report_more", n=_count(lang, sum(unlisted.values())),
+                        listed=_count(lang, len(findings)))] + blank[1:])
     inv_head = len(rows) + 1
     rows.append(list(blank))
     rows.append([tr(lang, "inventory")] + blank[1:])

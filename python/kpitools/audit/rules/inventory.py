@@ -4,7 +4,7 @@ The inventory itself (every KPI cell, its arguments, result and stored value)
 is written by the engine; these rules judge what it found."""
 import math
 
-from kpitools.audit.model import result_json, result_text, same_result
+from kpitools.audit.model import result_json, same_result
 from kpitools.audit.rules.base import Rule
 from kpitools.audit.texts import T
 
