@@ -6,6 +6,17 @@ driven by the keyboard as a user would, in English and then in French:
   match → A5 holds =KPI.CPL(A2:A4;B2:B4) = 150 (worked out by hand:
   (12000 + 8000 + 10000) / (80 + 60 + 60)), screenshot.
 
+Issue 23 adds, each checked against values worked out by hand:
+  the inserted CPL in the currency format; in English one row A2:B2 →
+  C2 =KPI.CPL(A2;B2) = 150, and the Function Wizard on an incomplete call
+  showing its arguments' boxes; in French Envoyés | Ouvertures → the header
+  row puts opens first (=KPI.OPENRATE(E2:E4;D2:D4) = 1000/3700, in %), then
+  Échanger gives 370 % and a warning; the audit of examples/campaign.fods
+  with an average of CPLs in B18 (screenshots in both languages), in French:
+  the report's texts and numbers in French, one severity column, frozen
+  header, autofilter, no "no value stored" noise; Undo, Redo, a second run,
+  undoing both, saving and reopening: never a frame left behind.
+
 Then the B2B template in that language: Ctrl+click on the first link of its
 About sheet (org.kpifunctions:reference?fn=KPI.SHARE) opens that function's
 page of the reference in the UI language (a stand-in xdg-open on PATH records
@@ -306,6 +317,36 @@ def shapes(doc):
             for i in range(doc.Sheets.Count) for j in range(doc.Sheets.getByIndex(i).DrawPage.Count)]
 
 
+def audit_screens_en(ck, x, office, example, out):
+    """The English report and frames, for the guide's pictures (the undo and the French report: below)."""
+    copy = office.scratch("campaign-audit-en.fods")
+    shutil.copyfile(example, copy)
+    doc = office.desktop.loadComponentFromURL(kpicalc.file_url(copy), "_blank", 0, ())
+    try:
+        doc.getCurrentController().getFrame().getContainerWindow().setPosSize(0, 0, 1280, 800, 15)
+        sheet = doc.Sheets.getByIndex(0)
+        sheet.getCellRangeByName("A18").setString("Average CPL")
+        sheet.getCellRangeByName("B18").setFormula("=AVERAGE(J4:J7)")
+        time.sleep(1)
+        x.run("xdotool", "search", "--name", "campaign-audit-en", "windowactivate")
+        time.sleep(1)
+        x.key("alt+k", "a")
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and not doc.Sheets.hasByName("KPI audit"):
+            time.sleep(0.5)
+        time.sleep(2)
+        head = doc.Sheets.getByName("KPI audit").getCellRangeByPosition(0, 4, 4, 4).getDataArray()[0] \
+            if doc.Sheets.hasByName("KPI audit") else ()
+        ck.check(head == ("Severity", "Cell", "Check", "Explanation", "Suggested fix"), f"en: the report {head}")
+        ck.check(x.shot(os.path.join(out, "audit-en.png")), "en: screenshot of the report")
+        doc.getCurrentController().setActiveSheet(sheet)
+        time.sleep(1)
+        ck.check(x.shot(os.path.join(out, "marks-en.png")), "en: screenshot of the marked cells")
+    finally:
+        doc.setModified(False)
+        doc.close(True)
+
+
 def audit_scenario(ck, x, office, example, out):
     """Issue 23, items 1, 3, 6, 7: KPI ▸ Audit in French on examples/campaign.fods
     with an average of monthly CPLs typed in B18 (a sum over a sum was meant:
@@ -436,6 +477,8 @@ def main():
                     opts.templates, "b2b-kpis.fods" if lang == "en" else "b2b-kpis-fr.fods"), opened, opts.out)
                 if lang == "fr":
                     audit_scenario(ck, x, office, opts.example, opts.out)
+                else:
+                    audit_screens_en(ck, x, office, opts.example, opts.out)
     finally:
         x.close()
         shutil.rmtree(shared, ignore_errors=True)
