@@ -317,6 +317,18 @@ def shapes(doc):
             for i in range(doc.Sheets.Count) for j in range(doc.Sheets.getByIndex(i).DrawPage.Count)]
 
 
+def menu_audit(ck, x, doc, window, label):
+    """KPI ▸ Audit this workbook from the keyboard, in the window whose title has `window`."""
+    x.run("xdotool", "search", "--name", window, "windowactivate")
+    time.sleep(1)
+    x.key("alt+k", "a")
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and not doc.Sheets.hasByName("KPI audit"):
+        time.sleep(0.5)
+    time.sleep(2)
+    ck.check(doc.Sheets.hasByName("KPI audit"), f"{label}: the report is written")
+
+
 def audit_screens_en(ck, x, office, example, out):
     """The English report and frames, for the guide's pictures (the undo and the French report: below)."""
     copy = office.scratch("campaign-audit-en.fods")
@@ -328,13 +340,7 @@ def audit_screens_en(ck, x, office, example, out):
         sheet.getCellRangeByName("A18").setString("Average CPL")
         sheet.getCellRangeByName("B18").setFormula("=AVERAGE(J4:J7)")
         time.sleep(1)
-        x.run("xdotool", "search", "--name", "campaign-audit-en", "windowactivate")
-        time.sleep(1)
-        x.key("alt+k", "a")
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and not doc.Sheets.hasByName("KPI audit"):
-            time.sleep(0.5)
-        time.sleep(2)
+        menu_audit(ck, x, doc, "campaign-audit-en", "en: audit")
         head = doc.Sheets.getByName("KPI audit").getCellRangeByPosition(0, 4, 4, 4).getDataArray()[0] \
             if doc.Sheets.hasByName("KPI audit") else ()
         ck.check(head == ("Severity", "Cell", "Check", "Explanation", "Suggested fix"), f"en: the report {head}")
@@ -366,14 +372,7 @@ def audit_scenario(ck, x, office, example, out):
         time.sleep(1)
 
         def run_audit(label):
-            x.run("xdotool", "search", "--name", name, "windowactivate")
-            time.sleep(1)
-            x.key("alt+k", "a")
-            deadline = time.monotonic() + 40
-            while time.monotonic() < deadline and not doc.Sheets.hasByName("KPI audit"):
-                time.sleep(0.5)
-            time.sleep(2)
-            ck.check(doc.Sheets.hasByName("KPI audit"), f"fr: {label}: the report is written")
+            menu_audit(ck, x, doc, name, f"fr: {label}")
 
         def frames():
             return [s for s in shapes(doc) if s not in own]
