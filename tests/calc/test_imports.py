@@ -25,7 +25,7 @@ import tempfile
 
 from harness import args_from_argv, Checker
 from kpitools.office.session import Office, error_cells, file_url, props
-from test_templates import CATEGORY, close, hierarchy, read_source
+from test_templates import close, listed_templates, read_source
 
 # The test's own reading of each sample: the header row (1-based), the date column and its format,
 # the row-name column, the decimal comma or point, and which column holds which figure.
@@ -419,7 +419,7 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kpi-imports-", dir=a.workdir) as tmp:
         with Office(oxt=a.oxt, workdir=a.workdir) as office:
-            listed = hierarchy(office).get(CATEGORY, {})
+            listed = listed_templates(office)
             dashboard(chk, office, listed, "campaign-dashboard-en", [("google-ads.csv", EN), ("meta-ads.csv", EN),
                                                                       ("linkedin.csv", EN)], tmp)
             dashboard(chk, office, listed, "campaign-dashboard-fr", [("google-ads-fr.csv", FR), ("meta-ads-fr.csv", FR),

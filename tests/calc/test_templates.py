@@ -36,6 +36,13 @@ from kpitools.sheet.errors import ERRORS
 from kpitools.sheet.addresses import col_name, parse_addr
 
 CATEGORY = "Marketing KPI"
+CATEGORY_FR = "KPI marketing"  # the French templates' own category (issue 23, item 9)
+
+
+def listed_templates(office):
+    """{title: URL} of the extension's templates, both categories."""
+    cats = hierarchy(office)
+    return {**cats.get(CATEGORY, {}), **cats.get(CATEGORY_FR, {})}
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
@@ -259,13 +266,17 @@ def main():
         results = {}
         with Office(oxt=a.oxt, workdir=a.workdir) as office:
             cats = hierarchy(office)
-            listed = cats.get(CATEGORY, {})
-            chk.check(bool(listed), f"category {CATEGORY!r} in the template manager: {sorted(cats)}")
+            for cat in (CATEGORY, CATEGORY_FR):
+                chk.check(bool(cats.get(cat)), f"category {cat!r} in the template manager: {sorted(cats)}")
+            mixed = [u for c, lang in ((CATEGORY, "fr"), (CATEGORY_FR, "en")) for u in cats.get(c, {}).values()
+                     if u.endswith("-fr.ots") == (lang == "fr")]
+            chk.check(not mixed, f"English and French templates in their own categories (not: {mixed})")
             for src in sources:
                 name = os.path.splitext(os.path.basename(src))[0]
                 title, sheets = read_source(src)
-                url = listed.get(title, "")
-                chk.check(url.endswith(f"/templates/{CATEGORY.replace(' ', '%20')}/{name}.ots"),
+                category = CATEGORY_FR if name.endswith("-fr") else CATEGORY
+                url = cats.get(category, {}).get(title, "")
+                chk.check(url.endswith(f"/templates/{category.replace(' ', '%20')}/{name}.ots"),
                           f"{name}: listed as {title!r} with its .ots ({url!r})")
                 if not url:
                     continue

@@ -54,12 +54,33 @@ def main():
             for s in finder.list_of(e.get("synonyms"), lang):
                 ck.check(e["name"] in names(entries, s), f"synonym {s!r} finds {e['name']}")
 
+    # Issue 23, item 8: real queries, each with its expected first result (tests/menu/search_queries.tsv).
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "search_queries.tsv"), encoding="utf-8") as f:
+        queries = [ln.rstrip("\n").split("\t") for ln in f if ln.strip() and not ln.startswith("#")]
+    ck.check(len(queries) >= 40 and {"taux de transformation", "open rate"} <= {q for q, _ in queries},
+             f"{len(queries)} real queries in both languages")
+    wrong = [(q, fn, names(entries, q)[:3]) for q, fn in queries if names(entries, q)[:1] != [fn]]
+    ck.check(not wrong, f"every query's first result is the expected function (not: {wrong})")
+    # The exact name of a function: the functions holding that phrase, not those with its words scattered.
+    ck.check(not {"KPI.WINRATE", "KPI.PIPECOVERAGE"} & set(names(entries, "open rate")),
+             f"'open rate' lists neither WINRATE nor PIPECOVERAGE ({names(entries, 'open rate')})")
+    ck.check("KPI.CLV.PREDICT" not in names(entries, "return on ad spend"),
+             f"'return on ad spend' does not list CLV.PREDICT ({names(entries, 'return on ad spend')})")
+    ck.check("KPI.CONVRATE" in names(entries, "taux de transformation"), "'taux de transformation' finds CONVRATE")
+
     # Plain words: the dialog's text for KPI.CPL, in both languages.
     en, fr = finder.details(by["KPI.CPL"], "en"), finder.details(by["KPI.CPL"], "fr")
     ck.check("Syntax: KPI.CPL(cost; leads)" in en, "English syntax line")
     ck.check("Syntaxe : KPI.CPL(coût; leads)" in fr, "French syntax line with the French argument names")
     ck.check("#VALUE!" in en and "#NUM! for a negative amount or count" in en, "English: when it errs")
     ck.check("Coût par lead : coût divisé par le nombre de leads." in fr, "French description, as the wizard's")
+    # Issue 23, item 9: the French examples with a decimal comma, as a French Calc shows them.
+    rate_fr = finder.details(by["KPI.OPENRATE"], "fr")
+    ck.check("→ 0,25" in rate_fr and "→ 0.25" in finder.details(by["KPI.OPENRATE"], "en"),
+             "KPI.OPENRATE's example result: 0,25 in French, 0.25 in English")
+    dotted = [e["name"] for e in entries if re.search(r"\d\.\d", finder.details(e, "fr").split("Exemple")[1]
+                                                      .split("\n")[0] if "Exemple" in finder.details(e, "fr") else "")]
+    ck.check(not dotted, f"no French example with a decimal point ({dotted})")
     ck.check("[gross_margin]" in finder.syntax(by["KPI.CLV"], "en"), "optional argument in brackets")
     # The definition in the dialog's language, over the argument names of its syntax line (texts.toml's
     # definition.fr, read there by hand).
@@ -92,6 +113,23 @@ def main():
     ck.check(finder.plan(by["KPI.NPS"], [(5, 1, 5, 240)]) == (["F2:F241"], (5, 241)), "NPS over one column")
     ck.check(finder.plan(cpl, [(1, 1, 4, 12)]) == (["B2:E13"], (1, 13)),
              "4 columns for 2 arguments: the whole range as the first argument")
+    # Issue 23, item 4: one row of two cells (one month's cost and leads): one argument each, the result to its right.
+    ck.check(finder.plan(cpl, [(0, 1, 1, 1)]) == (["A2", "B2"], (2, 1)), "A2:B2 selected: =KPI.CPL(A2;B2) in C2")
+    # Issue 23, item 2: the header row says which column is which argument, in either language.
+    rate = by["KPI.OPENRATE"]
+    for heads in (["Envoyés", "Ouvertures"], ["Sent", "Opens"], ["Délivrés", "Ouvertures"]):
+        ck.check(finder.arrange(rate, ["A2:A4", "B2:B4"], heads)[0] == ["B2:B4", "A2:A4"],
+                 f"{heads}: the opens column goes first, as KPI.OPENRATE(opens; delivered) takes it")
+    ck.check(finder.arrange(cpl, ["A2:A4", "B2:B4"], ["Leads", "Coût"])[0] == ["B2:B4", "A2:A4"],
+             "Leads | Coût: the cost column first")
+    ck.check(finder.arrange(cpl, ["A2:A4", "B2:B4"], ["Month 1", "Month 2"])[0] == ["A2:A4", "B2:B4"],
+             "headers naming no argument: column order")
+    ck.check(finder.mapping(rate, ["B2:B4", "A2:A4"], ["Ouvertures", "Envoyés"], "fr")
+             == "ouvertures \u2190 B2:B4 (Ouvertures) ; délivrés \u2190 A2:A4 (Envoyés)", "the dialog's French line")
+    ck.check(finder.above_one(rate, 4.054) and not finder.above_one(rate, 0.27)
+             and not finder.above_one(by["KPI.ROAS"], 4.0), "a rate above 100 % where the domain forbids it")
+    ck.check([finder.format_kind(by[n]) for n in ("KPI.OPENRATE", "KPI.CPL", "KPI.ROAS", "KPI.NPS")]
+             == ["percent", "currency", "ratio", None], "each function's number format")
     ck.check(finder.formula(cpl, ["B2:B13", "C2:C13"]) == ("=KPI.CPL(B2:B13;C2:C13)", True), "complete formula")
     ck.check(finder.formula(cpl, ["B2:B13"]) == ("=KPI.CPL(B2:B13)", False), "one argument short: incomplete")
     ck.check(finder.formula(by["KPI.CLV"], ["A1", "B1", "C1"])[1], "optional gross_margin may be left out")
@@ -124,7 +162,7 @@ def main():
     # The audit report's inventory shows each KPI cell's definition in the report's language
     # (kpi-audit's JSON carries the English one).
     from kpimenu import report
-    defs = report._definitions(entries)
+    defs = report._entries(entries)
     item = {"function": "KPI.CPL", "definition": "cost / leads"}
     ck.check(report._definition(item, "fr", defs) == "coût / leads" and report._definition(item, "en", defs) == "cost / leads",
              f"audit report: KPI.CPL's definition in French and English ({report._definition(item, 'fr', defs)!r})")

@@ -34,6 +34,28 @@ class RuleCases(unittest.TestCase):
                     got = [(f["cell"], f["check"], f["severity"]) for f in found]
                     self.assertEqual(got, list(expected), [f["message"] for f in found])
 
+    def test_every_message_in_french(self):
+        # Issue 23, item 3: the KPI menu's report renders each finding in the UI language, its
+        # numbers in the document's locale (a decimal comma in French); English unchanged.
+        from kpitools.audit.texts import T, check_name, localised, number_function
+        comma = number_function(",", "\u202f")
+        english = re.compile(r"\b(the|of|where|shows|gives|hand-written|is|cannot|check|and|with)\b")
+        n = 0
+        for rule in RULES.values():
+            self.assertNotEqual(check_name(rule.id, "fr"), rule.id, rule.id)
+            for title, cells, _expected in rule.cases:
+                audit = audit_cells(cells, self.catalogue, keep_texts=True)
+                for f in audit.findings:
+                    msg, fix = f["texts"]
+                    self.assertIsInstance(msg, T, (rule.id, title))
+                    self.assertEqual(str(msg), f["message"])
+                    for text in (localised(msg, "fr", comma), localised(fix, "fr", comma)):
+                        self.assertIsNone(english.search(re.sub(r"\b[A-Z]\S*|'[^']*'|=\S+", "", text)),
+                                          (rule.id, title, text))
+                        self.assertIsNone(re.search(r"\d\.\d", text), (rule.id, title, text))
+                    n += 1
+        self.assertGreater(n, 20)
+
     def test_every_case_batched(self):
         # The KPI calls computed together at the end of each sheet (as
         # kpi-audit does in Calc) give the same findings, in the same order.

@@ -84,11 +84,13 @@ def book_of(cells):
     return book, stored, dates
 
 
-def audit_cells(cells, catalogue, batched=False):
+def audit_cells(cells, catalogue, batched=False, keep_texts=False):
     """Runs the audit on the cells; returns the Audit (findings, inventory).
     batched: the KPI calls are handed over together (as kpi-audit computes
     them in Calc) rather than one at a time."""
     book, stored, dates = book_of(cells)
     batch = (lambda formulas: [kpi_eval(f) for f in formulas]) if batched else None
-    return Audit(book, stored, catalogue, kpi_eval,
-                 is_date=lambda sheet, r, c: (sheet.name, r, c) in dates, kpi_batch=batch).run()
+    audit = Audit(book, stored, catalogue, kpi_eval, is_date=lambda sheet, r, c: (sheet.name, r, c) in dates,
+                  kpi_batch=batch)
+    audit.keep_texts = keep_texts  # the texts.T of each finding, as the KPI menu asks
+    return audit.run()

@@ -95,13 +95,17 @@ class Audit:
         self._group = Grouper()     # identical findings of adjacent cells merge as they come
         self.stop = None            # () -> True: stop now (kpi-audit's own memory cap, selfguard.py)
         self.no_stored = 0
+        self.keep_texts = False     # True: each finding keeps its texts.T messages under "texts"
+        self.live = False           # True: run inside Calc on the open document (the KPI menu)
         self.src = ""               # the formula being read (operands are quoted from it)
         self._out = self.findings   # where find() writes: a _Later while a waiting check completes
         self._waiting = []          # (formula, then, its _Later)
 
     def find(self, severity, check, sheet, r, c, message, fix, **details):
         f = {"severity": severity, "check": check, "sheet": sheet.name, "cell": addr(r, c),
-             "message": message, "fix": fix}
+             "message": str(message), "fix": str(fix)}
+        if self.keep_texts:  # the menu renders them again in the UI language (texts.py)
+            f["texts"] = (message, fix)
         if details:
             f["details"] = details
         self._group.add(self._out, f, r, c)

@@ -22,7 +22,7 @@ DASH_TEXT = {
         revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS", roi="ROI",
         growth_note="Revenue growth: each month against the month before. Months count once their cost is "
                     "filled in the Data sheet; fill them from January on.",
-        growth_total="Total revenue growth: ", versus=" against ", growth_none="Total revenue growth: needs two "
+        growth_total="Total revenue growth: ", versus=" against ", stop=".", growth_none="Total revenue growth: needs two "
                     "months with figures.", months_filled="Months with figures:", half="Half:",
         growth_short="Revenue growth", total="Total 2025",
         headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROI"],
@@ -57,7 +57,8 @@ DASH_TEXT = {
         revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS",
         roi="ROI", growth_note="Croissance du CA : chaque mois par rapport au mois précédent. Un mois compte dès "
                     "que son coût est saisi dans la feuille Données ; saisissez les mois à partir de janvier.",
-        growth_total="Croissance totale du CA : ", versus=" par rapport à ", growth_none="Croissance totale du CA : "
+        growth_total="Croissance totale du CA : ", versus=" par rapport à ", stop="",  # "… à févr." has its dot
+        growth_none="Croissance totale du CA : "
                     "il faut deux mois de chiffres.", months_filled="Mois renseignés :", half="Moitié :",
         growth_short="Croissance CA", total="Total 2025",
         headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROI"],
@@ -232,6 +233,7 @@ def campaign_dashboard(lang):
     dash.formula(n_addr, Fn("COUNT", Rng(f"B{m_first}", f"B{m_last}")), "out_int")
     dash.text(f"D{mt + 2}", t["half"], "small")
     dash.formula(k_addr, Fn("INT", Op("/", Ref(n_addr), 2)), "out_int")
+    dash.hide_row(mt + 2)  # helper figures of the growth line, not for the reader
     n, k = Ref(n_addr), Ref(k_addr)
     G = Rng(f"G{m_first}", f"G{m_last}")
     A = Rng(f"A{m_first}", f"A{m_last}")
@@ -243,7 +245,7 @@ def campaign_dashboard(lang):
         one = Fn("INDEX", A, first)
         return Fn("IF", Op("=", k, 1), one, Op("&", Op("&", one, "–"), Fn("INDEX", A, last)))
     compares = Op("&", Op("&", Op("&", Op("&", t["growth_total"], span(Op("+", Op("-", n, k), 1), n)),
-                                      t["versus"]), span(Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))), ".")
+                                      t["versus"]), span(Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))), t["stop"])
     dash.formula(f"A{mt + 1}", Fn("IF", Op(">", k, 0), compares, t["growth_none"]), "note")
     dash.text(f"A{mt + 3}", t["growth_note"], "note")
 

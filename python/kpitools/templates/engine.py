@@ -205,10 +205,12 @@ def _function(name):
 
 # ---------------------------------------------------------------- workbook
 class Sheet:
-    def __init__(self, name, widths_cm, landscape=False):
+    def __init__(self, name, widths_cm, landscape=False, printed=True):
         self.name = name
         self.widths = widths_cm
         self.landscape = landscape
+        self.printed = printed  # False: left out of a print or a PDF of all sheets (table:print)
+        self.hidden = set()     # rows (0-based) the reader does not see: helper figures of the formulas
         self.breaks = set()    # rows (0-based) printed at the top of a new page
         self.cells = {}        # (col, row) -> (kind, payload, style)
         self.heights = {}      # row -> cm
@@ -240,6 +242,10 @@ class Sheet:
     def row_height(self, row1, cm):
         self.heights[row1 - 1] = cm
 
+    def hide_row(self, row1):
+        """Hide row row1 (1-based): a helper figure the formulas read, not for the reader."""
+        self.hidden.add(row1 - 1)
+
     def page_break(self, row1):
         """Start a new printed page at row row1 (1-based): keeps a chart or a table whole."""
         self.breaks.add(row1 - 1)
@@ -261,8 +267,8 @@ class Book:
         self.sheets = []
         self._cache = {}
 
-    def sheet(self, name, widths_cm, landscape=False):
-        s = Sheet(name, widths_cm, landscape)
+    def sheet(self, name, widths_cm, landscape=False, printed=True):
+        s = Sheet(name, widths_cm, landscape, printed)
         self.sheets.append(s)
         return s
 
@@ -350,7 +356,8 @@ class Book:
 
     def _table(self, s):
         L = [f"<table:table table:name={quoteattr(s.name)} "
-             f'table:style-name="{"ta_land" if s.landscape else "ta_port"}">']
+             f'table:style-name="{"ta_land" if s.landscape else "ta_port"}"'
+             + ('' if s.printed else ' table:print="false"') + '>']
         for w in s.widths:
             L.append(f'<table:table-column table:style-name="co{_wname(w)}"/>')
         anchors = {}
@@ -359,8 +366,9 @@ class Book:
         last_row = max(r for _, r in list(s.cells) + list(anchors))
         for r in range(last_row + 1):
             h, brk = _row_key(s, r)
-            L.append(f'<table:table-row table:style-name="{_row_style(h, brk)}">' if h or brk
-                     else "<table:table-row>")
+            hide = ' table:visibility="collapse"' if r in s.hidden else ""
+            L.append(f'<table:table-row table:style-name="{_row_style(h, brk)}"{hide}>' if h or brk
+                     else f"<table:table-row{hide}>")
             cols = [c for c, rr in list(s.cells) + list(anchors) if rr == r]
             last_col = max(cols) if cols else -1
             empty = 0

@@ -222,3 +222,54 @@ def doc_text():
         L.append(f"- [{key}] {s.title}" + (f": <{s.url}>" if s.url else "")
                  + ("" if key in cited else " (how the report is exported)"))
     return "\n".join(L) + "\n"
+
+
+def html_text():
+    """The same page as HTML, shipped in the .oxt's reference (import-headers.html): the Imports
+    sheets link to it, and a user of the extension has no docs/ folder."""
+    import html
+    import re
+
+    def inline(t):
+        t = html.escape(t, quote=False)
+        t = re.sub(r"`([^`]+)`", r"<code>\1</code>", t)
+        t = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", t)
+        t = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", t)
+        return re.sub(r"&lt;(https?://[^&]+)&gt;", r'<a href="\1">\1</a>', t)
+    out, rows, items = [], [], []
+
+    def flush():
+        if rows:
+            out.append("<table>" + "".join(
+                "<tr>" + "".join(f"<{'th' if i == 0 else 'td'}>{inline(c.strip())}</{'th' if i == 0 else 'td'}>"
+                                 for c in r.strip("|").split("|")) + "</tr>"
+                for i, r in enumerate(rows) if not r.startswith("|---")) + "</table>")
+            rows.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{inline(x)}</li>" for x in items) + "</ul>")
+            items.clear()
+    for line in doc_text().splitlines():
+        if line.startswith("|"):
+            rows.append(line)
+            continue
+        if line.startswith("- "):
+            items.append(line[2:])
+            continue
+        flush()
+        m = re.match(r"(#+) (.*)", line)
+        if m:
+            n = len(m.group(1))
+            out.append(f"<h{n}>{inline(m.group(2))}</h{n}>")
+        elif line.strip() and not line.startswith("<!--"):
+            out.append(f"<p>{inline(line)}</p>")
+    flush()
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Import sheets: the header names '
+            'recognised</title><style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:'
+            'collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}</style>'
+            '</head><body>\n' + "\n".join(out) + "\n</body></html>\n")
+
+
+if __name__ == "__main__":  # python -m kpitools.templates.import_headers OUT.html (the extension's build)
+    import sys
+    with open(sys.argv[1], "w", encoding="utf-8") as f:
+        f.write(html_text())

@@ -40,7 +40,7 @@ TEXTS = {
         notes=["Each platform's export is pasted into its own sheet. Columns are found by their header names in "
                "the first 10 rows, in any order; extra columns are ignored.",
                "Blue cells: the header names recognised, tried in order (add your own; * stands for any text). "
-               "docs/import-headers.md says where each comes from."],
+               "Where each comes from: KPI ▸ Function reference, page \u201cImport headers\u201d."],
         year="Year read from the exports", sheet="Import sheet", feeds="Feeds the channel", status="Status",
         figure="Figure", column="Column found", header="Header read", names="Header names", header_row="Header row",
         in_use="In use", text_dates="Texts in the date column", in_export="Campaigns", month="Month",
@@ -101,7 +101,7 @@ TEXTS = {
         notes=["Chaque export se colle dans sa propre feuille. Les colonnes sont trouvées par leur en-tête dans les "
                "10 premières lignes, dans n'importe quel ordre ; les colonnes en trop sont ignorées.",
                "Cellules bleues : les en-têtes reconnus, essayés dans l'ordre (ajoutez les vôtres ; * remplace "
-               "n'importe quel texte). docs/import-headers.md indique d'où vient chacun."],
+               "n'importe quel texte). D'où vient chacun : KPI ▸ Référence des fonctions, page « En-têtes d'import »."],
         year="Année lue dans les exports", sheet="Feuille d'import", feeds="Alimente le canal", status="État",
         figure="Chiffre", column="Colonne trouvée", header="En-tête lu", names="En-têtes reconnus",
         header_row="Ligne d'en-tête", in_use="Utilisé", text_dates="Textes dans la colonne des dates",
@@ -154,7 +154,7 @@ def block_of(sheet_name):
 def paste_sheet(book, lang, platform, replace_key):
     """The sheet the export is pasted into: instructions in A1.., overwritten by the paste."""
     t = _t(lang)
-    s = book.sheet(platform.sheet[lang], [2.6] * 7)
+    s = book.sheet(platform.sheet[lang], [2.6] * 7, printed=False)
     s.text("A1", t["paste"].format(name=platform.name), "title")
     s.row_height(1, 0.9)
     for i, line in enumerate(t["steps"]):
@@ -185,6 +185,19 @@ def header_flag(X, k, slots):
         total = term if total is None else Op("+", total, term)
     return Fn("IF", Op(">", total, 0), 1, 0)
 
+
+
+# The last note names where the header names come from: a link to that page of the reference
+# inside the extension (org.kpifunctions:reference?page=import-headers), which a user has.
+IMPORT_HEADERS_LINK = "org.kpifunctions:reference?page=import-headers"
+
+
+def notes(s, lines):
+    for i, line in enumerate(lines):
+        if i == len(lines) - 1:
+            s.link(f"A{2 + i}", line, IMPORT_HEADERS_LINK)
+        else:
+            s.text(f"A{2 + i}", line, "note")
 
 class Mapping:
     """The figure table of one import on the Imports sheet: header names (blue), the column found
@@ -301,12 +314,11 @@ class DashboardImports:
         """data_channels: the Data sheet's channel column, where each import's channel must be found."""
         t = self.t = _t(lang)
         self.lang, self.months, self.data_channels = lang, months, data_channels
-        s = self.s = book.sheet(t["imports"], [5.4, 3.0] + [2.7] * 7, landscape=True)
+        s = self.s = book.sheet(t["imports"], [5.4, 3.0] + [2.7] * 7, landscape=True, printed=False)
         self.name = s.name
         s.text("A1", t["title"], "title")
         s.row_height(1, 0.9)
-        for i, line in enumerate(t["notes"]):
-            s.text(f"A{2 + i}", line, "note")
+        notes(s, t["notes"])
         s.text("A4", t["year"], "label")
         s.num("B4", year, "in_year")
         self.year = Ref("B4")
@@ -478,12 +490,12 @@ class EmailImports:
         t = self.t = _t(lang)
         plat = H.EMAIL
         # F and G hold "Unsubscribes" / "Désinscriptions" on one line (wrapped cells break no word).
-        s = self.s = book.sheet(t["imports"], [3.6] + [2.6] * 4 + [3.3, 3.3] + [2.6] * 3, landscape=True)
+        s = self.s = book.sheet(t["imports"], [3.6] + [2.6] * 4 + [3.3, 3.3] + [2.6] * 3, landscape=True,
+                                printed=False)
         self.name = s.name
         s.text("A1", t["title"], "title")
         s.row_height(1, 0.9)
-        for i, line in enumerate(t["notes"]):
-            s.text(f"A{2 + i}", line, "note")
+        notes(s, t["notes"])
         s.text("A5", t["sheet"], "head_l")
         s.text("B5", t["status"], "head_l")
         s.text("A6", plat.sheet[lang], "label")

@@ -33,11 +33,12 @@ def insert(ctx, frame, lang):
     doc = _document(frame)
     if not _is_calc(doc):
         return False, tr(lang, "audit_not_sheet")
+    from .insert import read_selection
     entries = finder.load()
-    entry, wizard = InsertDialog(ctx, frame.getContainerWindow(), lang, entries).run()
+    entry, wizard, plan = InsertDialog(ctx, frame.getContainerWindow(), lang, entries, read_selection(doc)).run()
     if entry is None:
         return True, ""
-    where = do_insert(ctx, frame, doc, entry, wizard)
+    where = do_insert(ctx, frame, doc, entry, wizard, plan, lang)
     if where is None:  # a shape or a chart was selected, not cells
         return False, tr(lang, "insert_no_cells")
     return True, f"{entry['name']} {where}"
@@ -73,7 +74,7 @@ def audit(ctx, frame, lang):
     status = _StatusBar(frame)  # the audit runs on Calc's own thread: say what it is doing
     try:
         try:
-            report.remove_previous(doc)  # before the audit: never audit our own report
+            removed = report.remove_previous(doc)  # before the audit: never audit our own report
             result = engine.audit(ctx, doc, progress=lambda step: status.say(tr(lang, "progress_" + step)))
             status.say(tr(lang, "progress_report"))
         except report.NotOurs:
@@ -83,13 +84,17 @@ def audit(ctx, frame, lang):
         except engine.Failed as e:
             return False, tr(lang, "audit_failed", e)
         title = os.path.basename(doc.getURL()) or doc.Title
-        marks = report.write(doc, result, lang, title)
+        drawn = report.write(doc, result, lang, title)
+        # The frames are drawn outside Calc's undo (report._no_undo): this action of the same
+        # context takes them away and puts the previous run's back, and Redo the reverse.
+        undo.addUndoAction(report.marks_undo_action(doc, tr(lang, "audit_title"), removed, drawn))
     finally:
         status.end()
         undo.leaveUndoContext()
     doc.getCurrentController().setActiveSheet(doc.Sheets.getByName(report.REPORT_SHEET))
+    report.freeze(doc)
     n = len(result["findings"])
-    return True, f"{n} finding(s), {marks} cell(s) marked"
+    return True, f"{n} finding(s), {len(drawn)} cell(s) marked"
 
 
 # The bounds of the pass that removes the copy's links: the user's document
@@ -197,20 +202,57 @@ def reference(ctx, frame, lang, args=None):
     path = os.path.join(REFERENCE_DIR, f"functions-{lang}.html")
     if not os.path.isfile(path):
         return False, tr(lang, "reference_missing", path)
+    page = (args or {}).get("page", "")
+    if page == "import-headers" and os.path.isfile(os.path.join(REFERENCE_DIR, "import-headers.html")):
+        path = os.path.join(REFERENCE_DIR, "import-headers.html")  # the Imports sheets' link
     fn = (args or {}).get("fn", "")
     if fn:
         entry = next((e for e in finder.load() if finder.same_function(e, fn)), None)
         entry_page = os.path.join(REFERENCE_DIR, lang, finder.anchor(entry["name"]) + ".html") if entry else ""
         if os.path.isfile(entry_page):
             path = entry_page
-    shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
-    from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
-    shell.execute(file_url(path), "", URIS_ONLY)
+    if not open_page(ctx, path):
+        # No web browser (xdg-open missing or failing): say where the page is rather than nothing.
+        text = tr(lang, "reference_no_browser", path)
+        message(ctx, frame, tr(lang, "error_title"), text)
+        return True, text
     return True, file_url(path)
 
 
+def open_page(ctx, path):
+    """Hands the page to the desktop's opener; False when none can open it. LibreOffice's
+    SystemShellExecute starts xdg-open and returns at once (7.4): a missing or failing opener
+    shows only in LibreOffice's log, so the opener is looked for first on Linux, and its exit
+    status read."""
+    import subprocess
+    import sys
+    if sys.platform.startswith("linux"):
+        opener = shutil.which("xdg-open")
+        if opener is None:
+            return False
+        try:
+            proc = subprocess.Popen([opener, file_url(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
+            return False
+        try:
+            # A failing opener ("no method available") ends at once with an error; one still running
+            # after a few seconds is a browser that started (xdg-open may wait for it to close).
+            return proc.wait(timeout=3) == 0
+        except subprocess.TimeoutExpired:
+            return True
+    shell = ctx.ServiceManager.createInstanceWithContext("com.sun.star.system.SystemShellExecute", ctx)
+    from com.sun.star.system.SystemShellExecuteFlags import URIS_ONLY
+    try:
+        shell.execute(file_url(path), "", URIS_ONLY)
+    except Exception:
+        return False
+    return True
+
+
 def templates(ctx, frame, lang):
-    # File ▸ New ▸ Templates: the extension's templates are in its "Marketing KPI" category.
+    # File ▸ New ▸ Templates: the extension's templates are in its categories "Marketing KPI"
+    # (English) and "KPI marketing" (French).
     dispatch(ctx, frame, ".uno:NewDoc")
     return True, ""
 

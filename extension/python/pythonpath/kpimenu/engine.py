@@ -98,6 +98,8 @@ def audit(ctx, doc, max_cells=None, progress=lambda step: None):
     scratch = _Scratch(ctx)
     try:
         run = ka.Audit(book, stored, catalogue, scratch.eval, is_date, kpi_batch=scratch.eval_many)
+        run.keep_texts = True  # the report renders the rules' texts in the UI language
+        run.live = True
         run.run()
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
         # A bug of the rules, not of the workbook: said as the command line says it.

@@ -26,7 +26,10 @@ def load(path=CATALOGUE):
     tables = os.path.join(os.path.dirname(path), "catalogue-tables.json")
     if os.path.isfile(tables):
         with open(tables, encoding="utf-8") as f:
-            names = {x["family"]: x["name"] for x in json.load(f).get("families", [])}
+            data = json.load(f)
+        names = {x["family"]: x["name"] for x in data.get("families", [])}
+        # The input kinds' header words: which column header names which argument (arrange()).
+        _INPUT_WORDS.update({k["kind"]: list_of(k.get("words")) for k in data.get("inputs", [])})
         for e in entries:
             if e.get("family") in names:
                 e["family_name"] = names[e["family"]]
@@ -139,7 +142,10 @@ def details(entry, lang):
     definition = text_of(entry.get("definition"), lang)  # over the argument names of the syntax line above
     lines += ["", f"{t['definition']}{sep}{definition}" + (f" ({t['unit']} {unit})" if unit else "")]
     if entry.get("example"):
-        lines.append(f"{t['example']}{sep}{entry['example']} → {entry.get('example_result', '')}")
+        example, result = entry["example"], str(entry.get("example_result", ""))
+        if lang == "fr":  # as a French Calc writes numbers: 0,25 (the function names keep their dots)
+            example, result = decimal_comma(example), decimal_comma(result)
+        lines.append(f"{t['example']}{sep}{example} → {result}")
     lines += ["", t["errors"] + sep.rstrip()] + [f"  • {e}" for e in errors(entry, lang)]
     syn = list_of(entry.get("synonyms"), lang)
     if syn:
@@ -151,6 +157,11 @@ def details(entry, lang):
     if source:
         lines += ["", f"{t['source']}{sep}{source}"]
     return "\n".join(lines)
+
+
+def decimal_comma(text):
+    """2.5 → 2,5 in numbers only: KPI.CPL and KPI.BGNBD.FIT keep their dots."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
 
 
 def _fields(entry):
@@ -200,13 +211,26 @@ def score(entry, query, require_all=True, _cache={}):
             return 0
         total += best
     # A phrase found as written ranks first: "cost per lead" before functions
-    # that merely mention "cost" and "lead" in different places.
+    # that merely mention "cost" and "lead" in different places; the phrase
+    # that is the function's name or one of its synonyms before anything else
+    # ("retour sur investissement publicitaire" is ROAS's, not ROI's).
     if len(q_words) > 1:
         for w, text, _ws in fields:
             if phrase in " ".join(words(text)):
                 total += w * 3
                 break
+    if any(w >= 80 and " ".join(words(text)) == phrase for w, text, _ws in fields):
+        total += NAMED
     return total
+
+
+NAMED = 10_000  # score() of a query that is the function's name or a synonym, as typed
+
+
+def has_phrase(entry, query):
+    """True when the words of the query stand together in one of the function's texts."""
+    phrase = " ".join(words(query))
+    return any(phrase in " ".join(words(text)) for _w, text, _ws in _fields(entry))
 
 
 def search(entries, query):
@@ -216,7 +240,12 @@ def search(entries, query):
     nothing: the dialog says which case it is (see exact())."""
     for require_all in (True, False):
         scored = [(score(e, query, require_all), i, e) for i, e in enumerate(entries)]
-        found = [e for s, i, e in sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))]
+        ranked = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))
+        if ranked and ranked[0][0] >= NAMED and len(words(query)) > 1:
+            # A function's own name for it ("open rate", "return on ad spend"): the functions
+            # whose texts hold that phrase, not those with its words scattered (WINRATE, CLV.PREDICT).
+            ranked = [x for x in ranked if x[0] >= NAMED or has_phrase(x[2], query)]
+        found = [e for _s, _i, e in ranked]
         if found:
             return found
     return []
@@ -235,6 +264,11 @@ def a1(c1, r1, c2, r2):
     return first if (c1, r1) == (c2, r2) else f"{first}:{col_name(c2)}{r2 + 1}"
 
 
+def single_row(ranges):
+    """True for one range of one row and several cells (A2:B2: one month's cost and leads)."""
+    return len(ranges) == 1 and ranges[0][1] == ranges[0][3] and ranges[0][2] > ranges[0][0]
+
+
 def plan(entry, ranges):
     """ranges: the selection as (c1, r1, c2, r2) tuples (0-based, one sheet).
 
@@ -251,6 +285,11 @@ def plan(entry, ranges):
         return [], None
     if len(ranges) > 1:
         refs = [a1(*r) for r in ranges[:n_args]]
+    elif single_row(ranges) and ranges[0][2] - ranges[0][0] + 1 <= n_args:
+        # One row of several cells: each cell is one argument, the result to
+        # the right of the row (insert() goes below when that cell is filled).
+        c1, r1, c2, _r2 = ranges[0]
+        return [a1(c, r1, c, r1) for c in range(c1, c2 + 1)], (c2 + 1, r1)
     else:
         c1, r1, c2, r2 = ranges[0]
         k = c2 - c1 + 1
@@ -270,3 +309,101 @@ def formula(entry, refs):
     if not refs:
         return f"={entry['name']}()", required == 0
     return f"={entry['name']}({';'.join(refs)})", len(refs) >= required
+
+
+def format_kind(entry):
+    """"percent", "currency" or "ratio" when the function's unit says its
+    result is one (a fraction to show as %, an amount of money, a ratio such
+    as a ROAS of 4.25), else None."""
+    unit = text_of(entry.get("unit"), "en").lower() if entry else ""
+    if unit.startswith("fraction") or "format as %" in unit:
+        return "percent"
+    if unit.startswith("currency"):
+        return "currency"
+    if unit.startswith("ratio"):
+        return "ratio"
+    return None
+
+
+def number_format(entry, formats, locale):
+    """The key of the function's number format in the document's formats
+    (XNumberFormats), in the document's locale: 0.00 % or its currency."""
+    kind = format_kind(entry)
+    if kind == "percent":
+        return formats.getFormatIndex(9, locale)  # com.sun.star.i18n.NumberFormatIndex.PERCENT_DEC2
+    if kind == "currency":
+        return formats.getStandardFormat(8, locale)  # NumberFormat.CURRENCY
+    if kind == "ratio":
+        return formats.getFormatIndex(2, locale)  # NumberFormatIndex.NUMBER_DEC2: 4.25
+    return None
+
+
+def arg_words(entry, i):
+    """The header words that name argument i: its name, its wizard names in
+    both languages, and the header words of the input kind it takes (the
+    audit's table: "Envoyés", "Sent", "Ouvertures"…)."""
+    a = entry["args"][i]
+    out = {a["name"].replace("_", " "), text_of(a.get("display"), "en"), text_of(a.get("display"), "fr")}
+    for kind in _ARG_KINDS.get(a["name"], (a["name"],)):
+        out |= set(_INPUT_WORDS.get(kind, ()))
+    return {" ".join(words(w)) for w in out if w}
+
+
+def arg_of_header(entry, header):
+    """The index of the argument a column header names, or None."""
+    h = " ".join(words(header or ""))
+    if not h:
+        return None
+    for i in range(len(entry.get("args", []))):
+        if h in arg_words(entry, i):
+            return i
+    return None
+
+
+def arrange(entry, refs, headers):
+    """refs: one reference per selected column, headers: their header texts
+    (or None). A column whose header names an argument goes to that argument,
+    whatever its place; the others fill the remaining arguments in column
+    order. Returns (refs in argument order, headers in the same order)."""
+    n = len(refs)
+    if not headers or n < 2:
+        return list(refs), list(headers or [None] * n)
+    slots = [None] * max(n, len(entry.get("args", [])))
+    rest = []
+    for ref, head in zip(refs, headers):
+        i = arg_of_header(entry, head)
+        if i is not None and i < len(slots) and slots[i] is None:
+            slots[i] = (ref, head)
+        else:
+            rest.append((ref, head))
+    for k, slot in enumerate(slots):
+        if slot is None and rest:
+            slots[k] = rest.pop(0)
+    placed = [s for s in slots if s is not None]
+    if len(placed) != n or any(s is None for s in slots[:n]):  # a gap: keep the column order
+        return list(refs), list(headers)
+    return [s[0] for s in placed], [s[1] for s in placed]
+
+
+def mapping(entry, refs, headers, lang):
+    """The dialog's line: which reference becomes which argument."""
+    out = []
+    for i, ref in enumerate(refs):
+        args = entry.get("args", [])
+        name = text_of(args[i].get("display"), lang) or args[i]["name"] if i < len(args) else "?"
+        head = headers[i] if headers and i < len(headers) and headers[i] else ""
+        out.append(f"{name} \u2190 {ref}" + (f" ({head})" if head else ""))
+    return ("; " if lang == "en" else " ; ").join(out)
+
+
+def above_one(entry, value):
+    """True when a result above 100 % is outside the function's domain (the
+    catalogue's above_one: a part over its whole)."""
+    return bool(entry) and entry.get("above_one") in ("error", "warning") and value > 1 + 1e-12
+
+
+try:
+    from kpitools.audit.rules.handwritten import ARG_KINDS as _ARG_KINDS  # the audit's arguments → kinds
+except ImportError:
+    _ARG_KINDS = {}
+_INPUT_WORDS = {}  # filled by load()

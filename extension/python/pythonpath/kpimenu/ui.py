@@ -14,6 +14,10 @@ STRINGS = {
         "close": "Close",
         "nothing_found": "No function matches these words.",
         "insert_no_cells": "Select a cell (or the ranges to compute on) before inserting a KPI.",
+        "swap": "S~wap", "mapping": "Arguments: {}",
+        "above_one": "{fn} gives {pct}: this rate is normally at most 100 % (a part of its whole). Check which "
+                     "column is which: {mapping}. If they are the wrong way round, undo (Ctrl+Z) and insert it "
+                     "again with Swap.",
         "audit_title": "KPI audit",
         "audit_not_sheet": "Audit this workbook works on a spreadsheet.",
         "audit_failed": "The audit could not run: {}",
@@ -27,6 +31,8 @@ STRINGS = {
         "portable_counts": "{rewritten} KPI formula(s) rewritten with native functions, {frozen} kept as values "
                            "(no native equivalent; each has a comment naming its formula).",
         "reference_missing": "The function reference is missing from the extension: {}",
+        "reference_no_browser": "No web browser could open the function reference. Open this file in a "
+                                "browser:\n{}",
         "error_title": "KPI functions",
         "internal": "Something went wrong in the KPI menu: {}",
         # The report sheet
@@ -61,6 +67,10 @@ STRINGS = {
         "close": "Fermer",
         "nothing_found": "Aucune fonction ne correspond à ces mots.",
         "insert_no_cells": "Sélectionnez une cellule (ou les plages à calculer) avant d'insérer un KPI.",
+        "swap": "É~changer", "mapping": "Arguments : {}",
+        "above_one": "{fn} donne {pct} : ce taux ne dépasse normalement pas 100 % (une partie de son total). "
+                     "Vérifiez quelle colonne est laquelle : {mapping}. Si elles sont inversées, annulez (Ctrl+Z) "
+                     "et insérez-la de nouveau avec « Échanger ».",
         "audit_title": "Audit KPI",
         "audit_not_sheet": "L'audit s'applique à un classeur.",
         "audit_failed": "L'audit n'a pas pu s'exécuter : {}",
@@ -75,6 +85,8 @@ STRINGS = {
         "portable_counts": "{rewritten} formule(s) KPI réécrite(s) avec des fonctions natives, {frozen} gardée(s) "
                            "comme valeurs (sans équivalent natif ; chacune a un commentaire qui nomme sa formule).",
         "reference_missing": "La référence des fonctions manque dans l'extension : {}",
+        "reference_no_browser": "Aucun navigateur web n'a pu ouvrir la référence des fonctions. Ouvrez ce "
+                                "fichier dans un navigateur :\n{}",
         "error_title": "Fonctions KPI",
         "internal": "Une erreur est survenue dans le menu KPI : {}",
         "report_heading": "Audit KPI de {}",

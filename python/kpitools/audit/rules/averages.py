@@ -2,6 +2,7 @@
 from kpitools.audit.formula import parse_formula, strip_parens
 from kpitools.audit.rules.base import Rule, span
 from kpitools.audit.rules.handwritten import compare
+from kpitools.audit.texts import T
 
 
 class AverageOfRatios(Rule):
@@ -50,8 +51,8 @@ def check_average(audit, h, rng):
             den_cells.append(nb if nb.kind == "ref" else None)
     finally:
         audit.src = saved
-    fix = f"={name}(numerators;denominators) over the whole period"
+    fix = T("whole_period_fix", name=name)
     if all(num_cells) and all(den_cells):
         fix = f"={name}({span(num_cells)};{span(den_cells)})"
-    named = (AverageOfRatios, f"average of {len(nums)} {h.kpi}s where a sum over a sum was meant")
+    named = (AverageOfRatios, T("average_of_ratios", n=len(nums), kpi=h.kpi))
     audit.kpi_call(name, nums, dens, then=lambda expected: compare(audit, h, expected, fix, "average", named=named))

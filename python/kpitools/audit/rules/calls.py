@@ -2,6 +2,7 @@
 faster form for very large ranges."""
 from kpitools.audit.formula import strip_parens
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import Count, T
 
 # Above this many cells in one summed argument, Calc copying the range into
 # the call costs far more than the KPI itself (docs/benchmark.md: 116 ms for
@@ -54,8 +55,8 @@ def check_kpi_cell(audit, cell):
     omitted = [p["name"] for p in params[len(cell.args):] if p["optional"] and "margin" in p["name"]]
     if omitted and cell.now[0] == "value":
         RevenueBasedValue.report(audit, cell.sheet, cell.r, cell.c,
-                                 f"{cell.name} without {omitted[0]}: a revenue-based figure, not a margin-based value",
-                                 f"give the {omitted[0]} as the last argument, or label the cell as revenue-based")
+                                 T("revenue_based", name=cell.name, arg=omitted[0]),
+                                 T("revenue_based_fix", arg=omitted[0]))
     for node, p in zip(cell.args, params):
         a = strip_parens(node)
         if p["kind"] == "amount" and a.kind == "ref":
@@ -63,8 +64,7 @@ def check_kpi_cell(audit, cell):
             if cells > LARGE_RANGE:
                 text = audit.src[a.start:a.end]
                 LargeRangeCall.report(audit, cell.sheet, cell.r, cell.c,
-                                      f"{cell.name} over {cells:,} cells in {p['name']} ({text}): slow to recalculate",
-                                      f"write SUM({text}) as the argument: same value at native speed "
-                                      "(text cells are then ignored)", cells=cells)
+                                      T("large_range", name=cell.name, cells=Count(cells), arg=p["name"], text=text),
+                                      T("large_range_fix", text=text), cells=cells)
                 break
     return False

@@ -2,6 +2,7 @@
 from kpitools.audit.labels import DATE_SERIES_WORDS, END_ONLY, END_WORDS, START_ONLY, START_WORDS, exact_words, \
     has_words
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T
 from kpitools.sheet.addresses import addr
 
 
@@ -56,8 +57,8 @@ def _start_end(audit, sheet):
         if which == "end" and ("start", r) in date_cols:
             sc, sv = date_cols[("start", r)]
             if v < sv:
-                DatesOutOfOrder.report(audit, sheet, r, c, f"end date {addr(r, c)} is before start date {addr(r, sc)}",
-                                       "swap or correct the dates", start=sv, end=v)
+                DatesOutOfOrder.report(audit, sheet, r, c, T("end_before_start", end=addr(r, c), start=addr(r, sc)),
+                                       T("end_before_start_fix"), start=sv, end=v)
 
 
 def _series(audit, sheet):
@@ -92,8 +93,7 @@ def _series(audit, sheet):
         for (r1, a), (r2, b) in zip(vals, vals[1:]):
             if (b < a) if up else (b > a):
                 DatesOutOfOrder.report(audit, sheet, r2, c,
-                                       f"date in {addr(r2, c)} comes {'before' if up else 'after'} the one above "
-                                       f"it in a {'rising' if up else 'falling'} series under "
-                                       f"'{sheet.data[r][c]}'", "sort the rows by date, or correct the date",
+                                       T("series_rising" if up else "series_falling", cell=addr(r2, c),
+                                         label=sheet.data[r][c]), T("series_fix"),
                                        severity="warning")
                 break

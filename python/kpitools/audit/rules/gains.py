@@ -2,6 +2,7 @@
 from kpitools.audit.formula import strip_parens
 from kpitools.audit.rules.base import Rule, sum_values
 from kpitools.audit.rules.handwritten import compare
+from kpitools.audit.texts import T
 
 
 class RoiInverted(Rule):
@@ -61,7 +62,7 @@ def check_gain(audit, h):
             x, y = audit.operand(sheet, bottom.a), audit.operand(sheet, top)
             if x and y:
                 check(x[1], y[1], f"={name}({x[0]};{y[0]})", "b/(a−b)",
-                      named=(INVERTED[kpi], f"{kpi} computed as investment ÷ profit"))
+                      named=(INVERTED[kpi], T("investment_over_profit", kpi=kpi)))
             return
         x, y = audit.operand(sheet, top), audit.operand(sheet, bottom)
         if not x or not y or kpi != "ROI":
@@ -71,13 +72,13 @@ def check_gain(audit, h):
             check(sum_values(x[1], y[1]), y[1], f"={name}({x[0]}+{y[0]};{y[0]})", "profit/investment")
         elif lx == "cost" and ly == "profit":    # investment ÷ profit
             check(sum_values(x[1], y[1]), x[1], f"={name}({y[0]}+{x[0]};{x[0]})", "investment/profit",
-                  named=(RoiInverted, "ROI computed as investment ÷ profit"))
+                  named=(RoiInverted, T("investment_over_profit", kpi="ROI")))
         elif lx == "revenue" and ly == "cost":   # revenue ÷ investment is ROAS
-            check(x[1], y[1], f"={name}({x[0]};{y[0]}) (or =KPI.ROAS({x[0]};{y[0]}) if ROAS was meant)",
-                  "revenue/investment", named=(RoiIsRoas, "ROI computed as revenue ÷ investment, which is ROAS (ROI + 1)"))
+            check(x[1], y[1], T("roi_or_roas_fix", name=name, x=x[0], y=y[0]),
+                  "revenue/investment", named=(RoiIsRoas, T("roi_is_roas")))
         elif lx == "cost" and ly == "revenue":
             check(y[1], x[1], f"={name}({y[0]};{x[0]})", "investment/revenue",
-                  named=(RoiInverted, "ROI computed as investment ÷ return"))
+                  named=(RoiInverted, T("investment_over_return", kpi="ROI")))
         return
     # =A/B-1
     if b.kind == "bin" and b.op == "-" and strip_parens(b.b).kind == "num" and strip_parens(b.b).value == 1:

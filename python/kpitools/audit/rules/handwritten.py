@@ -1,10 +1,11 @@
 """Hand-written KPIs (=B2/C2 under a "CPL" header) recomputed with the KPI
 function: agreeing, differing, or upside down. compare() is shared with the
 gains and averages families."""
-from kpitools.audit.model import fmt_num, result_json, result_text
+from kpitools.audit.model import result_json, result_text
 from kpitools.audit.rules import percent_scale, rates
 from kpitools.audit.rules.base import Rule
 from kpitools.audit.rules.kpi_errors import ERROR_WHY
+from kpitools.audit.texts import T, W
 
 # Which input kinds match a catalogue argument name (for upside-down ratios).
 ARG_KINDS = {
@@ -63,18 +64,18 @@ def compare(audit, h, expected, fix, formula_kind, named=None):
         return
     if expected[0] == "value" and abs(expected[1] - hand) <= 1e-9 * max(1.0, abs(hand), abs(expected[1])):
         if named is None:
-            HandwrittenKpi.report(audit, sheet, r, c, f"hand-written {kpi} agrees with {name} ({fmt_num(hand)})",
-                                  f"{fix} states the definition", kpi=name)
+            HandwrittenKpi.report(audit, sheet, r, c, T("agrees", kpi=kpi, name=name, hand=hand),
+                                  T("states_definition", fix=fix), kpi=name)
         return
     if named:
         rule, msg = named
-        rule.report(audit, sheet, r, c, f"{msg}: the cell shows {fmt_num(hand)}, {name} gives {result_text(expected)}",
+        rule.report(audit, sheet, r, c, T("named_differs", what=msg, hand=hand, name=name, expected=tuple(expected)),
                     fix, kpi=name, hand=hand, expected=result_json(expected))
         return
-    why = f" ({ERROR_WHY[result_text(expected)]})" if result_text(expected) in ERROR_WHY else ""
+    why = T("why", why=ERROR_WHY[result_text(expected)]) if result_text(expected) in ERROR_WHY else ""
     HandwrittenKpiDiffers.report(audit, sheet, r, c,
-                                 f"hand-written {kpi} ({formula_kind}) shows {fmt_num(hand)}, {name} gives "
-                                 f"{result_text(expected)}{why}",
+                                 T("differs", kpi=kpi, kind=W(formula_kind), hand=hand, name=name,
+                                   expected=tuple(expected), why=why),
                                  fix, kpi=name, hand=hand, expected=result_json(expected))
 
 
@@ -94,7 +95,7 @@ def check_ratio(audit, h):
         want_a, want_b = ARG_KINDS.get(entry["args"][0]["name"]), ARG_KINDS.get(entry["args"][1]["name"])
         if la and lb and la in (want_b or ()) and lb in (want_a or ()):
             swapped = f"={h.name}({b[0]};{a[0]})"
-            named = (InvertedRatio, f"{h.kpi} computed as {la} ÷ {lb}, upside down")
+            named = (InvertedRatio, T("upside_down", kpi=h.kpi, a=W(la), b=W(lb)))
             audit.kpi_call(h.name, b[1], a[1], then=lambda expected: compare(audit, h, expected, swapped, "a/b",
                                                                               named=named))
             return

@@ -2,6 +2,7 @@
 from kpitools.audit.formula import strip_parens
 from kpitools.audit.model import result_text
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T
 
 
 class IferrorHidesError(Rule):
@@ -30,8 +31,7 @@ def unwrap(audit, sheet, r, c, kpi, now, body):
     fix = audit.suggest(sheet, name, body)
     if inner is not None and inner[0] == "error":
         IferrorHidesError.report(audit, sheet, r, c,
-                                 f"IFERROR hides {result_text(inner)}: the cell shows {result_text(now)} where the "
-                                 f"{kpi} is undefined", (fix or f"={name}(...)") + " (shows the error instead of "
-                                 "hiding it)", hidden=result_text(inner))
+                                 T("iferror_hides", inner=tuple(inner), now=tuple(now), kpi=kpi),
+                                 T("iferror_fix", fix=fix or f"={name}(...)"), hidden=result_text(inner))
         return None, body
     return (inner if inner is not None else now), body

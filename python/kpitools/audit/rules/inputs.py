@@ -1,6 +1,6 @@
 """The input figures themselves: negative counts, parts above their whole."""
-from kpitools.audit.model import fmt_num
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T, W
 from kpitools.sheet.addresses import addr
 
 
@@ -57,10 +57,7 @@ def check_sheet(audit, sheet):
         for k, label in ((ka, above), (kl, left)) if v < 0 else ():
             if k in audit.labels.count_kinds:
                 NegativeInput.report(audit, sheet, r, c,
-                                     f"negative {k} ({fmt_num(v)}) under '{label}': a count or amount cannot "
-                                     "be negative",
-                                     "enter the figure as a positive number (a refund or correction belongs "
-                                     "elsewhere)", value=v)
+                                     T("negative", kind=W(k), value=v, label=label), T("negative_fix"), value=v)
                 break
         if ka in paired:
             by_row.setdefault(r, {}).setdefault(ka, (c, v))
@@ -79,8 +76,9 @@ def _part_of(audit, sheet, kinds, where):
             if pv > wv:
                 r, c = where(pp)
                 wr, wc = where(wp)
-                CountAboveTotal.report(audit, sheet, r, c, f"{part} ({fmt_num(pv)}) above {whole} ({fmt_num(wv)} in "
-                                       f"{addr(wr, wc)})", f"check both figures: {part} cannot exceed {whole}"
-                                       if severity == "error" else f"check both figures: {part} above {whole} "
-                                       "happens when the platform counts them differently (total vs unique)",
+                CountAboveTotal.report(audit, sheet, r, c,
+                                       T("part_above_whole", part=W(part), pv=pv, whole=W(whole), wv=wv,
+                                         where=addr(wr, wc)),
+                                       T("part_above_whole_fix" if severity == "error" else "part_above_whole_maybe",
+                                         part=W(part), whole=W(whole)),
                                        severity=severity, part=pv, whole=wv)

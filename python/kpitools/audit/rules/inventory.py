@@ -4,8 +4,9 @@ The inventory itself (every KPI cell, its arguments, result and stored value)
 is written by the engine; these rules judge what it found."""
 import math
 
-from kpitools.audit.model import result_json, result_text, same_result
+from kpitools.audit.model import result_json, same_result
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T
 
 
 class UnknownFunction(Rule):
@@ -62,31 +63,28 @@ RULES = [UnknownFunction, StaleValue, InvalidStoredValue, NoStoredValues]
 def check_kpi_cell(audit, cell):
     if cell.entry is None:
         UnknownFunction.report(audit, cell.sheet, cell.r, cell.c,
-                               f"{cell.name} is not a function of this version of the KPI extension",
-                               "check the spelling; see docs/functions.md for the list")
+                               T("unknown_function", name=cell.name), T("unknown_function_fix"))
         return True
     stored, now = cell.stored, cell.now
     if stored is None or stored == "missing":
         audit.no_stored += 1
     elif stored[0] == "invalid" or stored[0] == "value" and not math.isfinite(stored[1]):
         InvalidStoredValue.report(audit, cell.sheet, cell.r, cell.c,
-                                  f"the file stores {result_text(stored)} as this cell's value, which Calc never "
-                                  f"writes (a damaged file, or edited by another tool); {cell.name} computes "
-                                  f"{result_text(now)} now", "recalculate (Ctrl+Shift+F9) and save the file",
+                                  T("invalid_stored", stored=tuple(stored), name=cell.name, now=tuple(now)),
+                                  T("recalculate_fix"),
                                   stored=result_json(stored), now=result_json(now))
     elif stored[0] != "date" and not same_result(stored, now):
         StaleValue.report(audit, cell.sheet, cell.r, cell.c,
-                          f"the file stores {result_text(stored)} but {cell.name} computes {result_text(now)} now "
-                          "(saved by an older version, or never recalculated)",
-                          "recalculate (Ctrl+Shift+F9) and save the file",
+                          T("stale", stored=tuple(stored), name=cell.name, now=tuple(now)),
+                          T("recalculate_fix"),
                           stored=result_json(stored), now=result_json(now))
     return False
 
 
 def check_book(audit):
-    if audit.no_stored:
+    # Inside Calc (the KPI menu) the values are live, computed as the report
+    # is written: a file without stored values is no finding there.
+    if audit.no_stored and not audit.live:
         first = next(iter(audit.book.values()))
         NoStoredValues.report(audit, first, 0, 0,
-                              f"{audit.no_stored} KPI cell(s) have no value stored in the file (never calculated "
-                              "and saved by Calc): their stale-value check was not possible",
-                              "open the file in Calc with the extension, recalculate (Ctrl+Shift+F9) and save")
+                              T("no_stored", n=audit.no_stored), T("no_stored_fix"))

@@ -1,14 +1,15 @@
 """KPI cells that show an error, with the likely cause."""
 from kpitools.audit.model import result_text
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T
 
 # Why a KPI function shows each error (docs/functions.md, "Errors").
 ERROR_WHY = {
-    "#DIV/0!": "the denominator is 0 or blank",
-    "#NUM!": "an input is negative, or a part exceeds its whole",
-    "#VALUE!": "an input is text",
-    "Err:504": "an argument is missing, or a range contains an error cell",
-    "#NAME?": "the extension is not installed or the name is misspelt",
+    "#DIV/0!": T("why_div0"),
+    "#NUM!": T("why_num"),
+    "#VALUE!": T("why_value"),
+    "Err:504": T("why_504"),
+    "#NAME?": T("why_name"),
 }
 
 
@@ -31,6 +32,6 @@ def check_kpi_cell(audit, cell):
     if cell.now[0] == "error":
         shown = result_text(cell.now)
         KpiError.report(audit, cell.sheet, cell.r, cell.c,
-                        f"{cell.name} shows {shown}: " + ERROR_WHY.get(shown, "see the function's errors"),
-                        "check the input cells of this KPI", error=shown)
+                        T("kpi_error", name=cell.name, shown=shown, why=ERROR_WHY.get(shown, T("why_other"))),
+                        T("kpi_error_fix"), error=shown)
     return False

@@ -1,6 +1,6 @@
 """Rates written ×100 while the KPI functions return fractions."""
-from kpitools.audit.model import fmt_num
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import T
 
 
 class PercentScale(Rule):
@@ -24,8 +24,7 @@ def check(audit, h, expected, fix):
     if h.scale == 100 and h.kpi != "CPM" and expected and expected[0] == "value" and \
             abs(expected[1] * 100 - h.hand) <= 1e-9 * max(1.0, abs(h.hand)):
         PercentScale.report(audit, h.sheet, h.r, h.c,
-                            f"{h.kpi} written ×100 ({fmt_num(h.hand)}): the KPI functions return a fraction "
-                            f"({fmt_num(expected[1])}) to format as %, and sums or charts mixing both go wrong",
-                            fix + " with the cell formatted as %", kpi=h.name)
+                            T("times_100", kpi=h.kpi, hand=h.hand, fraction=expected[1]),
+                            T("formatted_as_percent", fix=fix), kpi=h.name)
         return True
     return False

@@ -1,5 +1,6 @@
 """Rates of a part to its whole above 100 %: the inputs are inconsistent."""
 from kpitools.audit.rules.base import Rule
+from kpitools.audit.texts import Pct, T, W
 
 
 class RateAbove100(Rule):
@@ -31,8 +32,7 @@ RULES = [RateAbove100]
 
 
 def _above(severity):
-    return "cannot exceed 100 %" if severity == "error" else "is above 100 % (possible when the platform counts " \
-        "the part differently, e.g. total opens; check the inputs)"
+    return T("cannot_exceed") if severity == "error" else T("is_above")
 
 
 def check_kpi_cell(audit, cell):
@@ -40,11 +40,11 @@ def check_kpi_cell(audit, cell):
     severity = audit.labels.above_one.get(cell.name.upper()[4:]) or audit.labels.above_one.get(entry["method"].upper())
     if now[0] == "value" and severity and now[1] > 1 + 1e-12:
         names = audit.catalogue.get(cell.name, {}).get("args", [])
-        what = f": {names[0]['name']} > {names[1]['name']}" if len(names) >= 2 else ""
+        what = T("a_above_b", a=W(names[0]["name"]), b=W(names[1]["name"])) if len(names) >= 2 else ""
         RateAbove100.report(audit, cell.sheet, cell.r, cell.c,
-                            f"{cell.name.split('.')[-1]} of {now[1] * 100:.4g} % {_above(severity)}{what}",
-                            "check the inputs: the part is counted differently from the whole "
-                            "(e.g. total vs unique opens)", severity=severity, value=now[1])
+                            T("rate_above", kpi=cell.name.split(".")[-1], pct=Pct(now[1] * 100),
+                              above=_above(severity), what=what),
+                            T("rate_fix"), severity=severity, value=now[1])
     return False
 
 
@@ -53,9 +53,9 @@ def check_hand(audit, h):
     severity = audit.labels.above_one.get(h.kpi)
     if severity and h.hand > 1 + 1e-12 and h.scale == 1.0:
         la, lb = audit.label_kind(h.sheet, h.num), audit.label_kind(h.sheet, h.den)
-        why = f" ({la} > {lb})" if la and lb else ""
-        RateAbove100.report(audit, h.sheet, h.r, h.c, f"{h.kpi} of {h.hand * 100:.4g} % {_above(severity)}{why}",
-                            "check the inputs: the part is counted differently from the whole", severity=severity,
-                            value=h.hand)
+        why = T("a_above_b_paren", a=W(la), b=W(lb)) if la and lb else ""
+        RateAbove100.report(audit, h.sheet, h.r, h.c,
+                            T("rate_above", kpi=h.kpi, pct=Pct(h.hand * 100), above=_above(severity), what=why),
+                            T("rate_fix_hand"), severity=severity, value=h.hand)
         return True
     return False
