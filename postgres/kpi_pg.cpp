@@ -37,6 +37,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "port/pg_crc32c.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -51,6 +52,8 @@ PG_FUNCTION_INFO_V1(kpi_agg_final);
 PG_FUNCTION_INFO_V1(kpi_agg_combine);
 PG_FUNCTION_INFO_V1(kpi_agg_serial);
 PG_FUNCTION_INFO_V1(kpi_agg_deserial);
+PG_FUNCTION_INFO_V1(kpi_agg_state_final);
+PG_FUNCTION_INFO_V1(kpi_agg_merge_trans);
 }
 
 
@@ -517,5 +520,144 @@ extern "C" Datum kpi_agg_deserial(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("kpi: corrupt aggregate state")));
+    PG_RETURN_POINTER(state);
+}
+
+// Two-phase aggregates (kpi.<name>_state, kpi.<name>_merge): the state in
+// its portable form (kpisql::write_portable), so that a query per shard can
+// return it and the coordinator merge the shards' states. See
+// docs/guide's PostgreSQL chapter.
+namespace {
+
+std::uint32_t crc32c(const char* data, std::size_t size) {
+    pg_crc32c crc;
+    INIT_CRC32C(crc);
+    COMP_CRC32C(crc, data, size);
+    FIN_CRC32C(crc);
+    return crc;
+}
+
+// The C++ part of kpi._<name>_state_final: the state sorted (as before a
+// parallel worker hands it over: the merge is then linear), its size. The
+// bytes are written after the entry point has allocated them.
+bool prepare_state(kpisql::AggState& state, std::size_t& size, const std::string& name) noexcept {
+    try {
+        state.prepare();
+        size = kpisql::portable_size(name, state);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace
+
+// kpi._<name>_state_final(internal) -> bytea: the state as kpi.<name>_merge
+// reads it; no row at all is the empty state (which merges as no rows).
+extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
+    const int index = function_index(fcinfo, "_", "_state_final");
+    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    const kpi::FunctionInfo& f = kpi::catalogue()[index];
+    auto* given = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    kpisql::AggState* state = given ? given : new_state(fcinfo, index);
+    // The name lives in static storage: nothing to destroy if palloc raises.
+    static char name[64];  // one thread per backend
+    snprintf(name, sizeof name, "%s", kpisql::sql_name(f).c_str());
+    std::size_t size = 0;
+    if (!prepare_state(*state, size, name))
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
+    if (!AllocSizeIsValid(VARHDRSZ + size))
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("kpi.%s_state: the state of %zu rows is %zu MB, above PostgreSQL's 1 GB limit for one value",
+                               name, state->rows_stored(), size >> 20),
+                        errhint("Group the state aggregate by more columns, so that each state holds fewer rows.")));
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    char* data = VARDATA(out);
+    kpisql::write_portable(data, name, *state);
+    const std::uint32_t crc = crc32c(data + 12, size - 12);
+    std::memcpy(data + 8, &crc, 4);
+    PG_RETURN_BYTEA_P(out);
+}
+
+namespace {
+
+enum class MergeOutcome { ok, corrupt, incompatible, out_of_memory };
+
+// The C++ part of kpi._<name>_merge_trans: the body read into a state of
+// its own, then merged into `into` (or read straight into an empty one).
+MergeOutcome merge_body(kpisql::AggState& into, bool into_is_new, const char* body, std::size_t size, int index) noexcept {
+    try {
+        if (into_is_new) {
+            if (!into.deserialise(body, size)) return MergeOutcome::corrupt;
+            into.set_function(index);
+            return MergeOutcome::ok;
+        }
+        kpisql::AggState b(index);
+        if (!b.deserialise(body, size)) return MergeOutcome::corrupt;
+        b.set_function(index);
+        if (!into.compatible(b)) return MergeOutcome::incompatible;
+        into.merge(b);
+        return MergeOutcome::ok;
+    } catch (...) {
+        return MergeOutcome::out_of_memory;
+    }
+}
+
+}  // namespace
+
+// kpi._<name>_merge_trans(state, bytea): one shard's (or one group's) state
+// merged into the running one; a NULL state is skipped, anything that is
+// not a whole state of this function from this byte order and format is an
+// error (SQLSTATE 22P03) that says which.
+extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
+    const int index = function_index(fcinfo, "_", "_merge_trans");
+    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1)) {
+        if (!state) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    static char name[64];  // one thread per backend
+    snprintf(name, sizeof name, "%s", kpisql::sql_name(kpi::catalogue()[index]).c_str());
+    bytea* in = PG_GETARG_BYTEA_PP(1);
+    const char* data = VARDATA_ANY(in);
+    const std::size_t size = VARSIZE_ANY_EXHDR(in);
+    std::string_view found;
+    const char* body = nullptr;
+    std::size_t body_size = 0;
+    const kpisql::PortableCheck check = kpisql::read_portable(data, size, name, crc32c, found, body, body_size);
+    const char* why = nullptr;
+    switch (check) {
+        case kpisql::PortableCheck::ok: break;
+        case kpisql::PortableCheck::not_a_state: why = "not an aggregate state written by kpi.%s_state"; break;
+        case kpisql::PortableCheck::byte_order: why = "a state written on a machine of the other byte order"; break;
+        case kpisql::PortableCheck::version: why = "a state in another format version (another version of the extension)"; break;
+        case kpisql::PortableCheck::truncated: why = "a truncated state"; break;
+        case kpisql::PortableCheck::checksum: why = "a corrupt or truncated state (its checksum does not match)"; break;
+        case kpisql::PortableCheck::other_function: break;
+    }
+    if (check == kpisql::PortableCheck::other_function)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                        errmsg("kpi.%s_merge: a state of kpi.%.*s, not of kpi.%s", name,
+                               static_cast<int>(std::min<std::size_t>(found.size(), 64)), found.data(), name)));
+    if (why) {
+        char text[160];
+        snprintf(text, sizeof text, why, name);
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION), errmsg("kpi.%s_merge: %s", name, text)));
+    }
+    const bool fresh = state == nullptr;
+    if (fresh) state = new_state(fcinfo, index);
+    switch (merge_body(*state, fresh, body, body_size, index)) {
+        case MergeOutcome::ok: break;
+        case MergeOutcome::corrupt:
+            ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                            errmsg("kpi.%s_merge: a corrupt state (its contents are inconsistent)", name)));
+        case MergeOutcome::incompatible:
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("kpi.%s_merge: states of calls with different arguments (their number or types)", name)));
+        case MergeOutcome::out_of_memory:
+            ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_merge: out of memory", name)));
+    }
     PG_RETURN_POINTER(state);
 }

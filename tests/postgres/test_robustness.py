@@ -4,13 +4,12 @@ throw-away PostgreSQL 15 (tests/postgres/pgserver.py) of its own.
 Every expected value here is worked out by hand or from the definition in
 Python (the `fractions`/`math` arithmetic noted beside it), never taken from
 the extension's output. Prints 'N passed, N failed'."""
-import argparse
 import subprocess
 import sys
 import time
 
 from harness import Checker
-from pgserver import TRY, Server
+from pgserver import TRY, Server, run_checks
 
 checker = Checker("postgres.robustness")
 check = checker.check
@@ -185,26 +184,11 @@ def check_cohort_ids(server):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bindir", required=True)
-    ap.add_argument("--build", required=True)
-    a = ap.parse_args()
-    server = Server(a.bindir, a.build, port=54339)
-    try:
-        server.start()
-        server.sql("CREATE EXTENSION kpi;")
-        check_infinite_dates(server)
-        check_abpvalue_limits(server)
-        check_funnel_shape(server)
-        check_nan(server)
-        check_cohort_ids(server)
-        check_cancel(server)
-        check_out_of_memory(a.bindir, a.build)
-    except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
-        check(False, f"{type(e).__name__}: {e}")
-    finally:
-        server.stop()
-    return checker.finish()
+    return run_checks(checker, 54339, "CREATE EXTENSION kpi;",
+                      *(lambda server, _a, c=c: c(server) for c in (check_infinite_dates, check_abpvalue_limits,
+                                                                   check_funnel_shape, check_nan, check_cohort_ids,
+                                                                   check_cancel)),
+                      lambda _server, a: check_out_of_memory(a.bindir, a.build))
 
 
 if __name__ == "__main__":
