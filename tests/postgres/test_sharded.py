@@ -160,15 +160,20 @@ def check_month_expression(coord):
 
 
 def check_control(coord):
-    """(d): without extensions 'kpi' the shards get plain SELECTs."""
-    for q in ("SELECT channel, kpi.nps(score) FROM campaign_plain GROUP BY channel",
-              "SELECT count(*) FROM campaign_plain WHERE kpi.cpl(cost, leads) > 5",
-              "SELECT kpi.nps_merge(s) FROM (SELECT channel, kpi.nps_state(score) s FROM campaign_plain"
-              " GROUP BY channel) x"):
+    """(d): without extensions 'kpi' the shards get plain SELECTs. And with
+    it, what PostgreSQL 15 does not push (no partial aggregate goes to a
+    foreign server): the one-phase aggregate without the partition key."""
+    pg15 = "PostgreSQL 15 pushes no partial aggregate: the rows are pulled"
+    plain = "(d) without extensions 'kpi' nothing of kpi is shipped"
+    for what, q in ((pg15, "SELECT kpi.nps(score) FROM campaign"),
+                    (pg15, "SELECT month, kpi.nps(score) FROM campaign GROUP BY month"),
+                    (plain, "SELECT channel, kpi.nps(score) FROM campaign_plain GROUP BY channel"),
+                    (plain, "SELECT count(*) FROM campaign_plain WHERE kpi.cpl(cost, leads) > 5"),
+                    (plain, "SELECT kpi.nps_merge(s) FROM (SELECT channel, kpi.nps_state(score) s FROM campaign_plain"
+                            " GROUP BY channel) x")):
         remote = remote_sql(explain(coord, q))
-        check(len(remote) == 2 and not any("kpi." in r for r in remote),
-              f"(d) without extensions 'kpi' nothing of kpi is shipped: {q}: {remote}")
-        print(f"(d) control: Remote SQL: {remote[0] if remote else None}", flush=True)
+        check(len(remote) == 2 and not any("kpi." in r for r in remote), f"{what}: {q}: {remote}")
+        print(f"{what}: {q}\n  Remote SQL: {remote[0] if remote else None}", flush=True)
     got = result(coord, "SELECT channel, kpi.nps(score) FROM campaign_plain GROUP BY channel ORDER BY channel")
     want = result(coord, "SELECT channel, kpi.nps(score) FROM local GROUP BY channel ORDER BY channel")
     check(got == want, f"(d) and its result is still one server's: {got} vs {want}")
