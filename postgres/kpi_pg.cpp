@@ -41,11 +41,13 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
+void _PG_init(void);
 PG_FUNCTION_INFO_V1(kpi_scalar);
 PG_FUNCTION_INFO_V1(kpi_agg_trans);
 PG_FUNCTION_INFO_V1(kpi_agg_final);
@@ -357,7 +359,52 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
     return state;
 }
 
+// kpi.max_state_memory (kB, -1: none): the most an aggregate's state may
+// hold. A state keeps its rows (AUC: 16 bytes a row, once more than 64
+// distinct pairs), so without a bound it grows with the table. Checked
+// where a state grows (every 4,096 rows, each combine or merge) and where
+// it is written out: a state passed between processes (a parallel worker's,
+// kpi.<name>_state's) is one PostgreSQL value, at most 1 GB, which
+// palloc refused with "invalid memory alloc request size" and no word of
+// which aggregate or what to do.
+int max_state_kb = -1;
+
+constexpr std::size_t kMaxValue = MaxAllocSize - VARHDRSZ;  // PostgreSQL's 1 GB limit on one value
+
+// Raises 54000 when the state's serialised size passes the limit: the
+// setting's, or (when `written`, a value to be) PostgreSQL's 1 GB. No C++
+// object is alive in the callers when this runs.
+void check_state_size(const FunctionInfo& f, const char* as, std::size_t rows, std::size_t size, bool written) {
+    const bool set = max_state_kb >= 0 && size > static_cast<std::size_t>(max_state_kb) * 1024;
+    if (!set && !(written && size > kMaxValue)) return;
+    char name[64];
+    snprintf(name, sizeof name, "%s", kpisql::sql_name(f).c_str());
+    if (set)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("kpi.%s%s: the aggregate's state holds %zu rows (%zu kB), more than kpi.max_state_memory"
+                               " (%d kB)", name, as, rows, (size + 1023) >> 10, max_state_kb),
+                        errhint("Group by more columns, so that each state holds fewer rows, or raise"
+                                " kpi.max_state_memory.")));
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("kpi.%s%s: the aggregate's state holds %zu rows (%zu MB), more than PostgreSQL's 1 GB limit"
+                           " on a value passed between processes", name, as, rows, size >> 20),
+                    std::strcmp(as, "_state") == 0
+                        ? errhint("Group kpi.%s_state by more columns, so that each state holds fewer rows.", name)
+                        : errhint("Group by more columns, so that each state holds fewer rows; without parallel"
+                                  " workers (SET max_parallel_workers_per_gather = 0) kpi.%s's state is never"
+                                  " written out.", name)));
+}
+
 }  // namespace
+
+extern "C" void _PG_init(void) {
+    DefineCustomIntVariable("kpi.max_state_memory", "The most memory one kpi aggregate state may hold (-1: no limit).",
+                            "A state beyond it stops the query with SQLSTATE 54000. A state written out (parallel"
+                            " workers, kpi.<name>_state) is limited to 1 GB by PostgreSQL in any case.",
+                            &max_state_kb, -1, -1, static_cast<int>(MaxAllocSize / 1024), PGC_USERSET, GUC_UNIT_KB,
+                            nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("kpi");
+}
 
 // The arguments are read here, in C terms (PostgreSQL may raise while
 // detoasting), then the C++ part runs and returns; only then may this raise.
@@ -442,6 +489,8 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+    if (max_state_kb >= 0 && (state->rows_stored() & 4095) == 0)
+        check_state_size(kpi::catalogue()[site->index], "", state->rows_stored(), state->serial_size(), false);
     PG_RETURN_POINTER(state);
 }
 
@@ -487,6 +536,7 @@ extern "C" Datum kpi_agg_combine(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+    check_state_size(kpi::catalogue()[a->function()], "", a->rows_stored(), a->serial_size(), false);
     PG_RETURN_POINTER(a);
 }
 
@@ -500,6 +550,7 @@ extern "C" Datum kpi_agg_serial(PG_FUNCTION_ARGS) {
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     const std::size_t size = state->serial_size();
+    check_state_size(kpi::catalogue()[state->function()], "", state->rows_stored(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     state->serialise(VARDATA(out));
@@ -566,11 +617,7 @@ extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
     std::size_t size = 0;
     if (!prepare_state(*state, size, name))
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
-    if (!AllocSizeIsValid(VARHDRSZ + size))
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("kpi.%s_state: the state of %zu rows is %zu MB, above PostgreSQL's 1 GB limit for one value",
-                               name, state->rows_stored(), size >> 20),
-                        errhint("Group the state aggregate by more columns, so that each state holds fewer rows.")));
+    check_state_size(f, "_state", state->rows_stored(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     char* data = VARDATA(out);
@@ -648,7 +695,10 @@ extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
     }
     const bool fresh = state == nullptr;
     if (fresh) state = new_state(fcinfo, index);
-    switch (merge_body(*state, fresh, body, body_size, index)) {
+    const MergeOutcome merged = merge_body(*state, fresh, body, body_size, index);
+    if (merged == MergeOutcome::ok)
+        check_state_size(kpi::catalogue()[index], "_merge", state->rows_stored(), state->serial_size(), false);
+    switch (merged) {
         case MergeOutcome::ok: break;
         case MergeOutcome::corrupt:
             ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
