@@ -489,6 +489,12 @@ PortableCheck read_portable(const char* data, std::size_t size, std::string_view
     if (crc(data + 12, size - 12) != stored) return PortableCheck::checksum;  // a cut state too
     if (len > size - kPortableHead) return PortableCheck::truncated;
     found = std::string_view(data + kPortableHead, len);
+    // A name is an SQL name (lower case, digits, underscores), which the
+    // error message may quote; anything else is no state of ours.
+    if (found.empty() || found.size() > 63 || std::any_of(found.begin(), found.end(), [](char c) {
+            return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        }))
+        return PortableCheck::not_a_state;
     if (found != name) return PortableCheck::other_function;
     body = data + kPortableHead + len;
     body_size = size - kPortableHead - len;

@@ -686,8 +686,8 @@ extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
     }
     if (check == kpisql::PortableCheck::other_function)
         ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-                        errmsg("kpi.%s_merge: a state of kpi.%.*s, not of kpi.%s", name,
-                               static_cast<int>(std::min<std::size_t>(found.size(), 64)), found.data(), name)));
+                        errmsg("kpi.%s_merge: a state of kpi.%.*s, not of kpi.%s", name, static_cast<int>(found.size()),
+                               found.data(), name)));
     if (why) {
         char text[160];
         snprintf(text, sizeof text, why, name);

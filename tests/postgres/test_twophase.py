@@ -190,6 +190,8 @@ def check_bad_states(server):
         (m.format("scoreauc", hexlit(bytes(flipped))), "corrupt or truncated"),
         (m.format("nps", hexlit(swapped)), "other byte order"),
         (m.format("nps", hexlit(version2)), "another format version"),
+        # A checksum made for a name that is no SQL name: not quoted back.
+        (m.format("nps", hexlit(reseal(nps[:16] + b"n\xffs" + nps[19:]))), "not an aggregate state"),
     ]
     ttc2 = state(server, "timetoclose", "d0, d1", "t WHERE i <= 100")
     ttc4 = state(server, "timetoclose", "d0, d1, 0, won", "t WHERE i > 100")
