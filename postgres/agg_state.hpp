@@ -260,6 +260,13 @@ public:
         return true;
     }
     void set_function(int fn) { fn_ = fn; }
+    // The rows the state stands for (a compact state's counts summed).
+    std::uint64_t row_count() const {
+        if (flat_) return rows_stored();
+        std::uint64_t n = 0;
+        for (std::int64_t c : counts_) n += static_cast<std::uint64_t>(c);
+        return n;
+    }
 
     // Whether b's rows are rows of the same call as ours (the same range
     // arguments, the same number of others, ids of the same type): states

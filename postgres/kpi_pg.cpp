@@ -81,16 +81,26 @@ void set_message(Outcome& out, Outcome::Raise raise, const std::string& text) {
     snprintf(out.message, sizeof out.message, "%s", text.c_str());
 }
 
+// kpisql::sql_name written into `out` (n bytes, n >= 1), allocating
+// nothing: for messages raised where an exception must not escape (the
+// memory is short, or PostgreSQL's C frames are next). The length written.
+std::size_t sql_name_into(char* out, std::size_t n, const FunctionInfo& f) noexcept {
+    std::string_view name = f.name;
+    if (name.substr(0, 4) == "KPI.") name.remove_prefix(4);
+    std::size_t k = 0;
+    for (char c : name)
+        if (k + 1 < n) out[k++] = c == '.' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[k] = '\0';
+    return k;
+}
+
 // After std::bad_alloc, or a result PostgreSQL cannot allocate: ERRCODE_OUT_OF_MEMORY.
 // Allocates nothing (the memory is short): the SQL name is written in place.
 void out_of_memory(Outcome& out, const FunctionInfo& f) noexcept {
     out.raise = Outcome::out_of_memory;
-    std::string_view name = f.name;
-    if (name.substr(0, 4) == "KPI.") name.remove_prefix(4);
     std::size_t k = 0;
     for (const char* p = "kpi."; *p;) out.message[k++] = *p++;
-    for (char c : name)
-        if (k < 200) out.message[k++] = c == '.' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    k += sql_name_into(out.message + k, 200, f);
     for (const char* p = ": out of memory"; *p;) out.message[k++] = *p++;
     out.message[k] = '\0';
 }
@@ -378,7 +388,7 @@ void check_state_size(const FunctionInfo& f, const char* as, std::size_t rows, s
     const bool set = max_state_kb >= 0 && size > static_cast<std::size_t>(max_state_kb) * 1024;
     if (!set && !(written && size > kMaxValue)) return;
     char name[64];
-    snprintf(name, sizeof name, "%s", kpisql::sql_name(f).c_str());
+    sql_name_into(name, sizeof name, f);
     if (set)
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                         errmsg("kpi.%s%s: the aggregate's state holds %zu rows (%zu kB), more than kpi.max_state_memory"
@@ -591,7 +601,7 @@ std::uint32_t crc32c(const char* data, std::size_t size) {
 // The C++ part of kpi._<name>_state_final: the state sorted (as before a
 // parallel worker hands it over: the merge is then linear), its size. The
 // bytes are written after the entry point has allocated them.
-bool prepare_state(kpisql::AggState& state, std::size_t& size, const std::string& name) noexcept {
+bool prepare_state(kpisql::AggState& state, std::size_t& size, std::string_view name) noexcept {
     try {
         state.prepare();
         size = kpisql::portable_size(name, state);
@@ -611,9 +621,8 @@ extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
     const kpi::FunctionInfo& f = kpi::catalogue()[index];
     auto* given = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
     kpisql::AggState* state = given ? given : new_state(fcinfo, index);
-    // The name lives in static storage: nothing to destroy if palloc raises.
-    static char name[64];  // one thread per backend
-    snprintf(name, sizeof name, "%s", kpisql::sql_name(f).c_str());
+    char name[64];
+    sql_name_into(name, sizeof name, f);
     std::size_t size = 0;
     if (!prepare_state(*state, size, name))
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
@@ -665,8 +674,8 @@ extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
         if (!state) PG_RETURN_NULL();
         PG_RETURN_POINTER(state);
     }
-    static char name[64];  // one thread per backend
-    snprintf(name, sizeof name, "%s", kpisql::sql_name(kpi::catalogue()[index]).c_str());
+    char name[64];
+    sql_name_into(name, sizeof name, kpi::catalogue()[index]);
     bytea* in = PG_GETARG_BYTEA_PP(1);
     const char* data = VARDATA_ANY(in);
     const std::size_t size = VARSIZE_ANY_EXHDR(in);
