@@ -2,7 +2,10 @@
 // written from the catalogue (see postgres/sql_names.hpp for the naming and
 // which functions become aggregates). Every function is PARALLEL SAFE; every
 // aggregate has combine, serialise and deserialise functions, so partial
-// aggregates run on parallel workers.
+// aggregates run on parallel workers; and a two-phase pair over the same
+// transition function, kpi.<name>_state (the portable partial state, bytea)
+// and kpi.<name>_merge (states merged and finished), so that a sharded
+// database can compute the state where the rows are and merge elsewhere.
 #include "sqlgen.hpp"
 
 #include <sstream>
@@ -65,7 +68,15 @@ void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& 
       << "CREATE FUNCTION " << p << "_serial(internal) RETURNS bytea\n"
       << "  AS 'MODULE_PATHNAME', 'kpi_agg_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;\n"
       << "CREATE FUNCTION " << p << "_deserial(bytea, internal) RETURNS internal\n"
-      << "  AS 'MODULE_PATHNAME', 'kpi_agg_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;\n";
+      << "  AS 'MODULE_PATHNAME', 'kpi_agg_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;\n"
+      << "CREATE FUNCTION " << p << "_state_final(internal) RETURNS bytea\n"
+      << "  AS 'MODULE_PATHNAME', 'kpi_agg_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
+      << "CREATE FUNCTION " << p << "_merge_trans(internal, bytea) RETURNS internal\n"
+      << "  AS 'MODULE_PATHNAME', 'kpi_agg_merge_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;\n";
+    // The common part of the aggregates over one transition function: the
+    // result, the partial state for kpi.<name>_merge.
+    const std::string parallel = "  COMBINEFUNC = " + p + "_combine, SERIALFUNC = " + p + "_serial, DESERIALFUNC = " + p +
+                                 "_deserial,\n  PARALLEL = SAFE);\n";
     bool dates = false, ids = false;
     std::size_t required = 0;
     for (const ArgInfo& a : f.args) {
@@ -90,13 +101,21 @@ void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& 
             o << "CREATE FUNCTION " << p << "_trans(internal, " << types << ") RETURNS internal\n"
               << "  AS 'MODULE_PATHNAME', 'kpi_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
               << "CREATE AGGREGATE kpi." << name << "(" << types << ") (\n"
-              << "  SFUNC = " << p << "_trans, STYPE = internal, FINALFUNC = " << p << "_final,\n"
-              << "  COMBINEFUNC = " << p << "_combine, SERIALFUNC = " << p << "_serial, DESERIALFUNC = " << p
-              << "_deserial,\n  PARALLEL = SAFE);\n"
+              << "  SFUNC = " << p << "_trans, STYPE = internal, FINALFUNC = " << p << "_final,\n" << parallel
               << "COMMENT ON AGGREGATE kpi." << name << "(" << types << ") IS " << literal(f.description.en)
-              << ";\n";
+              << ";\n"
+              << "CREATE AGGREGATE kpi." << name << "_state(" << types << ") (\n"
+              << "  SFUNC = " << p << "_trans, STYPE = internal, FINALFUNC = " << p << "_state_final,\n" << parallel
+              << "COMMENT ON AGGREGATE kpi." << name << "_state(" << types << ") IS "
+              << literal("The partial state of kpi." + name + " over these rows, for kpi." + name + "_merge") << ";\n";
         }
     }
+    // Merges states of any of the signatures above: kpi.<name>_merge over
+    // the states of a partition of the rows is kpi.<name> over all of them.
+    o << "CREATE AGGREGATE kpi." << name << "_merge(bytea) (\n"
+      << "  SFUNC = " << p << "_merge_trans, STYPE = internal, FINALFUNC = " << p << "_final,\n" << parallel
+      << "COMMENT ON AGGREGATE kpi." << name << "_merge(bytea) IS "
+      << literal("kpi." + name + " of the rows whose states (kpi." + name + "_state) are merged") << ";\n";
     o << "\n";
 }
 

@@ -180,18 +180,20 @@ public:
         return kpi::evaluate(f, views);
     }
 
-    // Serialised form: header, the non-range values, then the tuples and
-    // their counts, or the columns.
+    // Serialised form: header (fixed-width fields, written one by one: no
+    // padding bytes, so equal states serialise to equal bytes), the
+    // non-range values, then the tuples and their counts, or the columns.
+    static constexpr std::size_t kHeader = 48;
+    std::size_t rows_stored() const { return flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size(); }
     std::size_t serial_size() const {
-        const std::size_t rows = flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size();
-        return sizeof(Header) + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8) +
-               id_ends_.size() * 8 + id_bytes_.size();
+        const std::size_t rows = rows_stored();
+        return kHeader + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8) + id_ends_.size() * 8 +
+               id_bytes_.size();
     }
     void serialise(char* out) const {
-        const Header h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), have_direct_, flat_, sorted_,
-                       flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size(), id_col_, id_ends_.size(),
-                       id_bytes_.size()};
-        put(out, &h, sizeof h);
+        Head h{kMagic, fn_, width_, static_cast<std::uint32_t>(direct_.size()), {have_direct_, flat_, sorted_, 0},
+               id_col_, rows_stored(), id_ends_.size(), id_bytes_.size()};
+        h.fields([&](const void* p, std::size_t n) { put(out, p, n); });
         put(out, direct_.data(), direct_.size() * 8);
         if (flat_) {
             for (const auto& col : columns_) put(out, col.data(), col.size() * 8);
@@ -203,54 +205,94 @@ public:
         put(out, id_bytes_.data(), id_bytes_.size());
     }
     static int function_of(const char* data, std::size_t size) {
-        Header h;
-        if (size < sizeof h) return -1;
-        std::memcpy(&h, data, sizeof h);
-        return h.magic == kMagic ? h.fn : -1;
+        std::uint32_t magic;
+        int fn;
+        if (size < kHeader) return -1;
+        std::memcpy(&magic, data, 4);
+        std::memcpy(&fn, data + 4, 4);
+        return magic == kMagic && fn >= 0 ? fn : -1;
     }
+    // False, leaving the state unusable, when `data` is not a whole state
+    // this build wrote: every count is checked against the size before
+    // anything is allocated or read, so no input can make it read past the
+    // data or allocate more than the data's size.
     bool deserialise(const char* data, std::size_t size) {
-        Header h;
-        if (size < sizeof h) return false;
-        std::memcpy(&h, data, sizeof h);
-        if (h.magic != kMagic || h.width > 16 || h.ndirect > 16 || (h.id_col >= 0 && (!h.flat || h.nids != h.rows)) ||
-            size != sizeof h + h.ndirect * 8 + h.rows * h.width * 8 + (h.flat ? 0 : h.rows * 8) + h.nids * 8 + h.id_bytes)
-            return false;
+        if (size < kHeader) return false;
+        Head h;
+        h.fields([&](void* p, std::size_t n) { get(data, p, n); });
         fn_ = h.fn;
         width_ = h.width;
-        have_direct_ = h.have_direct;
-        flat_ = h.flat;
-        sorted_ = h.sorted;
-        data += sizeof h;
-        direct_.resize(h.ndirect);
-        get(data, direct_.data(), h.ndirect * 8);
-        if (flat_) {
-            columns_.assign(width_, std::vector<double>(h.rows));
-            for (auto& col : columns_) get(data, col.data(), h.rows * 8);
-        } else {
-            keys_.resize(h.rows * width_);
-            counts_.resize(h.rows);
-            get(data, keys_.data(), keys_.size() * 8);
-            get(data, counts_.data(), h.rows * 8);
-        }
         id_col_ = h.id_col;
-        id_ends_.resize(h.nids);
-        get(data, id_ends_.data(), h.nids * 8);
-        id_bytes_.assign(data, h.id_bytes);
+        const std::uint32_t ndirect = h.ndirect, magic = h.magic;
+        const std::uint8_t* flags = h.flags;
+        const std::uint64_t rows = h.rows, nids = h.nids, nbytes = h.nbytes;
+        const std::uint64_t left = size - kHeader;
+        if (magic != kMagic || width_ > 16 || ndirect > 16 || flags[0] > 1 || flags[1] > 1 || flags[2] > 1 ||
+            id_col_ < -1 || (id_col_ >= 0 && (!flags[1] || nids != rows || id_col_ >= static_cast<std::int32_t>(width_))) ||
+            rows > left / 8 || nids > left / 8 || nbytes > left)
+            return false;
+        have_direct_ = flags[0];
+        flat_ = flags[1];
+        sorted_ = flags[2];
+        // Each term is at most 16 * left now: no overflow.
+        if (left != ndirect * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8) + nids * 8 + nbytes) return false;
+        direct_.resize(ndirect);
+        get(data, direct_.data(), ndirect * 8);
+        if (flat_) {
+            columns_.assign(width_, std::vector<double>(rows));
+            for (auto& col : columns_) get(data, col.data(), rows * 8);
+        } else {
+            keys_.resize(rows * width_);
+            counts_.resize(rows);
+            get(data, keys_.data(), keys_.size() * 8);
+            get(data, counts_.data(), rows * 8);
+            std::uint64_t total = 0;  // the rows the tuples stand for: each count positive, the sum bounded
+            for (std::int64_t c : counts_) {
+                if (c <= 0 || static_cast<std::uint64_t>(c) > (std::uint64_t{1} << 62) - total) return false;
+                total += static_cast<std::uint64_t>(c);
+            }
+        }
+        id_ends_.resize(nids);
+        get(data, id_ends_.data(), nids * 8);
+        id_bytes_.assign(data, nbytes);
         for (std::size_t i = 0; i < id_ends_.size(); ++i)  // increasing, within the bytes
-            if (id_ends_[i] > h.id_bytes || (i && id_ends_[i] < id_ends_[i - 1])) return false;
+            if (id_ends_[i] > nbytes || (i && id_ends_[i] < id_ends_[i - 1])) return false;
         return true;
+    }
+    void set_function(int fn) { fn_ = fn; }
+    // The rows the state stands for (a compact state's counts summed).
+    std::uint64_t row_count() const {
+        if (flat_) return rows_stored();
+        std::uint64_t n = 0;
+        for (std::int64_t c : counts_) n += static_cast<std::uint64_t>(c);
+        return n;
+    }
+
+    // Whether b's rows are rows of the same call as ours (the same range
+    // arguments, the same number of others, ids of the same type): states
+    // of kpi.timetoclose(d0, d1) and kpi.timetoclose(d0, d1, 0, won) must
+    // not be merged. An empty state goes with anything.
+    bool compatible(const AggState& b) const {
+        return !have_direct_ || !b.have_direct_ ||
+               (width_ == b.width_ && direct_.size() == b.direct_.size() && id_col_ == b.id_col_);
     }
 
 private:
-    static constexpr std::uint32_t kMagic = 0x4b504932;  // "KPI2": with the text ids
-    struct Header {
+    static constexpr std::uint32_t kMagic = 0x4b504933;  // "KPI3": fixed-width header fields
+    // The header, written and read field by field (kHeader bytes), never
+    // as a struct: its padding would be bytes of nothing in particular.
+    struct Head {
         std::uint32_t magic;
-        int fn;
+        std::int32_t fn;
         std::uint32_t width, ndirect;
-        bool have_direct, flat, sorted;
-        std::uint64_t rows;
-        std::int32_t id_col;  // -1: no text ids
-        std::uint64_t nids, id_bytes;
+        std::uint8_t flags[4];  // have_direct, flat, sorted, 0
+        std::int32_t id_col;    // -1: no text ids
+        std::uint64_t rows, nids, nbytes;
+        template <class F>
+        void fields(F f) {
+            f(&magic, 4), f(&fn, 4), f(&width, 4), f(&ndirect, 4), f(flags, 4), f(&id_col, 4);
+            f(&rows, 8), f(&nids, 8), f(&nbytes, 8);
+        }
     };
     static void put(char*& out, const void* p, std::size_t n) {
         if (n) std::memcpy(out, p, n);
@@ -289,11 +331,14 @@ private:
         add_tuple(key, count);
     }
 
-    // Rows in ascending order of their first value (NaN last): the
-    // functions read rows as a multiset, so this changes no result, but a
-    // core function that sorts (AUC, median time to close) then sorts
-    // ordered data with sequential memory access, several times faster on
-    // millions of rows than its indirect sort of scattered data.
+    // Rows in ascending order of their first value (NaN last), ties by the
+    // next values (rest_before): the functions read rows as a multiset, so this changes
+    // no result, but a core function that sorts (AUC, median time to close)
+    // then sorts ordered data with sequential memory access, several times
+    // faster on millions of rows than its indirect sort of scattered data.
+    // And the order is total: the same rows come in the same order however
+    // they were split into states and merged, so a sum over them (a mean
+    // time to close) is the same bit for bit (kpi.<name>_merge).
     template <std::size_t W>
     static void sort_rows_of(std::vector<std::vector<double>>& cols) {
         const std::size_t n = cols[0].size();
@@ -302,8 +347,12 @@ private:
             for (std::size_t c = 0; c < W; ++c) rows[r][c] = cols[c][r];
         const auto numbers_end = std::partition(rows.begin(), rows.end(),
                                                 [](const std::array<double, W>& a) { return !std::isnan(a[0]); });
-        std::sort(rows.begin(), numbers_end,
-                  [](const std::array<double, W>& a, const std::array<double, W>& b) { return a[0] < b[0]; });
+        std::sort(rows.begin(), numbers_end, [](const std::array<double, W>& a, const std::array<double, W>& b) {
+            return a[0] < b[0] || (a[0] == b[0] && rest_before(a.data(), 1, b.data(), 1, W));
+        });
+        std::sort(numbers_end, rows.end(), [](const std::array<double, W>& a, const std::array<double, W>& b) {
+            return rest_before(a.data(), 1, b.data(), 1, W);
+        });
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < W; ++c) cols[c][r] = rows[r][c];
     }
@@ -316,15 +365,41 @@ private:
         }
     }
     static bool before(double x, double y) { return !std::isnan(x) && (std::isnan(y) || x < y); }
+    // Ties on the first value are ordered by the next values' bit
+    // patterns: any total order makes the merged rows' order independent of
+    // the split, and an integer comparison is the cheapest one (no NaN to
+    // treat apart, -0 and 0 told apart as well).
+    static std::uint64_t bits(double x) {
+        std::uint64_t b;
+        std::memcpy(&b, &x, 8);
+        return b;
+    }
+    static bool rest_before(const double* a, std::size_t sa, const double* b, std::size_t sb, std::size_t w) {
+        for (std::size_t c = 1; c < w; ++c) {
+            const std::uint64_t x = bits(a[c * sa]), y = bits(b[c * sb]);
+            if (x != y) return x < y;
+        }
+        return false;
+    }
+    bool row_before(std::size_t i, const AggState& b, std::size_t j) const {
+        const double x = columns_[0][i], y = b.columns_[0][j];
+        if (before(x, y)) return true;
+        if (before(y, x)) return false;
+        for (std::size_t c = 1; c < width_; ++c) {
+            const std::uint64_t u = bits(columns_[c][i]), v = bits(b.columns_[c][j]);
+            if (u != v) return u < v;
+        }
+        return false;
+    }
 
     // Both sorted: one merged sorted table (the order sort_rows makes).
     void merge_sorted(const AggState& b) {
         const std::size_t na = columns_[0].size(), nb = b.columns_[0].size();
-        // Where each row goes first (one pass on the first column), then
-        // every column copied along it.
+        // Where each row goes first (one pass on the first column, the
+        // others on ties), then every column copied along it.
         std::vector<std::uint8_t> from_b(na + nb);
         for (std::size_t i = 0, j = 0, k = 0; k < na + nb; ++k) {
-            const bool b_first = i == na || (j < nb && before(b.columns_[0][j], columns_[0][i]));
+            const bool b_first = i == na || (j < nb && b.row_before(j, *this, i));
             from_b[k] = b_first;
             b_first ? ++j : ++i;
         }
@@ -360,5 +435,77 @@ private:
     std::string id_bytes_;                      // the ids, back to back
     std::vector<std::uint64_t> id_ends_;        // where each row's id ends in id_bytes_
 };
+
+// The portable form of a state, what kpi.<name>_state returns and
+// kpi.<name>_merge reads (on another server, maybe of another build): the
+// state above behind an envelope that says what it is.
+//
+//   bytes 0-3    "KPIS"
+//   4-5          format version (kPortableVersion), native byte order
+//   6-7          0x0102 in native byte order: a state from a machine of the
+//                other byte order reads 0x0201 and is refused
+//   8-11         CRC-32C of bytes 12 to the end (computed by the caller:
+//                PostgreSQL's own, hardware-accelerated)
+//   12-15        length L of the function's SQL name
+//   16-(16+L)    the name ("nps"): a state of another function is refused
+//                by name, not by its catalogue index, which another build
+//                may number differently
+//   then         AggState::serialise's bytes
+//
+// The checksum makes a damaged state (a flipped bit in a score, a cut
+// transfer) an error instead of a wrong result; the checks of
+// AggState::deserialise make any bytes with a valid checksum safe to read.
+inline constexpr std::uint16_t kPortableVersion = 1;
+inline constexpr std::size_t kPortableHead = 16;
+
+enum class PortableCheck { ok, not_a_state, byte_order, version, truncated, checksum, other_function };
+
+inline std::size_t portable_size(std::string_view name, const AggState& s) {
+    return kPortableHead + name.size() + s.serial_size();
+}
+
+// Everything but the checksum (bytes 8-11), which the caller writes.
+inline void write_portable(char* out, std::string_view name, const AggState& s) {
+    const std::uint16_t version = kPortableVersion, order = 0x0102;
+    const std::uint32_t crc = 0, len = static_cast<std::uint32_t>(name.size());
+    std::memcpy(out, "KPIS", 4);
+    std::memcpy(out + 4, &version, 2);
+    std::memcpy(out + 6, &order, 2);
+    std::memcpy(out + 8, &crc, 4);
+    std::memcpy(out + 12, &len, 4);
+    std::memcpy(out + 16, name.data(), name.size());
+    s.serialise(out + 16 + name.size());
+}
+
+// Reads the envelope of `data`; `crc` computes CRC-32C. On ok, `body` is
+// the state's bytes; `found` is the function named (other_function).
+template <class Crc>
+PortableCheck read_portable(const char* data, std::size_t size, std::string_view name, Crc crc, std::string_view& found,
+                            const char*& body, std::size_t& body_size) {
+    if (size < 4 || std::memcmp(data, "KPIS", 4) != 0) return PortableCheck::not_a_state;
+    if (size < kPortableHead) return PortableCheck::truncated;
+    std::uint16_t version, order;
+    std::uint32_t stored, len;
+    std::memcpy(&version, data + 4, 2);
+    std::memcpy(&order, data + 6, 2);
+    std::memcpy(&stored, data + 8, 4);
+    std::memcpy(&len, data + 12, 4);
+    if (order == 0x0201) return PortableCheck::byte_order;
+    if (order != 0x0102) return PortableCheck::checksum;  // damaged
+    if (version != kPortableVersion) return PortableCheck::version;
+    if (crc(data + 12, size - 12) != stored) return PortableCheck::checksum;  // a cut state too
+    if (len > size - kPortableHead) return PortableCheck::truncated;
+    found = std::string_view(data + kPortableHead, len);
+    // A name is an SQL name (lower case, digits, underscores), which the
+    // error message may quote; anything else is no state of ours.
+    if (found.empty() || found.size() > 63 || std::any_of(found.begin(), found.end(), [](char c) {
+            return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        }))
+        return PortableCheck::not_a_state;
+    if (found != name) return PortableCheck::other_function;
+    body = data + kPortableHead + len;
+    body_size = size - kPortableHead - len;
+    return PortableCheck::ok;
+}
 
 }  // namespace kpisql

@@ -37,20 +37,25 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "port/pg_crc32c.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
+void _PG_init(void);
 PG_FUNCTION_INFO_V1(kpi_scalar);
 PG_FUNCTION_INFO_V1(kpi_agg_trans);
 PG_FUNCTION_INFO_V1(kpi_agg_final);
 PG_FUNCTION_INFO_V1(kpi_agg_combine);
 PG_FUNCTION_INFO_V1(kpi_agg_serial);
 PG_FUNCTION_INFO_V1(kpi_agg_deserial);
+PG_FUNCTION_INFO_V1(kpi_agg_state_final);
+PG_FUNCTION_INFO_V1(kpi_agg_merge_trans);
 }
 
 
@@ -76,16 +81,26 @@ void set_message(Outcome& out, Outcome::Raise raise, const std::string& text) {
     snprintf(out.message, sizeof out.message, "%s", text.c_str());
 }
 
+// kpisql::sql_name written into `out` (n bytes, n >= 1), allocating
+// nothing: for messages raised where an exception must not escape (the
+// memory is short, or PostgreSQL's C frames are next). The length written.
+std::size_t sql_name_into(char* out, std::size_t n, const FunctionInfo& f) noexcept {
+    std::string_view name = f.name;
+    if (name.substr(0, 4) == "KPI.") name.remove_prefix(4);
+    std::size_t k = 0;
+    for (char c : name)
+        if (k + 1 < n) out[k++] = c == '.' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[k] = '\0';
+    return k;
+}
+
 // After std::bad_alloc, or a result PostgreSQL cannot allocate: ERRCODE_OUT_OF_MEMORY.
 // Allocates nothing (the memory is short): the SQL name is written in place.
 void out_of_memory(Outcome& out, const FunctionInfo& f) noexcept {
     out.raise = Outcome::out_of_memory;
-    std::string_view name = f.name;
-    if (name.substr(0, 4) == "KPI.") name.remove_prefix(4);
     std::size_t k = 0;
     for (const char* p = "kpi."; *p;) out.message[k++] = *p++;
-    for (char c : name)
-        if (k < 200) out.message[k++] = c == '.' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    k += sql_name_into(out.message + k, 200, f);
     for (const char* p = ": out of memory"; *p;) out.message[k++] = *p++;
     out.message[k] = '\0';
 }
@@ -354,7 +369,52 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
     return state;
 }
 
+// kpi.max_state_memory (kB, -1: none): the most an aggregate's state may
+// hold. A state keeps its rows (AUC: 16 bytes a row, once more than 64
+// distinct pairs), so without a bound it grows with the table. Checked
+// where a state grows (every 4,096 rows, each combine or merge) and where
+// it is written out: a state passed between processes (a parallel worker's,
+// kpi.<name>_state's) is one PostgreSQL value, at most 1 GB, which
+// palloc refused with "invalid memory alloc request size" and no word of
+// which aggregate or what to do.
+int max_state_kb = -1;
+
+constexpr std::size_t kMaxValue = MaxAllocSize - VARHDRSZ;  // PostgreSQL's 1 GB limit on one value
+
+// Raises 54000 when the state's serialised size passes the limit: the
+// setting's, or (when `written`, a value to be) PostgreSQL's 1 GB. No C++
+// object is alive in the callers when this runs.
+void check_state_size(const FunctionInfo& f, const char* as, std::size_t rows, std::size_t size, bool written) {
+    const bool set = max_state_kb >= 0 && size > static_cast<std::size_t>(max_state_kb) * 1024;
+    if (!set && !(written && size > kMaxValue)) return;
+    char name[64];
+    sql_name_into(name, sizeof name, f);
+    if (set)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("kpi.%s%s: the aggregate's state holds %zu rows (%zu kB), more than kpi.max_state_memory"
+                               " (%d kB)", name, as, rows, (size + 1023) >> 10, max_state_kb),
+                        errhint("Group by more columns, so that each state holds fewer rows, or raise"
+                                " kpi.max_state_memory.")));
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("kpi.%s%s: the aggregate's state holds %zu rows (%zu MB), more than PostgreSQL's 1 GB limit"
+                           " on a value passed between processes", name, as, rows, size >> 20),
+                    std::strcmp(as, "_state") == 0
+                        ? errhint("Group kpi.%s_state by more columns, so that each state holds fewer rows.", name)
+                        : errhint("Group by more columns, so that each state holds fewer rows; without parallel"
+                                  " workers (SET max_parallel_workers_per_gather = 0) kpi.%s's state is never"
+                                  " written out.", name)));
+}
+
 }  // namespace
+
+extern "C" void _PG_init(void) {
+    DefineCustomIntVariable("kpi.max_state_memory", "The most memory one kpi aggregate state may hold (-1: no limit).",
+                            "A state beyond it stops the query with SQLSTATE 54000. A state written out (parallel"
+                            " workers, kpi.<name>_state) is limited to 1 GB by PostgreSQL in any case.",
+                            &max_state_kb, -1, -1, static_cast<int>(MaxAllocSize / 1024), PGC_USERSET, GUC_UNIT_KB,
+                            nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("kpi");
+}
 
 // The arguments are read here, in C terms (PostgreSQL may raise while
 // detoasting), then the C++ part runs and returns; only then may this raise.
@@ -439,6 +499,8 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+    if (max_state_kb >= 0 && (state->rows_stored() & 4095) == 0)
+        check_state_size(kpi::catalogue()[site->index], "", state->rows_stored(), state->serial_size(), false);
     PG_RETURN_POINTER(state);
 }
 
@@ -484,6 +546,7 @@ extern "C" Datum kpi_agg_combine(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+    check_state_size(kpi::catalogue()[a->function()], "", a->rows_stored(), a->serial_size(), false);
     PG_RETURN_POINTER(a);
 }
 
@@ -497,6 +560,7 @@ extern "C" Datum kpi_agg_serial(PG_FUNCTION_ARGS) {
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     const std::size_t size = state->serial_size();
+    check_state_size(kpi::catalogue()[state->function()], "", state->rows_stored(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     state->serialise(VARDATA(out));
@@ -517,5 +581,142 @@ extern "C" Datum kpi_agg_deserial(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("kpi: corrupt aggregate state")));
+    PG_RETURN_POINTER(state);
+}
+
+// Two-phase aggregates (kpi.<name>_state, kpi.<name>_merge): the state in
+// its portable form (kpisql::write_portable), so that a query per shard can
+// return it and the coordinator merge the shards' states. See
+// docs/guide's PostgreSQL chapter.
+namespace {
+
+std::uint32_t crc32c(const char* data, std::size_t size) {
+    pg_crc32c crc;
+    INIT_CRC32C(crc);
+    COMP_CRC32C(crc, data, size);
+    FIN_CRC32C(crc);
+    return crc;
+}
+
+// The C++ part of kpi._<name>_state_final: the state sorted (as before a
+// parallel worker hands it over: the merge is then linear), its size. The
+// bytes are written after the entry point has allocated them.
+bool prepare_state(kpisql::AggState& state, std::size_t& size, std::string_view name) noexcept {
+    try {
+        state.prepare();
+        size = kpisql::portable_size(name, state);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace
+
+// kpi._<name>_state_final(internal) -> bytea: the state as kpi.<name>_merge
+// reads it; no row at all is the empty state (which merges as no rows).
+extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
+    const int index = function_index(fcinfo, "_", "_state_final");
+    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    const kpi::FunctionInfo& f = kpi::catalogue()[index];
+    auto* given = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    kpisql::AggState* state = given ? given : new_state(fcinfo, index);
+    char name[64];
+    sql_name_into(name, sizeof name, f);
+    std::size_t size = 0;
+    if (!prepare_state(*state, size, name))
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
+    check_state_size(f, "_state", state->rows_stored(), size, true);
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    char* data = VARDATA(out);
+    kpisql::write_portable(data, name, *state);
+    const std::uint32_t crc = crc32c(data + 12, size - 12);
+    std::memcpy(data + 8, &crc, 4);
+    PG_RETURN_BYTEA_P(out);
+}
+
+namespace {
+
+enum class MergeOutcome { ok, corrupt, incompatible, out_of_memory };
+
+// The C++ part of kpi._<name>_merge_trans: the body read into a state of
+// its own, then merged into `into` (or read straight into an empty one).
+MergeOutcome merge_body(kpisql::AggState& into, bool into_is_new, const char* body, std::size_t size, int index) noexcept {
+    try {
+        if (into_is_new) {
+            if (!into.deserialise(body, size)) return MergeOutcome::corrupt;
+            into.set_function(index);
+            return MergeOutcome::ok;
+        }
+        kpisql::AggState b(index);
+        if (!b.deserialise(body, size)) return MergeOutcome::corrupt;
+        b.set_function(index);
+        if (!into.compatible(b)) return MergeOutcome::incompatible;
+        into.merge(b);
+        return MergeOutcome::ok;
+    } catch (...) {
+        return MergeOutcome::out_of_memory;
+    }
+}
+
+}  // namespace
+
+// kpi._<name>_merge_trans(state, bytea): one shard's (or one group's) state
+// merged into the running one; a NULL state is skipped, anything that is
+// not a whole state of this function from this byte order and format is an
+// error (SQLSTATE 22P03) that says which.
+extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
+    const int index = function_index(fcinfo, "_", "_merge_trans");
+    if (index < 0) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("kpi: unknown aggregate")));
+    auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<kpisql::AggState*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1)) {
+        if (!state) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    char name[64];
+    sql_name_into(name, sizeof name, kpi::catalogue()[index]);
+    bytea* in = PG_GETARG_BYTEA_PP(1);
+    const char* data = VARDATA_ANY(in);
+    const std::size_t size = VARSIZE_ANY_EXHDR(in);
+    std::string_view found;
+    const char* body = nullptr;
+    std::size_t body_size = 0;
+    const kpisql::PortableCheck check = kpisql::read_portable(data, size, name, crc32c, found, body, body_size);
+    const char* why = nullptr;
+    switch (check) {
+        case kpisql::PortableCheck::ok: break;
+        case kpisql::PortableCheck::not_a_state: why = "not an aggregate state written by kpi.%s_state"; break;
+        case kpisql::PortableCheck::byte_order: why = "a state written on a machine of the other byte order"; break;
+        case kpisql::PortableCheck::version: why = "a state in another format version (another version of the extension)"; break;
+        case kpisql::PortableCheck::truncated: why = "a truncated state"; break;
+        case kpisql::PortableCheck::checksum: why = "a corrupt or truncated state (its checksum does not match)"; break;
+        case kpisql::PortableCheck::other_function: break;
+    }
+    if (check == kpisql::PortableCheck::other_function)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                        errmsg("kpi.%s_merge: a state of kpi.%.*s, not of kpi.%s", name, static_cast<int>(found.size()),
+                               found.data(), name)));
+    if (why) {
+        char text[160];
+        snprintf(text, sizeof text, why, name);
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION), errmsg("kpi.%s_merge: %s", name, text)));
+    }
+    const bool fresh = state == nullptr;
+    if (fresh) state = new_state(fcinfo, index);
+    const MergeOutcome merged = merge_body(*state, fresh, body, body_size, index);
+    if (merged == MergeOutcome::ok)
+        check_state_size(kpi::catalogue()[index], "_merge", state->rows_stored(), state->serial_size(), false);
+    switch (merged) {
+        case MergeOutcome::ok: break;
+        case MergeOutcome::corrupt:
+            ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                            errmsg("kpi.%s_merge: a corrupt state (its contents are inconsistent)", name)));
+        case MergeOutcome::incompatible:
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("kpi.%s_merge: states of calls with different arguments (their number or types)", name)));
+        case MergeOutcome::out_of_memory:
+            ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_merge: out of memory", name)));
+    }
     PG_RETURN_POINTER(state);
 }

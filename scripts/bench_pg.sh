@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Benchmark of the PostgreSQL extension on 10,000,000 rows (not a test; a few
-# minutes): writes its section of docs/benchmark.md. Needs a build (scripts/build.sh).
+# Benchmarks of the PostgreSQL extension (not tests; a few minutes each),
+# each writing its section of docs/benchmark.md: on one server, 10,000,000
+# rows (tests/postgres/bench_pg.py); on a coordinator and three shard servers,
+# the two-phase aggregates (tests/postgres/bench_sharded.py). `bench_pg.sh
+# single` or `bench_pg.sh sharded` runs one of them. Needs a build (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-PYTHONPATH="$PWD/python:$PWD/tests:$PWD/$BUILD_DIR/python" KPI_CATALOGUE_JSON="$PWD/$BUILD_DIR/generated/catalogue.json" \
+WHICH=${1:-all}
+export PYTHONPATH="$PWD/python:$PWD/tests:$PWD/$BUILD_DIR/python" KPI_CATALOGUE_JSON="$PWD/$BUILD_DIR/generated/catalogue.json"
+if [ "$WHICH" = all ] || [ "$WHICH" = single ]; then
   nice -n 10 /usr/bin/python3 tests/postgres/bench_pg.py /usr/lib/postgresql/15/bin "$BUILD_DIR" docs/benchmark.md
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = sharded ]; then
+  nice -n 10 /usr/bin/python3 tests/postgres/bench_sharded.py /usr/lib/postgresql/15/bin "$BUILD_DIR" docs/benchmark.md
+fi

@@ -5,6 +5,7 @@ never into the system's PostgreSQL; a PostgreSQL binary finds its share and
 lib directories relative to itself. As root, initdb and the server run as
 the `postgres` system user. stop() kills the server and removes the
 directory; callers call it in a finally."""
+import argparse
 import os
 import shutil
 import subprocess
@@ -104,3 +105,24 @@ DECLARE r text;
 BEGIN EXECUTE q INTO r; RETURN coalesce(r, 'NULL');
 EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE || ' ' || SQLERRM; END $f$;
 """
+
+
+def run_checks(checker, port, setup_sql, *checks):
+    """A test's main: its server on `port` (--bindir, --build from the
+    command line), `setup_sql`, then each check(server, args); a check that
+    raises is a failure; the server always stopped. The exit status."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bindir", required=True)
+    ap.add_argument("--build", required=True)
+    a = ap.parse_args()
+    server = Server(a.bindir, a.build, port=port)
+    try:
+        server.start()
+        server.sql(setup_sql)
+        for check in checks:
+            check(server, a)
+    except Exception as e:  # noqa: BLE001 (reported as a failure, the server still stopped)
+        checker.check(False, f"{type(e).__name__}: {e}")
+    finally:
+        server.stop()
+    return checker.finish()

@@ -197,6 +197,9 @@ def main():
         names = set(server.sql("SELECT DISTINCT proname FROM pg_proc WHERE pronamespace = 'kpi'::regnamespace"
                                " AND proname NOT LIKE '\\_%';").split())
         want = {cases.sql_name(f) for f in catalogue if cases.offered(f)}
+        # Each aggregate's two-phase pair (tests/postgres/test_twophase.py).
+        want |= {cases.sql_name(f) + p for f in catalogue if cases.offered(f) and cases.is_aggregate(f)
+                 for p in ("_state", "_merge")}
         check(names == want, f"the kpi schema has every offered function: {sorted(names ^ want)}")
         check_cases(server, all_cases)
         check_messages(server)

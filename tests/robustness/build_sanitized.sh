@@ -7,5 +7,5 @@ set -euo pipefail
 src=$1 bld=$2
 cmake -S "$src" -B "$bld" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_COMPILER=clang++ -DKPI_SANITIZE=ON -DKPI_CALC_TESTS=OFF -DKPI_CROSS_AARCH64=OFF >/dev/null
-cmake --build "$bld" -j"$(nproc)" --target kpi_unit_tests fuzz_core fuzz_glue
+cmake --build "$bld" -j"$(nproc)" --target kpi_unit_tests fuzz_core fuzz_glue fuzz_state
 if [ $# -gt 2 ]; then cmake --build "$bld" -j"$(nproc)" --target "${@:3}"; fi
