@@ -103,7 +103,8 @@ Result nps_moe(double promoters, double passives, double detractors, double conf
     // -1 per respondent; that score's variance is pP + pD - (pP - pD)^2.
     const double pp = promoters / n, pd = detractors / n;
     const double variance = std::max(0.0, pp + pd - (pp - pd) * (pp - pd));
-    return Result::of(100.0 * z_confidence(confidence) * std::sqrt(variance / n));
+    // sqrt(variance) / sqrt(n): variance / n underflows to 0 for a huge n.
+    return Result::of(100.0 * z_confidence(confidence) * (std::sqrt(variance) / std::sqrt(n)));
 }
 
 Result ab_visitors_exact(double baseline_rate, double relative_lift, double alpha, double power, bool one_sided) {

@@ -443,7 +443,7 @@ def _npsmoe(p, pa, d, conf):
     if n == 0:
         raise Fail(DIV0)
     pp, pd_ = p / n, d / n
-    return fin(100 * _z_upper((1 - conf) / 2) * math.sqrt(max(0.0, pp + pd_ - (pp - pd_) ** 2) / n))
+    return fin(100 * _z_upper((1 - conf) / 2) * (math.sqrt(max(0.0, pp + pd_ - (pp - pd_) ** 2)) / math.sqrt(n)))
 
 
 def _ab_root(p1, p2, za, zb):
