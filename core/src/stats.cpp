@@ -164,11 +164,15 @@ std::array<Result, 2> rate_ci(double successes, double trials, double confidence
     if (!open_unit(confidence)) return both(Error::num);
     if (trials == 0.0) return both(Error::div0);
     const double z = z_confidence(confidence), z2 = z * z, n = trials, p = successes / n;
-    const double denom = 1.0 + z2 / n;
-    const double centre = (p + z2 / (2.0 * n)) / denom;
-    const double half = z * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
+    // The bounds are the roots of (1 + z²/n) t² - (2p + z²/n) t + p² = 0. The
+    // upper one is a sum of positive terms; the lower one, centre - half,
+    // would cancel (2e-19 instead of 0 for 0 successes): it is taken from
+    // the product of the roots, p² / (1 + z²/n), instead.
+    const double upper_times_denom = p + z2 / (2.0 * n) + z * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    const double upper = upper_times_denom / (1.0 + z2 / n);
+    const double lower = p * p / upper_times_denom;
     // The interval lies in [0, 1]; rounding may step outside by an ulp.
-    return {Result::of(std::clamp(centre - half, 0.0, 1.0)), Result::of(std::clamp(centre + half, 0.0, 1.0))};
+    return {Result::of(std::clamp(lower, 0.0, 1.0)), Result::of(std::clamp(upper, 0.0, 1.0))};
 }
 
 std::array<Result, 2> lift_ci(double conv_variant, double visitors_variant, double conv_control,

@@ -56,7 +56,7 @@ for n, p1, alpha, power in [(53211, 0.03, 0.05, 0.8), (1000, 0.2, 0.05, 0.8), (2
     check("ABMDE", f"({n}; {p1}; {alpha}; {power})", kpi.abmde(n, p1, alpha, power), d / p1)
 
 # --- Wilson interval and the lift's interval.
-for x, n, conf in [(30, 1000, 0.95), (0, 50, 0.95), (7, 9, 0.9), (12345, 67890, 0.99), (50, 50, 0.8)]:
+for x, n, conf in [(30, 1000, 0.95), (0, 50, 0.95), (7, 9, 0.9), (12345, 67890, 0.99), (50, 50, 0.8), (1, 10**9, 0.95)]:
     lo, hi = proportion_confint(x, n, alpha=1 - conf, method="wilson")
     check("RATECI", f"({x}; {n}; {conf})", kpi.rateci(x, n, conf), [max(lo, 0.0), min(hi, 1.0)])
 for c1, n1, c0, n0, conf in [(30, 1000, 18, 1000, 0.95), (250, 1000, 200, 1000, 0.95), (5, 100, 0, 100, 0.9),

@@ -131,12 +131,18 @@ TEST(Stats, WilsonInterval) {
     // By hand, 0 of 50: the upper bound is z^2 / (n + z^2) = 3.841459 / 53.841459.
     const double z2 = 1.959963984540054 * 1.959963984540054;
     const auto zero = rate_ci(0, 50);
-    expect_value(zero[0], 0.0);
+    ASSERT_TRUE(zero[0].ok());
+    EXPECT_EQ(zero[0].value, 0.0);  // exactly: centre - half would leave 2e-19
     expect_value(zero[1], z2 / (50 + z2), 1e-12);
     // statsmodels proportion_confint(30, 1000, method="wilson").
     const auto r = rate_ci(30, 1000);
     expect_value(r[0], 0.021093738828834696, 1e-12);
     expect_value(r[1], 0.042503414147587126, 1e-12);
+    // A tiny rate keeps its digits (1 of a billion); the bounds are the two
+    // roots, whose product is p^2 / (1 + z^2/n).
+    const auto tiny = rate_ci(1, 1e9);
+    ASSERT_TRUE(tiny[0].ok() && tiny[1].ok());
+    expect_value(tiny[0], 1e-18 / (1 + z2 / 1e9) / tiny[1].value, 1e-13);
     const auto all = rate_ci(50, 50);  // mirror of 0 of 50
     expect_value(all[0], 50 / (50 + z2), 1e-12);
     expect_value(all[1], 1.0);
