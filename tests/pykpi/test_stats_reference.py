@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.optimize import brentq
+from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
                                           samplesize_proportions_2indep_onetail)
 
@@ -49,6 +50,10 @@ for p1, lift, alpha, power, one in [(0.03, 0.1, 0.05, 0.8, 0), (0.5, 0.5, 0.05, 
                                               alternative="larger" if one else "two-sided")
     check("ABSAMPLESIZE", f"({p1}; {lift}; {alpha}; {power}; {one}) rounded up", kpi.absamplesize(p1, lift, alpha, power, one),
           math.ceil(n))
+# The note's comparison: statsmodels' NormalIndPower on Cohen's h (arcsine) gives 53,182 for the example.
+h = 2 * math.asin(math.sqrt(0.033)) - 2 * math.asin(math.sqrt(0.03))
+cohen = NormalIndPower().solve_power(effect_size=h, alpha=0.05, power=0.8, ratio=1)
+check("ABSAMPLESIZE", "the note's NormalIndPower figure", 53182, math.ceil(cohen), ok=math.ceil(cohen) == 53182)
 for n, p1, alpha, power in [(53211, 0.03, 0.05, 0.8), (1000, 0.2, 0.05, 0.8), (20000, 0.05, 0.01, 0.9),
                             (500, 0.5, 0.1, 0.8)]:
     d = brentq(lambda d: samplesize_proportions_2indep_onetail(d, p1, power, alpha=alpha) - n, 1e-9, 1 - p1,
