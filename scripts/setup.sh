@@ -13,6 +13,8 @@ packages=(cmake make g++ libboost-dev libgtest-dev
 packages+=(libdlib-dev python3-scipy)
 # pandas: the Python module's tests also feed it pandas objects (pykpi.fuzz, pykpi.conversion).
 packages+=(python3-pandas)
+# statsmodels: the independent reference of issue 24's statistics (pykpi.stats_reference).
+packages+=(python3-statsmodels)
 # Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
 packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,

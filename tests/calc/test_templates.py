@@ -162,7 +162,29 @@ def keys_subject_line_test(s):
     z = (pa - pb) / math.sqrt(pool * (1 - pool) * (1 / na + 1 / nb))
     return [("subject A open rate", v(s, "D24"), pa), ("subject B open rate", v(s, "D25"), pb),
             ("lift of B over A", v(s, "D26"), pb / pa - 1),
-            ("A/B p-value", v(s, "D27"), math.erfc(abs(z) / math.sqrt(2)))]
+            ("A/B p-value", v(s, "D27"), math.erfc(abs(z) / math.sqrt(2)))] + keys_test_size(s, na, oa, nb, ob)
+
+
+def keys_test_size(s, na, oa, nb, ob):
+    """Below it (rows 29-33): the lift's interval (log of the ratio, half a count added to each group),
+    the smallest detectable lift (checked by putting it back into the sample-size equation: it must give
+    A's recipients) and the recipients needed for the typed lift, with the standard library's quantiles."""
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(0.975)
+    c1, n1, c0, n0 = ob + 0.5, nb + 0.5, oa + 0.5, na + 0.5
+    half = z * math.sqrt(1 / c1 - 1 / n1 + 1 / c0 - 1 / n0)
+    ratio = (c1 / n1) / (c0 / n0)
+    pa = oa / na
+
+    def visitors(lift):
+        p2, zb = pa * (1 + lift), NormalDist().inv_cdf(0.8)
+        m = (pa + p2) / 2
+        return ((z * math.sqrt(2 * m * (1 - m)) + zb * math.sqrt(pa * (1 - pa) + p2 * (1 - p2))) / (p2 - pa)) ** 2
+
+    return [("lift interval, low", v(s, "D29"), ratio * math.exp(-half) - 1),
+            ("lift interval, high", v(s, "D30"), ratio * math.exp(half) - 1),
+            ("the smallest detectable lift needs A's recipients", visitors(v(s, "D31")), na),
+            ("recipients for the typed lift", v(s, "D33"), math.ceil(visitors(v(s, "D32"))))]
 
 
 def keys_b2b(doc):

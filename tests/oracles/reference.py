@@ -394,6 +394,239 @@ RANGE = {"nps": _nps, "timetoclose": _timetoclose, "scoreauc": _scoreauc, "funne
          "cohort": _cohort_first}
 
 
+# --- issue 24: statistics ------------------------------------------------------
+# Normal quantiles from the standard library (Wichura's AS241), not Boost.
+def _z_upper(tail):
+    from statistics import NormalDist
+    return NormalDist().inv_cdf(1 - tail) if tail >= 0.5 else -NormalDist().inv_cdf(tail)
+
+
+def _count(x):
+    return nonneg(x) and x == math.floor(x)
+
+
+def _open_unit(x):
+    return math.isfinite(x) and 0 < x < 1
+
+
+def _grr(start, contraction, churned):
+    if not all(nonneg(x) for x in (start, contraction, churned)):
+        raise Fail(NUM)
+    if fin(contraction + churned) > start:
+        raise Fail(NUM)
+    if start == 0:
+        raise Fail(DIV0)
+    return (start - (contraction + churned)) / start
+
+
+def _quickratio(new, expansion, contraction, churned):
+    if not all(nonneg(x) for x in (new, expansion, contraction, churned)):
+        raise Fail(NUM)
+    gained, lost = fin(new + expansion), fin(contraction + churned)
+    if lost == 0:
+        raise Fail(DIV0)
+    return fin(gained / lost)
+
+
+def _incremental(ce, ne, ch, nh):
+    if not all(_count(x) for x in (ce, ne, ch, nh)) or ce > ne or ch > nh:
+        raise Fail(NUM)
+    if nh == 0:
+        raise Fail(DIV0)
+    return fin(ce - ne * (ch / nh))
+
+
+def _npsmoe(p, pa, d, conf):
+    if not all(_count(x) for x in (p, pa, d)) or not _open_unit(conf):
+        raise Fail(NUM)
+    n = fin(p + pa + d)
+    if n == 0:
+        raise Fail(DIV0)
+    pp, pd_ = p / n, d / n
+    return fin(100 * _z_upper((1 - conf) / 2) * (math.sqrt(max(0.0, pp + pd_ - (pp - pd_) ** 2)) / math.sqrt(n)))
+
+
+def _ab_root(p1, p2, za, zb):
+    m = (p1 + p2) / 2
+    return za * math.sqrt(2 * m * (1 - m)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+
+
+def _absamplesize(p1, lift, alpha, power, one_sided):
+    if not (math.isfinite(p1) and math.isfinite(lift)) or not 0 < p1 < 1:
+        raise Fail(NUM)
+    if not (_open_unit(alpha) and _open_unit(power)):
+        raise Fail(NUM)
+    p2 = p1 * (1 + lift)
+    if not 0 < p2 <= 1:
+        raise Fail(NUM)
+    if p2 - p1 == 0:
+        raise Fail(DIV0)
+    root = _ab_root(p1, p2, _z_upper(alpha if one_sided != 0 else alpha / 2), _z_upper(1 - power))
+    if not root > 0:
+        raise Fail(NUM)
+    return fin(math.ceil(fin((root / (p2 - p1)) ** 2)))
+
+
+def _abmde(n, p1, alpha, power):
+    if not _count(n) or not (math.isfinite(p1) and 0 < p1 < 1) or not (_open_unit(alpha) and _open_unit(power)):
+        raise Fail(NUM)
+    if n == 0:
+        raise Fail(DIV0)
+    za, zb = _z_upper(alpha / 2), _z_upper(1 - power)
+    h = lambda d: _ab_root(p1, p1 + d, za, zb) - math.sqrt(n) * d  # noqa: E731
+    lo, hi = 0.0, 1 - p1
+    if not h(lo) > 0 or h(hi) > 0:
+        raise Fail(NUM)
+    while True:  # bisection to adjacent doubles
+        mid = lo + (hi - lo) / 2
+        if mid <= lo or mid >= hi:
+            break
+        lo, hi = (mid, hi) if h(mid) > 0 else (lo, mid)
+    return fin(hi / p1)
+
+
+def _required(a):
+    """A count argument of the interval functions: a lone blank cell is #N/A."""
+    if len(a) == 1 and len(a[0]) == 1 and a[0][0][0] == "blank":
+        raise Fail("#N/A")
+    return amount(a)
+
+
+def _optional(a, fallback):
+    """A blank (or wholly blank range) for an optional argument is leaving it out."""
+    if a is None or all(c[0] == "blank" for c in cells(a)):
+        return fallback
+    return number(a)
+
+
+def _rateci_first(args):
+    x, n, conf = _required(args[0]), _required(args[1]), _optional(args[2], 0.95)
+    if not (_count(x) and _count(n)) or x > n or not _open_unit(conf):
+        raise Fail(NUM)
+    if n == 0:
+        raise Fail(DIV0)
+    z = _z_upper((1 - conf) / 2)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return min(max(centre - half, 0.0), 1.0)
+
+
+def _liftci_first(args):
+    c1, n1, c0, n0 = (_required(a) for a in args[:4])
+    conf = _optional(args[4], 0.95)
+    if not all(_count(x) for x in (c1, n1, c0, n0)) or c1 > n1 or c0 > n0 or not _open_unit(conf):
+        raise Fail(NUM)
+    if n1 == 0 or n0 == 0:
+        raise Fail(DIV0)
+    c1, n1, c0, n0 = c1 + 0.5, n1 + 0.5, c0 + 0.5, n0 + 0.5
+    var = max(0.0, 1 / c1 - 1 / n1 + 1 / c0 - 1 / n0)
+    return fin(math.exp(math.log((c1 / n1) / (c0 / n0)) - _z_upper((1 - conf) / 2) * math.sqrt(var)) - 1)
+
+
+def _records(ranges):
+    """Rows of the given ranges read together: wholly blank rows skipped
+    (None), a partly blank row or text -> #VALUE!."""
+    columns = [cells(r) for r in ranges]
+    if len({len(c) for c in columns}) != 1:
+        raise Fail(VALUE)
+    out = []
+    for row in zip(*columns):
+        blank = [c[0] == "blank" or (c[0] == "text" and c[1] == "") for c in row]
+        if any(c[0] == "text" and not b for c, b in zip(row, blank)):
+            raise Fail(VALUE)
+        if all(blank):
+            out.append(None)
+            continue
+        if any(blank):
+            raise Fail(VALUE)
+        out.append([c[1] for c in row])
+    return out
+
+
+def _rfm_first(args):
+    """KPI.RFM's first cell: the first customer's recency score, by the
+    definition (mean ranks in exact fractions, then the qcut bin)."""
+    bins = _optional(args[3], 5.0)
+    if not (2 <= bins <= 100 and bins == math.floor(bins)):
+        raise Fail(NUM)
+    rows = _records(args[:3])
+    for r in rows:
+        if r is not None and (not all(math.isfinite(x) for x in r) or r[0] < 0 or r[1] < 0):
+            raise Fail(NUM)
+    values = [r[0] for r in rows if r is not None]
+    n = len(values)
+    if n < 2:
+        raise Fail(DIV0)
+    if rows[0] is None:
+        raise LookupError("the first row is empty: nothing shown in a single cell")
+    v = values[0]
+    better, same = sum(1 for x in values if x > v), sum(1 for x in values if x == v)  # more days is worse
+    rank = Fraction(2 * better + same + 1, 2)  # mean rank, 1 = worst
+    return float(max(1, math.ceil(Fraction(int(bins)) * (rank - 1) / (n - 1))))
+
+
+def _cohortrevenue_first(args):
+    """KPI.COHORT.REVENUE's first cell: the first day of the oldest cohort's
+    month, with the checks of its definition (naively, Python's calendar)."""
+    import datetime
+    period = _optional(args[3], 0.0)
+    if period < 0:
+        raise Fail(NUM)
+    as_of = None
+    if args[4] is not None and not all(c[0] == "blank" for c in cells(args[4])):
+        as_of = number(args[4])
+        if not -693593 <= as_of <= 2958465:
+            raise Fail(NUM)
+        as_of = math.floor(as_of)
+    ids, dates, amounts = cells(args[0]), cells(args[1]), cells(args[2])
+    if not len(ids) == len(dates) == len(amounts):
+        raise Fail(VALUE)
+    purchases = []
+    for who, when, amt in zip(ids, dates, amounts):
+        blank = [c[0] == "blank" or (c[0] == "text" and c[1] == "") for c in (who, when, amt)]
+        if (when[0] == "text" and not blank[1]) or (amt[0] == "text" and not blank[2]):
+            raise Fail(VALUE)
+        if all(blank):
+            continue
+        if any(blank):
+            raise Fail(VALUE)
+        if who[0] == "num" and not math.isfinite(who[1]):
+            raise Fail(NUM)
+        if not -693593 <= when[1] <= 2958465 or not math.isfinite(amt[1]):
+            raise Fail(NUM)
+        day = math.floor(when[1])
+        if as_of is None or day <= as_of:
+            purchases.append(((who[0], who[1]), day))
+    if not purchases:
+        raise Fail(DIV0)
+    epoch = datetime.date(1899, 12, 30)
+    month = lambda d: (lambda x: x.year * 12 + x.month - 1)(epoch + datetime.timedelta(days=d))  # noqa: E731
+    first = {}
+    for who, d in purchases:
+        first[who] = min(first.get(who, d), d)
+    end = as_of if as_of is not None else max(d for _, d in purchases)
+    cohorts = {}
+    for d in first.values():
+        cohorts.setdefault(month(d), []).append(d)
+    widest = 0
+    for m, firsts in cohorts.items():
+        k = math.floor((end + 1 - max(firsts)) / period) if period > 0 else month(end + 1) - m
+        if k > 16384:
+            raise Fail(NUM)
+        widest = max(widest, k)
+    if 2 + widest > 16384 or len(cohorts) * (2 + widest) > 4194304:
+        raise Fail(NUM)
+    oldest = min(cohorts)
+    return float((datetime.date(oldest // 12, oldest % 12 + 1, 1) - epoch).days)
+
+
+SCALAR.update({"grr": _grr, "quickratio": _quickratio, "incremental": _incremental, "npsmoe": _npsmoe,
+               "absamplesize": _absamplesize, "abmde": _abmde})
+RANGE.update({"rateci": _rateci_first, "liftci": _liftci_first, "rfm": _rfm_first,
+              "cohortrevenue": _cohortrevenue_first})
+
+
 def expected(fn, args, catalogue=()):
     """fn: the catalogue entry (dict from catalogue.json); args: list of
     arguments as cells (None = omitted). Returns a float or an error name."""

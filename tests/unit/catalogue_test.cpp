@@ -90,6 +90,17 @@ TEST(Catalogue, HasTheContractedFunctions) {
         {"KPI.ABPVALUE", {"conversions_a", "visitors_a", "conversions_b", "visitors_b"}},
         {"KPI.NRR", {"revenue_start", "expansion", "contraction", "churned"}},
         {"KPI.COHORT", {"customers", "dates", "period_days"}},
+        // Issue 24, statistics.
+        {"KPI.GRR", {"revenue_start", "contraction", "churned"}},
+        {"KPI.QUICKRATIO", {"new_revenue", "expansion", "contraction", "churned"}},
+        {"KPI.INCREMENTAL", {"conv_exposed", "n_exposed", "conv_holdout", "n_holdout"}},
+        {"KPI.NPSMOE", {"promoters", "passives", "detractors", "confidence"}},
+        {"KPI.ABSAMPLESIZE", {"baseline_rate", "relative_lift", "alpha", "power", "one_sided"}},
+        {"KPI.ABMDE", {"visitors_per_variant", "baseline_rate", "alpha", "power"}},
+        {"KPI.RATECI", {"successes", "trials", "confidence"}},
+        {"KPI.LIFTCI", {"conv_variant", "visitors_variant", "conv_control", "visitors_control", "confidence"}},
+        {"KPI.RFM", {"recency_days", "frequency", "monetary", "bins"}},
+        {"KPI.COHORT.REVENUE", {"customers", "dates", "amounts", "period_days", "as_of"}},
     };
     // The contract, plus KPI.MAP (the column-at-once form of the others).
     EXPECT_EQ(catalogue().size(), contract.size() + 1);

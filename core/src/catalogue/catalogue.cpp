@@ -90,7 +90,8 @@ std::vector<FunctionInfo> build() {
         {"costs", entries::costs},         {"rates", entries::rates},
         {"email", entries::email},         {"returns", entries::returns},
         {"customers", entries::customers}, {"pipeline", entries::pipeline},
-        {"models", entries::models},       {"meta", entries::meta},
+        {"models", entries::models},       {"statistics", entries::statistics},
+        {"meta", entries::meta},
     };
     std::vector<FunctionInfo> t;
     for (const auto& [family, entries] : families) {

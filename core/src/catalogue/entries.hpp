@@ -35,6 +35,7 @@ std::vector<FunctionInfo> returns();    // ROI, ROAS, growth, ROMI, break-even R
 std::vector<FunctionInfo> customers();  // retention, churn, revenue per head, CLV, payback, NRR, cohorts
 std::vector<FunctionInfo> pipeline();   // leads and sales: MQL to SQL, funnel, time to close, scoring, win rate, coverage
 std::vector<FunctionInfo> models();     // predictive CLV: BG/NBD, Gamma-Gamma, sBG
+std::vector<FunctionInfo> statistics();  // tests and subscriptions: A/B sizes and intervals, NPS margin, incrementality, GRR, quick ratio, RFM, cohort revenue
 std::vector<FunctionInfo> meta();       // KPI.MAP (and the benchmark's empty methods)
 
 }  // namespace kpi::entries

@@ -66,6 +66,11 @@ def _wrap(entry, fn, kpi):
             else:
                 given.append(_single(name, v))
         out = fn(*given)
+        if getattr(out, "ndim", 0) == 1 and entry["array"]:
+            # A one-row result (KPI.LIFTCI's interval): a list, which the formula reads with INDEX.
+            if any(math.isnan(x) for x in out):
+                raise ValueError(f"{name} gives {kpi.error(out)}: a template cell would show an error")
+            return [float(x) for x in out]
         if getattr(out, "ndim", 0):
             raise ValueError(f"{name}: an array result (the templates write single values)")
         out = float(out)

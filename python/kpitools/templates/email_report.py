@@ -60,6 +60,13 @@ TEXT = {
         ab_no="p of 0.05 or more: the difference may be chance; test on more recipients.",
         ab_fill="The subject-line test: delivered and opens of each variant (KPI.LIFT and KPI.ABPVALUE compare "
                 "them).",
+        ab_ci_low="Lift: low end of its 95 % interval", ab_ci_high="Lift: high end of its 95 % interval",
+        ab_mde="Smallest lift this test can detect (80 % power, 5 % two-sided)",
+        ab_target="Lift worth detecting (type yours)", ab_size="Recipients per variant needed to detect it",
+        ab_ci_note="The interval is where the true lift plausibly lies (KPI.LIFTCI): when it contains 0, the test "
+                   "has not shown which subject is better. Decide the lift worth detecting, and so the size "
+                   "(KPI.ABSAMPLESIZE), before sending; KPI.ABMDE says what a given size can detect.",
+        ab_fill2="The lift worth detecting, for the sample size of the next test.",
     ),
     "fr": dict(
         title="Bilan des campagnes e-mailing",
@@ -104,6 +111,14 @@ TEXT = {
         ab_no="p de 0,05 ou plus : l'écart peut être dû au hasard ; testez sur plus de destinataires.",
         ab_fill="Le test A/B de l'objet : e-mails délivrés et ouvertures de chaque variante (KPI.LIFT et "
                 "KPI.ABPVALUE les comparent).",
+        ab_ci_low="Gain relatif : bas de son intervalle à 95 %", ab_ci_high="Gain relatif : haut de son intervalle à 95 %",
+        ab_mde="Plus petit gain détectable par ce test (puissance 80 %, seuil 5 % bilatéral)",
+        ab_target="Gain qui vaut d'être détecté (saisissez le vôtre)",
+        ab_size="Destinataires par variante nécessaires pour le détecter",
+        ab_ci_note="L'intervalle indique où se situe vraisemblablement le vrai gain (KPI.LIFTCI) : s'il contient 0, "
+                   "le test n'a pas montré quel objet est le meilleur. Fixez le gain à détecter, et donc la taille "
+                   "(KPI.ABSAMPLESIZE), avant l'envoi ; KPI.ABMDE dit ce qu'une taille donnée permet de détecter.",
+        ab_fill2="Le gain qui vaut d'être détecté, pour la taille d'échantillon du prochain test.",
     ),
 }
 
@@ -170,7 +185,7 @@ def email_programme(lang):
     s.chart(name="chart_rates", anchor=f"A{end + 2}", width=26.0, height=8.5, kind="bar",
             title=t["chart"], categories=(f"A{first}", f"A{last}"),
             series=[("H4", (f"H{first}", f"H{last}"), BLUE), ("J4", (f"J{first}", f"J{last}"), ORANGE)])
-    write_about(b, t["fill"] + [t["ab_fill"]])
+    write_about(b, t["fill"] + [t["ab_fill"], t["ab_fill2"]])
     return b
 
 
@@ -199,4 +214,25 @@ def subject_line_test(s, t, top):
     p = Ref(f"D{b + 2}")
     s.formula(f"A{b + 3}", Fn("IF", Op("=", p, ""), "", Fn("IF", Op("<", p, 0.05), t["ab_yes"], t["ab_no"])),
               "note")
-    return b + 3
+    return test_size(s, t, a, b, both)
+
+
+def test_size(s, t, a, b, both):
+    """Below the A/B block: the lift's interval (KPI.LIFTCI, variant B first), what a test of A's size
+    can detect (KPI.ABMDE) and the recipients needed for a lift worth detecting (KPI.ABSAMPLESIZE, a
+    blue input). Returns the last row."""
+    ci = K("LIFTCI", Ref(f"C{b}"), Ref(f"B{b}"), Ref(f"C{a}"), Ref(f"B{a}"))
+    for r, label, end in ((b + 4, t["ab_ci_low"], 1), (b + 5, t["ab_ci_high"], 2)):
+        s.text(f"A{r}", label, "label")
+        s.formula(f"D{r}", Fn("IF", both, Fn("INDEX", ci, 1, end), ""), "out_pct1")
+    filled_a = Op("=", Fn("COUNT", Rng(f"B{a}", f"C{a}")), 2)
+    s.text(f"A{b + 6}", t["ab_mde"], "label")
+    s.formula(f"D{b + 6}", Fn("IF", filled_a, K("ABMDE", Ref(f"B{a}"), Ref(f"D{a}")), ""), "out_pct1")
+    s.text(f"A{b + 7}", t["ab_target"], "label")
+    s.num(f"D{b + 7}", 0.05, "in_pct1")
+    s.text(f"A{b + 8}", t["ab_size"], "label")
+    target = Op("=", Fn("COUNT", Ref(f"D{b + 7}")), 1)
+    s.formula(f"D{b + 8}", Fn("IF", filled_a, Fn("IF", target, K("ABSAMPLESIZE", Ref(f"D{a}"), Ref(f"D{b + 7}")), ""),
+                              ""), "out_int")
+    s.text(f"A{b + 9}", t["ab_ci_note"], "note")
+    return b + 9
