@@ -7,6 +7,7 @@ ERROR_WHY = {
     "#DIV/0!": "the denominator is 0 or blank",
     "#NUM!": "an input is negative, or a part exceeds its whole",
     "#VALUE!": "an input is text",
+    "#N/A": "a required input is blank (no data yet)",
     "Err:504": "an argument is missing, or a range contains an error cell",
     "#NAME?": "the extension is not installed or the name is misspelt",
 }
