@@ -56,6 +56,15 @@ got = kpi.cpl(cost, leads)
 check(got.shape == (4,) and got[0] == 150.0, f"kpi.cpl on columns: {got}")
 check(list(kpi.error(got)) == [None, "#DIV/0!", "#NUM!", "#N/A"], f"kpi.cpl errors per row: {kpi.error(got)}")
 check(kpi.cpl(np.array([100.0, 300.0]), 50.0).tolist() == [2.0, 6.0], "a number broadcasts against a column")
+# The blank rule (issue 24): a missing value (NaN) for an optional argument is
+# the argument left out (75 x 4 x 3 = 900; 400 / 50 = 8); for a required one
+# #N/A, unless a blank means none there (NRR: (1000 - 100) / 1000).
+nan = math.nan
+check(kpi.clv(75, 4, 3, nan) == 900 and kpi.payback(400, 50, nan) == 8, "an optional NaN is left out")
+check(kpi.error(kpi.growth(nan, 1000)) == "#N/A" and kpi.error(kpi.romi(50000, nan, 10000)) == "#N/A",
+      "a required NaN is #N/A")
+check(cases.same(kpi.nrr(1000, nan, nan, 100), 0.9), "NRR's expansion and contraction left blank are none")
+check(kpi.error(kpi.npscount(nan, nan, nan)) == "#DIV/0!", "NPS of no answers is #DIV/0!")
 # A range read whole: NaN is a blank cell, skipped (10, 9, 3 -> (2 - 1) / 3).
 check(cases.same(kpi.nps([10, math.nan, 9, 3]), 100 / 3), "kpi.nps skips NaN")
 # Dates as NumPy datetime64: 10 and 1 days, mean 5.5.
