@@ -372,6 +372,10 @@ def _cohort_first(args):
     period = optional(args[2], 0.0)
     if period < 0:
         raise Fail(NUM)
+    # as_of: the date the data is complete to (0, blank or omitted: the last purchase).
+    as_of = optional(args[3], 0.0) if len(args) > 3 else 0.0
+    if as_of != 0 and not -693593 <= as_of <= 2958465:
+        raise Fail(NUM)
     ids, dates = cells(args[0]), cells(args[1])
     if len(ids) != len(dates):
         raise Fail(VALUE)
@@ -398,13 +402,17 @@ def _cohort_first(args):
     for who, d in purchases:
         first[who] = min(first.get(who, d), d)
     last = max(d for _, d in purchases)
+    complete = math.floor(as_of) if as_of != 0 else last
+    if complete < last:  # a purchase after as_of
+        raise Fail(NUM)
     cohorts = {}
     for who, d in first.items():
         cohorts.setdefault(month(d), []).append(d)
     widest = 0
     for m, firsts in cohorts.items():
-        shown = math.floor((last - max(firsts)) / period) + 1 if period > 0 else month(last) - m + 1
-        widest = max(widest, shown)
+        # Periods the data covers to their last day; period 0 always.
+        shown = math.floor((complete + 1 - max(firsts)) / period) if period > 0 else month(complete + 1) - m
+        widest = max(widest, shown, 1)
     if 2 + widest > 16384 or len(cohorts) * (2 + widest) > 4194304:
         raise Fail(NUM)
     oldest = min(cohorts)

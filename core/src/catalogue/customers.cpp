@@ -41,7 +41,7 @@ std::vector<FunctionInfo> customers() {
                   zero_if_blank(amount("churned"))},
          .scalar = [](Values x) { return nrr(x[0], x[1], x[2], x[3]); }},
         {.method = "cohort", .name = "KPI.COHORT", .shape = Shape::array,
-         .args = {range("customers"), range("dates"), optional_number("period_days", 0.0)},
+         .args = {range("customers"), range("dates"), optional_number("period_days", 0.0), optional_number("as_of", 0.0)},
          .returns = Returns::table, .eval = kpi::cohort},
     };
 }
