@@ -128,21 +128,26 @@ def check_kpi_cell(audit, cell):
     if cell.entry is None:
         return False
     params = cell.entry["args"]
-    omitted = [p["name"] for p in params[len(cell.args):] if p["optional"] and "margin" in p["name"]]
+    # The gross margin left out (not CLVRET's first_margin_now flag, which also says "margin").
+    omitted = [p["name"] for p in params[len(cell.args):] if p["optional"] and p["name"] == "gross_margin"]
     if omitted and cell.now[0] == "value":
         RevenueBasedValue.report(audit, cell.sheet, cell.r, cell.c,
                                  f"{cell.name} without {omitted[0]}: a revenue-based figure, not a margin-based value",
                                  f"give the {omitted[0]} as the last argument, or label the cell as revenue-based")
+    # One finding per cell and rule: the first argument typed wrongly.
+    percent = count = False
     for node, p in zip(cell.args, params):
-        if p["name"] in FRACTIONS:
+        if p["name"] in FRACTIONS and not percent:
             v = single_value(audit, cell.sheet, node)
             if v is not None and v > 1:
+                percent = True
                 PercentTypedWhole.report(audit, cell.sheet, cell.r, cell.c,
                                          f"{cell.name}: {p['name']} is {fmt_num(v)}, above 1: a percentage typed as a "
                                          "whole number?", "type 10 % as 0.1 or 10%")
-        if cell.name in COUNTS:
+        if cell.name in COUNTS and not count:
             v = single_value(audit, cell.sheet, node)
             if v is not None and v != int(v):
+                count = True
                 CountNotWhole.report(audit, cell.sheet, cell.r, cell.c,
                                      f"{cell.name}: {p['name']} is {fmt_num(v)}, not a whole count: a rate typed "
                                      "in place of a count?", "give the counts of visitors and conversions")
