@@ -65,9 +65,11 @@ ArgHolder::ArgHolder(const uno_Any& a) {
                 well_formed_ = false;
             break;
         case typelib_TypeClass_STRING:
-            // A scalar text argument is text even when empty (="" is not a number).
-            scalar_ = kpi::Cell::text();
+            // A cell whose formula gives "" (a month not filled in yet) is a
+            // blank, as Calc passes it inside a range: the blank rule
+            // (kpi/args.hpp) then leaves the optional argument out.
             scalar_text_ = value_of<const rtl_uString*>(a);
+            scalar_ = scalar_text_->length == 0 ? kpi::Cell::blank() : kpi::Cell::text();
             break;
         case typelib_TypeClass_INTERFACE:
         case typelib_TypeClass_STRUCT:

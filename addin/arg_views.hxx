@@ -7,6 +7,13 @@
 // optional `any` argument arrives void when omitted, as a double or string
 // for a scalar, or as sequence<sequence<any>> for a range. Anything else is
 // malformed and reads as #VALUE!: the glue never trusts the shape.
+//
+// No argument type lets an add-in tell a lone blank cell from 0: for a
+// single reference LibreOffice's ScInterpreter::ScExternal reads the cell
+// with GetCellValue (0 for a blank) before building the any, the 1x1 array
+// or the double; only an XCellRange argument would see the cell, and it
+// refuses a typed number. A blank inside a range (even B2:B2) or a formula's
+// "" does arrive as an empty string, and reads as a blank.
 #pragma once
 
 #include <string>

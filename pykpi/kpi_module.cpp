@@ -13,7 +13,9 @@
 // NaN carrying the same error code as Calc's (its payload), so one bad row
 // never loses a column; kpi.error(x) names it ("#DIV/0!", or None for a
 // number; elementwise on arrays). A blank (NaN, None, NaT, "") given as a
-// single-value argument is a missing value: the result is NaN with #N/A. In
+// single-value argument follows the core's blank rule (kpi/args.hpp): an
+// optional argument is left out, a required one gives NaN with #N/A unless
+// a blank means 0 there (new customers, churned revenue, NPS counts). In
 // an array read as a whole (scores, dates), a blank is skipped, like SQL's
 // NULL. Wrong calls (unknown keyword, too many arguments, an object that is
 // no cell such as a complex number) raise TypeError or ValueError.
@@ -165,13 +167,11 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
 
     if (f.returns != kpi::Returns::number) {  // the fits, FUNNEL; COHORT's table
         if (!shape.empty()) throw py::type_error(name + "() returns an array: give its single-value arguments as numbers");
-        bool missing = false;
-        for (std::size_t i : single_args) {
-            singles[i].point(&cells[i], 0);
-            missing = missing || cells[i].blank(0);
-        }
-        kpi::Output o = kpi::Output::scalar(kpi::Result::fail(kpi::Error::na));
-        if (!missing) {
+        // A missing value (None, NaN) is a blank cell: the core's blank rule
+        // decides (an optional one is left out, a required one is #N/A).
+        for (std::size_t i : single_args) singles[i].point(&cells[i], 0);
+        kpi::Output o;
+        {
             py::gil_scoped_release unlocked;
             o = kpi::evaluate(f, views);
         }
@@ -190,13 +190,11 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
     {
         py::gil_scoped_release unlocked;
         for (std::size_t r = 0; r < n; ++r) {
-            bool missing = false;
             for (std::size_t k = 0; k < single_args.size(); ++k) {
                 const std::size_t i = single_args[k], at = reads[k].at(r);
-                missing = missing || cells[i].blank(at);
                 singles[i].point(&cells[i], at);
             }
-            res[r] = missing ? error_nan(kpi::Error::na) : value(kpi::evaluate(f, views).single());
+            res[r] = value(kpi::evaluate(f, views).single());
         }
     }
     if (shape.empty()) return py::float_(res[0]);

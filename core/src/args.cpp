@@ -47,9 +47,14 @@ Result amount(const ArgView& arg) {
     return Result::of(sum);  // a sum that overflows is #NUM!
 }
 
+bool blank(const ArgView& arg) {
+    if (arg.omitted() || !arg.well_formed()) return false;
+    return for_each_cell(arg, [](const Cell& c) { return c.kind == Cell::Kind::empty; });
+}
+
 Result number(const ArgView& arg) {
     if (Error e = shape_error(arg); e != Error::none) return Result::fail(e);
-    Result found{0.0, Error::none};
+    Result found = Result::fail(Error::na);  // no value given (yet)
     std::size_t values = 0;
     for_each_cell(arg, [&](const Cell& c) {
         switch (c.kind) {
@@ -72,7 +77,7 @@ Result number(const ArgView& arg) {
 }
 
 Result optional_number(const ArgView& arg, double fallback) {
-    if (arg.omitted()) return Result{fallback, Error::none};
+    if (arg.omitted() || blank(arg)) return Result{fallback, Error::none};
     return number(arg);
 }
 
@@ -156,7 +161,8 @@ Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
 Pairs pairs(const ArgView& a, const ArgView& b) { return read_pairs(a, b, nullptr); }
 
 Pairs pairs(const ArgView& a, const ArgView& b, const ArgView& keep) {
-    return read_pairs(a, b, keep.omitted() ? nullptr : &keep);
+    // The blank rule: an optional range left blank is left out (every row kept).
+    return read_pairs(a, b, keep.omitted() || blank(keep) ? nullptr : &keep);
 }
 
 Line line(const ArgView& arg) {

@@ -132,7 +132,8 @@ namespace {
 Result clv_sum(const std::array<double, 4>& bg, const std::array<double, 3>& gg, const Customer& c, double zbar,
                double horizon, double discount_rate, double units_per_period, long& budget, long& evaluations) {
     if (!whole(horizon) || horizon < 0) return Result::fail(Error::num);
-    if (!(discount_rate > -1) || !std::isfinite(discount_rate)) return Result::fail(Error::num);
+    // Above 1 (100 % a period) is a percentage typed as a whole number (10 for 10 %).
+    if (!(discount_rate > -1) || !(discount_rate <= 1) || !std::isfinite(discount_rate)) return Result::fail(Error::num);
     if (!(units_per_period > 0) || !std::isfinite(units_per_period)) return Result::fail(Error::num);
     const Result spend = gg_spend(gg, c.x, zbar);
     if (!spend.ok()) return spend;

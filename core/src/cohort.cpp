@@ -182,7 +182,7 @@ double month_start_serial(long index) {
 }
 
 Output cohort(Args args) {
-    if (args.size() != 3) return fail(Error::args);
+    if (args.size() != 4) return fail(Error::args);
     for (const ArgView* a : args.first(2)) {
         if (a->omitted()) return fail(Error::args);
         if (!a->well_formed()) return fail(Error::value);
@@ -192,6 +192,12 @@ Output cohort(Args args) {
     if (period.value < 0.0) return fail(Error::num);
     const double period_days = period.value;  // 0: calendar months
     const bool by_days = period_days > 0.0;
+    // The date up to which the data is complete: as_of, or (omitted, blank or
+    // 0, as period_days' 0 means months) the last purchase.
+    const Result as_of_arg = optional_number(*args[3], 0.0);
+    if (!as_of_arg.ok()) return fail(as_of_arg.error);
+    const bool given_as_of = as_of_arg.value != 0.0;
+    if (given_as_of && !(as_of_arg.value >= kFirstDate && as_of_arg.value <= kLastDate)) return fail(Error::num);
 
     auto cells = [](const ArgView& v) {
         std::size_t k = 0;
@@ -242,15 +248,23 @@ Output cohort(Args args) {
         latest_first[r] = std::max(latest_first[r], first[c]);
     }
 
-    // Periods each cohort can show: those that have begun by the last date
-    // of the data — in days mode, for every customer of the cohort, since a
-    // customer whose period has not begun could not have bought in it.
+    // The data is complete up to as_of (a whole day), or else up to its last
+    // purchase; a purchase after as_of contradicts it (#NUM!).
+    const auto as_of = given_as_of ? static_cast<std::int32_t>(std::floor(as_of_arg.value)) : last;
+    if (as_of < last) return fail(Error::num);
+
+    // Periods each cohort can show: those the data covers to their last day
+    // (issue 24: one day of March is not March) — in days mode, for every
+    // customer of the cohort, since each customer's periods start at their
+    // own first purchase. Period 0 is always shown: it is the cohort (1).
     std::vector<std::size_t> shown(rows);
     std::size_t periods = 0;
-    const long last_month = month_index(last);
+    const long complete_months = month_index(static_cast<long>(as_of) + 1);  // months ended by as_of
     for (std::size_t r = 0; r < rows; ++r) {
-        const double k = by_days ? std::floor(static_cast<double>(last - latest_first[r]) / period_days) + 1.0
-                                 : static_cast<double>(last_month - months[r] + 1);
+        // Days mode: period k ends on day first + (k + 1) x period_days (exclusive).
+        double k = by_days ? std::floor(static_cast<double>(as_of + 1 - latest_first[r]) / period_days)
+                           : static_cast<double>(complete_months - months[r]);
+        k = std::max(k, 1.0);
         if (!(k <= static_cast<double>(kMaxColumns))) return fail(Error::num);
         shown[r] = static_cast<std::size_t>(k);
         periods = std::max(periods, shown[r]);

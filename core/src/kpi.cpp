@@ -17,6 +17,8 @@ namespace {
 bool finite(double x) { return std::isfinite(x); }
 // A count or an amount: finite and not negative.
 bool nonneg(double x) { return finite(x) && x >= 0.0; }
+// A whole count >= 0 (visitors, conversions: people are counted one by one).
+bool whole(double x) { return nonneg(x) && x == std::floor(x); }
 
 // numerator / denominator for quantities that cannot be negative. Checks the
 // domain before the denominator, so CPL(-5; 0) says #NUM! (the input is wrong)
@@ -94,7 +96,9 @@ Result clvret(double margin, double retention_rate, double discount_rate, bool f
     const double d = discount_rate, r = retention_rate;
     // The geometric series sum_{t>=1} r^t/(1+d)^t converges only for r < 1+d;
     // a retention rate is a probability.
-    if (d <= -1.0 || r < 0.0 || r > 1.0 || r >= 1.0 + d) return Result::fail(Error::num);
+    // A discount rate above 1 (100 %) is almost always a percentage typed as
+    // a whole number (10 for 10 %): #NUM!, as for a retention rate above 1.
+    if (d <= -1.0 || d > 1.0 || r < 0.0 || r > 1.0 || r >= 1.0 + d) return Result::fail(Error::num);
     const double denom = 1.0 + d - r;
     return Result::of(first_margin_now ? margin * (1.0 + d) / denom : margin * r / denom);
 }
@@ -153,8 +157,9 @@ Result viewrate(double views, double impressions) { return part_of(views, impres
 Result cpv(double cost, double views) { return ratio(cost, views); }
 
 Result lift(double conversions_test, double visitors_test, double conversions_control, double visitors_control) {
-    if (!nonneg(conversions_test) || !nonneg(visitors_test) || !nonneg(conversions_control) ||
-        !nonneg(visitors_control))
+    // Counts of people: a fraction is a rate typed in place of a count.
+    if (!whole(conversions_test) || !whole(visitors_test) || !whole(conversions_control) ||
+        !whole(visitors_control))
         return Result::fail(Error::num);
     // No visitor in a group, or no control conversion: no rate to compare with.
     if (visitors_test == 0.0 || visitors_control == 0.0 || conversions_control == 0.0)
@@ -163,7 +168,9 @@ Result lift(double conversions_test, double visitors_test, double conversions_co
 }
 
 Result ab_pvalue(double conversions_a, double visitors_a, double conversions_b, double visitors_b) {
-    if (!nonneg(conversions_a) || !nonneg(visitors_a) || !nonneg(conversions_b) || !nonneg(visitors_b))
+    // Counts of people: a fraction is a rate typed in place of a count (0.03
+    // for 30 conversions out of 1,000 would be tested as 0.03 out of 1).
+    if (!whole(conversions_a) || !whole(visitors_a) || !whole(conversions_b) || !whole(visitors_b))
         return Result::fail(Error::num);
     // Proportions: a visitor converts or not.
     if (conversions_a > visitors_a || conversions_b > visitors_b) return Result::fail(Error::num);

@@ -146,7 +146,7 @@ CASES = {
         ["CLV", F("=KPI.CLV(80;4;3)", 960)],                        # no margin: revenue-based (info)
         ["CLV with margin", F("=KPI.CLV(80;4;3;0.3)", 288)],
         ["Payback", F("=KPI.PAYBACK(300;50)", 6)],                  # no margin (info)
-        ["CPL", F("=KPI.CPL(E2:E60001;F2:F60001)", "#DIV/0!")],     # 60,000 cells (info), blank: #DIV/0!
+        ["CPL", F("=KPI.CPL(E2:E60001;F2:F60001)", "#N/A")],        # 60,000 cells (info), all blank: #N/A
         ["CPL summed", F("=KPI.CPL(SUM(E2:E60001);SUM(F2:F60001))", "#DIV/0!")],
     ]), ("Customers", [
         [None, "January"],

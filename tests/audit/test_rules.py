@@ -43,7 +43,9 @@ LABELS = {
     "Taux d'attrition": "CHURN", "Coût par clic": "CPC", "LTV : CAC": "LTV2CAC",
     "Cost": None, "Leads": None, "Channel": None, "Rocket": None, "CPL2": None, "Impressions": None,
     "Désinscriptions": None, "Purchase frequency": None, "Share": None, "Lead velocity": "GROWTH",
-    "Part de voix": "SHARE", "MER": "ROAS", "Taux de désinscription": "UNSUBRATE",
+    # MER (total revenue / total marketing cost) is not a platform's ROAS: a note of KPI.ROAS, no longer a
+    # synonym (issue 24), so a column headed MER is not judged as one.
+    "Part de voix": "SHARE", "MER": None, "Taux de désinscription": "UNSUBRATE",
 }
 for label, want in LABELS.items():
     check(labels.kpi_of_label(label) == want, f"kpi_of_label({label!r}) = {labels.kpi_of_label(label)}, expected {want}")

@@ -1,5 +1,5 @@
 """The bad-input matrix, in real Calc: every function x every argument x
-{blank, text, boolean, date, negative, zero, huge, error cell, range with an
+{blank, text, boolean, date, negative, zero, huge, 2.5, error cell, range with an
 error, empty range, 1x1 range, 2-D range, range with a formula giving ""}
 (+ a whole-column range for the first argument), each cell's expected
 result given by an independent reference model (reference.py) of the
@@ -32,6 +32,9 @@ CONDITIONS = {
     "negative": ("$Data.A5", [[num(-5)]]),
     "zero": ("$Data.A6", [[num(0)]]),
     "huge": ("$Data.A7", [[num(1e300)]]),
+    # Issue 24: a percentage typed as a whole number where a fraction of one
+    # belongs (#NUM!), a count that is not whole where people are counted.
+    "2.5": ("$Data.A9", [[num(2.5)]]),
     "error cell": ("$Data.A8", "#DIV/0!"),      # Calc passes the cell's own error on
     "range with error": ("$Data.B1:B3", "Err:504"),  # Calc does not call the add-in
     "empty range": ("$Data.C1:C3", [[BLANK], [BLANK], [BLANK]]),
@@ -42,7 +45,7 @@ CONDITIONS = {
     "range with empty text": ("$Data.G1:G3", [[num(5)], [BLANK], [num(7)]]),
 }
 # The Data sheet the conditions refer to: a number, or a formula (text starting with "=").
-DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0",
+DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0", "A9": 2.5,
         "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
         "G1": 5, "G2": '=IF(1;"";0)', "G3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))

@@ -222,9 +222,10 @@ def expected_dashboard(typed, months, imports):
     return rows, channels, by_month, total
 
 
-def kpis(f):
+def kpis(f, margin):
+    """The channel table's KPIs; the last is ROMI on the gross margin of the Dashboard's C6 (issue 24)."""
     cost, imp, clk, leads, cust, rev = f
-    return [cost / clk, 1000 * cost / imp, clk / imp, cost / leads, cost / cust, rev / cost, (rev - cost) / cost]
+    return [cost / clk, 1000 * cost / imp, clk / imp, cost / leads, cost / cust, rev / cost, rev * margin / cost - 1]
 
 
 def check_dashboard(chk, label, doc, expect):
@@ -234,9 +235,10 @@ def check_dashboard(chk, label, doc, expect):
     bad = [(r[0], r[1], j) for r, u in zip(rows, used) for j in range(6) if not close(u[j], r[2][j])]
     chk.check(not bad, f"{label}: Data's used figures equal the typed ones replaced by the imports ({bad[:4]})")
     got = grid(dash, "B", 9, "N", 13)
+    margin = dash.getCellRangeByName("C6").getValue()
     for i, want in enumerate(channels + [total]):
         cells = [got[i][j] for j in range(6)] + [got[i][6 + j] for j in range(7)]
-        exp = want + kpis(want)
+        exp = want + kpis(want, margin)
         diff = [j for j in range(13) if not close(cells[j], exp[j])]
         chk.check(not diff, f"{label}: Dashboard row {9 + i} (channel/total): {cells} vs {exp}")
     months = grid(dash, "B", 17, "M", 29)

@@ -134,7 +134,10 @@ def keys_dashboard(doc):
         ("total CPL", v(dash, "K13"), sum(cost) / sum(leads)),
         ("total CPA", v(dash, "L13"), sum(cost) / sum(cust)),
         ("total ROAS", v(dash, "M13"), sum(rev) / sum(cost)),
-        ("total ROI", v(dash, "N13"), (sum(rev) - sum(cost)) / sum(cost)),
+        # ROMI on the margin typed in C6 (issue 24): revenue x margin / cost - 1, not ROAS - 1.
+        ("total ROMI", v(dash, "N13"), sum(rev) * v(dash, "C6") / sum(cost) - 1),
+        ("gross margin input", v(dash, "C6"), 0.40),
+        ("headline ROMI tile", v(dash, "L5"), sum(rev) * 0.40 / sum(cost) - 1),
         ("LinkedIn CPA", v(dash, "L11"), sum(cost[i] for i in li) / sum(cust[i] for i in li)),
         ("February revenue growth", v(dash, "N18"), (rev_m(feb) - rev_m(jan)) / rev_m(jan)),
         ("year CPL by month table", v(dash, "K29"), sum(cost) / sum(leads)),

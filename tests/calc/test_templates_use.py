@@ -95,7 +95,8 @@ def partial_dashboard(doc, filled=6):
         ("total CPC", val(dash, "H29"), cost / clk), ("total CPM", val(dash, "I29"), 1000 * cost / imp),
         ("total CTR", val(dash, "J29"), clk / imp), ("total CPL", val(dash, "K29"), cost / leads),
         ("total CPA", val(dash, "L29"), cost / cust), ("total ROAS", val(dash, "M29"), rev / cost),
-        ("channel ROI", val(dash, "N13"), (rev - cost) / cost), ("revenue tile", val(dash, "D5"), rev),
+        # ROMI on the margin typed in C6 (issue 24), not revenue / cost - 1.
+        ("channel ROMI", val(dash, "N13"), rev * val(dash, "C6") / cost - 1), ("revenue tile", val(dash, "D5"), rev),
         ("LinkedIn CPA", val(dash, "L11"), sum(x[3][0] for x in li) / sum(x[3][4] for x in li)),
         (f"{months[filled - 1]} growth", val(dash, f"N{16 + filled}"),
          growth(rev_m[filled - 1], rev_m[filled - 2])),

@@ -85,9 +85,9 @@ def main():
     # The definition in the dialog's language, over the argument names of its syntax line (texts.toml's
     # definition.fr, read there by hand).
     ck.check("Definition: cost / leads (result in currency per lead)" in en, "English definition line")
-    ck.check("Définition : coût / leads (Résultat en devise par lead)" in fr, "French definition line, over coût")
+    ck.check("Définition : coût / leads (Résultat en montant par lead)" in fr, "French definition line, over coût")
     roas = finder.details(by["KPI.ROAS"], "fr")
-    ck.check("Définition : chiffre_affaires / dépenses_pub" in roas, "KPI.ROAS: French definition, French names")
+    ck.check("Définition : ca / dépenses_pub" in roas, "KPI.ROAS: French definition, French names")
     ttc = finder.details(by["KPI.TIMETOCLOSE"], "fr")
     ck.check("de dates_conclusion − dates_premier_contact, ligne par ligne" in ttc and "gagnée = 1" in ttc,
              "KPI.TIMETOCLOSE: a worded French definition with the French argument names")

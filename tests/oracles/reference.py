@@ -8,7 +8,7 @@ of cells, or None when omitted. Results are a float or an error name."""
 import math
 from fractions import Fraction
 
-DIV0, NUM, VALUE, ARGS = "#DIV/0!", "#NUM!", "#VALUE!", "Err:504"
+DIV0, NUM, VALUE, ARGS, NA = "#DIV/0!", "#NUM!", "#VALUE!", "Err:504", "#N/A"
 
 
 class Fail(Exception):
@@ -49,10 +49,26 @@ def number(arg):
         if c[0] == "text" or i >= 1:
             raise Fail(VALUE)
     if not found:
-        return 0.0
+        raise Fail(NA)  # the blank rule: a required number left blank is "no data yet"
     if not math.isfinite(found[0][1]):
         raise Fail(NUM)
     return found[0][1]
+
+
+def is_blank(arg):
+    return all(c[0] == "blank" for c in cells(arg))
+
+
+def optional(arg, fallback):
+    """The blank rule for an optional argument: blank is the same as left out."""
+    return fallback if arg is None or is_blank(arg) else number(arg)
+
+
+# The required arguments a blank means 0 for (docs/functions.md, "Blank
+# cells"): additions and subtractions whose absence is none.
+ZERO_IF_BLANK = {("retention", "new_customers"), ("nrr", "expansion"), ("nrr", "contraction"),
+                 ("nrr", "churned"), ("npscount", "promoters"), ("npscount", "passives"),
+                 ("npscount", "detractors")}
 
 
 def ratio(n, d):
@@ -83,7 +99,7 @@ def _clv(aov, f, life, m):
 def _clvret(m, r, d, now):
     if not (math.isfinite(m) and math.isfinite(r) and math.isfinite(d)):
         raise Fail(NUM)
-    if d <= -1 or r < 0 or r > 1 or r >= 1 + d:
+    if d <= -1 or d > 1 or r < 0 or r > 1 or r >= 1 + d:
         raise Fail(NUM)
     return fin(m * (1 + d) / (1 + d - r) if now != 0 else m * r / (1 + d - r))
 
@@ -144,8 +160,13 @@ def _frequency(impressions, reach):
     return ratio(impressions, reach)
 
 
+def count(x):
+    """A count of people (visitors, conversions): whole and not negative."""
+    return nonneg(x) and x == math.floor(x)
+
+
 def _lift(ct, vt, cc, vc):
-    if not all(nonneg(x) for x in (ct, vt, cc, vc)):
+    if not all(count(x) for x in (ct, vt, cc, vc)):
         raise Fail(NUM)
     if vt == 0 or vc == 0 or cc == 0:
         raise Fail(DIV0)
@@ -155,7 +176,7 @@ def _lift(ct, vt, cc, vc):
 def _abpvalue(ca, na, cb, nb):
     """Two-sided p-value of the pooled two-proportion z-test, with the C
     library's erfc (math.erfc): P(|Z| >= z) = erfc(z / sqrt 2)."""
-    if not all(nonneg(x) for x in (ca, na, cb, nb)):
+    if not all(count(x) for x in (ca, na, cb, nb)):
         raise Fail(NUM)
     if ca > na or cb > nb:
         raise Fail(NUM)
@@ -254,8 +275,8 @@ def _won_pairs(a, b, won):
 
 def _timetoclose(args):
     won = args[3] if len(args) > 3 else None
-    first, close = _pairs(args[0], args[1]) if won is None else _won_pairs(args[0], args[1], won)
-    stat = 0.0 if args[2] is None else number(args[2])
+    first, close = _pairs(args[0], args[1]) if won is None or is_blank(won) else _won_pairs(args[0], args[1], won)
+    stat = optional(args[2], 0.0)
     if stat not in (0.0, 1.0):
         raise Fail(NUM)
     days = []
@@ -348,8 +369,12 @@ def _cohort_first(args):
     the first day of the oldest cohort's month. The whole table is worked out
     (naively, with Python's calendar) so that its size limit is modelled."""
     import datetime
-    period = 0.0 if args[2] is None else number(args[2])
+    period = optional(args[2], 0.0)
     if period < 0:
+        raise Fail(NUM)
+    # as_of: the date the data is complete to (0, blank or omitted: the last purchase).
+    as_of = optional(args[3], 0.0) if len(args) > 3 else 0.0
+    if as_of != 0 and not -693593 <= as_of <= 2958465:
         raise Fail(NUM)
     ids, dates = cells(args[0]), cells(args[1])
     if len(ids) != len(dates):
@@ -377,13 +402,17 @@ def _cohort_first(args):
     for who, d in purchases:
         first[who] = min(first.get(who, d), d)
     last = max(d for _, d in purchases)
+    complete = math.floor(as_of) if as_of != 0 else last
+    if complete < last:  # a purchase after as_of
+        raise Fail(NUM)
     cohorts = {}
     for who, d in first.items():
         cohorts.setdefault(month(d), []).append(d)
     widest = 0
     for m, firsts in cohorts.items():
-        shown = math.floor((last - max(firsts)) / period) + 1 if period > 0 else month(last) - m + 1
-        widest = max(widest, shown)
+        # Periods the data covers to their last day; period 0 always.
+        shown = math.floor((complete + 1 - max(firsts)) / period) if period > 0 else month(complete + 1) - m
+        widest = max(widest, shown, 1)
     if 2 + widest > 16384 or len(cohorts) * (2 + widest) > 4194304:
         raise Fail(NUM)
     oldest = min(cohorts)
@@ -639,8 +668,12 @@ def expected(fn, args, catalogue=()):
             raise KeyError(f"no reference model for {fn['name']}: add one to tests/oracles/reference.py")
         xs = []
         for info, a in zip(fn["args"], args):
-            if a is None:
+            if a is None or (info["optional"] and is_blank(a)):
                 xs.append(float(info["fallback"]))
+            elif is_blank(a):
+                if (fn["method"], info["name"]) not in ZERO_IF_BLANK:
+                    raise Fail(NA)
+                xs.append(0.0)
             elif info["kind"] == "amount":
                 xs.append(amount(a))
             else:
@@ -751,10 +784,10 @@ def _gg_spend(args):
 def _clv_predict(args):
     bg, gg = _params(args[0], 4), _params(args[1], 3)
     x, tx, T, z, horizon, d = (number(a) for a in args[2:8])
-    units = 1.0 if args[8] is None else number(args[8])
+    units = optional(args[8], 1.0)
     if not _whole(horizon) or horizon < 0:
         raise Fail(NUM)
-    if not (math.isfinite(d) and d > -1) or not (math.isfinite(units) and units > 0):
+    if not (math.isfinite(d) and -1 < d <= 1) or not (math.isfinite(units) and units > 0):
         raise Fail(NUM)
     _spend_checks(gg, x, z)
     _customer(x, tx, T)

@@ -40,17 +40,19 @@ def p_value(a, va, b, vb):
 
 
 def nested_call(depth):
-    """=KPI.ABPVALUE(KPI.ABPVALUE(...(A2;B2;C2;D2)...;B2;C2;D2);B2;C2;D2)."""
-    f = "A2;B2;C2;D2"
-    for level in range(depth):
-        f = f"KPI.ABPVALUE({f})" + (";B2;C2;D2" if level < depth - 1 else "")
+    """=KPI.ABPVALUE(ROUND(1000*KPI.ABPVALUE(...(A2;B2;C2;D2)...);0);B2;C2;D2): each
+    p-value, per mille and rounded, is the next call's count of conversions (a
+    count must be whole since issue 24)."""
+    f = "KPI.ABPVALUE(A2;B2;C2;D2)"
+    for _ in range(depth - 1):
+        f = f"KPI.ABPVALUE(ROUND(1000*{f};0);B2;C2;D2)"
     return "=" + f
 
 
 def nested_value(depth):
     p = p_value(A, VA, B, VB)
     for _ in range(depth - 1):
-        p = p_value(p, VA, B, VB)
+        p = p_value(math.floor(1000 * p + 0.5), VA, B, VB)
     return p
 
 

@@ -146,8 +146,8 @@ def same(got, want, rel=1e-9):
 # its data rows (kpitools.templates.campaign_dashboard.campaign_rows) and the values its
 # channel table stores for the KPI formulas (row 9 + channel index).
 CAMPAIGN_KPIS = {"CPC": ("cost", "clicks"), "CPM": ("cost", "impressions"), "CTR": ("clicks", "impressions"),
-                 "CPL": ("cost", "leads"), "CPA": ("cost", "customers"), "ROAS": ("revenue", "cost"),
-                 "ROI": ("revenue", "cost")}
+                 "CPL": ("cost", "leads"), "CPA": ("cost", "customers"), "ROAS": ("revenue", "cost")}
+# (The table's ROMI column, issue 24, takes the gross margin too: not a ratio of two sums.)
 CAMPAIGN_COLUMNS = ("month", "channel", "cost", "impressions", "clicks", "leads", "customers", "revenue")
 
 

@@ -56,6 +56,15 @@ got = kpi.cpl(cost, leads)
 check(got.shape == (4,) and got[0] == 150.0, f"kpi.cpl on columns: {got}")
 check(list(kpi.error(got)) == [None, "#DIV/0!", "#NUM!", "#N/A"], f"kpi.cpl errors per row: {kpi.error(got)}")
 check(kpi.cpl(np.array([100.0, 300.0]), 50.0).tolist() == [2.0, 6.0], "a number broadcasts against a column")
+# The blank rule (issue 24): a missing value (NaN) for an optional argument is
+# the argument left out (75 x 4 x 3 = 900; 400 / 50 = 8); for a required one
+# #N/A, unless a blank means none there (NRR: (1000 - 100) / 1000).
+nan = math.nan
+check(kpi.clv(75, 4, 3, nan) == 900 and kpi.payback(400, 50, nan) == 8, "an optional NaN is left out")
+check(kpi.error(kpi.growth(nan, 1000)) == "#N/A" and kpi.error(kpi.romi(50000, nan, 10000)) == "#N/A",
+      "a required NaN is #N/A")
+check(cases.same(kpi.nrr(1000, nan, nan, 100), 0.9), "NRR's expansion and contraction left blank are none")
+check(kpi.error(kpi.npscount(nan, nan, nan)) == "#DIV/0!", "NPS of no answers is #DIV/0!")
 # A range read whole: NaN is a blank cell, skipped (10, 9, 3 -> (2 - 1) / 3).
 check(cases.same(kpi.nps([10, math.nan, 9, 3]), 100 / 3), "kpi.nps skips NaN")
 # Dates as NumPy datetime64: 10 and 1 days, mean 5.5.
@@ -64,12 +73,16 @@ d1 = np.array(["2024-01-11", "2024-01-04"], dtype="datetime64[D]")
 check(kpi.timetoclose(d0, d1) == 5.5 and kpi.timetoclose(d0, d1, 1) == 5.5, "kpi.timetoclose on datetime64")
 
 # kpi.cohort: the table KPI.COHORT gives in Calc, worked by hand (tests/postgres/test_extension.py's
-# check_cohort has the same purchases): January's cohort {1, 2}: 2, then 1, 0.5, 0; February's {3}:
-# 1, then 1, 1 and an empty period after the last purchase (NaN with #N/A). Column 1: 2026-01-01 = 46023.
+# check_cohort has the same purchases): January's cohort {1, 2}: 2, then 1, 0.5 (March, unfinished on
+# 15 March, is not shown); February's {3}: 1, then 1 and an empty period (NaN with #N/A). Complete to
+# 31 March (as_of 46112): January's March 0, February's March 1. Column 1: 2026-01-01 = 46023.
 days = np.array(["2026-01-05", "2026-02-10", "2026-01-20", "2026-02-03", "2026-03-15"], dtype="datetime64[D]")
 table = kpi.cohort(np.array([1.0, 1, 2, 3, 3]), days)
+check(table.shape == (2, 4) and table[0].tolist() == [46023, 2, 1, 0.5] and table[1, :3].tolist() == [46054, 1, 1]
+      and kpi.error(table)[1, 3] == "#N/A", f"kpi.cohort: the hand-worked table, got {table}")
+table = kpi.cohort(np.array([1.0, 1, 2, 3, 3]), days, 0, 46112)
 check(table.shape == (2, 5) and table[0].tolist() == [46023, 2, 1, 0.5, 0] and table[1, :4].tolist() == [46054, 1, 1, 1]
-      and kpi.error(table)[1, 4] == "#N/A", f"kpi.cohort: the hand-worked table, got {table}")
+      and kpi.error(table)[1, 4] == "#N/A", f"kpi.cohort with as_of: the hand-worked table, got {table}")
 # The campaign template's channel table from its data, one call per KPI on
 # the per-channel sums (pandas-free: NumPy's bincount is the GROUP BY).
 rows, stored = cases.campaign()

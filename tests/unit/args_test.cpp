@@ -48,7 +48,8 @@ TEST(Amount, BlanksSkippedTextAndNegativesRejected) {
     EXPECT_EQ(call("KPI.CPL", {&negative_cell, &three}).error, Error::num);
 
     Grid all_blank = Grid::column({B, B});
-    EXPECT_EQ(call("KPI.CPL", {&three, &all_blank}).error, Error::div0);
+    // The blank rule (issue 24): nothing entered yet is #N/A, not a 0 denominator.
+    EXPECT_EQ(call("KPI.CPL", {&three, &all_blank}).error, Error::na);
 
     Grid error_cell = Grid::column({N(1), Cell::err(Error::na)});
     EXPECT_EQ(call("KPI.CPL", {&error_cell, &three}).error, Error::na);

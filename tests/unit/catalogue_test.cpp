@@ -89,7 +89,7 @@ TEST(Catalogue, HasTheContractedFunctions) {
         {"KPI.LIFT", {"conversions_test", "visitors_test", "conversions_control", "visitors_control"}},
         {"KPI.ABPVALUE", {"conversions_a", "visitors_a", "conversions_b", "visitors_b"}},
         {"KPI.NRR", {"revenue_start", "expansion", "contraction", "churned"}},
-        {"KPI.COHORT", {"customers", "dates", "period_days"}},
+        {"KPI.COHORT", {"customers", "dates", "period_days", "as_of"}},  // as_of: issue 24
         // Issue 24, statistics.
         {"KPI.GRR", {"revenue_start", "contraction", "churned"}},
         {"KPI.QUICKRATIO", {"new_revenue", "expansion", "contraction", "churned"}},

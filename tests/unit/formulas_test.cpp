@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kpi/kpi.hpp"
+#include "expect.hpp"
 
 using namespace kpi;
 
@@ -15,14 +16,6 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-void expect_value(const Result& r, double expected) {
-    ASSERT_TRUE(r.ok()) << "error " << error_name(r.error);
-    EXPECT_NEAR(r.value, expected, 1e-12 * std::max(1.0, std::fabs(expected)));
-}
-void expect_error(const Result& r, Error e) {
-    EXPECT_FALSE(r.ok());
-    EXPECT_EQ(r.error, e) << "got " << error_name(r.error) << " value " << r.value;
-}
 }  // namespace
 
 TEST(Costs, WorkedValues) {

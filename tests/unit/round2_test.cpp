@@ -37,9 +37,12 @@ void expect_error(const Result& r, Error e) {
     EXPECT_EQ(r.error, e) << "got " << error_name(r.error) << " value " << r.value;
 }
 
-Output run_cohort(const ArgView& customers, const ArgView& dates, const ArgView& period) {
-    const ArgView* a[] = {&customers, &dates, &period};
+Output run_cohort(const ArgView& customers, const ArgView& dates, const ArgView& period, const ArgView& as_of) {
+    const ArgView* a[] = {&customers, &dates, &period, &as_of};
     return cohort(a);
+}
+Output run_cohort(const ArgView& customers, const ArgView& dates, const ArgView& period) {
+    return run_cohort(customers, dates, period, Grid());
 }
 }  // namespace
 
@@ -282,19 +285,53 @@ void expect_table(const Output& out, const std::vector<std::vector<double>>& exp
 
 TEST(Cohort, CalendarMonthsWorkedExample) {
     // Cohorts by the month of the first purchase: January {A, B}, February
-    // {C, 7}, March {D}. The last date is 2024-04-01 (April).
-    //   January:  Jan A,B -> 1; Feb A -> 1/2; Mar B -> 1/2; Apr A -> 1/2.
-    //   February: Feb -> 1; Mar C -> 1/2; Apr nobody -> 0; (May not reached).
-    //   March:    Mar -> 1; Apr nobody -> 0.
+    // {C, 7}, March {D}. The last date is 2024-04-01: April is not over, so
+    // it is empty (issue 24: one day of April is not April).
+    //   January:  Jan A,B -> 1; Feb A -> 1/2; Mar B -> 1/2; (Apr incomplete).
+    //   February: Feb -> 1; Mar C -> 1/2; (Apr incomplete).
+    //   March:    Mar -> 1; (Apr incomplete).
     Grid ids = customer_column(kIds), days = date_column(kDays), omitted;
     const double na = kNaN;
-    expect_table(run_cohort(ids, days, omitted), {{45292, 2, 1, 0.5, 0.5, 0.5},
-                                                   {45323, 2, 1, 0.5, 0, na},
-                                                   {45352, 1, 1, 0, na, na}});
+    expect_table(run_cohort(ids, days, omitted), {{45292, 2, 1, 0.5, 0.5},
+                                                   {45323, 2, 1, 0.5, na},
+                                                   {45352, 1, 1, na, na}});
     Grid zero(0.0);  // 0 days means calendar months too
-    expect_table(run_cohort(ids, days, zero), {{45292, 2, 1, 0.5, 0.5, 0.5},
-                                                {45323, 2, 1, 0.5, 0, na},
-                                                {45352, 1, 1, 0, na, na}});
+    expect_table(run_cohort(ids, days, zero), {{45292, 2, 1, 0.5, 0.5},
+                                                {45323, 2, 1, 0.5, na},
+                                                {45352, 1, 1, na, na}});
+    // as_of 2024-04-30 (45412): the data is complete to the end of April.
+    //   January: Apr A -> 1/2; February: Apr nobody -> 0; March: Apr nobody -> 0.
+    expect_table(run_cohort(ids, days, omitted, Grid(45412.0)), {{45292, 2, 1, 0.5, 0.5, 0.5},
+                                                                  {45323, 2, 1, 0.5, 0, na},
+                                                                  {45352, 1, 1, 0, na, na}});
+    // as_of 2024-04-29: April still incomplete. A purchase after as_of: #NUM!.
+    expect_table(run_cohort(ids, days, omitted, Grid(45411.0)), {{45292, 2, 1, 0.5, 0.5},
+                                                                  {45323, 2, 1, 0.5, na},
+                                                                  {45352, 1, 1, na, na}});
+    EXPECT_EQ(run_cohort(ids, days, omitted, Grid(45382.0)).single().error, Error::num);
+    // A blank as_of is left out (the blank rule).
+    expect_table(run_cohort(ids, days, omitted, Grid(Cell::blank())), {{45292, 2, 1, 0.5, 0.5},
+                                                                        {45323, 2, 1, 0.5, na},
+                                                                        {45352, 1, 1, na, na}});
+}
+
+TEST(Cohort, AnUnfinishedPeriodIsEmpty) {
+    // The issue's cases. Data ending 2024-03-01 (45352): the January cohort's
+    // month 2 (March) had one day of data and showed 0 %; now it is empty.
+    Grid ids = customer_column({"A", "B", "A", "B"}), omitted;
+    Grid days = date_column({45292, 45292, 45330, 45352});  // Jan 1, Jan 1, Feb 8, Mar 1
+    const double na = kNaN;
+    // January {A, B}: Jan 1; Feb A -> 1/2; Mar incomplete. March's first
+    // purchase is B's, a repeat: no March cohort.
+    expect_table(run_cohort(ids, days, omitted), {{45292, 2, 1, 0.5}});
+    // 30-day periods, data ending on day 30 after both first purchases: period
+    // 1 (days 30 to 59) has one day of data and showed 50 %; now it is empty.
+    Grid d30 = date_column({45292, 45292, 45322});
+    Grid ab = customer_column({"A", "B", "A"});
+    expect_table(run_cohort(ab, d30, Grid(30.0)), {{45292, 2, 1}});
+    // Complete once the data reaches day 59 (as_of 45351).
+    expect_table(run_cohort(ab, d30, Grid(30.0), Grid(45351.0)), {{45292, 2, 1, 0.5}});
+    (void)na;
 }
 
 TEST(Cohort, PeriodsOfDaysWorkedExample) {
@@ -302,24 +339,26 @@ TEST(Cohort, PeriodsOfDaysWorkedExample) {
     //   A (first 45296): 45332 -> day 36, period 1; 45342 -> 46, 1; 45383 -> 87, 2.
     //   B (first 45311): 45354 -> day 43, period 1.
     //   C (first 45336): 45366 -> day 30, period 1.   7 and D: first purchase only.
-    // A period is shown once it has begun for every customer of the cohort
-    // by the last date, 45383:
-    //   January, latest first purchase 45311: 72 days -> periods 0..2;
-    //   February, latest 45336: 47 days -> periods 0..1; March, 45382: 1 day -> 0.
+    // A period is shown once the data covers it to its last day for every
+    // customer of the cohort (the last date, 45383, is the data's 73rd day
+    // after January's latest first purchase 45311):
+    //   January: 73 days -> periods 0..1 complete (period 2 ends on day 89);
+    //   February, latest 45336: 48 days -> period 0; March, 45382: 2 days -> 0.
     Grid ids = customer_column(kIds), days = date_column(kDays), thirty(30.0);
     const double na = kNaN;
-    expect_table(run_cohort(ids, days, thirty), {{45292, 2, 1, 1, 0.5},
-                                                  {45323, 2, 1, 0.5, na},
-                                                  {45352, 1, 1, na, na}});
+    expect_table(run_cohort(ids, days, thirty), {{45292, 2, 1, 1},
+                                                  {45323, 2, 1, na},
+                                                  {45352, 1, 1, na}});
 }
 
 TEST(Cohort, IdsAreCellValuesAndRowsMayComeInAnyOrder) {
     // The number 7 and the text "7" are two customers; times of day are ignored.
+    // The data is complete to 2024-02-29 (as_of 45351): February is shown.
     Grid ids = customer_column({"#7", "7", "#7"}), days = date_column({45292.75, 45293.2, 45323.99}), omitted;
-    expect_table(run_cohort(ids, days, omitted), {{45292, 2, 1, 0.5}});
+    expect_table(run_cohort(ids, days, omitted, Grid(45351.0)), {{45292, 2, 1, 0.5}});
     // A row and a column of the same size pair up cell by cell.
     Grid row_ids(std::vector<std::vector<Cell>>{{N(1), N(2), N(1)}});
-    expect_table(run_cohort(row_ids, days, omitted), {{45292, 2, 1, 0.5}});
+    expect_table(run_cohort(row_ids, days, omitted, Grid(45351.0)), {{45292, 2, 1, 0.5}});
 }
 
 TEST(Cohort, Errors) {
@@ -377,16 +416,18 @@ Naive naive_cohort(const std::vector<std::string>& ids, const std::vector<double
     std::map<year_month, std::set<std::string>> members;
     for (const auto& [id, d] : first) members[ym(d)].insert(id);
     std::map<year_month, std::vector<std::set<std::string>>> bought;
+    // Months the data covers to their last day: those before the month of
+    // the day after the last date; the cohort's own month always.
     for (const auto& [m, who] : members) {
         int periods = 0;
-        for (year_month x = m; x <= ym(last); x += months{1}) ++periods;
-        bought[m].resize(static_cast<std::size_t>(periods));
+        for (year_month x = m; x < ym(std::floor(last) + 1); x += months{1}) ++periods;
+        bought[m].resize(static_cast<std::size_t>(std::max(periods, 1)));
     }
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const year_month m = ym(first[ids[i]]);
-        int k = 0;
+        std::size_t k = 0;
         for (year_month x = m; x != ym(days[i]); x += months{1}) ++k;
-        bought[m][static_cast<std::size_t>(k)].insert(ids[i]);
+        if (k < bought[m].size()) bought[m][k].insert(ids[i]);
     }
     Naive out;
     for (const auto& [m, who] : members) {
@@ -451,7 +492,9 @@ TEST(Large, CohortOfAMillionPurchases) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("KPI.COHORT over %zu purchases: %.1f ms\n", n, ms);
     ASSERT_TRUE(out.cells[0].ok());
-    EXPECT_EQ(out.cols, 2u + 24u);  // 24 months, January 2024 to December 2025
+    // January 2024 to November 2025: the last purchase, on 2025-12-30 at the
+    // latest, leaves December unfinished.
+    EXPECT_EQ(out.cols, 2u + 23u);
     double customers = 0;
     for (std::size_t r = 0; r < out.rows; ++r) customers += out.cells[r * out.cols + 1].value;
     EXPECT_DOUBLE_EQ(customers, 200000.0);  // every customer in exactly one cohort
@@ -483,6 +526,9 @@ TEST(Round2, ThroughTheCatalogueAmountsAreSummed) {
     const FunctionInfo* f = find_name("KPI.COHORT");
     ASSERT_NE(f, nullptr);
     Grid ids = customer_column({"A", "B", "A"}), days = date_column({45292, 45300, 45323}), omitted;
-    const ArgView* a[] = {&ids, &days, &omitted};
-    expect_table(evaluate(*f, a), {{45292, 2, 1, 0.5}});  // the catalogue's example
+    const ArgView* a[] = {&ids, &days, &omitted, &omitted};
+    expect_table(evaluate(*f, a), {{45292, 2, 1}});  // February (one day of it) is not over
+    Grid zero(0.0), as_of(45351.0);  // the catalogue's example: complete to 2024-02-29
+    const ArgView* b[] = {&ids, &days, &zero, &as_of};
+    expect_table(evaluate(*f, b), {{45292, 2, 1, 0.5}});
 }

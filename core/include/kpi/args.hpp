@@ -7,6 +7,12 @@
 //  - a single number (a rate, a margin, a per-customer value) accepts one
 //    cell; a range of several values -> #VALUE!;
 //  - an omitted optional argument takes its default;
+//  - the blank rule: an argument given but holding no value at all (blank
+//    cells only, a formula's "", SQL NULL, Python None) is, when optional,
+//    the same as leaving it out, and when required gives #N/A ("no data
+//    yet", which charts skip) unless the catalogue says a blank means 0
+//    (ArgInfo::zero_if_blank); blank cells inside a range with values are
+//    skipped as before;
 //  - the first problem in reading order (row by row) decides the error.
 #pragma once
 
@@ -21,10 +27,14 @@ namespace kpi {
 // Sum of an amount or count argument.
 Result amount(const ArgView& arg);
 
-// The one value of a single-number argument; a blank reads as 0.
+// True when the argument is given but holds no value: every cell blank (no
+// number, text or error cell). An omitted or malformed argument is not blank.
+bool blank(const ArgView& arg);
+
+// The one value of a single-number argument; all blank -> #N/A.
 Result number(const ArgView& arg);
 
-// number(), or `fallback` when the argument is omitted.
+// number(), or `fallback` when the argument is omitted or blank.
 Result optional_number(const ArgView& arg, double fallback);
 
 // NPS: counts of promoters (9-10), passives (7-8), detractors (0-6) among the
@@ -47,7 +57,8 @@ struct Pairs {
 Pairs pairs(const ArgView& a, const ArgView& b);
 // The same, keeping only the rows whose cell in `keep` (a third range of the
 // same size) is 1: 0 leaves the row out, a blank skips it like a blank date,
-// another number -> #NUM!, text -> #VALUE!. An omitted `keep` keeps all rows.
+// another number -> #NUM!, text -> #VALUE!. An omitted or all-blank `keep`
+// keeps all rows.
 Pairs pairs(const ArgView& a, const ArgView& b, const ArgView& keep);
 
 // The cells of a single row or column, as numbers (blank or text -> #VALUE!),

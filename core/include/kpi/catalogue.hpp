@@ -71,6 +71,11 @@ struct ArgInfo {
     ArgKind kind = ArgKind::amount;
     bool optional = false;
     double fallback = 0.0;  // value of an omitted optional argument
+    // A required argument whose cells are all blank gives #N/A ("no data
+    // yet"), unless it is an adjustment whose absence means none (new
+    // customers, contraction, churned revenue, a count of NPS answers):
+    // then it reads as 0. See args.hpp.
+    bool zero_if_blank = false;
 };
 
 using Args = std::span<const ArgView* const>;

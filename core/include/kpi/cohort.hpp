@@ -7,15 +7,18 @@
 // then for period 0, 1, 2, ... the share of the cohort that bought in that
 // period (period 0 is 1). Periods are calendar months since the cohort's
 // month, or, with period_days > 0, blocks of that many days from each
-// customer's own first purchase. A period the data cannot show yet is
-// Error::na, which the glue hands to Calc as an empty cell (Returns::table).
+// customer's own first purchase. A period the data does not cover to its
+// last day — the last purchase date, or `as_of` when given — is Error::na,
+// which the glue hands to Calc as an empty cell (Returns::table): one day of
+// March would otherwise show March as a month without purchases. Period 0
+// (the cohort itself, 1) is always shown.
 #pragma once
 
 #include "kpi/catalogue.hpp"
 
 namespace kpi {
 
-// KPI.COHORT(customers; dates; [period_days]).
+// KPI.COHORT(customers; dates; [period_days]; [as_of]).
 Output cohort(Args args);
 
 // Calendar arithmetic on serial dates, exposed for the tests.

@@ -24,7 +24,7 @@ inline constexpr SpreadsheetError kSpreadsheetErrors[] = {
     {"#DIV/0!", 532, Error::div0, "the denominator is 0 or blank"},
     {"#NUM!", 503, Error::num, "an input is negative, or a part exceeds its whole"},
     {"#VALUE!", 519, Error::value, "an input is text"},
-    {"#N/A", 32767, Error::na, "no value is available"},
+    {"#N/A", 32767, Error::na, "no value is available: a required input is blank (no data yet)"},
     {"Err:504", 504, Error::args, "an argument is missing, or a range contains an error cell"},
     {"#NAME?", 525, Error::none, "the extension is not installed or the name is misspelt"},
     {"#REF!", 524, Error::none, "a reference points to a deleted cell"},

@@ -188,7 +188,10 @@ Output evaluate(const FunctionInfo& f, Args args) {
         const ArgInfo& info = f.args[i];
         const ArgView& a = *args[i];
         Result r;
-        if (info.optional && a.omitted()) r = Result{info.fallback, Error::none};
+        // The blank rule (args.hpp): a blank optional argument is left out; a
+        // blank required one is "no data yet" unless a blank means none.
+        if (info.optional && (a.omitted() || blank(a))) r = Result{info.fallback, Error::none};
+        else if (blank(a)) r = info.zero_if_blank ? Result{0.0, Error::none} : Result::fail(Error::na);
         else if (info.kind == ArgKind::amount) r = amount(a);
         else r = number(a);  // number and flag: one cell; a flag is non-zero for TRUE
         if (!r.ok()) return Output::scalar(r);

@@ -10,7 +10,7 @@ namespace kpi::entries {
 std::vector<FunctionInfo> customers() {
     return {
         {.method = "retention", .name = "KPI.RETENTION", .shape = Shape::formula,
-         .args = {amount("customers_end"), amount("new_customers"), amount("customers_start")},
+         .args = {amount("customers_end"), zero_if_blank(amount("new_customers")), amount("customers_start")},
          .scalar = [](Values x) { return retention(x[0], x[1], x[2]); }},
         {.method = "churn", .name = "KPI.CHURN", .shape = Shape::part_of_whole,
          .args = {amount("customers_lost"), amount("customers_start")},
@@ -34,13 +34,14 @@ std::vector<FunctionInfo> customers() {
         {.method = "nps", .name = "KPI.NPS", .shape = Shape::cells, .args = {range("scores")},
          .eval = adapters::nps},
         {.method = "npscount", .name = "KPI.NPSCOUNT", .shape = Shape::formula,
-         .args = {amount("promoters"), amount("passives"), amount("detractors")},
+         .args = {zero_if_blank(amount("promoters")), zero_if_blank(amount("passives")), zero_if_blank(amount("detractors"))},
          .scalar = [](Values x) { return npscount(x[0], x[1], x[2]); }},
         {.method = "nrr", .name = "KPI.NRR", .shape = Shape::formula,
-         .args = {amount("revenue_start"), amount("expansion"), amount("contraction"), amount("churned")},
+         .args = {amount("revenue_start"), zero_if_blank(amount("expansion")), zero_if_blank(amount("contraction")),
+                  zero_if_blank(amount("churned"))},
          .scalar = [](Values x) { return nrr(x[0], x[1], x[2], x[3]); }},
         {.method = "cohort", .name = "KPI.COHORT", .shape = Shape::array,
-         .args = {range("customers"), range("dates"), optional_number("period_days", 0.0)},
+         .args = {range("customers"), range("dates"), optional_number("period_days", 0.0), optional_number("as_of", 0.0)},
          .returns = Returns::table, .eval = kpi::cohort},
     };
 }

@@ -26,6 +26,12 @@ inline ArgInfo column(std::string_view name, bool optional) {
     return ArgInfo{name, {}, {}, ArgKind::column, optional, 0.0};
 }
 
+// A required argument a blank means 0 for (see ArgInfo::zero_if_blank).
+inline ArgInfo zero_if_blank(ArgInfo a) {
+    a.zero_if_blank = true;
+    return a;
+}
+
 // The families, in the order the reference lists them. Each returns its
 // entries in order; catalogue.cpp records the family's name on each.
 std::vector<FunctionInfo> costs();      // cost per result: CPL, CPA, CAC, CPC, CPM, CPV

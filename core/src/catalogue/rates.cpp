@@ -20,7 +20,7 @@ std::vector<FunctionInfo> rates() {
         // Reach and video: everyone reached saw an impression (reach above
         // impressions is #NUM!), a view is a watched impression.
         {.method = "frequency", .name = "KPI.FREQUENCY", .shape = Shape::ratio,
-         .args = {amount("impressions"), amount("reach")},
+         .args = {amount("impressions"), number("reach")},  // reach does not add up: one value
          .scalar = [](Values x) { return frequency(x[0], x[1]); }},
         {.method = "grp", .name = "KPI.GRP", .shape = Shape::ratio, .scale = 100.0,
          .args = {amount("impressions"), amount("population")},

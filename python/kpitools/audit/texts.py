@@ -24,6 +24,21 @@ TEXTS = {
     "revenue_based_fix": {"en": "give the {arg} as the last argument, or label the cell as revenue-based",
                           "fr": "donnez {arg} comme dernier argument, ou indiquez que la cellule est fondée sur le "
                                 "chiffre d'affaires"},
+    "percent_typed": {"en": "{name}: {arg} is {value}, above 1: a percentage typed as a whole number?",
+                      "fr": "{name} : {arg} vaut {value}, plus que 1 : un pourcentage tapé comme un nombre entier ?"},
+    "percent_typed_fix": {"en": "type 10 % as 0.1 or 10%", "fr": "tapez 10 % comme 0,1 ou 10%"},
+    "count_not_whole": {"en": "{name}: {arg} is {value}, not a whole count: a rate typed in place of a count?",
+                        "fr": "{name} : {arg} vaut {value}, pas un nombre entier : un taux tapé à la place d'un "
+                              "effectif ?"},
+    "count_not_whole_fix": {"en": "give the counts of visitors and conversions",
+                            "fr": "donnez les nombres de visiteurs et de conversions"},
+    "roi_on_revenue": {"en": "KPI.ROI's return is under '{label}': revenue ÷ spend − 1 is ROAS − 1, not ROI",
+                       "fr": "le retour de KPI.ROI est sous « {label} » : chiffre d'affaires ÷ dépense − 1 est le "
+                             "ROAS − 1, pas le ROI"},
+    "roi_on_revenue_fix": {"en": "give the margin the investment brought (KPI.ROMI with the gross margin), "
+                                 "or use KPI.ROAS",
+                           "fr": "donnez la marge que l'investissement a rapportée (KPI.ROMI avec la marge brute), "
+                                 "ou utilisez KPI.ROAS"},
     "large_range": {"en": "{name} over {cells} cells in {arg} ({text}): slow to recalculate",
                     "fr": "{name} sur {cells} cellules dans {arg} ({text}) : lent à recalculer"},
     "large_range_fix": {"en": "write SUM({text}) as the argument: same value at native speed "
@@ -90,6 +105,8 @@ TEXTS = {
     "why_num": {"en": "an input is negative, or a part exceeds its whole",
                 "fr": "une entrée est négative, ou une partie dépasse son total"},
     "why_value": {"en": "an input is text", "fr": "une entrée est du texte"},
+    "why_na": {"en": "a required input is blank (no data yet)",
+               "fr": "une entrée obligatoire est vide (pas encore de données)"},
     "why_504": {"en": "an argument is missing, or a range contains an error cell",
                 "fr": "un argument manque, ou une plage contient une cellule en erreur"},
     "why_name": {"en": "the extension is not installed or the name is misspelt",

@@ -12,20 +12,21 @@ DASH_TEXT = {
     "en": dict(
         title="Paid campaign dashboard 2025",
         description="Paid media by channel and month: cost, impressions, clicks, leads, customers and revenue; "
-                    "CPC, CPM, CTR, CPL, CPA, ROAS, ROI and growth computed with the KPI functions.",
+                    "CPC, CPM, CTR, CPL, CPA, ROAS, ROMI (the return on the margin) and growth computed with the KPI functions.",
         dash="Dashboard", data="Data",
         subtitle="Type your figures in the Data sheet (blue cells), or paste your ad platforms' exports into "
                  "the Import sheets. Every KPI below is computed by the KPI functions; totals are a sum over a "
                  "sum (total CPL = total cost / total leads).",
         by_channel="Results by channel", by_month="Results by month", channel="Channel", month="Month",
         cost="Cost", impressions="Impressions", clicks="Clicks", leads="Leads", customers="Customers",
-        revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS", roi="ROI",
+        revenue="Revenue", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS", roi="ROMI (margin)",
+        margin="Gross margin (share of revenue):",
         growth_note="Revenue growth: each month against the month before. Months count once their cost is "
                     "filled in the Data sheet; fill them from January on.",
         growth_total="Total revenue growth: ", versus=" against ", stop=".", growth_none="Total revenue growth: needs two "
                     "months with figures.", months_filled="Months with figures:", half="Half:",
         growth_short="Revenue growth", total="Total 2025",
-        headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROI"],
+        headline=["Spend", "Revenue", "ROAS", "CPL", "CPA", "ROMI"],
         chart_month="Cost and revenue by month", chart_channel="ROAS by channel (revenue per € spent)",
         data_note="Inputs: one row per channel and month, as exported from the ad platforms and the CRM. A month "
                   "an Import sheet has replaces its channel's typed figures (columns I to O).",
@@ -38,6 +39,9 @@ DASH_TEXT = {
               "nothing; totals, rates and the total growth use the months filled. The Dashboard is all formulas.",
               "CPA is the media cost per new customer (KPI.CPA); a CAC would add every sales and marketing cost "
               "(salaries, tools, agencies: KPI.CAC).",
+              "ROMI is the return the campaigns' margin brings: revenue × gross margin / cost − 1 (KPI.ROMI), with "
+              "the gross margin typed in the Dashboard's cell C6. Revenue / cost − 1 would be ROAS − 1, not a return "
+              "on the investment.",
               "Or paste a platform's CSV export into its Import sheet (Google Ads, Meta Ads, LinkedIn Ads): its "
               "columns are found by header name, its days, weeks or months add up into the months of the year set "
               "in the Imports sheet, and a month it has replaces that channel's typed figures (the figures it "
@@ -47,7 +51,8 @@ DASH_TEXT = {
     "fr": dict(
         title="Tableau de bord des campagnes payantes 2025",
         description="Médias payants par canal et par mois : coût, impressions, clics, leads, clients et chiffre "
-                    "d'affaires ; CPC, CPM, CTR, CPL, CPA, ROAS, ROI et croissance calculés par les fonctions KPI.",
+                    "d'affaires ; CPC, CPM, CTR, CPL, CPA, ROAS, ROMI (le retour sur la marge) et croissance calculés par les "
+                    "fonctions KPI.",
         dash="Synthèse", data="Données",
         subtitle="Saisissez vos chiffres dans la feuille Données (cellules bleues), ou collez les exports de vos "
                  "régies dans les feuilles d'import. Chaque KPI ci-dessous est calculé par les fonctions KPI ; les "
@@ -55,13 +60,14 @@ DASH_TEXT = {
         by_channel="Résultats par canal", by_month="Résultats par mois", channel="Canal", month="Mois",
         cost="Coût", impressions="Impressions", clicks="Clics", leads="Leads", customers="Clients",
         revenue="Chiffre d'affaires", cpc="CPC", cpm="CPM", ctr="CTR", cpl="CPL", cac="CPA", roas="ROAS",
-        roi="ROI", growth_note="Croissance du CA : chaque mois par rapport au mois précédent. Un mois compte dès "
+        roi="ROMI (marge)", margin="Marge brute (part du CA) :",
+        growth_note="Croissance du CA : chaque mois par rapport au mois précédent. Un mois compte dès "
                     "que son coût est saisi dans la feuille Données ; saisissez les mois à partir de janvier.",
         growth_total="Croissance totale du CA : ", versus=" par rapport à ", stop="",  # "… à févr." has its dot
         growth_none="Croissance totale du CA : "
                     "il faut deux mois de chiffres.", months_filled="Mois renseignés :", half="Moitié :",
         growth_short="Croissance CA", total="Total 2025",
-        headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROI"],
+        headline=["Dépenses", "Chiffre d'affaires", "ROAS", "CPL", "CPA", "ROMI"],
         chart_month="Coût et chiffre d'affaires par mois", chart_channel="ROAS par canal (CA par € dépensé)",
         data_note="Saisie : une ligne par canal et par mois, telle qu'exportée des régies et du CRM. Un mois "
                   "présent dans une feuille d'import remplace les chiffres saisis de son canal (colonnes I à O).",
@@ -75,6 +81,9 @@ DASH_TEXT = {
               "faite que de formules.",
               "Le CPA est le coût média par nouveau client (KPI.CPA) ; un CAC ajouterait tous les coûts commerciaux "
               "et marketing (salaires, outils, agences : KPI.CAC).",
+              "Le ROMI est le retour que rapporte la marge des campagnes : chiffre d'affaires × marge brute / coût − 1 "
+              "(KPI.ROMI), la marge brute étant saisie dans la cellule C6 de la Synthèse. Chiffre d'affaires / coût "
+              "− 1 serait le ROAS − 1, pas un retour sur investissement.",
               "Ou collez l'export CSV d'une régie dans sa feuille d'import (Google Ads, Meta Ads, LinkedIn Ads) : "
               "ses colonnes sont trouvées par leur en-tête, ses jours, semaines ou mois s'additionnent dans les mois "
               "de l'année indiquée dans la feuille Imports, et un mois présent remplace les chiffres saisis de ce "
@@ -91,6 +100,7 @@ CHANNELS = [
     (4000, 33.0, 0.0055, 0.110, 0.090, 1900.0),
     (2500, 2.8, 0.0018, 0.020, 0.080, 400.0),
 ]
+GROSS_MARGIN = 0.40  # the example's gross margin, a share of revenue (Dashboard C6)
 SEASON = [0.85, 0.90, 1.00, 1.00, 1.05, 0.95, 0.80, 0.75, 1.05, 1.10, 1.25, 1.30]
 
 
@@ -146,6 +156,9 @@ def campaign_dashboard(lang):
     dash.formula("A3", imp.warning(), "warn")  # an export that cannot be read as it is, and why
     # Headline figures (row 4 labels, row 5 values), from the channel table's total row.
     dash.row_height(5, 0.8)
+    # The gross margin ROMI is computed on (an input: a share of revenue).
+    dash.text("A6", t["margin"], "label")
+    dash.num("C6", GROSS_MARGIN, "in_pct1")
     # Channel table: rows 8..11, total 12.
     dash.text("A7", t["by_channel"], "section")
     cols = [t["channel"], t["cost"], t["impressions"], t["clicks"], t["leads"], t["customers"], t["revenue"],
@@ -183,7 +196,8 @@ def campaign_dashboard(lang):
         put(f"L{r}", K("CPA", R("B"), R("F")), f"{role}_money")
         put(f"M{r}", K("ROAS", R("G"), R("B")), f"{role}_ratio")
         if roi:
-            put(f"N{r}", K("ROI", R("G"), R("B")), f"{role}_pct1")
+            # ROMI on the margin (issue 24): revenue / cost - 1 would be ROAS - 1, not a return.
+            put(f"N{r}", K("ROMI", R("G"), Ref("C6"), R("B")), f"{role}_pct1")
 
     for r in range(ch_first, ch_last + 1):
         kpis(r, r, r, "out")

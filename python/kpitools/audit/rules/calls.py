@@ -45,18 +45,117 @@ class LargeRangeCall(Rule):
               [("A2", "kpi-error", "warning")])]
 
 
-RULES = [RevenueBasedValue, LargeRangeCall]
+class PercentTypedWhole(Rule):
+    """A fraction of one (a margin, a retention or a discount rate) typed as
+    a whole percentage: above 1, the function gives #NUM!.
+
+    Mistake: `=KPI.CLVRET(100;0.8;10)` for a 10 % discount rate (before
+    issue 24 it gave 7.84 instead of 266.67); `=KPI.ROMI(50000;B2;10000)`
+    with 40 in B2 for a 40 % margin.
+    Fix: type 10 % as 0.1 or 10%: `=KPI.CLVRET(100;0.8;10%)`.
+    """
+    id, severity = "percent-typed-whole", "warning"
+    cases = [("discount rate typed 10", {"A1": "CLV", "A2": ("=KPI.CLVRET(100;0.8;10)", "#NUM!")},
+              [("A2", "kpi-error", "warning"), ("A2", "percent-typed-whole", "warning")]),
+             ("margin typed 40 in a cell", {"A1": "ROMI", "B2": 40, "A2": ("=KPI.ROMI(50000;B2;10000)", "#NUM!")},
+              [("A2", "kpi-error", "warning"), ("A2", "percent-typed-whole", "warning")]),
+             ("typed as a fraction", {"A1": "CLV", "A2": ("=KPI.CLVRET(100;0.8;0.1)", 80 / 0.3)}, [])]
+
+
+class CountNotWhole(Rule):
+    """A count of visitors or conversions that is not a whole number, in an
+    A/B test function: a rate was typed in place of a count.
+
+    Mistake: `=KPI.ABPVALUE(0.03;1;0.018;1)`, conversion rates typed as
+    counts out of 1 visitor (it gave 0.956 before issue 24, now #NUM!).
+    Fix: the counts themselves, `=KPI.ABPVALUE(30;1000;18;1000)`.
+    """
+    id, severity = "count-not-whole", "warning"
+    cases = [("rates typed as counts", {"A1": "p-value", "A2": ("=KPI.ABPVALUE(0.03;1;0.018;1)", "#NUM!")},
+              [("A2", "kpi-error", "warning"), ("A2", "count-not-whole", "warning")]),
+             ("counts", {"A1": "Lift", "A2": ("=KPI.LIFT(30;1000;18;1000)", 2 / 3)}, [])]
+
+
+class RoiOnRevenue(Rule):
+    """A KPI.ROI whose return is a revenue column: revenue ÷ spend − 1 is
+    ROAS − 1, not a return on investment (Farris et al., ch. 10: ROI is net
+    profit over investment).
+
+    Mistake: `=KPI.ROI(B2;C2)` with B2 under "Revenue": 20,000 of revenue for
+    5,000 of spend shows 300 %, ROAS 4 − 1.
+    Fix: the margin the campaign brought as the return,
+    `=KPI.ROMI(B2;margin;C2)`, or `=KPI.ROAS(B2;C2)` if ROAS was meant.
+    """
+    id, severity = "roi-on-revenue", "warning"
+    cases = [("revenue as the return", {"B1": "Revenue", "C1": "Cost", "B2": 20000, "C2": 5000,
+                                        "D1": "ROI", "D2": ("=KPI.ROI(B2;C2)", 3.0)},
+              [("D2", "roi-on-revenue", "warning")]),
+             ("margin as the return", {"B1": "Gross margin", "C1": "Cost", "B2": 8000, "C2": 5000,
+                                       "D1": "ROI", "D2": ("=KPI.ROI(B2;C2)", 0.6)}, [])]
+
+
+RULES = [RevenueBasedValue, LargeRangeCall, PercentTypedWhole, CountNotWhole, RoiOnRevenue]
+
+# Arguments that are fractions of one by nature, and the functions whose
+# arguments are all counts of people (texts.toml, the domains: "type 10 % as
+# 0.1 or 10%"; "whole numbers").
+FRACTIONS = {"gross_margin", "retention_rate", "discount_rate"}
+COUNTS = {"KPI.LIFT", "KPI.ABPVALUE"}
+
+
+def single_value(audit, sheet, node):
+    """The number a one-cell or literal argument holds, or None."""
+    got = audit.operand(sheet, node)
+    if not got or len(got[1]) != 1 or got[1][0][0] != "value":
+        return None
+    return got[1][0][1]
+
+
+def _revenue_label(audit, sheet, node):
+    """The revenue header of a reference argument ("Revenue", "Sales"), or None.
+    "Return" itself is not taken as revenue here: it is the argument's name."""
+    node = strip_parens(node)
+    if node is None or node.kind != "ref":
+        return None
+    s = audit.sheet_of(sheet, node)
+    for text, _d in s.labels(node.r1, node.c1):
+        if audit.labels.input_kind(text) == "revenue" and text.strip().lower() not in ("return", "returns"):
+            return text
+    return None
 
 
 def check_kpi_cell(audit, cell):
     if cell.entry is None:
         return False
     params = cell.entry["args"]
-    omitted = [p["name"] for p in params[len(cell.args):] if p["optional"] and "margin" in p["name"]]
+    # The gross margin left out (not CLVRET's first_margin_now flag, which also says "margin").
+    omitted = [p["name"] for p in params[len(cell.args):] if p["optional"] and p["name"] == "gross_margin"]
     if omitted and cell.now[0] == "value":
         RevenueBasedValue.report(audit, cell.sheet, cell.r, cell.c,
                                  T("revenue_based", name=cell.name, arg=omitted[0]),
                                  T("revenue_based_fix", arg=omitted[0]))
+    # One finding per cell and rule: the first argument typed wrongly.
+    percent = count = False
+    for node, p in zip(cell.args, params):
+        if p["name"] in FRACTIONS and not percent:
+            v = single_value(audit, cell.sheet, node)
+            if v is not None and v > 1:
+                percent = True
+                PercentTypedWhole.report(audit, cell.sheet, cell.r, cell.c,
+                                         T("percent_typed", name=cell.name, arg=p["name"], value=v),
+                                         T("percent_typed_fix"))
+        if cell.name in COUNTS and not count:
+            v = single_value(audit, cell.sheet, node)
+            if v is not None and v != int(v):
+                count = True
+                CountNotWhole.report(audit, cell.sheet, cell.r, cell.c,
+                                     T("count_not_whole", name=cell.name, arg=p["name"], value=v),
+                                     T("count_not_whole_fix"))
+    if cell.name == "KPI.ROI" and cell.args:
+        label = _revenue_label(audit, cell.sheet, cell.args[0])
+        if label:
+            RoiOnRevenue.report(audit, cell.sheet, cell.r, cell.c, T("roi_on_revenue", label=label),
+                                T("roi_on_revenue_fix"))
     for node, p in zip(cell.args, params):
         a = strip_parens(node)
         if p["kind"] == "amount" and a.kind == "ref":

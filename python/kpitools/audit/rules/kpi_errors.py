@@ -8,6 +8,7 @@ ERROR_WHY = {
     "#DIV/0!": T("why_div0"),
     "#NUM!": T("why_num"),
     "#VALUE!": T("why_value"),
+    "#N/A": T("why_na"),
     "Err:504": T("why_504"),
     "#NAME?": T("why_name"),
 }
