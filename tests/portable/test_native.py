@@ -92,7 +92,10 @@ def main():
           "a reference to a quoted sheet name stays as it is")
     # An omitted optional argument is its catalogue fallback (gross_margin 1).
     clv3 = native.expand("clv", ["75", "4", "3"])
-    check("SUMPRODUCT(1*1)" in clv3, "KPI.CLV without gross_margin uses 1")
+    # (a number given, or left out, takes the expansions' short `single` form: 1*1).
+    check(",1*1)" in clv3 and "SUMPRODUCT" not in clv3, "KPI.CLV without gross_margin uses 1")
+    # A range still takes the long form, which tells blank cells and "" from numbers cell by cell.
+    check("SUMPRODUCT" in native.expand("clv", ["A2:A5", "4", "3"]), "a range argument keeps the range form")
     check(native.expand("clv", ["75", "4", "3", None]) == clv3, "an empty optional argument is its fallback")
     for args, why in ((["75", "4"], "a required argument missing"),
                       (["1", "2", "3", "4", "5"], "too many arguments")):

@@ -3,6 +3,7 @@
 // computed independently with statsmodels 0.13.5 / SciPy 1.10 (Debian 12)
 // and are written here with the call that gave them; tests/pykpi/
 // test_stats_reference.py recomputes those live against the Python module.
+#include <memory>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,6 +28,15 @@ void expect_error(const Result& r, Error e) {
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.error, e) << "got " << error_name(r.error) << " value " << r.value;
 }
+// The arguments a call builds on the spot (new_grid(30.0)) are kept here
+// for the whole run: owned, so the sanitized run reports no leak.
+const Grid* own(Grid* g) {
+    static std::vector<std::unique_ptr<Grid>> kept;
+    kept.emplace_back(g);
+    return g;
+}
+#define new_grid(...) own(new Grid(__VA_ARGS__))
+
 Output call(std::string_view name, std::vector<const ArgView*> args) {
     return evaluate(*find_name(name), args);
 }
@@ -172,16 +182,16 @@ TEST(Stats, LiftInterval) {
 }
 
 TEST(Stats, IntervalsThroughTheCatalogueAreRows) {
-    const Output o = call("KPI.LIFTCI", {new Grid(30.0), new Grid(1000.0), new Grid(18.0), new Grid(1000.0), new Grid()});
+    const Output o = call("KPI.LIFTCI", {new_grid(30.0), new_grid(1000.0), new_grid(18.0), new_grid(1000.0), new_grid()});
     ASSERT_EQ(o.rows, 1u);
     ASSERT_EQ(o.cols, 2u);
     EXPECT_NEAR(o.cells[1].value, 1.9178504473195463, 1e-12);
     // A blank confidence is the same as leaving it out; a lone blank count is #N/A.
-    const Output b = call("KPI.RATECI", {new Grid(30.0), new Grid(1000.0), new Grid(B)});
+    const Output b = call("KPI.RATECI", {new_grid(30.0), new_grid(1000.0), new_grid(B)});
     ASSERT_EQ(b.cols, 2u);
     EXPECT_NEAR(b.cells[0].value, 0.021093738828834696, 1e-12);
-    EXPECT_EQ(call("KPI.RATECI", {new Grid(B), new Grid(1000.0), new Grid()}).single().error, Error::na);
-    EXPECT_EQ(call("KPI.RATECI", {new Grid(40.0), new Grid(30.0), new Grid()}).single().error, Error::num);
+    EXPECT_EQ(call("KPI.RATECI", {new_grid(B), new_grid(1000.0), new_grid()}).single().error, Error::na);
+    EXPECT_EQ(call("KPI.RATECI", {new_grid(40.0), new_grid(30.0), new_grid()}).single().error, Error::num);
 }
 
 TEST(Stats, RfmWorkedExample) {
@@ -192,12 +202,12 @@ TEST(Stats, RfmWorkedExample) {
     const Grid r = Grid::column({N(30), N(40), N(5), N(90), N(10)});
     const Grid f = Grid::column({N(1), N(3), N(6), N(1), N(2)});
     const Grid m = Grid::column({N(300), N(40), N(120), N(35), N(80)});
-    const Output o = call("KPI.RFM", {&r, &f, &m, new Grid()});
+    const Output o = call("KPI.RFM", {&r, &f, &m, new_grid()});
     ASSERT_EQ(o.rows, 5u);
     ASSERT_EQ(o.cols, 3u);
     EXPECT_EQ(values(o), (std::vector<double>{3, 1, 5, 2, 4, 2, 5, 5, 4, 1, 1, 1, 4, 3, 3}));
     // Two bins: ceil(2 (r - 1) / 4): ranks 1-3 -> 1, 4-5 -> 2 (the shared 1.5 -> 1).
-    const Output two = call("KPI.RFM", {&r, &f, &m, new Grid(2.0)});
+    const Output two = call("KPI.RFM", {&r, &f, &m, new_grid(2.0)});
     EXPECT_EQ(values(two), (std::vector<double>{1, 1, 2, 1, 2, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1}));
 }
 
@@ -205,22 +215,22 @@ TEST(Stats, RfmBlankRowsStayBesideTheirCustomers) {
     const Grid r = Grid::column({N(5), B, N(10)});
     const Grid f = Grid::column({N(2), B, N(1)});
     const Grid m = Grid::column({N(10), B, N(20)});
-    const Output o = call("KPI.RFM", {&r, &f, &m, new Grid(B)});  // blank bins: 5
+    const Output o = call("KPI.RFM", {&r, &f, &m, new_grid(B)});  // blank bins: 5
     ASSERT_EQ(o.rows, 3u);
     EXPECT_EQ(values(o)[0], 5);  // 2 customers: rank 2 -> ceil(5 x 1 / 1) = 5
     EXPECT_EQ(o.cells[3].error, Error::na);  // the blank row: empty cells
     EXPECT_EQ(values(o)[6], 1);
     // Errors.
     const Grid partial = Grid::column({N(5), N(1), N(10)});
-    EXPECT_EQ(call("KPI.RFM", {&partial, &f, &m, new Grid()}).single().error, Error::value);
+    EXPECT_EQ(call("KPI.RFM", {&partial, &f, &m, new_grid()}).single().error, Error::value);
     const Grid one = Grid::column({N(5)});
-    EXPECT_EQ(call("KPI.RFM", {&one, &one, &one, new Grid()}).single().error, Error::div0);
+    EXPECT_EQ(call("KPI.RFM", {&one, &one, &one, new_grid()}).single().error, Error::div0);
     const Grid neg = Grid::column({N(-5), B, N(10)});
-    EXPECT_EQ(call("KPI.RFM", {&neg, &f, &m, new Grid()}).single().error, Error::num);
-    EXPECT_EQ(call("KPI.RFM", {&r, &f, &m, new Grid(1.0)}).single().error, Error::num);
-    EXPECT_EQ(call("KPI.RFM", {&r, &f, &m, new Grid(2.5)}).single().error, Error::num);
+    EXPECT_EQ(call("KPI.RFM", {&neg, &f, &m, new_grid()}).single().error, Error::num);
+    EXPECT_EQ(call("KPI.RFM", {&r, &f, &m, new_grid(1.0)}).single().error, Error::num);
+    EXPECT_EQ(call("KPI.RFM", {&r, &f, &m, new_grid(2.5)}).single().error, Error::num);
     const Grid shorter = Grid::column({N(5), N(1)});
-    EXPECT_EQ(call("KPI.RFM", {&shorter, &f, &m, new Grid()}).single().error, Error::value);
+    EXPECT_EQ(call("KPI.RFM", {&shorter, &f, &m, new_grid()}).single().error, Error::value);
 }
 
 TEST(Stats, CohortRevenueWorkedExample) {
@@ -230,17 +240,17 @@ TEST(Stats, CohortRevenueWorkedExample) {
     const Grid c = Grid::text_column({"A", "B", "A"});
     const Grid d = Grid::column({N(45292), N(45300), N(45323)});
     const Grid a = Grid::column({N(50), N(30), N(20)});
-    const Output full = call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(0.0), new Grid(45351.0)});
+    const Output full = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(0.0), new_grid(45351.0)});
     EXPECT_EQ(values(full), (std::vector<double>{45292, 2, 40, 50}));
     // Without as_of the data end on 2024-02-01: February is not complete and
     // stays out (the table has only January's column).
-    const Output cut = call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(), new Grid()});
+    const Output cut = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid()});
     EXPECT_EQ(values(cut), (std::vector<double>{45292, 2, 40}));
     // as_of before the February purchase: it is left out, but with
     // as_of = 2024-01-31 January is complete.
-    const Output jan = call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(), new Grid(45322.0)});
+    const Output jan = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid(45322.0)});
     EXPECT_EQ(values(jan), (std::vector<double>{45292, 2, 40}));
-    const Output none = call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(), new Grid(45320.0)});
+    const Output none = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid(45320.0)});
     ASSERT_EQ(none.cols, 2u);  // January not over yet: size only
     EXPECT_EQ(values(none), (std::vector<double>{45292, 2}));
 }
@@ -253,14 +263,14 @@ TEST(Stats, CohortRevenueInDays) {
     const Grid c = Grid::column({N(1), N(1), N(1)});
     const Grid d = Grid::column({N(45292), N(45321), N(45322)});
     const Grid a = Grid::column({N(100), N(10), N(40)});
-    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(30.0), new Grid()})),
+    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(30.0), new_grid()})),
               (std::vector<double>{45292, 1, 110}));
     // as_of on the period's last day (45292 + 59 = 45351): period 1 is complete.
-    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(30.0), new Grid(45351.0)})),
+    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(30.0), new_grid(45351.0)})),
               (std::vector<double>{45292, 1, 110, 150}));
     // Refunds as negative amounts.
     const Grid refund = Grid::column({N(100), N(-10), N(40)});
-    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &refund, new Grid(30.0), new Grid(45351.0)})),
+    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c, &d, &refund, new_grid(30.0), new_grid(45351.0)})),
               (std::vector<double>{45292, 1, 90, 130}));
 }
 
@@ -268,15 +278,15 @@ TEST(Stats, CohortRevenueErrors) {
     const Grid c = Grid::column({N(1), N(2)});
     const Grid d = Grid::column({N(45292), N(45300)});
     const Grid a = Grid::column({N(10), B});
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a, new Grid(), new Grid()}).single().error, Error::value);
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid()}).single().error, Error::value);
     const Grid a2 = Grid::column({N(10), N(5)});
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new Grid(-1.0), new Grid()}).single().error, Error::num);
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new Grid(), new Grid(1.0)}).single().error, Error::div0);
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new_grid(-1.0), new_grid()}).single().error, Error::num);
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new_grid(), new_grid(1.0)}).single().error, Error::div0);
     const Grid blanks = Grid::column({B, B});
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&blanks, &blanks, &blanks, new Grid(), new Grid()}).single().error,
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&blanks, &blanks, &blanks, new_grid(), new_grid()}).single().error,
               Error::div0);
     const Grid shorter = Grid::column({N(10)});
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &shorter, new Grid(), new Grid()}).single().error, Error::value);
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &shorter, new_grid(), new_grid()}).single().error, Error::value);
     const Grid text = Grid::text_column({"ten", "five"});
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &text, new Grid(), new Grid()}).single().error, Error::value);
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &text, new_grid(), new_grid()}).single().error, Error::value);
 }
