@@ -130,11 +130,19 @@ class Session:
         and the next run gets a fresh soffice. A failure to start raises
         StartError. Returns work's result and the deadline it ran under."""
         t0 = time.monotonic()
-        try:
-            self.start()  # bounded on its own: unopkg 180 s, soffice start-up 90 s
-        except Exception as e:
-            self.stop()
-            raise StartError(f"LibreOffice could not start ({e})")
+        # Bounded on its own: unopkg 180 s, soffice start-up 90 s. A start
+        # right after the watchdog killed the previous soffice fails now and
+        # then on a loaded machine (its UNO bridge disposed during the first
+        # call: seen about once in a few hundred runs of calc.audit_hostile);
+        # a second start is clean, so one failure is retried.
+        for attempt in (1, 2):
+            try:
+                self.start()
+                break
+            except Exception as e:
+                self.stop()
+                if attempt == 2:
+                    raise StartError(f"LibreOffice could not start ({e})")
         deadline += time.monotonic() - t0
         dog = guard.Watchdog(deadline, self.max_memory, self.pid, self.kill)
         try:
