@@ -1,5 +1,5 @@
-// The unit tests' shared assertions on a Result: a value to 1e-12 relative,
-// or an error kind.
+// The unit tests' shared assertions on a Result: a value to 1e-12 relative
+// (or the tolerance given), or an error kind.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,9 +9,9 @@
 
 #include "kpi/result.hpp"
 
-inline void expect_value(const kpi::Result& r, double expected) {
+inline void expect_value(const kpi::Result& r, double expected, double rel = 1e-12) {
     ASSERT_TRUE(r.ok()) << "error " << kpi::error_name(r.error);
-    EXPECT_NEAR(r.value, expected, 1e-12 * std::max(1.0, std::fabs(expected)));
+    EXPECT_NEAR(r.value, expected, rel * std::max(1.0, std::fabs(expected)));
 }
 inline void expect_error(const kpi::Result& r, kpi::Error e) {
     EXPECT_FALSE(r.ok());

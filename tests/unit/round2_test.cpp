@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "expect.hpp"
 #include "kpi/args.hpp"
 #include "kpi/catalogue.hpp"
 #include "kpi/cohort.hpp"
@@ -28,14 +29,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 const Cell B = Cell::blank();
 Cell N(double v) { return Cell::num(v); }
 
-void expect_value(const Result& r, double expected, double rel = 1e-12) {
-    ASSERT_TRUE(r.ok()) << "error " << error_name(r.error);
-    EXPECT_NEAR(r.value, expected, rel * std::max(1.0, std::fabs(expected)));
-}
-void expect_error(const Result& r, Error e) {
-    EXPECT_FALSE(r.ok());
-    EXPECT_EQ(r.error, e) << "got " << error_name(r.error) << " value " << r.value;
-}
 
 Output run_cohort(const ArgView& customers, const ArgView& dates, const ArgView& period, const ArgView& as_of) {
     const ArgView* a[] = {&customers, &dates, &period, &as_of};

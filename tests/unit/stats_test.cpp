@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "expect.hpp"
 #include "kpi/catalogue.hpp"
 #include "kpi/stats.hpp"
 
@@ -20,14 +21,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const Cell B = Cell::blank();
 Cell N(double v) { return Cell::num(v); }
 
-void expect_value(const Result& r, double expected, double rel = 1e-12) {
-    ASSERT_TRUE(r.ok()) << "error " << error_name(r.error);
-    EXPECT_NEAR(r.value, expected, rel * std::max(1.0, std::fabs(expected)));
-}
-void expect_error(const Result& r, Error e) {
-    EXPECT_FALSE(r.ok());
-    EXPECT_EQ(r.error, e) << "got " << error_name(r.error) << " value " << r.value;
-}
 // The arguments a call builds on the spot (new_grid(30.0)) are kept here
 // for the whole run: owned, so the sanitized run reports no leak.
 const Grid* own(Grid* g) {

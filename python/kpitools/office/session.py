@@ -250,12 +250,12 @@ def cached_install(oxt, log, programs=HOST):
 def provide_extension(oxt, shared_dir, user_dir, log, programs=HOST):
     """Makes shared_dir an extension cache with `oxt` installed: a copy of
     the cached install (cached_install), or unopkg into it when there is no
-    cache. Returns the env arguments, as install_extension."""
+    cache."""
     cached = cached_install(oxt, log, programs)
-    if not cached:
-        return install_extension(oxt, shared_dir, user_dir, log, programs)
-    shutil.copytree(cached, shared_dir, ignore=shutil.ignore_patterns(".complete"))
-    return [f"-env:UserInstallation={file_url(user_dir)}", f"-env:UNO_SHARED_PACKAGES_CACHE={file_url(shared_dir)}"]
+    if cached:
+        shutil.copytree(cached, shared_dir, ignore=shutil.ignore_patterns(".complete"))
+    else:
+        install_extension(oxt, shared_dir, user_dir, log, programs)
 
 
 def _prune(root):

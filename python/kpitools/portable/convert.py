@@ -550,7 +550,8 @@ def convert_document(doc, recalculate=True, lang="en", progress=None):
     # one formula, not a million cursors: issue 27, item 4).
     seen_arrays = []
     sheets = doc.Sheets
-    for si in range(sheets.getCount()):
+    n_sheets = sheets.getCount()  # once: the progress ticks below run per cell
+    for si in range(n_sheets):
         sheet = sheets.getByIndex(si)
         name = sheet.Name
         used = sheet.createCursor()
@@ -567,17 +568,17 @@ def convert_document(doc, recalculate=True, lang="en", progress=None):
         # planned once for its whole run (runs.py); the other cells, and any
         # run the check refuses, one by one.
         for c in range(end.EndColumn + 1):
-            tick("plan", si * (end.EndColumn + 1) + c, sheets.getCount() * (end.EndColumn + 1))
+            tick("plan", si * (end.EndColumn + 1) + c, n_sheets * (end.EndColumn + 1))
             for r0, r1 in runs(texts, c, kpi_cell):
                 if r1 > r0 and _plan_run(rw, sheet, si, c, r0, r1, texts, plan, name):
                     continue
                 for r in range(r0, r1 + 1):
-                    tick("plan", si * (end.EndColumn + 1) + c, sheets.getCount() * (end.EndColumn + 1))
+                    tick("plan", si * (end.EndColumn + 1) + c, n_sheets * (end.EndColumn + 1))
                     shown = shown or Shown(doc, sheet, end.EndRow + 1, end.EndColumn + 1)
                     _plan_cell(rw, sheet, si, r, c, texts[r][c], seen_arrays, plan, f"{name}.{col_name(c)}{r + 1}",
                                shown)
         for r, row in enumerate(texts):
-            tick("plan", si, sheets.getCount())
+            tick("plan", si, n_sheets)
             for c, text in enumerate(row):
                 kpi = "KPI." in text.upper()
                 # Any formula, not only a KPI call, must fit Excel's limit: a
