@@ -135,7 +135,7 @@ TEXTS = {
         campaigns_read="Lu : {n} campagnes.", more="L'export compte {n} campagnes : le bilan liste les {k} "
                                                    "premières.",
         email_text="Cellules de texte dans des colonnes de nombres : {n} (les taux de leurs campagnes affichent "
-                   "#VALEUR!).",
+                   "#VALEUR !).",
         campaign_rows="Les campagnes lues (les lignes du bilan)", is_campaign="Ligne de campagne",
         text_in_row="Cellules texte",
         doc_rules=[],
