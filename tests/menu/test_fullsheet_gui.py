@@ -73,6 +73,12 @@ def scenario(ck, x, office, opts):
     sheet = doc.Sheets.getByIndex(0)
     sheet.getCellRangeByName("A1:B1").setDataArray(((300, 20),))
     sheet.getCellRangeByName("A2").setValue(100)
+    # The control: the add-in is loaded and answers in this LibreOffice
+    # (300 / 20 = 15), so what follows is about the range, not a #NAME?.
+    sheet.getCellRangeByName("D2").setFormula("=KPI.CPL(A1;B1)")
+    doc.calculateAll()
+    control = cell_result(sheet.getCellRangeByName("D2"))
+    ck.check(control == ("value", 15.0), f"the add-in answers: =KPI.CPL(A1;B1) gives {control}")
     doc.getCurrentController().select(sheet.getCellRangeByName("D3"))
     time.sleep(2)
     x.run("xdotool", "search", "--name", "Untitled", "windowactivate")
@@ -113,6 +119,9 @@ def scenario(ck, x, office, opts):
     print(f"gui.fullsheet: D3 = {got} after {secs:.1f} s; soffice's peak resident memory "
           f"{peak[0]} MB under a {opts.cap_gb} GB cap", flush=True)
     ck.check(office.proc.poll() is None, f"soffice did not crash (exit code {office.proc.poll()})")
+    if office.proc.poll() is not None:  # what soffice said as it died (the log goes with its profile)
+        with open(office.log_path, errors="replace") as log:
+            print("soffice's last words:\n" + "".join(log.readlines()[-15:]), flush=True)
     ck.check(got is not None and got[0] in ("error", "value"), f"D3 holds an error or a value: {got}")
     # The window still answers: a second formula typed after the first.
     x.run("xdotool", "search", "--name", "Untitled", "windowactivate")
