@@ -118,13 +118,13 @@ def main():
                         f"=KPI.CPL(SUM(B2:B{last});SUM(C2:C{last}))"), per_row=False, native=agg)
             # The UNO argument types an add-in may declare for a range (issue
             # 26, item 5), each on an empty method given the same two ranges.
-            measure("empty method, the two ranges as sequence<sequence<any>> (bridge only)",
+            measure("empty method, the two ranges as `sequence<sequence<any>>` (bridge only)",
                     lambda: sh.getCellByPosition(out_col, 1).setFormula(f"=KPI.NOOP(B2:B{last};C2:C{last})"),
                     per_row=False, native=agg)
-            measure("empty method, the two ranges as any, i.e. optional (bridge only)",
+            measure("empty method, the two ranges as `any`, i.e. optional (bridge only)",
                     lambda: sh.getCellByPosition(out_col, 1).setFormula(f"=KPI.NOOPOPT(B2:B{last};C2:C{last})"),
                     per_row=False, native=agg)
-            measure("empty method, the two ranges as sequence<sequence<double>> (bridge only)",
+            measure("empty method, the two ranges as `sequence<sequence<double>>` (bridge only)",
                     lambda: sh.getCellByPosition(out_col, 1).setFormula(f"=KPI.NOOPCOLS(B2:B{last};C2:C{last})"),
                     per_row=False, native=agg)
             nps_native = measure("native NPS with COUNTIF",
