@@ -162,6 +162,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workdir", default="/tmp")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--readme", help="also write the floors' table between this page's floors markers "
+                                     "(docs/guide/performance.md)")
     a = ap.parse_args()
     load0 = report.load()
     with Office(oxt=a.oxt, workdir=a.workdir, start_timeout=180) as office:
@@ -198,6 +200,32 @@ def main():
               "taking the result back, the least the function can cost in Calc whatever the add-in does."]
     report.replace_section(a.out, "models", "bench/models_in_calc.py", "\n".join(lines))
     print(f"wrote its section of {a.out}")
+    if a.readme:
+        report.replace_in_page(a.readme, "floors", floors_table(fit_rows, col_rows, a.map_rows, load0))
+        print(f"updated {a.readme}")
+
+
+def floors_table(fit_rows, col_rows, map_rows, load0):
+    """Each model function beside its floor (the empty method with its
+    arguments) and the reference it is held to: SciPy for the fits, the
+    native closed form for P(alive)."""
+    out = ["| Function | Customers | In Calc | Its floor | Floor's share | Reference | Calc vs reference | "
+           "Floor vs reference |", "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for n, name, sp, _core, calc, floor, _d1, _d2 in fit_rows:
+        out.append(f"| {name} | {n:,} | {calc:,.1f} ms | {floor:,.1f} ms | {floor / calc:.0%} | SciPy, {sp:,.1f} ms | "
+                   f"{sp / calc:.2f}× | {sp / floor:.2f}× |")
+    by = {(r[0], r[1]): r[2] * 1000 for r in col_rows}
+    floor_name = "floor: empty method with KPI.MAP's arguments, same ranges and result"
+    for what, name, ref_name in (("P(alive)", 'KPI.MAP("BGNBD.PALIVE"), one array formula', "native closed form per row"),
+                                 ("CLV", 'KPI.MAP("CLV.PREDICT"), one array formula', "KPI.CLV.PREDICT per row")):
+        calc, floor, ref = by[(what, name)], by[(what, floor_name)], by[(what, ref_name)]
+        out.append(f"| {name.split(',')[0]} | {map_rows:,} | {calc:,.1f} ms | {floor:,.1f} ms | {floor / calc:.0%} | "
+                   f"{ref_name}, {ref:,.1f} ms | {ref / calc:.2f}× | {ref / floor:.2f}× |")
+    out += ["", f"Measured {report.today()} by `bench/models_in_calc.py` (`scripts/bench.sh --only models`), "
+            f"LibreOffice 7.4, load average {load0:.1f} at the start; a ratio above 1 is faster than the reference. "
+            "The floor is an empty method of the benchmark build with the function's own arguments and result "
+            "shape, given the same ranges: what Calc alone spends on the call."]
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ if want fits; then
 fi
 if want models; then
   /usr/bin/python3 bench/models_in_calc.py --oxt "$oxt" --driver "$PWD/build-bench/bench/fits_driver" \
-      --workdir "$PWD/build-bench" --out docs/benchmark.md
+      --workdir "$PWD/build-bench" --out docs/benchmark.md --readme docs/guide/performance.md
 fi
 if want audit; then
   # The audit's code before the bulk reading, from git, beside the code now.

@@ -17,7 +17,6 @@ recalculation: a change in the machine's load falls on all three.
 expression, no inline array — and cannot be optional: not an option for
 functions that take computed arrays; see docs/guide/robustness.md.)"""
 import argparse
-import sys
 import time
 
 from kpitools.bench import report
@@ -75,13 +74,7 @@ def main():
     report.replace_section(a.out, "argtypes", "python -m kpitools.bench.argtypes", "\n".join(lines))
     print(f"wrote its section of {a.out}")
     if a.readme:
-        begin, end = "<!-- argtypes:begin (written by scripts/bench.sh) -->\n", "<!-- argtypes:end -->"
-        text = open(a.readme, encoding="utf-8").read()
-        b, e = text.find(begin), text.find(end)
-        if b < 0 or e < b:
-            sys.exit(f"{a.readme} has no argtypes markers")
-        with open(a.readme, "w", encoding="utf-8") as f:
-            f.write(text[:b + len(begin)] + "\n".join(lines[2:]) + "\n" + text[e:])
+        report.replace_in_page(a.readme, "argtypes", "\n".join(lines[2:]))  # the page has its own heading
         print(f"updated {a.readme}")
 
 

@@ -10,7 +10,6 @@ variant (VmHWM, reset before each variant). Ratios are against the native
 formula of the same row count, measured in the same run."""
 import argparse
 import random
-import sys
 import time
 
 from kpitools.bench import report
@@ -152,14 +151,7 @@ def main():
     report.replace_section(a.out, "calc", "python -m kpitools.bench.calc", "\n".join(lines))
     print(f"wrote its section of {a.out}")
     if a.readme:
-        begin, end = "<!-- benchmark:begin (written by scripts/bench.sh) -->\n", "<!-- benchmark:end -->"
-        text = open(a.readme).read()
-        b, e = text.find(begin), text.find(end)
-        if b < 0 or e < b:
-            sys.exit(f"{a.readme} has no benchmark markers")
-        table = "\n".join(lines[2:])  # the page has its own heading
-        with open(a.readme, "w") as f:
-            f.write(text[:b + len(begin)] + table + "\n" + text[e:])
+        report.replace_in_page(a.readme, "benchmark", "\n".join(lines[2:]))  # the page has its own heading
         print(f"updated {a.readme}")
 
 
