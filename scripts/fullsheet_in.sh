@@ -10,7 +10,9 @@
 #   mmdebstrap --variant=apt --include=libreoffice-calc,libreoffice-script-provider-python,python3-uno,\
 #     fonts-liberation2,xvfb,xauth,xdotool,openbox,imagemagick,procps trixie /work/chroot-lo-trixie
 # (bookworm-backports: add --aptopt='APT::Default-Release "bookworm-backports"' and both
-# suites' "deb http://deb.debian.org/debian bookworm[-backports] main" lines.)
+# suites' "deb http://deb.debian.org/debian bookworm[-backports] main" lines; sid: the
+# mirror's Release file may be past its Valid-Until date, add
+# --aptopt='Acquire::Check-Valid-Until "false"'.)
 #
 # In a tree, the repository is bind-mounted at its own path, with /proc,
 # /dev, /dev/pts, /dev/shm and a fresh /tmp, and the test runs under the
@@ -20,7 +22,8 @@ set -euo pipefail
 [ $# -ge 2 ] || { sed -n 2,12p "$0" >&2; exit 2; }
 root=$(realpath "$1"); oxt=$(realpath "$2"); shift 2
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out=${FULLSHEET_OUT:-$repo/build/fullsheet-$(basename "$root")}
+name=$(basename "$root"); [ "$root" = / ] && name=host
+out=${FULLSHEET_OUT:-$repo/build/fullsheet-$name}
 mkdir -p "$out"
 cmd=(env "PYTHONPATH=$repo/python:$repo/tests:$repo/tests/menu" python3 "$repo/tests/menu/test_fullsheet_gui.py"
      --oxt "$oxt" --workdir "$out/work" --out "$out" "$@")
@@ -33,8 +36,10 @@ fi
 [ -x "$root/usr/lib/libreoffice/program/soffice.bin" ] || { echo "fullsheet: no LibreOffice in $root" >&2; exit 2; }
 echo "fullsheet: LibreOffice $(version chroot "$root") in $root"
 mounted=()
+watcher=""
 cleanup() {
   local i
+  [ -z "$watcher" ] || kill "$watcher" 2>/dev/null || true
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -69,5 +74,6 @@ if [ -n "${FULLSHEET_GDB:-}" ]; then
       sleep 0.2
     done
   ) &
+  watcher=$!
 fi
 chroot "$root" "${cmd[@]}"
