@@ -46,6 +46,10 @@ packages+=(g++-aarch64-linux-gnu mmdebstrap qemu-user)
 # (ctest -L platforms). Debian's wine64 alone installs no `wine` command; the
 # test finds /usr/lib/wine/wine64.
 packages+=(g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64)
+# By-hand tools of issues 26 and 27 (not the test run): perf for
+# bench/profile_in_calc.py, gdb for scripts/fullsheet_in.sh's FULLSHEET_GDB=1
+# (mmdebstrap, above, makes that script's LibreOffice trees).
+packages+=(linux-perf gdb)
 
 missing=()
 for p in "${packages[@]}"; do
