@@ -3,7 +3,7 @@ and a table of labels."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
 from kpitools.templates import import_headers
-from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Span
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Window
 from kpitools.templates.imports import DashboardImports, paste_sheet
 from kpitools.templates.parts import BLUE, ORANGE, GREEN, K, wiggle
 
@@ -251,8 +251,10 @@ def campaign_dashboard(lang):
     n, k = Ref(n_addr), Ref(k_addr)
     G = Rng(f"G{m_first}", f"G{m_last}")
     A = Rng(f"A{m_first}", f"A{m_last}")
-    recent = Span(G, Op("+", Op("-", n, k), 1), n)
-    before = Span(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))
+    # Each half summed by its months' numbers (SUMPRODUCT), not INDEX(..):INDEX(..), which
+    # HyperFormula does not parse (issue 25, item 5); the months counted are all filled.
+    recent = Window(G, Op("+", Op("-", n, k), 1), n)
+    before = Window(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))
     dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", recent, before), ""), "tot_pct1")
 
     def span(first, last):

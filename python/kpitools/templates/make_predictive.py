@@ -189,9 +189,10 @@ def build(doc, lang="en"):
             # none) but with functions every Excel since 2007 has (MINIFS/MAXIFS need Excel
             # 2019, issue 25 item 4): dates are >= 0, so the largest of match*date is the last
             # one, and the largest of match*(last - date) is last - first. Blank dates never
-            # match, as with MAXIFS.
-            f"=C{r}-SUMPRODUCT(MAX(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*(C{r}-{dates})))",
-            f"=SUMPRODUCT(MAX(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*{dates}))",
+            # match, as with MAXIFS. LARGE(...;1), not MAX: Gnumeric evaluates LARGE's argument
+            # as an array inside SUMPRODUCT but gives MAX only its first element (measured).
+            f"=C{r}-SUMPRODUCT(LARGE(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*(C{r}-{dates});1))",
+            f"=SUMPRODUCT(LARGE(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*{dates};1))",
             f"=COUNTIFS({ids};A{r};{dates};{when})",
             f"=D{r}-1",
             f"=(C{r}-B{r})/DaysPerUnit",
