@@ -252,10 +252,13 @@ def campaign_dashboard(lang):
     G = Rng(f"G{m_first}", f"G{m_last}")
     A = Rng(f"A{m_first}", f"A{m_last}")
     # Each half summed by its months' numbers (SUMPRODUCT), not INDEX(..):INDEX(..), which
-    # HyperFormula does not parse (issue 25, item 5); the months counted are all filled.
-    recent = Window(G, Op("+", Op("-", n, k), 1), n)
-    before = Window(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))
-    dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", recent, before), ""), "tot_pct1")
+    # HyperFormula does not parse (issue 25, item 5); the months counted are all filled. In
+    # cells of the hidden row, not inside the KPI call: kpi-portable keeps a KPI call whose
+    # argument is an expression over a range as a value (implicit intersection).
+    recent, before = f"G{mt + 2}", f"H{mt + 2}"
+    dash.formula(recent, Window(G, Op("+", Op("-", n, k), 1), n), "out_money")
+    dash.formula(before, Window(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k)), "out_money")
+    dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", Ref(recent), Ref(before)), ""), "tot_pct1")
 
     def span(first, last):
         one = Fn("INDEX", A, first)

@@ -229,7 +229,7 @@ class Mapping:
             s.formula(f"{c}{top + 1}", Fn("IF", Op("=", hr, 0), 0, first_match(self.slots[fig], hdr)), "out_int")
             self.cols[fig] = col
             s.formula(f"{c}{top + 2}", Fn("IF", Op("=", col, 0), t["none"],
-                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", X, hr, col))), "wrap_small")
+                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", hdr, 1, col))), "wrap_small")
         # Three lines for the header read: Calc sizes a row for its wrapped text when the file opens, not
         # when a formula's result changes.
         s.row_height(top + 2, 1.15)
@@ -529,9 +529,12 @@ class EmailImports:
         for i, h in enumerate(heads):
             s.text(f"{col_name(i)}{top + 1}", h, "head_l" if i == 0 else "head")
         self.first = top + 2
+        # The rows a campaign row can be on (the header is in rows 1-10), not the whole sheet: an
+        # engine that builds each range it reads (HyperFormula) would build 2,000,000 cells per cell.
+        top_rows = Rng("A1", f"{col_name(COLS - 1)}{HEAD_ROWS + rows}", plat.sheet[lang])
         for k in range(1, rows + 1):
             r = top + 1 + k
-            at = lambda col: Fn("INDEX", X, Op("+", hr, k), col)  # noqa: E731
+            at = lambda col: Fn("INDEX", top_rows, Op("+", hr, k), col)  # noqa: E731
             is_row = Fn("AND", Fn("ISNUMBER", at(c["sent"])), Op("<>", at(c["campaign"]), ""),
                         Op("<>", Fn("LEFT", Fn("LOWER", at(c["campaign"])), 5), "total"))
             s.formula(f"I{r}", Fn("IF", Op("=", usable, 1), Fn("IF", is_row, 1, 0), 0), "out_int")
