@@ -228,6 +228,20 @@ def formula_cells(xlsx, summary):
     return kpi, other
 
 
+def check_oldest_excel(chk, name, xlsx, ref):
+    """Issue 25, item 4: the functions of the portable copy's formulas (as Excel reads them) need
+    no Excel later than 2010, nor later than the one its About sheet names."""
+    import re
+    from kpitools.portable.excel_versions import excel_name, oldest_excel
+    formulas = [v for rows in xlsx_sheets(xlsx)["sheets"].values() for row in rows for v in row
+                if isinstance(v, str) and v.startswith("=")]
+    year, fns = oldest_excel(formulas)
+    chk.check(year <= 2010, f"{name}: the portable copy needs {excel_name(year)} ({fns}), not later than 2010")
+    stated = [int(y) for v in ref.values() if v[0] == "text" for y in re.findall(r"Excel (20\d\d)", v[1])]
+    if stated:  # the templates' About sheets (campaign.fods has none)
+        chk.check(year <= max(stated), f"{name}: its About sheet names Excel {max(stated)}, it needs {year}")
+
+
 HYPERFORMULA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hyperformula_eval.js")
 
 
@@ -311,6 +325,7 @@ def main():
                 office.save_as(doc, os.path.join(out, name + ".ods"), "calc8")
                 refs[name] = (ref, [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)], summary)
                 CELLS[name] = formula_cells(os.path.join(out, name + ".xlsx"), summary)
+                check_oldest_excel(chk, name, os.path.join(out, name + ".xlsx"), ref)
                 doc.close(True)
 
         t0 = time.monotonic()

@@ -32,8 +32,8 @@ LABELS = {
                      "Without the extension the links open nothing: the definitions are written out below.",
                version_text="KPI functions {v}: every figure is computed by the extension's functions (Insert ▸ "
                             "Function, category Add-in).",
-               excel="A portable copy of this workbook (KPI ▸ Save a portable copy) keeps its formulas live in {excel} and "
-                     "later{why}.", excel_why=" (it uses {fns})"),
+               excel="A portable copy of this workbook (KPI ▸ Save a portable copy) keeps its formulas live in "
+                     "{excel} and later{why}.", excel_why=" (it uses {fns})"),
     "fr": dict(sheet="À propos", computes="Ce qu'il calcule", fill="Cellules à remplir",
                definitions="Définitions utilisées", function="Fonction", measures="Ce qu'elle mesure",
                definition="Définition", reference="Référence", link="Ouvrir (Ctrl+clic)", version="Version",
@@ -43,8 +43,8 @@ LABELS = {
                      "ci-dessous.",
                version_text="Fonctions KPI {v} : chaque chiffre est calculé par les fonctions de l'extension "
                             "(Insertion ▸ Fonction, catégorie Add-in).",
-               excel="Une copie portable de ce classeur (KPI ▸ Enregistrer une copie portable) garde ses formules vivantes dans "
-                     "{excel} et les versions suivantes{why}.", excel_why=" (elle utilise {fns})"),
+               excel="Une copie portable de ce classeur (KPI ▸ Enregistrer une copie portable) garde ses formules "
+                     "vivantes dans {excel} et les versions suivantes{why}.", excel_why=" (elle utilise {fns})"),
 }
 
 

@@ -213,8 +213,8 @@ class Mapping:
         s.text(f"A{top + 2}", t["header"])
         s.text(f"A{top + 3}", t["names"])
         # The header row (1-10) as CHOOSE among the ten rows, which every engine parses.
-        hdr = Name(f"{self.prefix}_header", Fn("CHOOSE", hr, *[Slice(X, k, 1, k, COLS) for k in range(1, HEAD_ROWS + 1)]),
-                   self.home)
+        rows = [Slice(X, k, 1, k, COLS) for k in range(1, HEAD_ROWS + 1)]
+        hdr = Name(f"{self.prefix}_header", Fn("CHOOSE", hr, *rows), self.home)
         for j, fig in enumerate(figures):
             c = col_name(1 + j)
             s.text(f"{c}{top}", H.FIGURE_LABELS[lang][fig], "head")
