@@ -89,6 +89,14 @@ class Fn:
                 return _eval(self.args[0], book, here)
             except CalcError:
                 return _eval(self.args[1], book, here)
+        if self.name == "ISNA":  # takes the error its argument gives
+            try:
+                _eval(self.args[0], book, here)
+                return False
+            except CalcError as e:
+                if e.code == "#N/A":
+                    return True
+                raise
         if self.name == "INDEX" and isinstance(self.args[0], Rng):
             # One cell of a reference, without reading the whole range (an import sheet's is 2,000,000).
             return self.args[0].cell(book, here, *[_eval(a, book, here) for a in self.args[1:]])
