@@ -142,29 +142,12 @@ COMPARE = {"=": lambda a, b: _fold(a) == _fold(b), "<>": lambda a, b: _fold(a) !
            "<=": lambda a, b: _fold(a) <= _fold(b), ">=": lambda a, b: _fold(a) >= _fold(b)}
 
 
-class Span:
-    """INDEX(rng; first):INDEX(rng; last), the cells first..last (1-based) of a one-column or one-row
-    range: a reference that moves with the figures, without OFFSET (volatile: recalculated on every
-    load, so a colleague without the extension would see #NAME? instead of the last value)."""
-
-    def __init__(self, rng, first, last):
-        self.rng, self.first, self.last = rng, first, last
-
-    def odf(self, here):
-        r = self.rng.odf(here)
-        return f"INDEX({r};{_odf(self.first, here)}):INDEX({r};{_odf(self.last, here)})"
-
-    def eval(self, book, here):
-        i, j = (int(_num(_eval(x, book, here))) for x in (self.first, self.last))
-        cells = self.rng.eval(book, here)
-        if not 1 <= i <= j <= len(cells):
-            raise CalcError("#REF!", "INDEX out of the range")
-        return cells[i - 1:j]
-
-
 class Slice:
     """INDEX(rng; r1; c1):INDEX(rng; r2; c2), the cells r1..r2 x c1..c2 (1-based) of a block:
-    a column of an import sheet found by its header (imports.py). Like Span, no OFFSET."""
+    a column of an import sheet found by its header (imports.py), without OFFSET (volatile:
+    recalculated on every load, so a colleague without the extension would see #NAME? instead of
+    the last value). Written in a named expression (Name): HyperFormula parses no range operator
+    between two function calls."""
 
     def __init__(self, rng, r1, c1, r2, c2):
         self.rng, self.bounds = rng, (r1, c1, r2, c2)
@@ -195,7 +178,7 @@ class Slice:
 
 class Window:
     """The sum of the cells first..last (1-based) of a one-column range, as
-    SUMPRODUCT(({1|2|..|n}>=first)*({1|2|..|n}<=last);rng): the same figure as SUM(Span(...)), in
+    SUMPRODUCT(({1|2|..|n}>=first)*({1|2|..|n}<=last);rng): the same figure as SUM(INDEX(rng;first):INDEX(rng;last)), in
     a form every engine parses (HyperFormula reads no INDEX(..):INDEX(..), issue 25 item 5). Text
     and "" count as 0 in SUMPRODUCT's second array, as SUM skips them."""
 
@@ -275,7 +258,7 @@ def names_in(x, found):
 
 
 TRUE = Fn("TRUE")
-EXPRESSIONS = (Ref, Rng, Fn, Op, Span, Slice, Window, Name)
+EXPRESSIONS = (Ref, Rng, Fn, Op, Slice, Window, Name)
 
 
 def _odf(x, here):
