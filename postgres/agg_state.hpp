@@ -391,7 +391,7 @@ private:
                 if (counts_.size() * 2 > index_.size()) rebuild_index(index_.size() * 2);
                 return;
             }
-            if (std::memcmp(&keys_[(at - 1) * width_], key, width_ * sizeof(double)) == 0) {
+            if (same_bits(keys_.data() + (at - 1) * width_, key)) {
                 counts_[at - 1] += count;
                 compact_rows_ += static_cast<std::uint64_t>(count);
                 return;
@@ -399,6 +399,12 @@ private:
         }
         to_flat();
         add_tuple(key, count);
+    }
+
+    bool same_bits(const double* a, const double* b) const {
+        for (std::size_t c = 0; c < width_; ++c)
+            if (bits(a[c]) != bits(b[c])) return false;
+        return true;
     }
 
     bool counted() const {
@@ -428,7 +434,7 @@ private:
         index_.assign(size, 0);
         const std::size_t mask = size - 1;
         for (std::size_t t = 0; t < counts_.size(); ++t) {
-            std::size_t slot = hash(&keys_[t * width_]) & mask;
+            std::size_t slot = hash(keys_.data() + t * width_) & mask;
             while (index_[slot]) slot = (slot + 1) & mask;
             index_[slot] = static_cast<std::uint32_t>(t + 1);
         }
