@@ -394,9 +394,11 @@ bool shrink_if_over(kpisql::AggState& state) noexcept {
     }
 }
 
-// Raises 54000 when the state's serialised size passes the limit: the
-// setting's, or (when `written`, a value to be) PostgreSQL's 1 GB. No C++
-// object is alive in the callers when this runs.
+// Raises 54000 when the state's size (AggState::memory, or serialised when
+// `written`) passes the limit: the setting's, or (when `written`, a value
+// to be) PostgreSQL's 1 GB. `rows`: the rows it stands for (a counted
+// state's counts summed), for the message. No C++ object is alive in the
+// callers when this runs.
 void check_state_size(const FunctionInfo& f, const char* as, std::size_t rows, std::size_t size, bool written) {
     const bool set = max_state_kb >= 0 && size > static_cast<std::size_t>(max_state_kb) * 1024;
     if (!set && !(written && size > kMaxValue)) return;
@@ -519,7 +521,7 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     if (max_state_kb >= 0 && (state->rows_stored() & 4095) == 0) {
         if (!shrink_if_over(*state)) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
-        check_state_size(kpi::catalogue()[site->index], "", state->rows_stored(), state->memory(), false);
+        check_state_size(kpi::catalogue()[site->index], "", state->row_count(), state->memory(), false);
     }
     PG_RETURN_POINTER(state);
 }
@@ -566,7 +568,7 @@ extern "C" Datum kpi_agg_combine(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok || !shrink_if_over(*a)) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
-    check_state_size(kpi::catalogue()[a->function()], "", a->rows_stored(), a->memory(), false);
+    check_state_size(kpi::catalogue()[a->function()], "", a->row_count(), a->memory(), false);
     PG_RETURN_POINTER(a);
 }
 
@@ -580,7 +582,7 @@ extern "C" Datum kpi_agg_serial(PG_FUNCTION_ARGS) {
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     const std::size_t size = state->serial_size();
-    check_state_size(kpi::catalogue()[state->function()], "", state->rows_stored(), size, true);
+    check_state_size(kpi::catalogue()[state->function()], "", state->row_count(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     state->serialise(VARDATA(out));
@@ -646,7 +648,7 @@ extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
     std::size_t size = 0;
     if (!prepare_state(*state, size, name))
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
-    check_state_size(f, "_state", state->rows_stored(), size, true);
+    check_state_size(f, "_state", state->row_count(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     char* data = VARDATA(out);
@@ -727,7 +729,7 @@ extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
     MergeOutcome merged = merge_body(*state, fresh, body, body_size, index);
     if (merged == MergeOutcome::ok && !shrink_if_over(*state)) merged = MergeOutcome::out_of_memory;
     if (merged == MergeOutcome::ok)
-        check_state_size(kpi::catalogue()[index], "_merge", state->rows_stored(), state->memory(), false);
+        check_state_size(kpi::catalogue()[index], "_merge", state->row_count(), state->memory(), false);
     switch (merged) {
         case MergeOutcome::ok: break;
         case MergeOutcome::corrupt:
