@@ -100,6 +100,10 @@ def check_bound(server):
     # 2,002 (score, outcome) pairs: the envelope (16 bytes and the name,
     # 8), the header (48), two values and a count each (24).
     check(got[2] == str(16 + 8 + 48 + 2002 * 24), f"their state is 2,002 pairs and counts: {got[2]} bytes")
+    # 1,000 distinct rows are written as the rows (16 bytes each), smaller
+    # than 1,000 pairs with their counts (24 bytes each).
+    few = tries(server, "SELECT length(kpi.scoreauc_state(p, y))::text FROM leads WHERE i <= 1000")
+    check(few[0] == str(16 + 8 + 48 + 1000 * 16), f"1,000 distinct rows' state: {few[0]} bytes")
     check(got[1].startswith("ERROR 54000 kpi.scoreauc") and par[1].startswith("ERROR 54000 kpi.scoreauc"),
           f"300,000 distinct rows still past 1 MB: {got[1][:90]} / {par[1][:90]}")
 
