@@ -156,13 +156,12 @@ public:
         sorted_ = false;
     }
 
-    // Sorts the rows (see sort_rows) if they are not: done by each parallel
-    // worker before it hands its state over, so that the leader merges
-    // sorted runs in linear time instead of sorting everything alone.
     // Before the state is written out (a parallel worker's, kpi.<name>_state):
-    // a counted state whose rows are nearly all distinct is written as
-    // the rows, when that is smaller (a tuple and its count take 24 bytes
-    // where a row of two values takes 16), then put in order.
+    // a counted state whose rows are nearly all distinct is written as the
+    // rows, when that is smaller (a tuple and its count take 24 bytes where
+    // a row of two values takes 16); then the rows are sorted (order), so
+    // that the leader merges sorted runs in linear time instead of sorting
+    // everything alone.
     void prepare() {
         if (!flat_ && counted() && width_ > 0 && compact_rows_ < counts_.size() * (width_ + 1) / width_) to_flat();
         order();
@@ -245,7 +244,7 @@ public:
     // The rows' flat form, when smaller than the compact state (before
     // giving up on kpi.max_state_memory). Whether it changed anything.
     bool shrink() {
-        if (flat_ || compact_rows_ * width_ * 8 >= memory()) return false;
+        if (flat_ || width_ == 0 || compact_rows_ >= memory() / (width_ * 8)) return false;
         to_flat();
         return true;
     }
@@ -389,8 +388,10 @@ private:
             if (at == 0) {
                 // A new tuple, while the tuples stay few relative to the rows.
                 const std::uint64_t rows = compact_rows_ + static_cast<std::uint64_t>(count);
+                // (The index numbers tuples in 32 bits: 2^30 of them at most.)
                 if (counts_.size() >= kFewDistinct &&
-                    (!counted() || (counts_.size() >= kMaxDistinct && counts_.size() >= rows / kRowsPerTuple)))
+                    (!counted() || (counts_.size() >= kMaxDistinct && counts_.size() >= rows / kRowsPerTuple) ||
+                     counts_.size() >= (std::size_t{1} << 30)))
                     break;
                 keys_.insert(keys_.end(), key, key + width_);
                 counts_.push_back(count);

@@ -4,6 +4,7 @@ the native SQL formulas with the same parallel workers; writes its marked
 section of docs/benchmark.md. Run by scripts/bench_pg.sh."""
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -24,6 +25,44 @@ def timed(server, sql, repeat=3, settings=SETTINGS):
         took = time.perf_counter() - start
         best = took if best is None else min(best, took)
     return best, out
+
+
+class Session:
+    """One psql session kept open, whose server process's CPU time is read
+    around each query (/proc/PID/stat): without parallel workers the whole
+    query runs in that process, and its CPU time varies far less with the
+    machine's load than the wall time does."""
+
+    def __init__(self, server, settings):
+        self.p = subprocess.Popen(server.psql_cmd(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  bufsize=1)
+        self.pid = int(self.ask(f"{settings} SELECT pg_backend_pid();")[-1])
+
+    def ask(self, sql):
+        self.p.stdin.write(sql.rstrip(";") + ";\n\\echo __end__\n")
+        self.p.stdin.flush()
+        out = []
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise RuntimeError(f"psql ended during {sql[:80]}")
+            if line.strip() == "__end__":
+                return out
+            out.append(line.rstrip("\n"))
+
+    def cpu(self):
+        fields = open(f"/proc/{self.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def run(self, sql):
+        """(wall seconds, server CPU seconds, first result line)."""
+        c0, t0 = self.cpu(), time.perf_counter()
+        out = self.ask(sql)
+        return time.perf_counter() - t0, self.cpu() - c0, out[0] if out else ""
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
 
 
 # The best native SQL for an AUC (issue 26 item 3): the leads counted per
@@ -48,8 +87,10 @@ SERIAL = "SET max_parallel_workers_per_gather = 0; SET work_mem = '256MB';"
 
 # Side by side, each KPI aggregate and its best native peer: (what, kpi, native, settings).
 PEERS = [
-    ("NPS, integer scores", "SELECT kpi.nps(score) FROM big", native_nps("score"), SETTINGS),
-    ("NPS, float8 scores", "SELECT kpi.nps(fscore) FROM big", native_nps("fscore"), SETTINGS),
+    ("NPS, integer scores, 2 workers", "SELECT kpi.nps(score) FROM big", native_nps("score"), SETTINGS),
+    ("NPS, integer scores, no workers", "SELECT kpi.nps(score) FROM big", native_nps("score"), SERIAL),
+    ("NPS, float8 scores, 2 workers", "SELECT kpi.nps(fscore) FROM big", native_nps("fscore"), SETTINGS),
+    ("NPS, float8 scores, no workers", "SELECT kpi.nps(fscore) FROM big", native_nps("fscore"), SERIAL),
     ("AUC, tied scores (1,001 values), 2 workers", "SELECT kpi.scoreauc(s, y) FROM big", native_auc("s"), SETTINGS),
     ("AUC, tied scores (1,001 values), no workers", "SELECT kpi.scoreauc(s, y) FROM big", native_auc("s"), SERIAL),
     ("AUC, continuous scores (100,000 values), 2 workers", "SELECT kpi.scoreauc(p, y) FROM big", native_auc("p"),
@@ -100,11 +141,17 @@ def main():
         # Interleaved rounds, best of each, so that a burst of load on a
         # shared machine hits both sides of a comparison: 3 rounds for the
         # quick queries, 2 for the AUCs.
-        best = {}
+        best, cpu = {}, {}
+        serial = Session(server, SERIAL)
 
         def keep(key, took, out):
             if key not in best or took < best[key][0]:
                 best[key] = (took, out)
+
+        def keep_serial(key, sql):
+            took, used, out = serial.run(sql)
+            keep(key, took, out)
+            cpu[key] = min(cpu.get(key, used), used)
 
         for r in range(3):
             for label, sql in pairs:
@@ -113,32 +160,43 @@ def main():
             for what, kpi_sql, native_sql, settings in PEERS:
                 if r == 2 and what.startswith("AUC"):
                     continue
+                if settings is SERIAL:
+                    keep_serial((what, "kpi"), kpi_sql)
+                    keep_serial((what, "native"), native_sql)
+                    continue
                 keep((what, "kpi"), *timed(server, kpi_sql, 1, settings))
                 keep((what, "native"), *timed(server, native_sql, 1, settings))
             print(f"round {r + 1} done, load {os.getloadavg()[0]:.1f}", flush=True)
+        serial.close()
         for label, sql in pairs:
             took, out = best[label] if label in best else timed(server, sql, 1)
             rows.append((label, took, out.splitlines()[0].replace("\t", " ") if out else ""))
         for what, _k, _n, _s in PEERS:
             (tk, ok), (tn, on) = best[(what, "kpi")], best[(what, "native")]
-            peers.append((what, tk, tn, ok, on))
-            print(f"{what}: kpi {tk:.2f} s, native {tn:.2f} s, native / kpi {tn / tk:.2f}", flush=True)
+            ck, cn = cpu.get((what, "kpi")), cpu.get((what, "native"))
+            peers.append((what, tk, tn, ok, on, ck, cn))
+            print(f"{what}: kpi {tk:.2f} s, native {tn:.2f} s, native / kpi {tn / tk:.2f}"
+                  + (f"; CPU {ck:.2f} / {cn:.2f} s, {cn / ck:.2f}" if ck else ""), flush=True)
     finally:
         server.stop()
     load_after = os.getloadavg()[0]
     when = (f"{time.strftime('%Y-%m-%d')}, load average {load_before:.1f} before and {load_after:.1f} after "
             "(a machine shared with other builds: times on an idle machine are lower; the ratios, measured side by "
             "side, are what counts)")
-    table = ["| query | kpi (s) | best native SQL (s) | native / kpi | same value |", "| --- | ---: | ---: | ---: | --- |"]
-    for what, tk, tn, ok, on in peers:
+    table = ["| query | kpi (s) | best native SQL (s) | native / kpi | server CPU, kpi / native (s) | native / kpi (CPU) "
+             "| same value |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for what, tk, tn, ok, on, ck, cn in peers:
         same = abs(float(ok) - float(on)) <= 1e-9 * max(1.0, abs(float(on))) if ok and on else False
-        table.append(f"| {what} | {tk:.2f} | {tn:.2f} | {tn / tk:.2f} | {'yes' if same else 'NO: ' + ok + ' / ' + on} |")
+        cpus = f"{ck:.2f} / {cn:.2f} | {cn / ck:.2f}" if ck else "— | —"
+        table.append(f"| {what} | {tk:.2f} | {tn:.2f} | {tn / tk:.2f} | {cpus} "
+                     f"| {'yes' if same else 'NO: ' + ok + ' / ' + on} |")
     lines = ["### PostgreSQL: the kpi extension on 10,000,000 rows", "",
              f"PostgreSQL 15 (Debian), {report.machine()}, {workers.group(1) if workers else '?'} parallel workers "
              f"planned (none where the row says so); best of 3 interleaved runs (2 for the AUCs, 1 for the fit), "
              f"client time through psql; {when}.", "",
              "Each KPI aggregate against the best native SQL for the same value (native / kpi above 1: the "
-             "aggregate is faster). NPS: `count(*) FILTER` on the same column. AUC: the leads counted per score "
+             "aggregate is faster); without workers also the server process's CPU time (best of the same runs), "
+             "which the machine's load disturbs far less than the wall time. NPS: `count(*) FILTER` on the same column. AUC: the leads counted per score "
              "with a `GROUP BY`, then a running sum of the negatives below each score (the rank-window form, "
              "mid-ranks from `rank()`, sorts every row twice: 41 s against 4.2 s for this one on the 100,000-value "
              "scores in a one-off run of 2026-12-06, load average 7.9).", ""]
