@@ -57,8 +57,8 @@ void scalar_function(std::ostringstream& o, const FunctionInfo& f, const std::st
 }
 
 // One aggregate per SQL type of its date arguments, per SQL type of its id
-// argument and per number of optional arguments given (CREATE AGGREGATE has
-// no defaults).
+// argument, per SQL type of its scores (kpisql::is_score) and per number of
+// optional arguments given (CREATE AGGREGATE has no defaults).
 void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& name) {
     const std::string p = "kpi._" + name;
     o << "CREATE FUNCTION " << p << "_final(internal) RETURNS " << returns(f)
@@ -77,17 +77,21 @@ void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& 
     // result, the partial state for kpi.<name>_merge.
     const std::string parallel = "  COMBINEFUNC = " + p + "_combine, SERIALFUNC = " + p + "_serial, DESERIALFUNC = " + p +
                                  "_deserial,\n  PARALLEL = SAFE);\n";
-    bool dates = false, ids = false;
+    bool dates = false, ids = false, scores = false;
     std::size_t required = 0;
     for (const ArgInfo& a : f.args) {
         dates = dates || kpisql::is_date(a);
         ids = ids || kpisql::is_id(a);
+        scores = scores || kpisql::is_score(a);
         required += a.optional ? 0 : 1;
     }
     const std::vector<std::string> date_types = dates ? std::vector<std::string>{"date", "timestamp"}
                                                       : std::vector<std::string>{""};
     const std::vector<std::string> id_types = ids ? std::vector<std::string>{"float8", "bigint", "text"}
                                                   : std::vector<std::string>{""};
+    const std::vector<std::string> score_types = scores ? std::vector<std::string>{"float8", "smallint", "integer", "numeric"}
+                                                        : std::vector<std::string>{""};
+    for (const std::string& score_type : score_types)
     for (const std::string& id_type : id_types)
     for (const std::string& date_type : date_types) {
         for (std::size_t n = required; n <= f.args.size(); ++n) {
@@ -96,6 +100,7 @@ void aggregate(std::ostringstream& o, const FunctionInfo& f, const std::string& 
                 const ArgInfo& a = f.args[i];
                 types += (i ? ", " : "") + (kpisql::is_date(a) ? date_type
                                             : kpisql::is_id(a) ? id_type
+                                            : kpisql::is_score(a) ? score_type
                                             : a.kind == ArgKind::flag ? "boolean" : "float8");
             }
             o << "CREATE FUNCTION " << p << "_trans(internal, " << types << ") RETURNS internal\n"

@@ -1,9 +1,15 @@
-// The state of a kpi aggregate: the rows seen so far, kept compactly while
-// they take few distinct values (NPS scores 0..10 are 11 tuples whatever the
-// row count, so partial aggregates travel between parallel workers as a few
-// bytes) and as plain columns beyond that (AUC scores, dates). Every
-// aggregate function reads its rows as a multiset (order-independent, see
-// kpisql::form), so counting equal rows changes nothing in the result.
+// The state of a kpi aggregate: the rows seen so far, kept compactly (each
+// distinct tuple once, with its count, found through a hash index) while the
+// distinct tuples are few relative to the rows — NPS scores 0..10 are 11
+// tuples whatever the row count, AUC scores with ties (1,001 score values)
+// 2,002 (score, outcome) pairs for ten million rows — and as plain columns
+// beyond that (continuous AUC scores, dates), where a tuple per row would
+// cost more than the row. Partial aggregates then travel between parallel
+// workers as a few kilobytes, and a function with a counted form
+// (kpi::FunctionInfo::counted) evaluates the tuples as they are, without
+// sorting or writing out the rows. Every aggregate function reads its rows
+// as a multiset (order-independent, see kpisql::form), so counting equal
+// rows changes nothing in the result.
 //
 // Plain C++ (no PostgreSQL header): the PostgreSQL glue owns memory and
 // errors. Arguments that are not ranges (time to close's statistic) are one
@@ -77,7 +83,25 @@ private:
 
 class AggState {
 public:
-    static constexpr std::size_t kMaxDistinct = 64;
+    // A compact state of a function with a counted form holds at most
+    // max(kMaxDistinct, rows / kRowsPerTuple) distinct tuples. A tuple costs
+    // its values, its count and about 6 bytes of index (a (score, outcome)
+    // tuple about 30 bytes, a flat row 16), so past kMaxDistinct a compact
+    // state stays under half the rows' size. The first kMaxDistinct tuples
+    // (8 MB for AUC) are allowed whatever the rows, so that ties are
+    // recognised before the ratio can be judged: 100,000 score values come
+    // in an order where the first rows are all distinct. Data without ties
+    // (every row distinct) turns flat after 262,144 rows; under
+    // kpi.max_state_memory a state turns flat as soon as that is smaller
+    // (shrink).
+    static constexpr std::size_t kMaxDistinct = std::size_t{1} << 18;
+    // Only a function with a counted form reads a compact state as it is.
+    // Any other reads the rows a tuple stands for one by one, so a state
+    // claiming billions of rows (damaged, with a valid checksum) would keep
+    // it reading them: its compact states stay as small as they always
+    // were, and turn flat past kFewDistinct tuples.
+    static constexpr std::size_t kFewDistinct = 64;
+    static constexpr std::uint64_t kRowsPerTuple = 4;
 
     explicit AggState(int fn) : fn_(fn) {}
     int function() const { return fn_; }
@@ -132,17 +156,30 @@ public:
         sorted_ = false;
     }
 
-    // Sorts the rows (see sort_rows) if they are not: done by each parallel
-    // worker before it hands its state over, so that the leader merges
-    // sorted runs in linear time instead of sorting everything alone.
+    // Before the state is written out (a parallel worker's, kpi.<name>_state):
+    // a counted state whose rows are nearly all distinct is written as the
+    // rows, when that is smaller (a tuple and its count take 24 bytes where
+    // a row of two values takes 16); then the rows are sorted (order), so
+    // that the leader merges sorted runs in linear time instead of sorting
+    // everything alone.
     void prepare() {
+        if (!flat_ && counted() && width_ > 0 && compact_rows_ < counts_.size() * (width_ + 1) / width_) to_flat();
+        order();
+    }
+    // The rows in sort_rows' order, a counted compact state's tuples in the
+    // same order (sort_tuples): equal states serialise to equal bytes, and
+    // the AUC reads them without sorting. Other compact states keep the
+    // order the rows came in (KPI.RFM answers row by row).
+    void order() {
         if (flat_ && !sorted_ && id_col_ < 0) sorted_ = sort_rows(columns_);
+        if (!flat_ && counted()) sort_tuples();
     }
 
     // The function on every row seen (none: the empty call).
     // Sorts the stored rows in place (their order is no part of the state).
     kpi::Output evaluate(const kpi::FunctionInfo& f) {
-        prepare();
+        order();
+        if (!flat_ && kpi::has_counted(f) && direct_.empty() && id_col_ < 0) return evaluate_counted(f);
         std::vector<std::vector<double>>& cols = columns_;
         std::vector<Column> columns;
         std::vector<Runs> runs;
@@ -180,11 +217,40 @@ public:
         return kpi::evaluate(f, views);
     }
 
+    // A function with a counted form, on the tuples and their counts: a
+    // column of the distinct values per range argument.
+    kpi::Output evaluate_counted(const kpi::FunctionInfo& f) const {
+        const std::size_t k = counts_.size();
+        std::vector<std::vector<double>> cols(width_, std::vector<double>(k));
+        for (std::size_t t = 0; t < k; ++t)
+            for (std::size_t c = 0; c < width_; ++c) cols[c][t] = keys_[t * width_ + c];
+        std::vector<Column> columns;
+        columns.reserve(f.args.size());
+        std::vector<const kpi::ArgView*> views;
+        static const std::vector<double> none;
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < f.args.size(); ++i, ++c) {  // counted forms take ranges only
+            columns.emplace_back(c < cols.size() ? cols[c] : none);
+            views.push_back(&columns.back());
+        }
+        return kpi::evaluate_counted(f, views, counts_);
+    }
+
     // Serialised form: header (fixed-width fields, written one by one: no
     // padding bytes, so equal states serialise to equal bytes), the
     // non-range values, then the tuples and their counts, or the columns.
     static constexpr std::size_t kHeader = 48;
     std::size_t rows_stored() const { return flat_ ? (width_ ? columns_[0].size() : 0) : counts_.size(); }
+    // The rows' flat form, when smaller than the compact state (before
+    // giving up on kpi.max_state_memory). Whether it changed anything.
+    bool shrink() {
+        if (flat_ || width_ == 0 || compact_rows_ >= memory() / (width_ * 8)) return false;
+        to_flat();
+        return true;
+    }
+    // What the state holds in memory, for kpi.max_state_memory: its
+    // serialised size and a compact state's hash index.
+    std::size_t memory() const { return serial_size() + index_.size() * sizeof(std::uint32_t); }
     std::size_t serial_size() const {
         const std::size_t rows = rows_stored();
         return kHeader + direct_.size() * 8 + rows * width_ * 8 + (flat_ ? 0 : rows * 8) + id_ends_.size() * 8 +
@@ -251,6 +317,8 @@ public:
                 if (c <= 0 || static_cast<std::uint64_t>(c) > (std::uint64_t{1} << 62) - total) return false;
                 total += static_cast<std::uint64_t>(c);
             }
+            compact_rows_ = total;
+            index_.clear();
         }
         id_ends_.resize(nids);
         get(data, id_ends_.data(), nids * 8);
@@ -313,22 +381,97 @@ private:
             }
             return;
         }
-        for (std::size_t t = 0; t < counts_.size(); ++t) {
-            const double* k = &keys_[t * width_];
-            std::size_t c = 0;
-            while (c < width_ && std::memcmp(k + c, key + c, sizeof(double)) == 0) ++c;
-            if (c == width_) {
-                counts_[t] += count;
+        if (index_.empty()) rebuild_index(64);
+        const std::size_t mask = index_.size() - 1;
+        for (std::size_t slot = hash(key) & mask;; slot = (slot + 1) & mask) {
+            const std::uint32_t at = index_[slot];
+            if (at == 0) {
+                // A new tuple, while the tuples stay few relative to the rows.
+                const std::uint64_t rows = compact_rows_ + static_cast<std::uint64_t>(count);
+                // (The index numbers tuples in 32 bits: 2^30 of them at most.)
+                if (counts_.size() >= kFewDistinct &&
+                    (!counted() || (counts_.size() >= kMaxDistinct && counts_.size() >= rows / kRowsPerTuple) ||
+                     counts_.size() >= (std::size_t{1} << 30)))
+                    break;
+                keys_.insert(keys_.end(), key, key + width_);
+                counts_.push_back(count);
+                compact_rows_ = rows;
+                index_[slot] = static_cast<std::uint32_t>(counts_.size());
+                if (counts_.size() * 2 > index_.size()) rebuild_index(index_.size() * 2);
+                return;
+            }
+            if (same_bits(keys_.data() + (at - 1) * width_, key)) {
+                counts_[at - 1] += count;
+                compact_rows_ += static_cast<std::uint64_t>(count);
                 return;
             }
         }
-        if (counts_.size() < kMaxDistinct) {
-            keys_.insert(keys_.end(), key, key + width_);
-            counts_.push_back(count);
-            return;
-        }
         to_flat();
         add_tuple(key, count);
+    }
+
+    bool same_bits(const double* a, const double* b) const {
+        for (std::size_t c = 0; c < width_; ++c)
+            if (bits(a[c]) != bits(b[c])) return false;
+        return true;
+    }
+
+    bool counted() const {
+        const auto& table = kpi::catalogue();
+        return fn_ >= 0 && static_cast<std::size_t>(fn_) < table.size() && kpi::has_counted(table[fn_]);
+    }
+
+    // The hash of a tuple's bit patterns (the equality is theirs too),
+    // mixed to the low bits the index uses: a whole number's double has
+    // only zeros there (1,001 integer scores all fell in one slot).
+    std::size_t hash(const double* key) const {
+        std::uint64_t h = 0x9E3779B97F4A7C15ull;
+        for (std::size_t c = 0; c < width_; ++c) {
+            h ^= bits(key[c]);
+            h ^= h >> 33;  // MurmurHash3's finaliser
+            h *= 0xFF51AFD7ED558CCDull;
+            h ^= h >> 33;
+            h *= 0xC4CEB9FE1A85EC53ull;
+            h ^= h >> 33;
+        }
+        return static_cast<std::size_t>(h);
+    }
+    // The index of the tuples (open addressing, tuple number + 1, 0 for
+    // none) at `size` slots, a power of two, at most half full.
+    void rebuild_index(std::size_t size) {
+        while (size < counts_.size() * 2 + 2) size *= 2;
+        index_.assign(size, 0);
+        const std::size_t mask = size - 1;
+        for (std::size_t t = 0; t < counts_.size(); ++t) {
+            std::size_t slot = hash(keys_.data() + t * width_) & mask;
+            while (index_[slot]) slot = (slot + 1) & mask;
+            index_[slot] = static_cast<std::uint32_t>(t + 1);
+        }
+    }
+    // The tuples in sort_rows' order, their counts along.
+    void sort_tuples() {
+        const std::size_t k = counts_.size(), w = width_;
+        std::vector<std::uint32_t> order(k);
+        for (std::size_t t = 0; t < k; ++t) order[t] = static_cast<std::uint32_t>(t);
+        const double* keys = keys_.data();
+        const auto less = [&](std::uint32_t a, std::uint32_t b) {
+            const double *x = keys + a * w, *y = keys + b * w;
+            if (w == 0) return false;
+            if (before(x[0], y[0])) return true;
+            if (before(y[0], x[0])) return false;
+            return rest_before(x, 1, y, 1, w);
+        };
+        if (std::is_sorted(order.begin(), order.end(), less)) return;
+        std::sort(order.begin(), order.end(), less);
+        std::vector<double> keys2(keys_.size());
+        std::vector<std::int64_t> counts2(k);
+        for (std::size_t t = 0; t < k; ++t) {
+            std::copy_n(keys + order[t] * w, w, &keys2[t * w]);
+            counts2[t] = counts_[order[t]];
+        }
+        keys_ = std::move(keys2);
+        counts_ = std::move(counts2);
+        index_.clear();  // rebuilt when a row comes
     }
 
     // Rows in ascending order of their first value (NaN last), ties by the
@@ -419,6 +562,8 @@ private:
         columns_ = std::move(cols);
         keys_.clear();
         counts_.clear();
+        index_ = {};
+        compact_rows_ = 0;
         flat_ = true;
         sorted_ = columns_.empty() || columns_[0].empty();  // no rows yet: trivially in order
     }
@@ -430,6 +575,8 @@ private:
     std::vector<double> direct_;
     std::vector<double> keys_;           // distinct tuples, width_ values each
     std::vector<std::int64_t> counts_;   // how many rows each
+    std::vector<std::uint32_t> index_;   // compact: the hash index of keys_ (empty: to be built)
+    std::uint64_t compact_rows_ = 0;     // compact: the rows the tuples stand for
     std::vector<std::vector<double>> columns_;  // flat: one column per range argument
     std::int32_t id_col_ = -1;                  // the column whose ids are text (its values are 0)
     std::string id_bytes_;                      // the ids, back to back

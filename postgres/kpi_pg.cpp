@@ -370,8 +370,9 @@ kpisql::AggState* new_state(FunctionCallInfo fcinfo, int fn) {
 }
 
 // kpi.max_state_memory (kB, -1: none): the most an aggregate's state may
-// hold. A state keeps its rows (AUC: 16 bytes a row, once more than 64
-// distinct pairs), so without a bound it grows with the table. Checked
+// hold (AggState::memory). A state keeps its rows once its distinct tuples
+// are many relative to them (AUC: 16 bytes a row), so without a bound it
+// grows with the table. Checked
 // where a state grows (every 4,096 rows, each combine or merge) and where
 // it is written out: a state passed between processes (a parallel worker's,
 // kpi.<name>_state's) is one PostgreSQL value, at most 1 GB, which
@@ -381,9 +382,23 @@ int max_state_kb = -1;
 
 constexpr std::size_t kMaxValue = MaxAllocSize - VARHDRSZ;  // PostgreSQL's 1 GB limit on one value
 
-// Raises 54000 when the state's serialised size passes the limit: the
-// setting's, or (when `written`, a value to be) PostgreSQL's 1 GB. No C++
-// object is alive in the callers when this runs.
+// A compact state past kpi.max_state_memory turns flat when that is
+// smaller (AggState::shrink: few rows of many distinct values). C++ work,
+// so no exception may leave it; false when memory ran out.
+bool shrink_if_over(kpisql::AggState& state) noexcept {
+    try {
+        if (max_state_kb >= 0 && state.memory() > static_cast<std::size_t>(max_state_kb) * 1024) state.shrink();
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// Raises 54000 when the state's size (AggState::memory, or serialised when
+// `written`) passes the limit: the setting's, or (when `written`, a value
+// to be) PostgreSQL's 1 GB. `rows`: the rows it stands for (a counted
+// state's counts summed), for the message. No C++ object is alive in the
+// callers when this runs.
 void check_state_size(const FunctionInfo& f, const char* as, std::size_t rows, std::size_t size, bool written) {
     const bool set = max_state_kb >= 0 && size > static_cast<std::size_t>(max_state_kb) * 1024;
     if (!set && !(written && size > kMaxValue)) return;
@@ -487,9 +502,14 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
             }
             continue;
         }
-        row[i] = type == FLOAT8OID ? PG_GETARG_FLOAT8(i + 1)
-               : type == BOOLOID   ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0)
-                                   : to_serial(type, PG_GETARG_DATUM(i + 1));
+        // Scores in smallint, integer or numeric columns (kpisql::is_score)
+        // are read here, not cast to float8 by PostgreSQL row by row.
+        row[i] = type == FLOAT8OID  ? PG_GETARG_FLOAT8(i + 1)
+               : type == INT4OID    ? static_cast<double>(PG_GETARG_INT32(i + 1))
+               : type == INT2OID    ? static_cast<double>(PG_GETARG_INT16(i + 1))
+               : type == NUMERICOID ? DatumGetFloat8(DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(i + 1)))
+               : type == BOOLOID    ? (PG_GETARG_BOOL(i + 1) ? 1.0 : 0.0)
+                                    : to_serial(type, PG_GETARG_DATUM(i + 1));
     }
     bool ok = true;
     try {
@@ -499,8 +519,10 @@ extern "C" Datum kpi_agg_trans(PG_FUNCTION_ARGS) {
         ok = false;
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
-    if (max_state_kb >= 0 && (state->rows_stored() & 4095) == 0)
-        check_state_size(kpi::catalogue()[site->index], "", state->rows_stored(), state->serial_size(), false);
+    if (max_state_kb >= 0 && (state->rows_stored() & 4095) == 0) {
+        if (!shrink_if_over(*state)) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+        check_state_size(kpi::catalogue()[site->index], "", state->row_count(), state->memory(), false);
+    }
     PG_RETURN_POINTER(state);
 }
 
@@ -545,8 +567,8 @@ extern "C" Datum kpi_agg_combine(PG_FUNCTION_ARGS) {
     } catch (...) {
         ok = false;
     }
-    if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
-    check_state_size(kpi::catalogue()[a->function()], "", a->rows_stored(), a->serial_size(), false);
+    if (!ok || !shrink_if_over(*a)) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
+    check_state_size(kpi::catalogue()[a->function()], "", a->row_count(), a->memory(), false);
     PG_RETURN_POINTER(a);
 }
 
@@ -560,7 +582,7 @@ extern "C" Datum kpi_agg_serial(PG_FUNCTION_ARGS) {
     }
     if (!ok) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi: out of memory in an aggregate")));
     const std::size_t size = state->serial_size();
-    check_state_size(kpi::catalogue()[state->function()], "", state->rows_stored(), size, true);
+    check_state_size(kpi::catalogue()[state->function()], "", state->row_count(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     state->serialise(VARDATA(out));
@@ -626,7 +648,7 @@ extern "C" Datum kpi_agg_state_final(PG_FUNCTION_ARGS) {
     std::size_t size = 0;
     if (!prepare_state(*state, size, name))
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("kpi.%s_state: out of memory", name)));
-    check_state_size(f, "_state", state->rows_stored(), size, true);
+    check_state_size(f, "_state", state->row_count(), size, true);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     char* data = VARDATA(out);
@@ -704,9 +726,10 @@ extern "C" Datum kpi_agg_merge_trans(PG_FUNCTION_ARGS) {
     }
     const bool fresh = state == nullptr;
     if (fresh) state = new_state(fcinfo, index);
-    const MergeOutcome merged = merge_body(*state, fresh, body, body_size, index);
+    MergeOutcome merged = merge_body(*state, fresh, body, body_size, index);
+    if (merged == MergeOutcome::ok && !shrink_if_over(*state)) merged = MergeOutcome::out_of_memory;
     if (merged == MergeOutcome::ok)
-        check_state_size(kpi::catalogue()[index], "_merge", state->rows_stored(), state->serial_size(), false);
+        check_state_size(kpi::catalogue()[index], "_merge", state->row_count(), state->memory(), false);
     switch (merged) {
         case MergeOutcome::ok: break;
         case MergeOutcome::corrupt:

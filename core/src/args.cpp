@@ -81,15 +81,23 @@ Result optional_number(const ArgView& arg, double fallback) {
     return number(arg);
 }
 
-NpsCounts nps_counts(const ArgView& scores) {
+NpsCounts nps_counts(const ArgView& scores) { return nps_counts(scores, {}); }
+
+NpsCounts nps_counts(const ArgView& scores, std::span<const std::int64_t> weights) {
     NpsCounts out;
     if (Error e = shape_error(scores); e != Error::none) {
         out.error = e;
         return out;
     }
+    if (!weights.empty() && weights.size() != cell_count(scores)) {
+        out.error = Error::value;
+        return out;
+    }
+    std::size_t k = 0;  // the cell's index in reading order (its weight's)
     for (std::size_t r = 0, nr = scores.rows(); r < nr; ++r) {
-        for (std::size_t col = 0, nc = scores.cols(r); col < nc; ++col) {
+        for (std::size_t col = 0, nc = scores.cols(r); col < nc; ++col, ++k) {
             const Cell c = scores.at(r, col);
+            const double w = weights.empty() ? 1.0 : static_cast<double>(weights[k]);
             if (c.kind == Cell::Kind::empty) continue;
             if (c.kind == Cell::Kind::error) {
                 out.error = c.error == Error::none ? Error::value : c.error;
@@ -107,13 +115,13 @@ NpsCounts nps_counts(const ArgView& scores) {
                 out.error = Error::num;
                 return out;
             }
-            if (stop_at(static_cast<std::size_t>(out.promoters + out.passives + out.detractors))) {
+            if (stop_at(k)) {
                 out.error = Error::value;  // the host stops the call: discarded
                 return out;
             }
-            if (s >= 9.0) out.promoters += 1;
-            else if (s >= 7.0) out.passives += 1;
-            else out.detractors += 1;
+            if (s >= 9.0) out.promoters += w;
+            else if (s >= 7.0) out.passives += w;
+            else out.detractors += w;
         }
     }
     return out;
@@ -127,12 +135,14 @@ Error cell_error(const Cell& c) {
     return Error::none;
 }
 
-Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
+Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep,
+                 std::span<const std::int64_t> weights = {}, bool weighted = false) {
     Pairs out;
     if (Error e = shape_error(a); e != Error::none) { out.error = e; return out; }
     if (Error e = shape_error(b); e != Error::none) { out.error = e; return out; }
     const std::size_t n = cell_count(a);
     if (cell_count(b) != n) { out.error = Error::value; return out; }
+    if (weighted && weights.size() != n) { out.error = Error::value; return out; }
     if (keep) {
         if (!keep->well_formed()) { out.error = Error::value; return out; }
         if (cell_count(*keep) != n) { out.error = Error::value; return out; }
@@ -152,6 +162,7 @@ Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
         if (k.number == 0.0) continue;
         out.first.push_back(x.number);
         out.second.push_back(y.number);
+        if (weighted) out.weights.push_back(weights[i]);
     }
     return out;
 }
@@ -159,6 +170,10 @@ Pairs read_pairs(const ArgView& a, const ArgView& b, const ArgView* keep) {
 }  // namespace
 
 Pairs pairs(const ArgView& a, const ArgView& b) { return read_pairs(a, b, nullptr); }
+
+Pairs pairs_counted(const ArgView& a, const ArgView& b, std::span<const std::int64_t> weights) {
+    return read_pairs(a, b, nullptr, weights, true);
+}
 
 Pairs pairs(const ArgView& a, const ArgView& b, const ArgView& keep) {
     // The blank rule: an optional range left blank is left out (every row kept).

@@ -294,6 +294,41 @@ Result score_auc(std::span<const double> scores, std::span<const double> convert
     return Result::of(static_cast<double>(twice_u) / 2.0 / pairs);
 }
 
+Result score_auc(std::span<const double> scores, std::span<const double> converted,
+                 std::span<const std::int64_t> counts) {
+    if (scores.size() != converted.size() || counts.size() != scores.size()) return Result::fail(Error::value);
+    // Counts reach past 2^32 rows in a database, so the products below are
+    // taken in 128 bits: twice U is exact for any count an int64 holds.
+    using Wide = unsigned __int128;
+    Wide n_pos = 0, n = 0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (stop_at(i)) return Result::fail(Error::value);  // the host stops the call: discarded
+        if (counts[i] <= 0) return Result::fail(Error::value);
+        if (!finite(scores[i]) || !(converted[i] == 0.0 || converted[i] == 1.0)) return Result::fail(Error::num);
+        n += static_cast<Wide>(counts[i]);
+        if (converted[i] == 1.0) n_pos += static_cast<Wide>(counts[i]);
+    }
+    if (n_pos == 0 || n_pos == n) return Result::fail(Error::div0);
+    // The pairs in score order (an index: k is small, the pairs distinct),
+    // then one pass over the runs of equal scores, as score_auc's sorted path.
+    std::vector<std::size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (!std::is_sorted(scores.begin(), scores.end()))
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+    Wide twice_u = 0, neg_before = 0;
+    for (std::size_t i = 0; i < order.size();) {
+        Wide pos_run = 0, neg_run = 0;
+        std::size_t j = i;
+        for (; j < order.size() && scores[order[j]] == scores[order[i]]; ++j)
+            (converted[order[j]] == 1.0 ? pos_run : neg_run) += static_cast<Wide>(counts[order[j]]);
+        twice_u += pos_run * (2 * neg_before + neg_run);
+        neg_before += neg_run;
+        i = j;
+    }
+    const double pairs = static_cast<double>(n_pos) * static_cast<double>(n - n_pos);
+    return Result::of(static_cast<double>(twice_u) / 2.0 / pairs);
+}
+
 std::vector<Result> funnel(std::span<const double> stage_counts) {
     std::vector<Result> out;
     out.reserve(stage_counts.size());

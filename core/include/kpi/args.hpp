@@ -16,6 +16,7 @@
 //  - the first problem in reading order (row by row) decides the error.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -46,15 +47,23 @@ struct NpsCounts {
     Error error = Error::none;
 };
 NpsCounts nps_counts(const ArgView& scores);
+// The same when the k-th cell (reading order) stands for weights[k] answers
+// (FunctionInfo::counted); fewer weights than cells -> #VALUE!.
+NpsCounts nps_counts(const ArgView& scores, std::span<const std::int64_t> weights);
 
 // Two ranges read as pairs, cell by cell in reading order. A pair with a blank
 // on either side is skipped; text -> #VALUE!; ranges of different sizes ->
 // #VALUE!.
 struct Pairs {
     std::vector<double> first, second;
+    std::vector<std::int64_t> weights;  // pairs_counted: how many rows each pair stands for
     Error error = Error::none;
 };
 Pairs pairs(const ArgView& a, const ArgView& b);
+// The same when the k-th cell pair stands for weights[k] rows
+// (FunctionInfo::counted): the kept pairs' weights in `weights`; a number
+// of weights other than the cells' -> #VALUE!.
+Pairs pairs_counted(const ArgView& a, const ArgView& b, std::span<const std::int64_t> weights);
 // The same, keeping only the rows whose cell in `keep` (a third range of the
 // same size) is 1: 0 leaves the row out, a blank skips it like a blank date,
 // another number -> #NUM!, text -> #VALUE!. An omitted or all-blank `keep`

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -108,6 +109,13 @@ struct FunctionInfo {
     // defaulted). Functions reading ranges cell by cell set `eval` instead.
     Result (*scalar)(std::span<const double>) = nullptr;
     Output (*eval)(Args) = nullptr;
+    // Optional, for functions that read their rows as a multiset (NPS,
+    // AUC): the same result as `eval` over rows given once each with how
+    // often each occurs (counts[i] for the i-th cell in reading order).
+    // A database aggregate that counted equal rows (ten million NPS answers
+    // are eleven scores) evaluates them as they are, without writing the
+    // rows out again.
+    Output (*counted)(Args, std::span<const std::int64_t> counts) = nullptr;
 
     // Set by the catalogue from where the entry is written and from the
     // strings table (texts.toml); entries never write them in C++.
@@ -156,5 +164,11 @@ const FunctionInfo* find_name(std::string_view display_name);
 // Evaluates a call. Total: a wrong number of arguments gives Err:504 (args),
 // never undefined behaviour.
 Output evaluate(const FunctionInfo& f, Args args);
+
+// The same over counted rows (FunctionInfo::counted); #VALUE! when the
+// function has no counted form, a count is not positive, or the counts do
+// not match the cells. Callers check has_counted first.
+inline bool has_counted(const FunctionInfo& f) { return f.counted != nullptr; }
+Output evaluate_counted(const FunctionInfo& f, Args args, std::span<const std::int64_t> counts);
 
 }  // namespace kpi

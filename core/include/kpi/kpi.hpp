@@ -6,6 +6,7 @@
 // generated docs/functions.md.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -82,6 +83,11 @@ Result time_to_close(std::span<const double> first_contact, std::span<const doub
 // ROC AUC of scores against 0/1 outcomes (Mann-Whitney U with mid-ranks for
 // ties), O(n log n).
 Result score_auc(std::span<const double> scores, std::span<const double> converted);
+// The same when pair i stands for counts[i] leads (an aggregate that
+// counted equal (score, outcome) rows); O(k log k) in the k pairs, nothing
+// in the rows they stand for. Counts must be positive (#VALUE!).
+Result score_auc(std::span<const double> scores, std::span<const double> converted,
+                 std::span<const std::int64_t> counts);
 
 // Stage-to-stage conversion: 1 for the first stage (when it is not zero),
 // then stage[i] / stage[i-1].

@@ -11,6 +11,12 @@ Output nps(Args a) {
     return Output::scalar(npscount(c.promoters, c.passives, c.detractors));
 }
 
+Output nps_counted(Args a, std::span<const std::int64_t> counts) {
+    const NpsCounts c = nps_counts(*a[0], counts);
+    if (c.error != Error::none) return Output::scalar(Result::fail(c.error));
+    return Output::scalar(npscount(c.promoters, c.passives, c.detractors));
+}
+
 Output time_to_close(Args a) {
     // The optional 4th argument keeps the won deals only (omitted: every row).
     const Pairs p = pairs(*a[0], *a[1], *a[3]);
@@ -25,6 +31,12 @@ Output score_auc(Args a) {
     const Pairs p = pairs(*a[0], *a[1]);
     if (p.error != Error::none) return Output::scalar(Result::fail(p.error));
     return Output::scalar(kpi::score_auc(p.first, p.second));
+}
+
+Output score_auc_counted(Args a, std::span<const std::int64_t> counts) {
+    const Pairs p = pairs_counted(*a[0], *a[1], counts);
+    if (p.error != Error::none) return Output::scalar(Result::fail(p.error));
+    return Output::scalar(kpi::score_auc(p.first, p.second, p.weights));
 }
 
 Output funnel(Args a) {

@@ -200,4 +200,14 @@ Output evaluate(const FunctionInfo& f, Args args) {
     return Output::scalar(f.scalar(std::span<const double>(x, args.size())));
 }
 
+Output evaluate_counted(const FunctionInfo& f, Args args, std::span<const std::int64_t> counts) {
+    if (args.size() != f.args.size()) return Output::scalar(Result::fail(Error::args));
+    for (const ArgView* a : args)
+        if (a == nullptr) return Output::scalar(Result::fail(Error::args));
+    for (std::int64_t c : counts)
+        if (c <= 0) return Output::scalar(Result::fail(Error::value));
+    if (!f.counted) return Output::scalar(Result::fail(Error::value));
+    return f.counted(args, counts);
+}
+
 }  // namespace kpi

@@ -32,7 +32,7 @@ std::vector<FunctionInfo> customers() {
          .args = {number("cac"), number("monthly_revenue_per_customer"), optional_number("gross_margin", 1.0)},
          .scalar = [](Values x) { return payback(x[0], x[1], x[2]); }},
         {.method = "nps", .name = "KPI.NPS", .shape = Shape::cells, .args = {range("scores")},
-         .eval = adapters::nps},
+         .eval = adapters::nps, .counted = adapters::nps_counted},
         {.method = "npscount", .name = "KPI.NPSCOUNT", .shape = Shape::formula,
          .args = {zero_if_blank(amount("promoters")), zero_if_blank(amount("passives")), zero_if_blank(amount("detractors"))},
          .scalar = [](Values x) { return npscount(x[0], x[1], x[2]); }},

@@ -18,7 +18,7 @@ std::vector<FunctionInfo> pipeline() {
                   optional_range("won")},
          .eval = adapters::time_to_close},
         {.method = "scoreauc", .name = "KPI.SCOREAUC", .shape = Shape::cells, .args = {range("scores"), range("converted")},
-         .eval = adapters::score_auc},
+         .eval = adapters::score_auc, .counted = adapters::score_auc_counted},
         {.method = "winrate", .name = "KPI.WINRATE", .shape = Shape::formula, .args = {amount("won"), amount("lost")},
          .scalar = [](Values x) { return winrate(x[0], x[1]); }},
         {.method = "pipecoverage", .name = "KPI.PIPECOVERAGE", .shape = Shape::ratio,
