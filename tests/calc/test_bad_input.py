@@ -1,6 +1,7 @@
 """The bad-input matrix, in real Calc: every function x every argument x
 {blank, text, boolean, date, negative, zero, huge, 2.5, error cell, range with an
-error, empty range, 1x1 range, 2-D range, range with a formula giving ""}
+error, empty range, 1x1 range, 2-D range, range with a formula giving "",
+range with text}
 (+ a whole-column range for the first argument), each cell's expected
 result given by an independent reference model (reference.py) of the
 documented definitions, applied to the cells as Calc passes them. soffice must still answer at the end."""
@@ -43,11 +44,15 @@ CONDITIONS = {
     # A formula giving "" (a month or a campaign not filled in yet, a common
     # template pattern): Calc hands the add-in an empty string, as for a blank.
     "range with empty text": ("$Data.G1:G3", [[num(5)], [BLANK], [num(7)]]),
+    # Issue 25: a survey's "no answer" inside the scores: the function says
+    # #VALUE!; a native copy must not skip it silently (COUNTIF does).
+    "range with text": ("$Data.H1:H3", [[num(5)], [("text", "no answer")], [num(7)]]),
 }
 # The Data sheet the conditions refer to: a number, or a formula (text starting with "=").
 DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0", "A9": 2.5,
         "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
-        "G1": 5, "G2": '=IF(1;"";0)', "G3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
+        "G1": 5, "G2": '=IF(1;"";0)', "G3": 7,
+        "H1": 5, "H2": "no answer", "H3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
 
 

@@ -205,6 +205,29 @@ def needs_array(method, arg_texts, is_ref=None):
     return False
 
 
+_SHEET = r"(?:\$?(?:'[^']*(?:''[^']*)*'|[^.:'$]+)\.)?"
+_RANGE = re.compile(rf"{_SHEET}\$?([A-Za-z]{{1,3}})\$?(\d+)(?::{_SHEET}\$?([A-Za-z]{{1,3}})\$?(\d+))?")
+
+
+def range_size(text):
+    """The number of cells of a reference written as Calc prints it
+    ($Data.$A$1:$A$5, A1, $'My sheet'.B2:C3), or None (a defined name, an
+    expression: the size is not known from the text)."""
+    m = _RANGE.fullmatch((text or "").strip())
+    if not m:
+        return None
+    c1, r1, c2, r2 = m.groups()
+    if c2 is None:
+        return 1
+
+    def column(letters):
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ord(ch) - 64
+        return n
+    return (abs(column(c2) - column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
+
+
 def _single(text, is_ref, i):
     """Whether argument i, written `text`, is one cell or a number."""
     single_cell = bool(is_ref and i < len(is_ref) and is_ref[i]) and ":" not in text
@@ -241,6 +264,13 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
         i = arg_names.index(name)
         if is_ref is not None and not (i < len(is_ref) and is_ref[i]):
             raise ValueOnly(f"{name} is not a cell range (the native formula counts with COUNTIF)")
+    for name, most in e.get("max_cells", {}).items():
+        # Only in a conversion (is_ref given): the docs show the formula.
+        i = arg_names.index(name)
+        size = range_size(texts[i]) if is_ref is not None and i < len(is_ref) and is_ref[i] else None
+        if is_ref is not None and (size is None or size > most):
+            raise ValueOnly(f"{name} is not a range of at most {most:,} cells: the native formula, pair by pair, "
+                            f"would be slow")
     for name, literal in e.get("native_when", {}).items():
         i = arg_names.index(name)
         if texts[i] is not None and texts[i].strip() and texts[i].strip() != literal:
