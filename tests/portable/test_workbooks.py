@@ -392,6 +392,19 @@ def mixed_book(catalogue):
                 t = list(refs)
                 t[i] = block(cells)
                 calls.append((f"{name} arg {i + 1} ({fn['args'][i]['name']}): {what}", f"={name}({';'.join(t)})"))
+    # The cases, each function's valid call above leaving them out:
+    # TIMETOCLOSE over deals one of which is still open (its close date a
+    # "") by mean and by median (30, 60 and 51 days: 47 and 51), and over a
+    # text date; NPS over 40 answers one of which is "no answer".
+    first = block([45000, 45010, 45020, 45030])
+    for what, close in (('a pending close date ""', PLACEHOLDER), ("a text close date", NO_ANSWER)):
+        close = block([45030, close, 45080, 45081])
+        for stat in ("", ";0", ";1"):
+            calls.append((f"KPI.TIMETOCLOSE, {what}, statistic {stat[1:] or 'omitted'}",
+                          f"=KPI.TIMETOCLOSE({first};{close}{stat})"))
+    answers = [(7 * k) % 11 for k in range(40)]
+    answers[17] = NO_ANSWER
+    calls.append(("KPI.NPS, 40 answers, one \"no answer\"", f"=KPI.NPS({block(answers)})"))
     return data, names, calls
 
 
@@ -434,6 +447,16 @@ def check_mixed(chk, a, catalogue, workdir):
             sheet.getCellRangeByPosition(0, 0, 0, len(calls) - 1).setFormulaArray(tuple((f,) for _, f in calls))
             doc.calculateAll()
             ref = {("KPIs", r, 0): cell_result(sheet.getCellByPosition(0, r)) for r in range(len(calls))}
+            # The cases, worked out by hand (days 30, 60 and 51 over the closed deals).
+            by_hand = {'KPI.TIMETOCLOSE, a pending close date "", statistic omitted': ("value", 47.0),
+                       'KPI.TIMETOCLOSE, a pending close date "", statistic 0': ("value", 47.0),
+                       'KPI.TIMETOCLOSE, a pending close date "", statistic 1': ("value", 51.0),
+                       "KPI.TIMETOCLOSE, a text close date, statistic 1": ("error", 519),
+                       'KPI.NPS, 40 answers, one "no answer"': ("error", 519)}
+            for r, (label, _) in enumerate(calls):
+                if label in by_hand:
+                    chk.check(ref[("KPIs", r, 0)] == by_hand[label],
+                              f"{label}: the extension gives {by_hand[label]} ({ref[('KPIs', r, 0)]})")
             summary = convert.convert_document(doc, recalculate=False)
             print(f"mixed workbook: {len(calls)} KPI cells, {len(summary['rewritten'])} rewritten, "
                   f"{len(summary['frozen'])} kept as values", flush=True)
