@@ -94,6 +94,8 @@ def main():
     clv3 = native.expand("clv", ["75", "4", "3"])
     # (a number given, or left out, takes the expansions' short `single` form: 1*1).
     check(",1*1)" in clv3 and "SUMPRODUCT" not in clv3, "KPI.CLV without gross_margin uses 1")
+    check("SUMPRODUCT" not in native.expand("clvret", ["100", "0.8", "0.1", "TRUE()"]),
+          "TRUE() is one value: the short form (COUNT(TRUE()) is 0 in Gnumeric)")
     # A range still takes the long form, which tells blank cells and "" from numbers cell by cell.
     check("SUMPRODUCT" in native.expand("clv", ["A2:A5", "4", "3"]), "a range argument keeps the range form")
     check(native.expand("clv", ["75", "4", "3", None]) == clv3, "an empty optional argument is its fallback")
@@ -108,7 +110,10 @@ def main():
     for method, args, refs in (("nps", ["{10,9,3}"], [False]), ("timetoclose", ["A1:A3", "B1:B3", "1", "C1:C3"], None),
                                # Issue 25: SCOREAUC pair by pair, only over ranges of known, small size.
                                ("scoreauc", ["Scores", "Labels"], [False, False]),
-                               ("scoreauc", ["$Data.A1:A1001", "$Data.B1:B1001"], [True, True])):
+                               ("scoreauc", ["$Data.A1:A1001", "$Data.B1:B1001"], [True, True]),
+                               # a column paired with a row (the extension pairs them, TRANSPOSE would not)
+                               ("scoreauc", ["$Data.A1:A3", "$Data.B1:D1"], [True, True]),
+                               ("scoreauc", ["$Data.A1:A3", "{1;0;1}"], [True, False])):
         try:
             native.expand(method, args, is_ref=refs)
             check(False, f"{method}{args}: value only")

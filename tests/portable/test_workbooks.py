@@ -366,20 +366,22 @@ def mixed_book(catalogue):
         row[0] += 1  # a gap: ranges never touch
         return f"$Data.$A${first}:$A${row[0] - 2}" if len(values) > 1 else f"$Data.$A${first}"
 
-    for fn in catalogue:
-        base = BASE.get(fn["method"])
-        if base is None:
-            continue
+    jobs = [(fn, BASE[fn["method"]], fn["name"]) for fn in catalogue if fn["method"] in BASE]
+    # TIMETOCLOSE's valid call gives `won`, which keeps it as a value: also
+    # its median and its mean without it, which are native.
+    jobs += [(fn, BASE["timetoclose"][:n], f"KPI.TIMETOCLOSE (no won, {stat})")
+             for fn in catalogue if fn["method"] == "timetoclose" for n, stat in ((3, "median"), (2, "mean"))]
+    for fn, base, name in jobs:
         values = [_arg_cells(b[1]) for b in base]
         refs = [block(v) for v in values]
-        name = fn["name"]
-        calls.append((f"{name} valid", f"={name}({';'.join(refs)})"))
+        call = fn["name"]
+        calls.append((f"{name} valid", f"={call}({';'.join(refs)})"))
         named = []
         for i, r in enumerate(refs):
-            n = f"{fn['method']}_{fn['args'][i]['name']}"
+            n = f"{fn['method']}_{fn['args'][i]['name']}" + ("" if name == call else f"_{len(base)}")
             names[n] = r
             named.append(n)
-        calls.append((f"{name} over names", f"={name}({';'.join(named)})"))
+        calls.append((f"{name} over names", f"={call}({';'.join(named)})"))
         for i, v in enumerate(values):
             variants = [('a lone ""', [PLACEHOLDER]), ('blank and "" after', v + [None, PLACEHOLDER]),
                         ("text after", v + [NO_ANSWER])]
@@ -391,7 +393,7 @@ def mixed_book(catalogue):
             for what, cells in variants:
                 t = list(refs)
                 t[i] = block(cells)
-                calls.append((f"{name} arg {i + 1} ({fn['args'][i]['name']}): {what}", f"={name}({';'.join(t)})"))
+                calls.append((f"{name} arg {i + 1} ({fn['args'][i]['name']}): {what}", f"={call}({';'.join(t)})"))
     # The cases, each function's valid call above leaving them out:
     # TIMETOCLOSE over deals one of which is still open (its close date a
     # "") by mean and by median (30, 60 and 51 days: 47 and 51), and over a
