@@ -52,7 +52,7 @@ CONDITIONS = {
 DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0", "A9": 2.5,
         "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
         "G1": 5, "G2": '=IF(1;"";0)', "G3": 7,
-        "H1": 5, "H2": "no answer", "H3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
+        "H1": 5, "H2": "no answer", "H3": 7, "J1": 0.9, "J2": 0.1, "J3": 0.5, "K1": 1, "K2": 0, "K3": 1, "Z1": 1, "Z2": 2, "Z3": 3}
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
 
 
@@ -80,7 +80,10 @@ BASE = {
     "clvret": [s(100), s(0.8), s(0.1), s(True)], "ltv2cac": [s(1200), s(400)],
     "payback": [s(400), s(50), s(0.8)], "nps": [row(10, 9, 3)], "npscount": [s(50), s(30), s(20)],
     "timetoclose": [row(45000, 45010), row(45030, 45025), s(1), row(1, 0)],
-    "scoreauc": [row(0.9, 0.1, 0.5), row(1, 0, 1)], "funnel": [row(100, 50, 10)],
+    # Cell ranges, not inline arrays: a portable copy rewrites SCOREAUC only
+    # over two ranges of one shape (issue 25), as the conditions' columns are.
+    "scoreauc": [("$Data.J1:J3", [[num(0.9)], [num(0.1)], [num(0.5)]]), ("$Data.K1:K3", [[num(1)], [num(0)], [num(1)]])],
+    "funnel": [row(100, 50, 10)],
     "map": [('"CLV"', [[("text", "CLV")]]), row(50, 100), row(2, 1), row(3, 2), s(0.5)],
     # Issue 14.
     "winrate": [s(30), s(70)], "pipecoverage": [s(300000), s(100000)], "romi": [s(50000), s(0.4), s(10000)],
