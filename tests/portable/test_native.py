@@ -113,7 +113,8 @@ def main():
                                ("scoreauc", ["$Data.A1:A1001", "$Data.B1:B1001"], [True, True]),
                                # a column paired with a row (the extension pairs them, TRANSPOSE would not)
                                ("scoreauc", ["$Data.A1:A3", "$Data.B1:D1"], [True, True]),
-                               ("scoreauc", ["$Data.A1:A3", "{1;0;1}"], [True, False])):
+                               ("scoreauc", ["$Data.A1:A3", "{1;0;1}"], [True, False]),
+                               ("timetoclose", ["$Data.A1:A3", "$Data.B1:D1", "1"], [True, True, False])):
         try:
             native.expand(method, args, is_ref=refs)
             check(False, f"{method}{args}: value only")
@@ -123,6 +124,8 @@ def main():
     # Issue 25: the median (statistic 1) has its native form, an array formula (MEDIAN(IF(...))).
     check("MEDIAN(IF(" in native.expand("timetoclose", ["A1:A3", "B1:B3", "1"]), "TIMETOCLOSE's median natively")
     check(native.needs_array("timetoclose", ["A1:A3", "B1:B3"], [True, True]), "TIMETOCLOSE: an array formula")
+    check("MEDIAN" in native.expand("timetoclose", ["Firsts", "Closes", "1"], is_ref=[False, False, False]),
+          "TIMETOCLOSE over defined names natively (their shapes are trusted)")
     check("TRANSPOSE" in native.expand("scoreauc", ["$Data.A1:A1000", "$Data.B1:B1000"], is_ref=[True, True]),
           "SCOREAUC over 1,000 rows natively")
     for text, size in (("$Data.$A$1:$A$5", 5), ("A1", 1), ("$'My sheet'.B2:C3", 4), ("Scores", None), ("A1+A2", None)):

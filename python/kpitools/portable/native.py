@@ -272,10 +272,12 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
             raise ValueOnly(f"{name} is not a cell range (the native formula counts with COUNTIF)")
     if is_ref is not None and e.get("paired"):
         # Ranges read pair by pair must have one shape: the extension pairs a
-        # row with a column of the same size, a native formula would not.
-        shapes = {range_shape(texts[arg_names.index(name)]) if is_ref[arg_names.index(name)] else None
-                  for name in e["paired"]}
-        if None in shapes or len(shapes) > 1:
+        # row with a column of the same size, a native formula would not (it
+        # would pair every cell of one with every cell of the other). A
+        # defined name's shape is not known here: it is trusted.
+        given = [texts[arg_names.index(name)] or "" for name in e["paired"]]
+        shapes = {range_shape(t) for t in given} - {None}
+        if len(shapes) > 1 or any(t.strip().startswith("{") for t in given):
             raise ValueOnly(f"{' and '.join(e['paired'])} are not cell ranges of the same shape: the native "
                             f"formula pairs their cells in place")
     for name, most in e.get("max_cells", {}).items():
