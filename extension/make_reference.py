@@ -83,7 +83,8 @@ EXTRA_PAGES = [("import-headers.md", "guide/import-headers.html")]
 
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`]+)`")
-_ERROR_CODES = re.compile(r"(#DIV/0!|#NUM!|#VALUE!|#N/A|Err:\d{3})")
+# English and French (LibreOffice's own French names: "#VALEUR !", "Err :504").
+_ERROR_CODES = re.compile(r"(#DIV/0 ?!|#NUM ?!|#VALUE!|#VALEUR !|#N/[AD]|Err ?:\d{3})")
 
 
 def inline(text):

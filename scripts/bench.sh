@@ -16,10 +16,14 @@
 #   glue    a call through the binary-UNO glue against the C++ UNO glue it
 #           replaced (kpitools/bench/glue.py): scalar calls and two
 #           100,000-row ranges, each glue in its own soffice, alternated
+#   argtypes  which UNO argument type Calc hands two numeric columns over
+#           fastest: empty methods taking sequence<sequence<double>>,
+#           sequence<sequence<any>> and any, in turn, 10k/100k/1M rows
+#           (kpitools/bench/argtypes.py; also a table of docs/guide/performance.md)
 # Builds the benchmark variant of the extension (with the empty method
 # KPI.NOOP) in build-bench/ and runs the core micro-benchmarks first. About
 # 20-30 minutes on 2 cores.
-# usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue] [--sizes 10000,100000,1000000] [--repeat 3]
+# usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue|argtypes] [--sizes 10000,100000,1000000] [--repeat 3]
 #   (--sizes and --repeat: the calc part's)
 #   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
 #   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
@@ -45,7 +49,7 @@ if want fits; then
 fi
 if want models; then
   /usr/bin/python3 bench/models_in_calc.py --oxt "$oxt" --driver "$PWD/build-bench/bench/fits_driver" \
-      --workdir "$PWD/build-bench" --out docs/benchmark.md
+      --workdir "$PWD/build-bench" --out docs/benchmark.md --readme docs/guide/performance.md
 fi
 if want audit; then
   # The audit's code before the bulk reading, from git, beside the code now.
@@ -70,6 +74,11 @@ fi
 if want portable; then
   /usr/bin/python3 -m kpitools.bench.portable --oxt "$oxt" --catalogue "$PWD/build-bench/generated/catalogue.json" \
       --workdir "$PWD/build-bench" --out docs/benchmark.md
+fi
+# The argument types Calc converts fastest (issue 26, item 5).
+if want argtypes; then
+  /usr/bin/python3 -m kpitools.bench.argtypes --oxt "$oxt" --out docs/benchmark.md \
+      --readme docs/guide/performance.md --workdir "$PWD/build-bench"
 fi
 # The glue (issue 22): the C++ UNO glue's benchmark build from git, beside now's.
 if want glue; then

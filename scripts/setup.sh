@@ -24,6 +24,13 @@ packages+=(xvfb openbox xdotool imagemagick)
 # Gnumeric (ssconvert): the independent engine that recalculates the portable
 # copies of kpi-portable in the tests (issue 11).
 packages+=(gnumeric)
+# Node.js and npm: the build installs HyperFormula from npm, the third engine
+# portable.workbooks recalculates the portable copies with (issue 25). Not
+# when a Node.js with its own npm is there already (NodeSource's nodejs
+# conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 # Calc itself: the full Calc (libreoffice-calc), not the GUI-less build. The
 # headless tests run the same either way; the full one also runs in a window,
 # which the KPI menu's GUI test (gui.menu) needs. It replaces
@@ -46,6 +53,10 @@ packages+=(g++-aarch64-linux-gnu mmdebstrap qemu-user)
 # (ctest -L platforms). Debian's wine64 alone installs no `wine` command; the
 # test finds /usr/lib/wine/wine64.
 packages+=(g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64)
+# By-hand tools of issues 26 and 27 (not the test run): perf for
+# bench/profile_in_calc.py, gdb for scripts/fullsheet_in.sh's FULLSHEET_GDB=1
+# (mmdebstrap, above, makes that script's LibreOffice trees).
+packages+=(linux-perf gdb)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@
 
 #include "kpi/args.hpp"
 #include "kpi/stop.hpp"
+#include "purchases.hpp"
 
 namespace kpi {
 namespace {
@@ -55,12 +56,6 @@ long month_index_of_days(long z) {
     return year * 12 + month - 1;
 }
 
-struct Purchases {
-    std::vector<std::uint32_t> customer;  // dense ids, in order of first appearance
-    std::vector<std::int32_t> day;        // whole serial days
-    std::uint32_t customers = 0;
-    Error error = Error::none;
-};
 
 // Customer ids -> dense numbers 0, 1, 2, ... An open-addressing table of
 // 8-byte slots (32 bits of the hash, the id): a million look-ups over
@@ -138,40 +133,79 @@ private:
     std::vector<std::string> texts_;
 };
 
-// Reads the two ranges row by row. Customer ids are keyed by what the cell
-// holds: a number by its value, a text by its characters (so 1 and "1" are
-// two customers, as they are two different cell values).
-Purchases read(const ArgView& customers, const ArgView& dates, std::size_t n) {
-    Purchases out;
-    out.customer.reserve(n);
-    out.day.reserve(n);
-    // Sized for a few purchases per customer; it grows when there are more.
-    Ids ids(n / 4 + 16);
-    CellCursor cc(customers), cd(dates);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (stop_at(i)) { out.error = Error::value; return out; }  // the host stops the call: discarded
-        const Cell c = cc.next(), d = cd.next();
-        std::string id_text;
-        bool c_blank = c.kind == Cell::Kind::empty, d_blank = d.kind == Cell::Kind::empty;
-        // An empty string (a formula giving "") is a blank, as in the ranges Calc passes.
-        if (c.kind == Cell::Kind::text) c_blank = (id_text = cc.text()).empty();
-        if (d.kind == Cell::Kind::text) d_blank = cd.text().empty();
-        if (c.kind == Cell::Kind::error) { out.error = error_of(c); return out; }
-        if (d.kind == Cell::Kind::error) { out.error = error_of(d); return out; }
-        if (d.kind == Cell::Kind::text && !d_blank) { out.error = Error::value; return out; }
-        if (c_blank && d_blank) continue;  // a range reaching below the table
-        if (c_blank || d_blank) { out.error = Error::value; return out; }
-        if (c.kind == Cell::Kind::number && !std::isfinite(c.number)) { out.error = Error::num; return out; }
-        if (!(d.number >= kFirstDate && d.number <= kLastDate)) { out.error = Error::num; return out; }
-        const std::uint32_t who = c.kind == Cell::Kind::text ? ids.of_text(std::move(id_text)) : ids.of_number(c.number);
-        out.customer.push_back(who);
-        out.day.push_back(static_cast<std::int32_t>(std::floor(d.number)));
-    }
-    out.customers = ids.count();
-    return out;
+std::size_t cell_count(const ArgView& v) {
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < v.rows(); ++r) k += v.cols(r);
+    return k;
 }
 
 }  // namespace
+
+namespace purchases {
+
+AsOf as_of(const ArgView& arg) {
+    AsOf out;
+    const Result r = optional_number(arg, 0.0);
+    if (!r.ok()) { out.error = r.error; return out; }
+    if (r.value == 0.0) return out;
+    if (!(r.value >= kFirstDate && r.value <= kLastDate)) { out.error = Error::num; return out; }
+    out.given = true;
+    out.day = static_cast<std::int32_t>(std::floor(r.value));
+    return out;
+}
+
+// Customer ids are keyed by what the cell holds: a number by its value, a
+// text by its characters (so 1 and "1" are two customers, as they are two
+// different cell values).
+Purchases read(const ArgView& customers, const ArgView& dates, const ArgView* amounts, const AsOf& as_of) {
+    Purchases out;
+    const std::size_t n = cell_count(customers);
+    if (cell_count(dates) != n || (amounts && cell_count(*amounts) != n)) { out.error = Error::value; return out; }
+    if (n >= std::numeric_limits<std::uint32_t>::max()) { out.error = Error::num; return out; }
+    out.customer.reserve(n);
+    out.day.reserve(n);
+    if (amounts) out.amount.reserve(n);
+    // Sized for a few purchases per customer; it grows when there are more.
+    Ids ids(n / 4 + 16);
+    std::int32_t last = std::numeric_limits<std::int32_t>::min();
+    CellCursor cc(customers), cd(dates), ca(amounts ? *amounts : dates);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (stop_at(i)) { out.error = Error::value; return out; }  // the host stops the call: discarded
+        const Cell c = cc.next(), d = cd.next(), a = amounts ? ca.next() : Cell{};
+        std::string id_text;
+        bool c_blank = c.kind == Cell::Kind::empty, d_blank = d.kind == Cell::Kind::empty;
+        bool a_blank = amounts && a.kind == Cell::Kind::empty;
+        // An empty string (a formula giving "") is a blank, as in the ranges Calc passes.
+        if (c.kind == Cell::Kind::text) c_blank = (id_text = cc.text()).empty();
+        if (d.kind == Cell::Kind::text) d_blank = cd.text().empty();
+        if (amounts && a.kind == Cell::Kind::text) a_blank = ca.text().empty();
+        for (const Cell* x : {&c, &d, &a})
+            if (x->kind == Cell::Kind::error) { out.error = error_of(*x); return out; }
+        if ((d.kind == Cell::Kind::text && !d_blank) || (amounts && a.kind == Cell::Kind::text && !a_blank)) {
+            out.error = Error::value;
+            return out;
+        }
+        if (c_blank && d_blank && (!amounts || a_blank)) continue;  // a range reaching below the table
+        if (c_blank || d_blank || a_blank) { out.error = Error::value; return out; }
+        if (c.kind == Cell::Kind::number && !std::isfinite(c.number)) { out.error = Error::num; return out; }
+        if (!(d.number >= kFirstDate && d.number <= kLastDate)) { out.error = Error::num; return out; }
+        // Refunds may be negative amounts; the sums must stay numbers.
+        if (amounts && !std::isfinite(a.number)) { out.error = Error::num; return out; }
+        const auto day = static_cast<std::int32_t>(std::floor(d.number));
+        // The data is complete up to as_of: a purchase after it contradicts it.
+        if (as_of.given && day > as_of.day) { out.error = Error::num; return out; }
+        const std::uint32_t who = c.kind == Cell::Kind::text ? ids.of_text(std::move(id_text)) : ids.of_number(c.number);
+        out.customer.push_back(who);
+        out.day.push_back(day);
+        if (amounts) out.amount.push_back(a.number);
+        last = std::max(last, day);
+    }
+    out.customers = ids.count();
+    out.last = last;
+    return out;
+}
+
+}  // namespace purchases
 
 long month_index(long serial_day) { return month_index_of_days(serial_day - kEpochSerial); }
 
@@ -194,32 +228,17 @@ Output cohort(Args args) {
     const bool by_days = period_days > 0.0;
     // The date up to which the data is complete: as_of, or (omitted, blank or
     // 0, as period_days' 0 means months) the last purchase.
-    const Result as_of_arg = optional_number(*args[3], 0.0);
-    if (!as_of_arg.ok()) return fail(as_of_arg.error);
-    const bool given_as_of = as_of_arg.value != 0.0;
-    if (given_as_of && !(as_of_arg.value >= kFirstDate && as_of_arg.value <= kLastDate)) return fail(Error::num);
+    const purchases::AsOf given = purchases::as_of(*args[3]);
+    if (given.error != Error::none) return fail(given.error);
 
-    auto cells = [](const ArgView& v) {
-        std::size_t k = 0;
-        for (std::size_t r = 0; r < v.rows(); ++r) k += v.cols(r);
-        return k;
-    };
-    const std::size_t n = cells(*args[0]);
-    if (cells(*args[1]) != n) return fail(Error::value);
-    if (n >= std::numeric_limits<std::uint32_t>::max()) return fail(Error::num);
-
-    const Purchases p = read(*args[0], *args[1], n);
+    const purchases::Purchases p = purchases::read(*args[0], *args[1], nullptr, given);
     if (p.error != Error::none) return fail(p.error);
     if (p.customer.empty()) return fail(Error::div0);  // no purchase: no cohort
 
     // Each customer's first purchase, and the last date of the data.
     const std::uint32_t nc = p.customers;
     std::vector<std::int32_t> first(nc, std::numeric_limits<std::int32_t>::max());
-    std::int32_t last = std::numeric_limits<std::int32_t>::min();
-    for (std::size_t i = 0; i < p.customer.size(); ++i) {
-        first[p.customer[i]] = std::min(first[p.customer[i]], p.day[i]);
-        last = std::max(last, p.day[i]);
-    }
+    for (std::size_t i = 0; i < p.customer.size(); ++i) first[p.customer[i]] = std::min(first[p.customer[i]], p.day[i]);
 
     // Cohorts: the months of first purchases, oldest first. Months span at
     // most 12 x 9999 values, so a dense month -> row table is small.
@@ -249,9 +268,8 @@ Output cohort(Args args) {
     }
 
     // The data is complete up to as_of (a whole day), or else up to its last
-    // purchase; a purchase after as_of contradicts it (#NUM!).
-    const auto as_of = given_as_of ? static_cast<std::int32_t>(std::floor(as_of_arg.value)) : last;
-    if (as_of < last) return fail(Error::num);
+    // purchase (the reader refused a purchase after as_of).
+    const std::int32_t as_of = given.given ? given.day : p.last;
 
     // Periods each cohort can show: those the data covers to their last day
     // (issue 24: one day of March is not March) — in days mode, for every

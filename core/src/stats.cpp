@@ -15,6 +15,7 @@
 #include "kpi/args.hpp"
 #include "kpi/cohort.hpp"
 #include "kpi/stop.hpp"
+#include "purchases.hpp"
 
 namespace kpi {
 namespace {
@@ -335,67 +336,21 @@ Output cohort_revenue(Args args) {
     if (period.value < 0.0) return fail(Error::num);
     const double period_days = period.value;  // 0: calendar months
     const bool by_days = period_days > 0.0;
-    constexpr double kFirstDate = -693593.0, kLastDate = 2958465.0;  // 0001-01-01 .. 9999-12-31
-    const bool has_as_of = !all_blank(*args[4]);
-    double as_of_day = 0.0;
-    if (has_as_of) {
-        const Result r = number(*args[4]);
-        if (!r.ok()) return fail(r.error);
-        if (!(r.value >= kFirstDate && r.value <= kLastDate)) return fail(Error::num);
-        as_of_day = std::floor(r.value);
-    }
-
-    const std::size_t n = cell_count(*args[0]);
-    if (cell_count(*args[1]) != n || cell_count(*args[2]) != n) return fail(Error::value);
-
-    // Purchases: customer (dense id), whole day, amount.
-    std::unordered_map<double, std::uint32_t> number_ids;
-    std::unordered_map<std::string, std::uint32_t> text_ids;
-    std::vector<std::uint32_t> who;
-    std::vector<long> day;
-    std::vector<double> amount_of;
-    std::uint32_t customers = 0;
-    CellCursor cc(*args[0]), cd(*args[1]), ca(*args[2]);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (stop_at(i)) return fail(Error::value);
-        const Cell c = cc.next(), d = cd.next(), a = ca.next();
-        for (const Cell* x : {&c, &d, &a})
-            if (x->kind == Cell::Kind::error) return fail(error_of(*x));
-        const std::string id = c.kind == Cell::Kind::text ? cc.text() : std::string();
-        const bool cb = blank_cell(c, cc), db = blank_cell(d, cd), ab = blank_cell(a, ca);
-        if ((d.kind == Cell::Kind::text && !db) || (a.kind == Cell::Kind::text && !ab)) return fail(Error::value);
-        if (cb && db && ab) continue;  // a range reaching below the table
-        if (cb || db || ab) return fail(Error::value);
-        if (c.kind == Cell::Kind::number && !finite(c.number)) return fail(Error::num);
-        if (!(d.number >= kFirstDate && d.number <= kLastDate)) return fail(Error::num);
-        // Refunds may be negative amounts; the sum must stay a number.
-        if (!finite(a.number)) return fail(Error::num);
-        const long dd = static_cast<long>(std::floor(d.number));
-        // After the as_of date: outside the data the table is computed on.
-        if (has_as_of && static_cast<double>(dd) > as_of_day) continue;
-        std::uint32_t id_no;
-        if (c.kind == Cell::Kind::text) {
-            const auto [it, added] = text_ids.try_emplace(id, customers);
-            id_no = it->second;
-            customers += added ? 1 : 0;
-        } else {
-            const auto [it, added] = number_ids.try_emplace(c.number + 0.0, customers);  // -0 is 0
-            id_no = it->second;
-            customers += added ? 1 : 0;
-        }
-        who.push_back(id_no);
-        day.push_back(dd);
-        amount_of.push_back(a.number);
-    }
-    if (who.empty()) return fail(Error::div0);  // no purchase: no cohort
+    // As KPI.COHORT reads them (one reader): as_of omitted, blank or 0 is
+    // the last purchase; a purchase after as_of is #NUM!.
+    const purchases::AsOf as_of = purchases::as_of(*args[4]);
+    if (as_of.error != Error::none) return fail(as_of.error);
+    const purchases::Purchases p = purchases::read(*args[0], *args[1], args[2], as_of);
+    if (p.error != Error::none) return fail(p.error);
+    if (p.customer.empty()) return fail(Error::div0);  // no purchase: no cohort
+    const std::uint32_t customers = p.customers;
+    const std::vector<std::uint32_t>& who = p.customer;
+    const std::vector<double>& amount_of = p.amount;
+    const std::vector<long> day(p.day.begin(), p.day.end());
 
     std::vector<long> first(customers, std::numeric_limits<long>::max());
-    long last = std::numeric_limits<long>::min();
-    for (std::size_t i = 0; i < who.size(); ++i) {
-        first[who[i]] = std::min(first[who[i]], day[i]);
-        last = std::max(last, day[i]);
-    }
-    const long end = has_as_of ? static_cast<long>(as_of_day) : last;  // the last day the data cover
+    for (std::size_t i = 0; i < who.size(); ++i) first[who[i]] = std::min(first[who[i]], day[i]);
+    const long end = as_of.given ? as_of.day : p.last;  // the last day the data cover
 
     // Cohorts by the month of the first purchase, oldest first.
     std::vector<long> months;

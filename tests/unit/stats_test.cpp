@@ -239,12 +239,22 @@ TEST(Stats, CohortRevenueWorkedExample) {
     // stays out (the table has only January's column).
     const Output cut = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid()});
     EXPECT_EQ(values(cut), (std::vector<double>{45292, 2, 40}));
-    // as_of before the February purchase: it is left out, but with
-    // as_of = 2024-01-31 January is complete.
-    const Output jan = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid(45322.0)});
-    EXPECT_EQ(values(jan), (std::vector<double>{45292, 2, 40}));
-    const Output none = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid(45320.0)});
-    ASSERT_EQ(none.cols, 2u);  // January not over yet: size only
+    // as_of 0 (what Calc hands over for a blank cell) is as_of left out, as
+    // in KPI.COHORT: not the date 1899-12-30, which would leave no purchase.
+    const Output zero = call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(0.0), new_grid(0.0)});
+    EXPECT_EQ(values(zero), (std::vector<double>{45292, 2, 40}));
+    // A purchase after as_of contradicts it (the data is complete up to
+    // as_of): #NUM!, as in KPI.COHORT — February's 20 is after 2024-01-31.
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid(45322.0)}).single().error, Error::num);
+    // January's two purchases only, as_of 2024-01-31: January is complete;
+    // as_of 2024-01-29 (45320): January not over yet, size only.
+    const Grid c2 = Grid::text_column({"A", "B"});
+    const Grid d2 = Grid::column({N(45292), N(45300)});
+    const Grid a2 = Grid::column({N(50), N(30)});
+    EXPECT_EQ(values(call("KPI.COHORT.REVENUE", {&c2, &d2, &a2, new_grid(), new_grid(45322.0)})),
+              (std::vector<double>{45292, 2, 40}));
+    const Output none = call("KPI.COHORT.REVENUE", {&c2, &d2, &a2, new_grid(), new_grid(45320.0)});
+    ASSERT_EQ(none.cols, 2u);
     EXPECT_EQ(values(none), (std::vector<double>{45292, 2}));
 }
 
@@ -274,7 +284,8 @@ TEST(Stats, CohortRevenueErrors) {
     EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a, new_grid(), new_grid()}).single().error, Error::value);
     const Grid a2 = Grid::column({N(10), N(5)});
     EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new_grid(-1.0), new_grid()}).single().error, Error::num);
-    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new_grid(), new_grid(1.0)}).single().error, Error::div0);
+    // as_of 1899-12-31, before every purchase: the purchases contradict it.
+    EXPECT_EQ(call("KPI.COHORT.REVENUE", {&c, &d, &a2, new_grid(), new_grid(1.0)}).single().error, Error::num);
     const Grid blanks = Grid::column({B, B});
     EXPECT_EQ(call("KPI.COHORT.REVENUE", {&blanks, &blanks, &blanks, new_grid(), new_grid()}).single().error,
               Error::div0);

@@ -22,6 +22,19 @@ def replace_section(path, name, writer, body):
         f.write(text)
 
 
+def replace_in_page(path, name, body):
+    """Puts body between `<!-- NAME:begin (written by scripts/bench.sh) -->`
+    and `<!-- NAME:end -->` of a guide page (docs/guide/performance.md), which
+    must already have them: the page's text around its tables is written by hand."""
+    begin, end = f"<!-- {name}:begin (written by scripts/bench.sh) -->\n", f"<!-- {name}:end -->"
+    text = open(path, encoding="utf-8").read()
+    b, e = text.find(begin), text.find(end)
+    if b < 0 or e < b:
+        raise SystemExit(f"{path} has no {name} markers")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text[:b + len(begin)] + body.strip("\n") + "\n" + text[e:])
+
+
 def section(path, name):
     """The body of NAME's section in path (without its markers), or None."""
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""

@@ -218,8 +218,10 @@ def main(argv=None):
         return EXIT_NO_OFFICE
     try:
         if opts.format == "json":
-            # json.dumps escapes the C0 controls; json_safe the C1 and bidirectional ones too.
-            print(json_safe(json.dumps({"input": opts.input, "output": opts.output, **summary}, indent=1,
+            # json.dumps escapes the C0 controls; json_safe the C1 and bidirectional ones too. Compact:
+            # with an indent json.dumps runs its pure-Python encoder, 0.7 s for the 20,000 entries of a
+            # 20,000-row sheet (issue 26: an eighth of the whole conversion), against 0.2 s.
+            print(json_safe(json.dumps({"input": opts.input, "output": opts.output, **summary},
                                        ensure_ascii=False)))
         else:
             print(text_summary(opts.input, opts.output, summary))

@@ -31,7 +31,9 @@ LABELS = {
                      "LibreOffice's language; the whole reference is in the menu KPI ▸ Function reference. "
                      "Without the extension the links open nothing: the definitions are written out below.",
                version_text="KPI functions {v}: every figure is computed by the extension's functions (Insert ▸ "
-                            "Function, category Add-in)."),
+                            "Function, category Add-in).",
+               excel="A portable copy of this workbook (KPI ▸ Save a portable copy) keeps its formulas live in "
+                     "{excel} and later{why}.", excel_why=" (it uses {fns})"),
     "fr": dict(sheet="À propos", computes="Ce qu'il calcule", fill="Cellules à remplir",
                definitions="Définitions utilisées", function="Fonction", measures="Ce qu'elle mesure",
                definition="Définition", reference="Référence", link="Ouvrir (Ctrl+clic)", version="Version",
@@ -40,7 +42,9 @@ LABELS = {
                      "fonctions. Sans l'extension, les liens n'ouvrent rien : les définitions sont écrites "
                      "ci-dessous.",
                version_text="Fonctions KPI {v} : chaque chiffre est calculé par les fonctions de l'extension "
-                            "(Insertion ▸ Fonction, catégorie Add-in)."),
+                            "(Insertion ▸ Fonction, catégorie Add-in).",
+               excel="Une copie portable de ce classeur (KPI ▸ Enregistrer une copie portable) garde ses formules "
+                     "vivantes dans {excel} et les versions suivantes{why}.", excel_why=" (elle utilise {fns})"),
 }
 
 
@@ -76,9 +80,37 @@ def definitions(functions, lang):
              reference_url(name)) for name in functions]
 
 
-def rows(lang, description, fill, functions):
+def portable_formulas(formulas):
+    """The formulas as a portable copy has them, for their function names: each KPI call's native
+    formula (native.toml, none when it is kept as a value) and the rest as written."""
+    from kpitools.portable import native  # the source tree's native.toml, or the build's copy
+    cat = built_catalogue().by_formula_name()
+    out = []
+    for f in formulas:
+        for name in set(re.findall(r"KPI\.[A-Z0-9.]+(?=\()", f.upper())):
+            if "formula" in native.entry(entry_method(cat, name)):
+                out.append("".join(native.template(entry_method(cat, name))[0][0::2]))
+        out.append(re.sub(r"KPI\.[A-Za-z0-9.]+(?=\()", "KPI", f))
+    return out
+
+
+def entry_method(cat, name):
+    """The stored method of a KPI function named in a formula (display or stored name)."""
+    return cat[name]["method"] if name in cat else name[4:].lower()
+
+
+def excel_line(lang, formulas):
+    """The About sheet's line naming the oldest Excel a portable copy needs (issue 25, item 4)."""
+    from kpitools.portable.excel_versions import excel_name, oldest_excel
+    t = LABELS[lang]
+    year, fns = oldest_excel(portable_formulas(formulas))
+    return t["excel"].format(excel=excel_name(year), why=t["excel_why"].format(fns=", ".join(fns)) if fns else "")
+
+
+def rows(lang, description, fill, functions, formulas=None):
     """The sheet as rows: ("section", text) | ("text", label, text) | ("table", header) |
-    ("def", name, measures, definition, url, link text)."""
+    ("def", name, measures, definition, url, link text). formulas: the workbook's, for the line
+    naming the oldest Excel its portable copy needs."""
     t = LABELS[lang]
     out = [("section", t["computes"]), ("text", "", description), ("section", t["fill"])]
     out += [("text", "", line) for line in fill]
@@ -86,6 +118,8 @@ def rows(lang, description, fill, functions):
     out.append(("table", (t["function"], t["measures"], t["definition"], t["reference"])))
     out += [("def",) + d + (t["link"],) for d in definitions(functions, lang)]
     out += [("section", t["version"]), ("text", "", t["version_text"].format(v=version()))]
+    if formulas is not None:
+        out.append(("text", "", excel_line(lang, formulas)))
     return out
 
 
@@ -101,7 +135,7 @@ def write_about(book, fill):
     s.text("A1", book.title, "title")
     s.row_height(1, 0.9)
     r = 3
-    for row in rows(book.lang, book.description, fill, functions_in(formulas)):
+    for row in rows(book.lang, book.description, fill, functions_in(formulas), formulas):
         if row[0] == "section":
             r += 1
             s.text(f"A{r}", row[1], "section")

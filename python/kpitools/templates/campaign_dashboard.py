@@ -3,7 +3,7 @@ and a table of labels."""
 from kpitools.sheet.addresses import col_name
 from kpitools.templates.about import write_about
 from kpitools.templates import import_headers
-from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Span
+from kpitools.templates.engine import Book, Fn, Op, Ref, Rng, Window
 from kpitools.templates.imports import DashboardImports, paste_sheet
 from kpitools.templates.parts import BLUE, ORANGE, GREEN, K, wiggle
 
@@ -231,8 +231,11 @@ def campaign_dashboard(lang):
                          "out_money" if col in (USED[0], USED[5]) else "out_int")
         kpis(r, r, r, "out", roi=False, when=Op("<>", Ref(f"B{r}"), ""))
         if m > 0:
+            # Not both months filled: "" (LEFT(...;0)), or the error one of them shows, which COUNT
+            # alone would hide behind an empty cell.
             dash.formula(f"N{r}", Fn("IF", Op("=", Fn("COUNT", Rng(f"G{r - 1}", f"G{r}")), 2),
-                                     K("GROWTH", Ref(f"G{r}"), Ref(f"G{r - 1}")), ""), "out_pct1")
+                                     K("GROWTH", Ref(f"G{r}"), Ref(f"G{r - 1}")),
+                                     Fn("LEFT", Op("&", Ref(f"G{r - 1}"), Ref(f"G{r}")), 0)), "out_pct1")
     mt = m_last + 1
     dash.text(f"A{mt}", t["total"], "label_tot")
     for j in range(6):
@@ -244,16 +247,23 @@ def campaign_dashboard(lang):
     # months, July-December against January-June); the months are filled from January on.
     n_addr, k_addr = f"C{mt + 2}", f"E{mt + 2}"
     dash.text(f"A{mt + 2}", t["months_filled"], "small")
-    dash.formula(n_addr, Fn("COUNT", Rng(f"B{m_first}", f"B{m_last}")), "out_int")
+    # 0*SUM: a month whose cost is an error makes the count that error, rather than a month fewer.
+    costs = Rng(f"B{m_first}", f"B{m_last}")
+    dash.formula(n_addr, Op("+", Fn("COUNT", costs), Op("*", 0, Fn("SUM", costs))), "out_int")
     dash.text(f"D{mt + 2}", t["half"], "small")
     dash.formula(k_addr, Fn("INT", Op("/", Ref(n_addr), 2)), "out_int")
     dash.hide_row(mt + 2)  # helper figures of the growth line, not for the reader
     n, k = Ref(n_addr), Ref(k_addr)
     G = Rng(f"G{m_first}", f"G{m_last}")
     A = Rng(f"A{m_first}", f"A{m_last}")
-    recent = Span(G, Op("+", Op("-", n, k), 1), n)
-    before = Span(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k))
-    dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", recent, before), ""), "tot_pct1")
+    # Each half summed by its months' numbers (SUMPRODUCT), not INDEX(..):INDEX(..), which
+    # HyperFormula does not parse (issue 25, item 5); the months counted are all filled. In
+    # cells of the hidden row, not inside the KPI call: kpi-portable keeps a KPI call whose
+    # argument is an expression over a range as a value (implicit intersection).
+    recent, before = f"G{mt + 2}", f"H{mt + 2}"
+    dash.formula(recent, Window(G, Op("+", Op("-", n, k), 1), n), "out_money")
+    dash.formula(before, Window(G, Op("+", Op("-", n, Op("*", 2, k)), 1), Op("-", n, k)), "out_money")
+    dash.formula(f"N{mt}", Fn("IF", Op(">", k, 0), K("GROWTH", Ref(recent), Ref(before)), ""), "tot_pct1")
 
     def span(first, last):
         one = Fn("INDEX", A, first)
@@ -288,9 +298,14 @@ def used_columns(data, t, imp, first, last):
         data.text(f"{USED[j]}4", h, "head")
     for r in range(first, last + 1):
         p = Fn("MATCH", Ref(f"B{r}"), imp.channels, 0)
-        idx = imp.index(p, Fn("MATCH", Ref(f"A{r}"), imp.month_labels, 0))
-        data.formula(f"{SOURCE}{r}", Fn("IFERROR", Fn("IF", Op("<>", Fn("INDEX", imp.used, idx), ""),
-                                                 Fn("INDEX", imp.sheets, p), ""), ""), "label")
+        month = Fn("MATCH", Ref(f"A{r}"), imp.month_labels, 0)
+        idx = imp.index(p, month)
+        # A channel or month no import has is typed (#N/A from MATCH); any other error shows, rather
+        # than the typed figures in its place (IFERROR would hide an engine that cannot read an
+        # import, such as HyperFormula with an export pasted, behind the typed figures).
+        data.formula(f"{SOURCE}{r}", Fn("IF", Fn("OR", Fn("ISNA", p), Fn("ISNA", month)), "",
+                                        Fn("IF", Op("<>", Fn("INDEX", imp.used, idx), ""), Fn("INDEX", imp.sheets, p), "")),
+                     "label")
         for j, fig in enumerate(["cost", "impressions", "clicks", "leads", "customers", "revenue"]):
             typed = Fn("IF", Fn("ISBLANK", Ref(f"{TYPED[j]}{r}")), "", Ref(f"{TYPED[j]}{r}"))
             got = Fn("INDEX", imp.figures[fig], idx)

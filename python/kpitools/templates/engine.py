@@ -89,6 +89,14 @@ class Fn:
                 return _eval(self.args[0], book, here)
             except CalcError:
                 return _eval(self.args[1], book, here)
+        if self.name == "ISNA":  # takes the error its argument gives
+            try:
+                _eval(self.args[0], book, here)
+                return False
+            except CalcError as e:
+                if e.code == "#N/A":
+                    return True
+                raise
         if self.name == "INDEX" and isinstance(self.args[0], Rng):
             # One cell of a reference, without reading the whole range (an import sheet's is 2,000,000).
             return self.args[0].cell(book, here, *[_eval(a, book, here) for a in self.args[1:]])
@@ -134,34 +142,28 @@ COMPARE = {"=": lambda a, b: _fold(a) == _fold(b), "<>": lambda a, b: _fold(a) !
            "<=": lambda a, b: _fold(a) <= _fold(b), ">=": lambda a, b: _fold(a) >= _fold(b)}
 
 
-class Span:
-    """INDEX(rng; first):INDEX(rng; last), the cells first..last (1-based) of a one-column or one-row
-    range: a reference that moves with the figures, without OFFSET (volatile: recalculated on every
-    load, so a colleague without the extension would see #NAME? instead of the last value)."""
-
-    def __init__(self, rng, first, last):
-        self.rng, self.first, self.last = rng, first, last
-
-    def odf(self, here):
-        r = self.rng.odf(here)
-        return f"INDEX({r};{_odf(self.first, here)}):INDEX({r};{_odf(self.last, here)})"
-
-    def eval(self, book, here):
-        i, j = (int(_num(_eval(x, book, here))) for x in (self.first, self.last))
-        cells = self.rng.eval(book, here)
-        if not 1 <= i <= j <= len(cells):
-            raise CalcError("#REF!", "INDEX out of the range")
-        return cells[i - 1:j]
-
-
 class Slice:
     """INDEX(rng; r1; c1):INDEX(rng; r2; c2), the cells r1..r2 x c1..c2 (1-based) of a block:
-    a column of an import sheet found by its header (imports.py). Like Span, no OFFSET."""
+    a column of an import sheet found by its header (imports.py), without OFFSET (volatile:
+    recalculated on every load, so a colleague without the extension would see #NAME? instead of
+    the last value). Written in a named expression (Name): HyperFormula parses no range operator
+    between two function calls."""
 
     def __init__(self, rng, r1, c1, r2, c2):
         self.rng, self.bounds = rng, (r1, c1, r2, c2)
 
+    def fixed(self):
+        """The plain range when every bound is a number (rows 1-10 of an import sheet), else None:
+        HyperFormula parses no range operator between two function calls."""
+        if not all(isinstance(b, int) for b in self.bounds):
+            return None
+        r1, c1, r2, c2 = self.bounds
+        g = self.rng
+        return Rng(f"{col_name(g.c1 + c1 - 1)}{g.r1 + r1}", f"{col_name(g.c1 + c2 - 1)}{g.r1 + r2}", g.sheet)
+
     def odf(self, here):
+        if self.fixed():
+            return self.fixed().odf(here)
         r = self.rng.odf(here)
         r1, c1, r2, c2 = (_odf(x, here) for x in self.bounds)
         return f"INDEX({r};{r1};{c1}):INDEX({r};{r2};{c2})"
@@ -174,8 +176,89 @@ class Slice:
         return book.block(g.sheet or here, g.c1 + c1 - 1, g.r1 + r1 - 1, g.c1 + c2 - 1, g.r1 + r2 - 1)
 
 
+class Window:
+    """The sum of the cells first..last (1-based) of a one-column range, as
+    SUMPRODUCT(({1|2|..|n}>=first)*({1|2|..|n}<=last);rng): the same figure as SUM(INDEX(rng;first):INDEX(rng;last)), in
+    a form every engine parses (HyperFormula reads no INDEX(..):INDEX(..), issue 25 item 5). Text
+    and "" count as 0 in SUMPRODUCT's second array, as SUM skips them."""
+
+    def __init__(self, rng, first, last):
+        if rng.c1 != rng.c2:
+            raise ValueError("Window: a one-column range")
+        self.rng, self.first, self.last = rng, first, last
+
+    def odf(self, here):
+        months = "{" + "|".join(str(i) for i in range(1, self.rng.r2 - self.rng.r1 + 2)) + "}"
+        return (f"SUMPRODUCT(({months}>={_odf(self.first, here)})*({months}<={_odf(self.last, here)});"
+                f"{self.rng.odf(here)})")
+
+    def eval(self, book, here):
+        i, j = (_num(_eval(x, book, here)) for x in (self.first, self.last))
+        cells = self.rng.eval(book, here)
+        return float(sum(v for k, v in enumerate(cells, start=1)
+                         if i <= k <= j and isinstance(v, (int, float)) and not isinstance(v, bool)))
+
+
+class Name:
+    """A named expression of the workbook (written once, read by name): an import sheet's column
+    found by its header, INDEX(..):INDEX(..). Formulas that read it stay short (Excel's limit is
+    8,192 characters, issue 25 item 3), and an engine that cannot parse the expression
+    (HyperFormula) fails only the cells that do read it: the import formulas read it only once an
+    export is pasted (IF(in use; ...; 0)), so a workbook without one computes there too.
+    home: the sheet the expression's unqualified references belong to."""
+
+    def __init__(self, name, expr, home):
+        self.name, self.expr, self.home = name, expr, home
+
+    def odf(self, here):
+        return self.name
+
+    def eval(self, book, here):
+        return _eval(self.expr, book, self.home)
+
+    def definition(self):
+        """The expression as a named expression holds it: every reference absolute, with its sheet."""
+        return _absolute(self.expr, self.home)
+
+
+def _absolute(x, home):
+    def sheet(s):
+        return "$'" + (s or home).replace("'", "''") + "'."
+    if isinstance(x, Ref):
+        return f"[{sheet(x.sheet)}${col_name(x.col)}${x.row + 1}]"
+    if isinstance(x, Rng):
+        return f"[{sheet(x.sheet)}${col_name(x.c1)}${x.r1 + 1}:.${col_name(x.c2)}${x.r2 + 1}]"
+    if isinstance(x, Fn):
+        return f"{x.name}({';'.join(_absolute(a, home) for a in x.args)})"
+    if isinstance(x, Op):
+        def side(y):
+            t = _absolute(y, home)
+            return f"({t})" if isinstance(y, Op) else t
+        return f"{side(x.a)}{x.op}{side(x.b)}"
+    if isinstance(x, Slice):
+        if x.fixed():
+            return _absolute(x.fixed(), home)
+        r = _absolute(x.rng, home)
+        r1, c1, r2, c2 = (_absolute(b, home) for b in x.bounds)
+        return f"INDEX({r};{r1};{c1}):INDEX({r};{r2};{c2})"
+    return _odf(x, home)
+
+
+def names_in(x, found):
+    """Collects the Names an expression reads (into the dict found, by name)."""
+    if isinstance(x, Name):
+        found.setdefault(x.name, x)
+    elif isinstance(x, Fn):
+        for a in x.args:
+            names_in(a, found)
+    elif isinstance(x, Op):
+        names_in(x.a, found)
+        names_in(x.b, found)
+    return found
+
+
 TRUE = Fn("TRUE")
-EXPRESSIONS = (Ref, Rng, Fn, Op, Span, Slice)
+EXPRESSIONS = (Ref, Rng, Fn, Op, Slice, Window, Name)
 
 
 def _odf(x, here):
@@ -351,6 +434,18 @@ class Book:
                      'table:use-regular-expressions="false" table:use-wildcards="true"/>')
         for s in self.sheets:
             L += self._table(s)
+        names = {}
+        for s in self.sheets:
+            for cell in s.cells.values():
+                if cell[0] == "formula":
+                    names_in(cell[1], names)
+        if names:
+            L.append("<table:named-expressions>")
+            for n in sorted(names):
+                L.append(f"<table:named-expression table:name={quoteattr(n)} table:base-cell-address="
+                         f"{quoteattr(_absolute(Ref('A1', names[n].home), names[n].home)[1:-1])} "
+                         f"table:expression={quoteattr(names[n].definition())}/>")
+            L.append("</table:named-expressions>")
         L.append("</office:spreadsheet></office:body></office:document>")
         return "\n".join(L) + "\n"
 

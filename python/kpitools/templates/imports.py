@@ -20,7 +20,7 @@ import re
 
 from kpitools.sheet.addresses import col_name
 from kpitools.templates import import_headers as H
-from kpitools.templates.engine import Fn, Op, Ref, Rng, Slice
+from kpitools.templates.engine import Fn, Name, Op, Ref, Rng, Slice
 
 ROWS, COLS, HEAD_ROWS = 10000, 200, 10  # the part of an import sheet read: A1:GR10000
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -135,7 +135,7 @@ TEXTS = {
         campaigns_read="Lu : {n} campagnes.", more="L'export compte {n} campagnes : le bilan liste les {k} "
                                                    "premières.",
         email_text="Cellules de texte dans des colonnes de nombres : {n} (les taux de leurs campagnes affichent "
-                   "#VALEUR!).",
+                   "#VALEUR !).",
         campaign_rows="Les campagnes lues (les lignes du bilan)", is_campaign="Ligne de campagne",
         text_in_row="Cellules texte",
         doc_rules=[],
@@ -206,11 +206,15 @@ class Mapping:
     def __init__(self, s, lang, platform, figures, top, X, hr):
         t = _t(lang)
         self.X, self.hr, self.cols, self.slots = X, hr, {}, {}
+        # The named expressions of this import (Name): its header row and its columns.
+        self.home, self.prefix = s.name, re.sub(r"[^A-Za-z0-9]", "", platform.name)
         s.text(f"A{top}", t["figure"], "head_l")
         s.text(f"A{top + 1}", t["column"])
         s.text(f"A{top + 2}", t["header"])
         s.text(f"A{top + 3}", t["names"])
-        hdr = Slice(X, hr, 1, hr, COLS)
+        # The header row (1-10) as CHOOSE among the ten rows, which every engine parses.
+        rows = [Slice(X, k, 1, k, COLS) for k in range(1, HEAD_ROWS + 1)]
+        hdr = Name(f"{self.prefix}_header", Fn("CHOOSE", hr, *rows), self.home)
         for j, fig in enumerate(figures):
             c = col_name(1 + j)
             s.text(f"{c}{top}", H.FIGURE_LABELS[lang][fig], "head")
@@ -225,14 +229,15 @@ class Mapping:
             s.formula(f"{c}{top + 1}", Fn("IF", Op("=", hr, 0), 0, first_match(self.slots[fig], hdr)), "out_int")
             self.cols[fig] = col
             s.formula(f"{c}{top + 2}", Fn("IF", Op("=", col, 0), t["none"],
-                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", X, hr, col))), "wrap_small")
+                                          Op("&", Op("&", letter(col), ": "), Fn("INDEX", hdr, 1, col))), "wrap_small")
         # Three lines for the header read: Calc sizes a row for its wrapped text when the file opens, not
         # when a formula's result changes.
         s.row_height(top + 2, 1.15)
 
-    def column(self, c):
-        """The cells below the header row in column number c (a formula), down to the last row read."""
-        return Slice(self.X, Op("+", self.hr, 1), c, ROWS, c)
+    def column(self, c, label):
+        """The cells below the header row in column number c (a formula), down to the last row read: a
+        named expression (label: its name after the platform's)."""
+        return Name(f"{self.prefix}_{label}", Slice(self.X, Op("+", self.hr, 1), c, ROWS, c), self.home)
 
 
 def header_rows(s, lang, top, items):
@@ -393,8 +398,8 @@ class DashboardImports:
         c = mp.cols
         s.formula(f"D{top + 1}", Fn("IF", Fn("AND", Op(">", hr, 0), Op(">", c["date"], 0), Op(">", c["cost"], 0)),
                                     1, 0), "out_int")
-        D = mp.column(c["date"])
-        N = mp.column(Fn("IF", Op(">", c["name"], 0), c["name"], c["date"]))
+        D = mp.column(c["date"], "date")
+        N = mp.column(Fn("IF", Op(">", c["name"], 0), c["name"], c["date"]), "name")
         s.formula(f"F{top + 1}", Fn("IF", Op("=", usable, 1),
                                     Op("-", Fn("COUNTIFS", D, "?*"), Fn("COUNTIFS", D, "?*", D, ">=0")), 0), "out_int")
         mt = top + 12
@@ -410,7 +415,7 @@ class DashboardImports:
                       "out_int")
             s.formula(f"C{r}", Fn("IF", Op(">", Ref(f"B{r}"), 0), m + 1, ""), "out_int")
             for j, f in enumerate(self.FIGS[2:]):
-                V = mp.column(c[f])
+                V = mp.column(c[f], f)
                 s.formula(f"{col_name(3 + j)}{r}", Fn("IF", Fn("OR", Op("=", Ref(f"C{r}"), ""), Op("=", c[f], 0)), "",
                           dated(lambda pairs, V=V: Fn("SUMIFS", V, *pairs), D, N, low, high, pats, txt)),
                           "out_money" if f in ("cost", "revenue") else "out_int")
@@ -425,7 +430,7 @@ class DashboardImports:
             s.formula(f"{col}{tr}", Fn("IF", Op("=", c[f], 0), "", Fn("SUM", Rng(f"{col}{mt + 1}", f"{col}{mt + 12}"))),
                       "tot_money" if f in ("cost", "revenue") else "tot_int")
             s.formula(f"{col}{tr + 1}", Fn("IF", Fn("OR", Op("<>", usable, 1), Op("=", c[f], 0)), 0,
-                                           text_cells(mp.column(c[f]), D, N, low, high, pats, txt)), "out_int")
+                                           text_cells(mp.column(c[f], f), D, N, low, high, pats, txt)), "out_int")
         rows_read, text_total = Ref(f"B{tr}"), Fn("SUM", Rng(f"D{tr + 1}", f"I{tr + 1}"))
         s.formula(f"B{tr + 2}", Fn("IF", Op("=", usable, 1),
                                    Op("-", Fn("COUNTIFS", D, "<>", N, "<>"), rows_read), 0), "out_int")
@@ -512,7 +517,7 @@ class EmailImports:
                                                               Op(">", c["soft_bounces"], 0)))
         s.formula("D17", Fn("IF", Fn("AND", Op(">", hr, 0), *[Op(">", c[f], 0) for f in req], bounces_ok), 1, 0),
                   "out_int")
-        sent, name = mp.column(c["sent"]), mp.column(c["campaign"])
+        sent, name = mp.column(c["sent"], "sent"), mp.column(c["campaign"], "campaign")
         s.formula("F17", Fn("IF", Op("=", usable, 1),
                             Op("-", Op("+", Fn("COUNTIFS", sent, ">=0", name, "<>"),
                                        Fn("COUNTIFS", sent, "<0", name, "<>")),
@@ -524,9 +529,12 @@ class EmailImports:
         for i, h in enumerate(heads):
             s.text(f"{col_name(i)}{top + 1}", h, "head_l" if i == 0 else "head")
         self.first = top + 2
+        # The rows a campaign row can be on (the header is in rows 1-10), not the whole sheet: an
+        # engine that builds each range it reads (HyperFormula) would build 2,000,000 cells per cell.
+        top_rows = Rng("A1", f"{col_name(COLS - 1)}{HEAD_ROWS + rows}", plat.sheet[lang])
         for k in range(1, rows + 1):
             r = top + 1 + k
-            at = lambda col: Fn("INDEX", X, Op("+", hr, k), col)  # noqa: E731
+            at = lambda col: Fn("INDEX", top_rows, Op("+", hr, k), col)  # noqa: E731
             is_row = Fn("AND", Fn("ISNUMBER", at(c["sent"])), Op("<>", at(c["campaign"]), ""),
                         Op("<>", Fn("LEFT", Fn("LOWER", at(c["campaign"])), 5), "total"))
             s.formula(f"I{r}", Fn("IF", Op("=", usable, 1), Fn("IF", is_row, 1, 0), 0), "out_int")

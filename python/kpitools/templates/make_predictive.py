@@ -9,7 +9,7 @@ Sheets:
   - Transactions: the CDNOW sample's calibration-period purchases (one row per
     customer and purchase day; data/cdnow, MIT licence, see its README);
   - Customers: the customer table derived from the transactions with
-    MINIFS/MAXIFS/COUNTIFS/SUMIFS, the BG/NBD and Gamma-Gamma fits, and per
+    SUMPRODUCT/COUNTIFS/SUMIFS, the BG/NBD and Gamma-Gamma fits, and per
     customer the expected purchases, P(alive), expected spend and CLV;
   - Cohort: a cohort's survivors by year (Fader & Hardie 2007, "regular"
     cohort, years 0-7), the sBG fit, the projected retention curve and a chart.
@@ -185,8 +185,14 @@ def build(doc, lang="en"):
         when = '"<="&EndDate'
         formulas.append((
             float(c),
-            f"=MINIFS({dates};{ids};A{r};{dates};{when})",
-            f"=MAXIFS({dates};{ids};A{r};{dates};{when})",
+            # First and last purchase up to EndDate, as MINIFS/MAXIFS would give them (0 when
+            # none) but with functions every Excel since 2007 has (MINIFS/MAXIFS need Excel
+            # 2019, issue 25 item 4): dates are >= 0, so the largest of match*date is the last
+            # one, and the largest of match*(last - date) is last - first. Blank dates never
+            # match, as with MAXIFS. LARGE(...;1), not MAX: Gnumeric evaluates LARGE's argument
+            # as an array inside SUMPRODUCT but gives MAX only its first element (measured).
+            f"=C{r}-SUMPRODUCT(LARGE(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*(C{r}-{dates});1))",
+            f"=SUMPRODUCT(LARGE(({ids}=A{r})*({dates}<>\"\")*({dates}<=EndDate)*{dates};1))",
             f"=COUNTIFS({ids};A{r};{dates};{when})",
             f"=D{r}-1",
             f"=(C{r}-B{r})/DaysPerUnit",
@@ -354,7 +360,7 @@ def about_sheet(doc, lang="en"):
     formulas = [f for i in range(doc.Sheets.Count) for row in used_area(doc.Sheets.getByIndex(i)).getFormulaArray()
                 for f in row if f.startswith("=")]
     rows = templates_about.rows(lang, doc.DocumentProperties.Description, t["fill"],
-                                templates_about.functions_in(formulas))
+                                templates_about.functions_in(formulas), formulas)
     doc.Sheets.insertNewByName(templates_about.LABELS[lang]["sheet"], doc.Sheets.Count)
     sh = doc.Sheets.getByName(templates_about.LABELS[lang]["sheet"])
     title(sh, t["title"], "")

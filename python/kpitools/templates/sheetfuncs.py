@@ -214,4 +214,5 @@ FUNCTIONS = {
     "OR": lambda *a: any(truth(x) for x in _flat(a) if x is not None),
     "NOT": lambda v: not truth(v),
     "TRUE": lambda: True,
+    "CHOOSE": lambda i, *options: options[int(num(i)) - 1],
 }

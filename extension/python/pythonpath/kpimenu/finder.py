@@ -91,10 +91,10 @@ TEXTS = {
            "synonyms": "Also known as"},
     "fr": {"syntax": "Syntaxe", "definition": "Définition", "example": "Exemple", "errors": "Quand elle donne une erreur",
            "source": "Source", "note": "Remarque", "args": "Arguments", "optional": "facultatif", "unit": "Résultat en",
-           "div0": "#DIV/0! quand {}.", "num_amount": "#NUM! pour un montant ou un nombre négatif",
-           "num": "#NUM! pour {}.", "value": "#VALUE! pour du texte à la place d'un nombre",
+           "div0": "#DIV/0 ! quand {}.", "num_amount": "#NUM ! pour un montant ou un nombre négatif",
+           "num": "#NUM ! pour {}.", "value": "#VALEUR ! pour du texte à la place d'un nombre",
            "value_single": ", ou une plage de plusieurs valeurs pour un argument à valeur unique",
-           "err504": "Err:504 quand un argument obligatoire manque ou qu'une plage contient une cellule en erreur.",
+           "err504": "Err :504 quand un argument obligatoire manque ou qu'une plage contient une cellule en erreur.",
            "synonyms": "Autres noms"},
 }
 
