@@ -1,6 +1,7 @@
 """The bad-input matrix, in real Calc: every function x every argument x
 {blank, text, boolean, date, negative, zero, huge, 2.5, error cell, range with an
-error, empty range, 1x1 range, 2-D range, range with a formula giving ""}
+error, empty range, 1x1 range, 2-D range, range with a formula giving "",
+range with text}
 (+ a whole-column range for the first argument), each cell's expected
 result given by an independent reference model (reference.py) of the
 documented definitions, applied to the cells as Calc passes them. soffice must still answer at the end."""
@@ -43,11 +44,15 @@ CONDITIONS = {
     # A formula giving "" (a month or a campaign not filled in yet, a common
     # template pattern): Calc hands the add-in an empty string, as for a blank.
     "range with empty text": ("$Data.G1:G3", [[num(5)], [BLANK], [num(7)]]),
+    # Issue 25: a survey's "no answer" inside the scores: the function says
+    # #VALUE!; a native copy must not skip it silently (COUNTIF does).
+    "range with text": ("$Data.H1:H3", [[num(5)], [("text", "no answer")], [num(7)]]),
 }
 # The Data sheet the conditions refer to: a number, or a formula (text starting with "=").
 DATA = {"A2": "text", "A3": "=TRUE()", "A4": "=DATE(2024;1;15)", "A5": -5, "A6": 0, "A7": 1e300, "A8": "=1/0", "A9": 2.5,
         "B1": 1, "B2": "=1/0", "B3": 3, "D1": 7, "E1": 1, "F1": 2, "E2": 3, "F2": 4,
-        "G1": 5, "G2": '=IF(1;"";0)', "G3": 7, "Z1": 1, "Z2": 2, "Z3": 3}
+        "G1": 5, "G2": '=IF(1;"";0)', "G3": 7,
+        "H1": 5, "H2": "no answer", "H3": 7, "J1": 0.9, "J2": 0.1, "J3": 0.5, "K1": 1, "K2": 0, "K3": 1, "Z1": 1, "Z2": 2, "Z3": 3}
 WHOLE_COLUMN = ("$Data.Z:Z", [[num(1)], [num(2)], [num(3)]] + [[BLANK]] * (ROWS - 3))
 
 
@@ -75,7 +80,10 @@ BASE = {
     "clvret": [s(100), s(0.8), s(0.1), s(True)], "ltv2cac": [s(1200), s(400)],
     "payback": [s(400), s(50), s(0.8)], "nps": [row(10, 9, 3)], "npscount": [s(50), s(30), s(20)],
     "timetoclose": [row(45000, 45010), row(45030, 45025), s(1), row(1, 0)],
-    "scoreauc": [row(0.9, 0.1, 0.5), row(1, 0, 1)], "funnel": [row(100, 50, 10)],
+    # Cell ranges, not inline arrays: a portable copy rewrites SCOREAUC only
+    # over two ranges of one shape (issue 25), as the conditions' columns are.
+    "scoreauc": [("$Data.J1:J3", [[num(0.9)], [num(0.1)], [num(0.5)]]), ("$Data.K1:K3", [[num(1)], [num(0)], [num(1)]])],
+    "funnel": [row(100, 50, 10)],
     "map": [('"CLV"', [[("text", "CLV")]]), row(50, 100), row(2, 1), row(3, 2), s(0.5)],
     # Issue 14.
     "winrate": [s(30), s(70)], "pipecoverage": [s(300000), s(100000)], "romi": [s(50000), s(0.4), s(10000)],

@@ -602,12 +602,14 @@ def _cohortrevenue_first(args):
     period = _optional(args[3], 0.0)
     if period < 0:
         raise Fail(NUM)
+    # as_of (docs/functions.md): blank or 0 means the last purchase date, as in
+    # KPI.COHORT; a purchase after it is #NUM! (the data is complete up to it).
     as_of = None
     if args[4] is not None and not all(c[0] == "blank" for c in cells(args[4])):
         as_of = number(args[4])
-        if not -693593 <= as_of <= 2958465:
+        if as_of != 0 and not -693593 <= as_of <= 2958465:
             raise Fail(NUM)
-        as_of = math.floor(as_of)
+        as_of = math.floor(as_of) if as_of != 0 else None
     ids, dates, amounts = cells(args[0]), cells(args[1]), cells(args[2])
     if not len(ids) == len(dates) == len(amounts):
         raise Fail(VALUE)
@@ -625,8 +627,9 @@ def _cohortrevenue_first(args):
         if not -693593 <= when[1] <= 2958465 or not math.isfinite(amt[1]):
             raise Fail(NUM)
         day = math.floor(when[1])
-        if as_of is None or day <= as_of:
-            purchases.append(((who[0], who[1]), day))
+        if as_of is not None and day > as_of:
+            raise Fail(NUM)
+        purchases.append(((who[0], who[1]), day))
     if not purchases:
         raise Fail(DIV0)
     epoch = datetime.date(1899, 12, 30)

@@ -94,6 +94,8 @@ def main():
     clv3 = native.expand("clv", ["75", "4", "3"])
     # (a number given, or left out, takes the expansions' short `single` form: 1*1).
     check(",1*1)" in clv3 and "SUMPRODUCT" not in clv3, "KPI.CLV without gross_margin uses 1")
+    check("SUMPRODUCT" not in native.expand("clvret", ["100", "0.8", "0.1", "TRUE()"]),
+          "TRUE() is one value: the short form (COUNT(TRUE()) is 0 in Gnumeric)")
     # A range still takes the long form, which tells blank cells and "" from numbers cell by cell.
     check("SUMPRODUCT" in native.expand("clv", ["A2:A5", "4", "3"]), "a range argument keeps the range form")
     check(native.expand("clv", ["75", "4", "3", None]) == clv3, "an empty optional argument is its fallback")
@@ -105,13 +107,29 @@ def main():
         except native.ValueOnly:
             pass
     # Ranges required by COUNTIF; a literal-only argument.
-    for method, args, refs in (("nps", ["{10,9,3}"], [False]), ("timetoclose", ["A1:A3", "B1:B3", "1"], None)):
+    for method, args, refs in (("nps", ["{10,9,3}"], [False]), ("timetoclose", ["A1:A3", "B1:B3", "1", "C1:C3"], None),
+                               # Issue 25: SCOREAUC pair by pair, only over ranges of known, small size.
+                               ("scoreauc", ["Scores", "Labels"], [False, False]),
+                               ("scoreauc", ["$Data.A1:A1001", "$Data.B1:B1001"], [True, True]),
+                               # a column paired with a row (the extension pairs them, TRANSPOSE would not)
+                               ("scoreauc", ["$Data.A1:A3", "$Data.B1:D1"], [True, True]),
+                               ("scoreauc", ["$Data.A1:A3", "{1;0;1}"], [True, False]),
+                               ("timetoclose", ["$Data.A1:A3", "$Data.B1:D1", "1"], [True, True, False])):
         try:
             native.expand(method, args, is_ref=refs)
             check(False, f"{method}{args}: value only")
         except native.ValueOnly:
             pass
     check("COUNTIF(F2:F241,\">=9\")" in native.expand("nps", ["F2:F241"], is_ref=[True]), "NPS over a range")
+    # Issue 25: the median (statistic 1) has its native form, an array formula (MEDIAN(IF(...))).
+    check("MEDIAN(IF(" in native.expand("timetoclose", ["A1:A3", "B1:B3", "1"]), "TIMETOCLOSE's median natively")
+    check(native.needs_array("timetoclose", ["A1:A3", "B1:B3"], [True, True]), "TIMETOCLOSE: an array formula")
+    check("MEDIAN" in native.expand("timetoclose", ["Firsts", "Closes", "1"], is_ref=[False, False, False]),
+          "TIMETOCLOSE over defined names natively (their shapes are trusted)")
+    check("TRANSPOSE" in native.expand("scoreauc", ["$Data.A1:A1000", "$Data.B1:B1000"], is_ref=[True, True]),
+          "SCOREAUC over 1,000 rows natively")
+    for text, size in (("$Data.$A$1:$A$5", 5), ("A1", 1), ("$'My sheet'.B2:C3", 4), ("Scores", None), ("A1+A2", None)):
+        check(native.range_size(text) == size, f"range_size({text!r}) is {size}")
     check(native.expand("timetoclose", ["A1:A3", "B1:B3", "0"]) == native.expand("timetoclose", ["A1:A3", "B1:B3"]),
           "TIMETOCLOSE with statistic 0 is the mean")
     try:

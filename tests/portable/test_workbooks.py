@@ -304,9 +304,15 @@ def digest(path):
 
 
 def main():
-    a = args_from_argv()
+    a = args_from_argv(lambda ap: ap.add_argument("--mixed-only", action="store_true",
+                                                  help="only the built workbook of issue 25"))
     chk = Checker("portable.workbooks")
-    native.use_catalogue(json.load(open(a.catalogue)))
+    catalogue = json.load(open(a.catalogue))
+    native.use_catalogue(catalogue)
+    if a.mixed_only:
+        os.makedirs(a.workdir, exist_ok=True)
+        check_mixed(chk, a, catalogue, a.workdir)
+        return chk.finish()
     src = a.source_dir
     books = [os.path.join(src, "examples", "campaign.fods")] + sorted(glob.glob(os.path.join(src, "examples", "templates", "*.fods")))
     os.makedirs(a.workdir, exist_ok=True)
@@ -391,7 +397,221 @@ def main():
         print(f"LibreOffice without the extension: {time.monotonic() - t0:.1f} s")
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    t0 = time.monotonic()
+    check_mixed(chk, a, catalogue, a.workdir)
+    print(f"mixed workbook: {time.monotonic() - t0:.1f} s")
     return chk.finish()
+
+
+
+# --- Issue 25: a workbook of every function with the inputs users leave ------
+# Built here (not a shipped file): each function's valid call from the
+# bad-input matrix (tests/calc/test_bad_input.py), its arguments written as
+# cells of a Data sheet, then the same call with each argument in turn
+#   - a lone formula giving "" (a figure not filled in yet),
+#   - followed by a blank cell and a "" cell inside its range,
+#   - followed by a text cell ("no answer") inside its range,
+#   - a range with a "" or a text in place of its second value,
+# and the valid call over defined names. The extension's values (Calc WITH
+# it) are the reference; LibreOffice without it, Gnumeric and HyperFormula
+# recalculate the portable copy. Per engine: cells equal, errors of another
+# kind (listed), and silent differences (a number where the extension shows
+# an error or the reverse, or another number): these must be none.
+PLACEHOLDER, NO_ANSWER = '=IF(1;"";0)', "no answer"
+
+
+def _arg_cells(cells):
+    """The values of one argument of a valid call, as Data cells (numbers,
+    text, TRUE written as a formula)."""
+    out = []
+    for c in (c for r in cells for c in r):
+        if c[0] == "num":
+            out.append(c[1])
+        elif c[0] == "text":
+            out.append(c[1])
+        else:
+            out.append(None)
+    return out
+
+
+def mixed_book(catalogue):
+    """(data {address: value}, names {name: range}, calls [(label, formula)])."""
+    from calc.test_bad_input import BASE, row, s  # the matrix's valid calls
+    from oracles import reference
+    base_of = dict(BASE)
+    for fn in catalogue:
+        if fn["method"] not in base_of and fn["method"] in reference.RANGE:
+            # As the matrix does: the predictive models' valid calls are their documented examples.
+            _, values = reference._models().parse_call(fn["example"])
+            base_of[fn["method"]] = [row(*v) if isinstance(v, list) else s(v) for v in values]
+    data, names, calls = {}, {}, []
+    row = [1]
+
+    def block(values):
+        """Writes values down column A of Data; their range (a blank value leaves its cell empty)."""
+        first = row[0]
+        for v in values:
+            if v is not None:
+                data[f"A{row[0]}"] = v
+            row[0] += 1
+        row[0] += 1  # a gap: ranges never touch
+        return f"$Data.$A${first}:$A${row[0] - 2}" if len(values) > 1 else f"$Data.$A${first}"
+
+    jobs = [(fn, base_of[fn["method"]], fn["name"]) for fn in catalogue if fn["method"] in base_of]
+    # TIMETOCLOSE's valid call gives `won`, which keeps it as a value: also
+    # its median and its mean without it, which are native.
+    jobs += [(fn, base_of["timetoclose"][:n], f"KPI.TIMETOCLOSE (no won, {stat})")
+             for fn in catalogue if fn["method"] == "timetoclose" for n, stat in ((3, "median"), (2, "mean"))]
+    for fn, base, name in jobs:
+        values = [_arg_cells(b[1]) for b in base]
+        refs = [block(v) for v in values]
+        call = fn["name"]
+        calls.append((f"{name} valid", f"={call}({';'.join(refs)})"))
+        named = []
+        for i, r in enumerate(refs):
+            n = f"{fn['method']}_{fn['args'][i]['name']}" + ("" if name == call else f"_{len(base)}")
+            names[n] = r
+            named.append(n)
+        calls.append((f"{name} over names", f"={call}({';'.join(named)})"))
+        for i, v in enumerate(values):
+            variants = [('a lone ""', [PLACEHOLDER]), ('blank and "" after', v + [None, PLACEHOLDER]),
+                        ("text after", v + [NO_ANSWER])]
+            if len(v) > 1:
+                # In place of a value, the range keeping its size (a pending
+                # close date beside its first contact, a survey's "no answer").
+                variants += [('"" in place of a value', v[:1] + [PLACEHOLDER] + v[2:]),
+                             ("text in place of a value", v[:1] + [NO_ANSWER] + v[2:])]
+            for what, cells in variants:
+                t = list(refs)
+                t[i] = block(cells)
+                calls.append((f"{name} arg {i + 1} ({fn['args'][i]['name']}): {what}", f"={call}({';'.join(t)})"))
+    # The issue's cases, each function's valid call above leaving them out:
+    # TIMETOCLOSE over deals one of which is still open (its close date a
+    # "") by mean and by median (30, 60 and 51 days: 47 and 51), and over a
+    # text date; NPS over 40 answers one of which is "no answer".
+    first = block([45000, 45010, 45020, 45030])
+    for what, close in (('a pending close date ""', PLACEHOLDER), ("a text close date", NO_ANSWER)):
+        close = block([45030, close, 45080, 45081])
+        for stat in ("", ";0", ";1"):
+            calls.append((f"KPI.TIMETOCLOSE, {what}, statistic {stat[1:] or 'omitted'}",
+                          f"=KPI.TIMETOCLOSE({first};{close}{stat})"))
+    answers = [(7 * k) % 11 for k in range(40)]
+    answers[17] = NO_ANSWER
+    calls.append(("KPI.NPS, 40 answers, one \"no answer\"", f"=KPI.NPS({block(answers)})"))
+    return data, names, calls
+
+
+def _kind(v):
+    """'value', 'error' (an error code, or an error's text) or 'text'/None."""
+    if v is None:
+        return None
+    if v[0] == "text" and v[1].startswith(("#", "Err:")):
+        return "error"
+    return v[0]
+
+
+def classify(want, got):
+    """'equal', 'other error' or 'silent'."""
+    if want[0] == "value":
+        return "equal" if got is not None and got[0] == "value" and close(got[1], want[1]) else "silent"
+    if _kind(got) == "error":
+        return "equal" if got == want else "other error"
+    return "silent"
+
+
+def check_mixed(chk, a, catalogue, workdir):
+    """Issue 25's Done when: the per-engine counts of the built workbook."""
+    from harness import write_cells
+    from kpitools.office.session import cell_result
+    data, names, calls = mixed_book(catalogue)
+    out = tempfile.mkdtemp(prefix="portable-mixed-", dir=workdir)
+    try:
+        with Office(oxt=a.oxt, workdir=workdir) as office:
+            doc = office.new_calc()
+            doc.Sheets.getByIndex(0).Name = "KPIs"
+            doc.Sheets.insertNewByName("Data", 1)
+            write_cells(doc.Sheets.getByName("Data"), data)
+            from com.sun.star.table import CellAddress
+            for n, ref in names.items():
+                doc.NamedRanges.addNewByName(n, ref, CellAddress(0, 0, 0), 0)
+            sheet = doc.Sheets.getByIndex(0)
+            for r, (label, formula) in enumerate(calls):
+                sheet.getCellByPosition(1, r).setString(label)
+            sheet.getCellRangeByPosition(0, 0, 0, len(calls) - 1).setFormulaArray(tuple((f,) for _, f in calls))
+            doc.calculateAll()
+            ref = {("KPIs", r, 0): cell_result(sheet.getCellByPosition(0, r)) for r in range(len(calls))}
+            # The issue's cases, worked out by hand (days 30, 60 and 51 over the closed deals).
+            by_hand = {'KPI.TIMETOCLOSE, a pending close date "", statistic omitted': ("value", 47.0),
+                       'KPI.TIMETOCLOSE, a pending close date "", statistic 0': ("value", 47.0),
+                       'KPI.TIMETOCLOSE, a pending close date "", statistic 1': ("value", 51.0),
+                       "KPI.TIMETOCLOSE, a text close date, statistic 1": ("error", 519),
+                       'KPI.NPS, 40 answers, one "no answer"': ("error", 519)}
+            for r, (label, _) in enumerate(calls):
+                if label in by_hand:
+                    chk.check(ref[("KPIs", r, 0)] == by_hand[label],
+                              f"{label}: the extension gives {by_hand[label]} ({ref[('KPIs', r, 0)]})")
+            summary = convert.convert_document(doc, recalculate=False)
+            print(f"mixed workbook: {len(calls)} KPI cells, {len(summary['rewritten'])} rewritten, "
+                  f"{len(summary['frozen'])} kept as values", flush=True)
+            office.save_as(doc, os.path.join(out, "mixed.xlsx"), "Calc MS Excel 2007 XML")
+            office.save_as(doc, os.path.join(out, "mixed.ods"), "calc8")
+            sheets = [doc.Sheets.getByIndex(i).Name for i in range(doc.Sheets.Count)]
+            doc.close(True)
+        engines = {}
+        with Office(workdir=workdir) as bare:
+            doc = bare.load(os.path.join(out, "mixed.ods"))
+            doc.calculateAll()
+            s = doc.Sheets.getByName("KPIs")
+            engines["LibreOffice without the extension"] = {
+                k: cell_result(s.getCellByPosition(0, k[1])) for k in ref}
+            doc.close(True)
+        cells = {}
+        gdir = gnumeric_values(os.path.join(out, "mixed.xlsx"), out)
+        try:
+            with open(os.path.join(gdir, f"{sheets.index('KPIs')}.csv"), newline="", encoding="utf-8") as f:
+                for r, line in enumerate(csv.reader(f)):
+                    if line:
+                        cells[("KPIs", r, 0)] = parse_csv_cell(line[0])
+        finally:
+            shutil.rmtree(gdir, ignore_errors=True)
+        engines["Gnumeric"] = cells
+        modules = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.catalogue))),
+                               "hyperformula", "node_modules")
+        if shutil.which("node") and os.path.isdir(os.path.join(modules, "hyperformula")):
+            fd, path = tempfile.mkstemp(suffix=".json", dir=out)
+            with os.fdopen(fd, "w") as f:
+                json.dump(xlsx_sheets(os.path.join(out, "mixed.xlsx")), f)
+            r = subprocess.run(["node", HYPERFORMULA, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, timeout=300, env=dict(os.environ, NODE_PATH=modules))
+            chk.check(r.returncode == 0, f"mixed workbook: HyperFormula ran ({r.stderr.strip()[:200]})")
+            got = {}
+            if r.returncode == 0:
+                err = {v: k for k, v in ERROR_TEXT.items()}
+                for i, line in enumerate(json.loads(r.stdout)["KPIs"]):
+                    v = line[0] if line else None
+                    if isinstance(v, dict):
+                        got[("KPIs", i, 0)] = ("error", err.get(v["error"], v["error"]))
+                    elif isinstance(v, (bool, int, float)):
+                        got[("KPIs", i, 0)] = ("value", float(v))
+                    elif isinstance(v, str) and v:
+                        got[("KPIs", i, 0)] = ("text", v)
+            engines["HyperFormula"] = got
+        else:
+            chk.check(False, "mixed workbook: HyperFormula is installed (the build installs it with npm)")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    chk.check(len(calls) >= 100, f"mixed workbook: at least 100 KPI cells ({len(calls)})")
+    labels = {("KPIs", r, 0): label for r, (label, _) in enumerate(calls)}
+    for engine, got in engines.items():
+        seen = {"equal": [], "other error": [], "silent": []}
+        for key, want in ref.items():
+            seen[classify(want, got.get(key))].append(key)
+        print(f"mixed workbook in {engine}: {len(seen['equal'])} equal, {len(seen['other error'])} an error of "
+              f"another kind, {len(seen['silent'])} silent differences")
+        for kind in ("other error", "silent"):
+            for key in seen[kind]:
+                print(f"  {kind}: {labels[key]}: {calls[key[1]][1]}: extension {ref[key]}, {engine} {got.get(key)}")
+        chk.check(not seen["silent"], f"mixed workbook in {engine}: no silent difference ({len(seen['silent'])})")
 
 
 if __name__ == "__main__":

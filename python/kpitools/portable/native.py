@@ -205,10 +205,39 @@ def needs_array(method, arg_texts, is_ref=None):
     return False
 
 
+_SHEET = r"(?:\$?(?:'[^']*(?:''[^']*)*'|[^.:'$]+)\.)?"
+_RANGE = re.compile(rf"{_SHEET}\$?([A-Za-z]{{1,3}})\$?(\d+)(?::{_SHEET}\$?([A-Za-z]{{1,3}})\$?(\d+))?")
+
+
+def range_shape(text):
+    """(rows, columns) of a reference written as Calc prints it
+    ($Data.$A$1:$A$5, A1, $'My sheet'.B2:C3), or None (a defined name, an
+    inline array, an expression: the shape is not known from the text)."""
+    m = _RANGE.fullmatch((text or "").strip())
+    if not m:
+        return None
+    c1, r1, c2, r2 = m.groups()
+    if c2 is None:
+        return 1, 1
+
+    def column(letters):
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ord(ch) - 64
+        return n
+    return abs(int(r2) - int(r1)) + 1, abs(column(c2) - column(c1)) + 1
+
+
+def range_size(text):
+    """The number of cells of a reference (range_shape), or None."""
+    shape = range_shape(text)
+    return shape[0] * shape[1] if shape else None
+
+
 def _single(text, is_ref, i):
-    """Whether argument i, written `text`, is one cell or a number."""
+    """Whether argument i, written `text`, is one cell, a number or TRUE()/FALSE()."""
     single_cell = bool(is_ref and i < len(is_ref) and is_ref[i]) and ":" not in text
-    return single_cell or bool(_NUMBER.fullmatch(text.strip()))
+    return single_cell or bool(_NUMBER.fullmatch(text.strip())) or text.strip().upper() in ("TRUE()", "FALSE()")
 
 
 def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep=",", atomic_args=None, limit=None):
@@ -241,6 +270,23 @@ def expand(method, arg_texts, arg_names=None, fallbacks=None, is_ref=None, sep="
         i = arg_names.index(name)
         if is_ref is not None and not (i < len(is_ref) and is_ref[i]):
             raise ValueOnly(f"{name} is not a cell range (the native formula counts with COUNTIF)")
+    if is_ref is not None and e.get("paired"):
+        # Ranges read pair by pair must have one shape: the extension pairs a
+        # row with a column of the same size, a native formula would not (it
+        # would pair every cell of one with every cell of the other). A
+        # defined name's shape is not known here: it is trusted.
+        given = [texts[arg_names.index(name)] or "" for name in e["paired"]]
+        shapes = {range_shape(t) for t in given} - {None}
+        if len(shapes) > 1 or any(t.strip().startswith("{") for t in given):
+            raise ValueOnly(f"{' and '.join(e['paired'])} are not cell ranges of the same shape: the native "
+                            f"formula pairs their cells in place")
+    for name, most in e.get("max_cells", {}).items():
+        # Only in a conversion (is_ref given): the docs show the formula.
+        i = arg_names.index(name)
+        size = range_size(texts[i]) if is_ref is not None and i < len(is_ref) and is_ref[i] else None
+        if is_ref is not None and (size is None or size > most):
+            raise ValueOnly(f"{name} is not a range of at most {most:,} cells: the native formula, pair by pair, "
+                            f"would be slow")
     for name, literal in e.get("native_when", {}).items():
         i = arg_names.index(name)
         if texts[i] is not None and texts[i].strip() and texts[i].strip() != literal:
