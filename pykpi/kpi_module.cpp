@@ -150,7 +150,7 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
             continue;
         }
         const std::string where = name + "() argument '" + std::string(f.args[i].name) + "'";
-        cells[i] = pykpi::read_cells(given[i], where);
+        cells[i] = pykpi::read_cells(given[i], where, kpisql::is_id(f.args[i]));
         if (f.args[i].kind == kpi::ArgKind::range) {
             views[i] = &ranges[i].emplace(cells[i], where);
         } else {
@@ -175,8 +175,15 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
             py::gil_scoped_release unlocked;
             o = kpi::evaluate(f, views);
         }
-        // A table (KPI.COHORT) is always rows x columns, its empty cells NaN with #N/A.
-        const bool table = f.returns == kpi::Returns::table && o.cells.size() == o.rows * o.cols;
+        // A table (KPI.COHORT) is always rows x columns, its empty cells NaN
+        // with #N/A. An array computed cell for cell from a 2-D range
+        // (KPI.FUNNEL of a (3, 1) column or a (1, 3) row) keeps the range's
+        // two dimensions, as in Calc and SQL (a float8[][] answers
+        // float8[][]); its error, a 2-D block, is then (1, 1).
+        bool two_d = false;
+        for (std::size_t i = 0; i < nargs; ++i) two_d |= ranges[i] && cells[i].shape.size() == 2;
+        const bool table = (f.returns == kpi::Returns::table || (two_d && f.shape == kpi::Shape::array)) &&
+                           o.cells.size() == o.rows * o.cols;
         Array out(table ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
                   : o.cells.size() == 1 ? std::vector<py::ssize_t>{1}
                   : o.rows > 1 && o.cols > 1 ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
