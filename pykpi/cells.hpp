@@ -49,6 +49,11 @@ public:
         if (is_text(i)) return kpi::Cell::text();
         return blank(i) ? kpi::Cell::blank() : kpi::Cell::num(number(i));
     }
+    // The numbers in C order (NaN for a blank or a text cell), for the
+    // core's column path (kpi/column.hpp); has_text() says whether any cell
+    // is text.
+    const double* numbers() const { return single_ ? &one_ : data_; }
+    bool has_text() const { return !texts_.empty(); }
 
 private:
     friend class Reader;

@@ -1,0 +1,192 @@
+#include "kpi/column.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <climits>
+#include <cmath>
+
+#include "clvmodels_eval.hpp"
+#include "kpi/clvmodels.hpp"
+#include "kpi/stop.hpp"
+
+namespace kpi {
+namespace {
+
+// Rows read per pass: each argument is checked over a block in a loop of
+// its own (branch-predictable, no call), then the formula runs per row.
+constexpr std::size_t kBlock = 256;
+static_assert(kStopEvery % kBlock == 0, "a block starts on every row the stop is polled at");
+constexpr std::size_t kMaxScalarArgs = 8;  // evaluate()'s limit for scalar functions
+// A row's own budget when the call has none: more than any one function
+// call may spend (each clamps it to its own limit), so a row computes what
+// evaluate() computes.
+constexpr long kRowBudget = LONG_MAX / 4;
+
+bool has_range(const FunctionInfo& f) {
+    return std::any_of(f.args.begin(), f.args.end(), [](const ArgInfo& a) { return a.kind == ArgKind::range; });
+}
+
+// One cell of a single-value argument that is not a plain number: what the
+// per-call path (catalogue.cpp's evaluate, clvmodels_eval.cpp's numbers)
+// makes of it. `y` is NaN or infinite, or a negative amount.
+Result slow_cell(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, double y, bool amount) {
+    if (std::isnan(y) && c.nan_is_blank) {
+        if (blanks == ColumnCall::Blanks::zero) return Result{0.0, Error::none};
+        if (info.optional) return Result{info.fallback, Error::none};
+        return info.zero_if_blank ? Result{0.0, Error::none} : Result::fail(Error::na);
+    }
+    if (!std::isfinite(y) || (amount && y < 0.0)) return Result::fail(Error::num);
+    return Result{y, Error::none};
+}
+
+// Argument `info`'s cells of rows [i0, i0 + m) into x[k * step] (k < m),
+// each row's first error into err[k] unless an earlier argument set one.
+template <bool kErrors>
+void read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount, std::size_t i0,
+                std::size_t m, double* x, std::size_t step, Error* err) {
+    const std::ptrdiff_t s = c.stride;
+    const double* v = c.values + static_cast<std::ptrdiff_t>(i0) * s;
+    const Error* e = kErrors ? c.errors + static_cast<std::ptrdiff_t>(i0) * s : nullptr;
+    for (std::size_t k = 0; k < m; ++k) {
+        const double y = v[static_cast<std::ptrdiff_t>(k) * s];
+        if constexpr (kErrors) {
+            const Error ce = e[static_cast<std::ptrdiff_t>(k) * s];
+            if (ce != Error::none) {  // a text or an error cell: its error, whatever the value
+                if (err[k] == Error::none) err[k] = ce;
+                continue;
+            }
+        }
+        // The common case, one comparison (NaN fails it): a finite number,
+        // not negative for an amount. An amount is a sum (args.cpp's
+        // amount() adds the cell to 0.0), so -0 reads as 0.
+        if (amount ? (y >= 0.0 && y <= DBL_MAX) : std::fabs(y) <= DBL_MAX) {
+            x[k * step] = amount ? y + 0.0 : y;
+            continue;
+        }
+        const Result r = slow_cell(info, c, blanks, y, amount);
+        if (r.ok()) x[k * step] = r.value;
+        else if (err[k] == Error::none) err[k] = r.error;
+    }
+}
+
+void read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount, std::size_t i0,
+                std::size_t m, double* x, std::size_t step, Error* err) {
+    if (!c.values) {  // left out: an optional argument's default (a required one cannot be)
+        for (std::size_t k = 0; k < m; ++k) {
+            if (info.optional) x[k * step] = info.fallback;
+            else if (err[k] == Error::none) err[k] = Error::args;
+        }
+        return;
+    }
+    if (c.errors) read_block<true>(info, c, blanks, amount, i0, m, x, step, err);
+    else read_block<false>(info, c, blanks, amount, i0, m, x, step, err);
+}
+
+}  // namespace
+
+double error_nan(Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | calc_code(e)); }
+
+Error nan_error(double x) {
+    if (!std::isnan(x)) return Error::none;
+    const auto code = static_cast<std::uint16_t>(std::bit_cast<std::uint64_t>(x) & 0xFFFF);
+    for (const SpreadsheetError& s : spreadsheet_errors())
+        if (s.calc_code == code && s.kind != Error::none) return s.kind;
+    return Error::value;
+}
+
+ColumnCall::ColumnCall(const FunctionInfo& f, Args ranges, Blanks blanks) : f_(f), blanks_(blanks) {
+    if (f.returns != Returns::number) return;
+    if (f.scalar && !has_range(f) && f.args.size() <= kMaxScalarArgs) {
+        kind_ = Kind::scalar;
+        return;
+    }
+    if (!models::is_row_model(f.name)) return;
+    // The parameter rows, once. An entry missing (or null) is a required
+    // argument left out: every row gives Err:504, as evaluate() does.
+    const models::RowModel probe = models::row_model(f.name, {});
+    bool given = ranges.size() >= probe.param_args;
+    for (std::size_t j = 0; given && j < probe.param_args; ++j) given = ranges[j] != nullptr && !ranges[j]->omitted();
+    const models::RowModel m = given ? models::row_model(f.name, ranges.subspan(0, probe.param_args)) : probe;
+    if (f.args.size() != m.param_args + m.row_args) return;  // the entry and its evaluator disagree: no column form
+    kind_ = Kind::model;
+    param_args_ = m.param_args;
+    param_error_ = given ? m.error : Error::args;
+    row_args_ = m.row_args;
+    optional_ = m.optional;
+    fallback_ = m.fallback;
+    row_ = m.row;
+}
+
+bool ColumnCall::run(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
+    if (kind_ == Kind::none || cols.size() < f_.args.size()) return false;
+    return kind_ == Kind::scalar ? run_scalar(cols, n, out, budget) : run_model(cols, n, out, budget);
+}
+
+bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
+    const std::size_t na = f_.args.size();
+    double x[kBlock * kMaxScalarArgs];
+    Error err[kBlock];
+    for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
+        if (stop_at(i0)) return false;
+        const std::size_t m = std::min(kBlock, n - i0);
+        std::fill_n(err, m, Error::none);
+        for (std::size_t j = 0; j < na; ++j) {
+            const ArgInfo& info = f_.args[j];
+            // A flag is read as a number (non-zero is TRUE), as evaluate() reads it.
+            read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x + j, na, err);
+        }
+        for (std::size_t k = 0; k < m; ++k)
+            out[i0 + k] = err[k] != Error::none ? error_nan(err[k]) : to_double(f_.scalar(std::span<const double>(x + k * na, na)));
+        // KPI.MAP's budget: every row costs the same here, so a block at a
+        // time ends the call where row by row would have.
+        if (budget && (*budget -= static_cast<long>(m) * models::kEvaluationCost) <= 0) return false;
+    }
+    return true;
+}
+
+bool ColumnCall::run_model(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
+    double x[16] = {};
+    if (row_args_ > std::size(x)) return false;
+    const std::size_t first = param_args_;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (stop_at(i)) return false;
+        if (budget) *budget -= models::kEvaluationCost;  // as KPI.MAP counts every row, errors too
+        Error err = param_error_;
+        for (std::size_t j = 0; j < row_args_ && err == Error::none; ++j) {
+            const bool optional = j >= row_args_ - optional_;
+            const ColumnArg& c = cols[first + j];
+            if (!c.values) {  // left out
+                if (optional) x[j] = fallback_;
+                else err = Error::args;
+                continue;
+            }
+            const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(i) * c.stride;
+            if (c.errors && c.errors[at] != Error::none) {
+                err = c.errors[at];
+                break;
+            }
+            const double y = c.values[at];
+            if (std::isnan(y) && c.nan_is_blank) {
+                // A model's values are single numbers (clvmodels_eval.cpp):
+                // a blank is #N/A, or the default of the optional one.
+                if (blanks_ == Blanks::zero) x[j] = 0.0;
+                else if (optional) x[j] = fallback_;
+                else err = Error::na;
+                continue;
+            }
+            if (!std::isfinite(y)) err = Error::num;
+            else x[j] = y;
+        }
+        if (err != Error::none) {
+            out[i] = error_nan(err);
+        } else {
+            long own = kRowBudget;
+            out[i] = to_double(row_(std::span<const double>(x, row_args_), budget ? *budget : own));
+        }
+        if (budget && *budget <= 0) return false;
+    }
+    return true;
+}
+
+}  // namespace kpi
