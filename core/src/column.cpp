@@ -8,6 +8,7 @@
 
 #include "clvmodels_eval.hpp"
 #include "kpi/clvmodels.hpp"
+#include "kpi/kpi.hpp"
 #include "kpi/stop.hpp"
 
 namespace kpi {
@@ -40,50 +41,87 @@ Result slow_cell(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks bla
     return Result{y, Error::none};
 }
 
-// Argument `info`'s cells of rows [i0, i0 + m) into x[k * step] (k < m),
-// each row's first error into err[k] unless an earlier argument set one.
+// Argument `info`'s cells of rows [i0, i0 + m) into x[k] (k < m), each
+// row's first error into err[k] unless an earlier argument set one (x[k]
+// is then 0). Returns where the row values are: x, or the caller's own
+// array when it can be read as it is (contiguous plain numbers, the common
+// case: nothing copied).
 template <bool kErrors>
-void read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount, std::size_t i0,
-                std::size_t m, double* x, std::size_t step, Error* err) {
+const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount,
+                         std::size_t i0, std::size_t m, double* x, Error* err) {
     const std::ptrdiff_t s = c.stride;
     const double* v = c.values + static_cast<std::ptrdiff_t>(i0) * s;
+    if (!kErrors && s == 1) {
+        // One vectorisable pass: is every cell a plain number (finite, and
+        // not negative for an amount; NaN fails both)?
+        // (Written as a selection into a double: the form GCC 12 vectorises;
+        // a count of bools it does not.)
+        double other = 0.0;
+        if (amount)
+            for (std::size_t k = 0; k < m; ++k) other = v[k] >= 0.0 && v[k] <= DBL_MAX ? other : 1.0;
+        else
+            for (std::size_t k = 0; k < m; ++k) other = std::fabs(v[k]) <= DBL_MAX ? other : 1.0;
+        const bool plain = other == 0.0;
+        // An amount is a sum (args.cpp's amount() adds the cell to 0.0), so
+        // -0 reads as 0: run_scalar adds 0.0 before a scalar formula; the
+        // column forms never see the difference (ratio_column gives the
+        // same for -0 and 0).
+        if (plain) return v;
+    }
     const Error* e = kErrors ? c.errors + static_cast<std::ptrdiff_t>(i0) * s : nullptr;
     for (std::size_t k = 0; k < m; ++k) {
         const double y = v[static_cast<std::ptrdiff_t>(k) * s];
         if constexpr (kErrors) {
             const Error ce = e[static_cast<std::ptrdiff_t>(k) * s];
             if (ce != Error::none) {  // a text or an error cell: its error, whatever the value
+                x[k] = 0.0;
                 if (err[k] == Error::none) err[k] = ce;
                 continue;
             }
         }
-        // The common case, one comparison (NaN fails it): a finite number,
-        // not negative for an amount. An amount is a sum (args.cpp's
-        // amount() adds the cell to 0.0), so -0 reads as 0.
         if (amount ? (y >= 0.0 && y <= DBL_MAX) : std::fabs(y) <= DBL_MAX) {
-            x[k * step] = amount ? y + 0.0 : y;
+            x[k] = amount ? y + 0.0 : y;
             continue;
         }
         const Result r = slow_cell(info, c, blanks, y, amount);
-        if (r.ok()) x[k * step] = r.value;
-        else if (err[k] == Error::none) err[k] = r.error;
+        x[k] = r.ok() ? r.value : 0.0;
+        if (!r.ok() && err[k] == Error::none) err[k] = r.error;
     }
+    return x;
 }
 
-void read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount, std::size_t i0,
-                std::size_t m, double* x, std::size_t step, Error* err) {
+const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount,
+                         std::size_t i0, std::size_t m, double* x, Error* err) {
     if (!c.values) {  // left out: an optional argument's default (a required one cannot be)
         for (std::size_t k = 0; k < m; ++k) {
-            if (info.optional) x[k * step] = info.fallback;
-            else if (err[k] == Error::none) err[k] = Error::args;
+            x[k] = info.optional ? info.fallback : 0.0;
+            if (!info.optional && err[k] == Error::none) err[k] = Error::args;
         }
-        return;
+        return x;
     }
-    if (c.errors) read_block<true>(info, c, blanks, amount, i0, m, x, step, err);
-    else read_block<false>(info, c, blanks, amount, i0, m, x, step, err);
+    if (c.errors) return read_block<true>(info, c, blanks, amount, i0, m, x, err);
+    return read_block<false>(info, c, blanks, amount, i0, m, x, err);
 }
 
 }  // namespace
+
+// kpi.hpp: ratio() and part_of() of kpi.cpp, over a block (here, where
+// the build vectorises: core/CMakeLists.txt).
+void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole, double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    // ratio()/part_of() and Result::of, in their order of precedence, as
+    // selections rather than branches: a bad argument (#NUM!) before a part
+    // above its whole (#NUM!) before a zero denominator (#DIV/0!) before an
+    // overflow (#NUM!). a / b with b = 0 is computed and discarded.
+    for (std::size_t k = 0; k < m; ++k) {
+        const double a = num[k], b = den[k];
+        const bool good = (a >= 0.0) & (a <= DBL_MAX) & (b >= 0.0) & (b <= DBL_MAX) & !(part_of_whole & (a > b));
+        const double q = scale * (a / b);
+        double r = std::fabs(q) <= DBL_MAX ? q + 0.0 : num_error;  // + 0.0: -0 is 0 (Result::of)
+        r = b == 0.0 ? div0_error : r;
+        out[k] = good ? r : num_error;
+    }
+}
 
 double error_nan(Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | calc_code(e)); }
 
@@ -125,19 +163,36 @@ bool ColumnCall::run(std::span<const ColumnArg> cols, std::size_t n, double* out
 
 bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
     const std::size_t na = f_.args.size();
-    double x[kBlock * kMaxScalarArgs];
+    double x[kMaxScalarArgs][kBlock];  // argument j of row k: x[j][k] (when copied)
+    const double* at[kMaxScalarArgs];
     Error err[kBlock];
     for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
         if (stop_at(i0)) return false;
         const std::size_t m = std::min(kBlock, n - i0);
         std::fill_n(err, m, Error::none);
+        bool any_error = false;
         for (std::size_t j = 0; j < na; ++j) {
             const ArgInfo& info = f_.args[j];
             // A flag is read as a number (non-zero is TRUE), as evaluate() reads it.
-            read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x + j, na, err);
+            at[j] = read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x[j], err);
         }
-        for (std::size_t k = 0; k < m; ++k)
-            out[i0 + k] = err[k] != Error::none ? error_nan(err[k]) : to_double(f_.scalar(std::span<const double>(x + k * na, na)));
+        for (std::size_t k = 0; k < m; ++k) any_error |= err[k] != Error::none;
+        double* o = out + i0;
+        if (f_.column) {
+            f_.column(at, m, o);
+        } else {
+            // + 0.0 turns an amount's -0, read in place, into 0 (as a sum
+            // gives); + -0.0 leaves every number as it is.
+            double row[kMaxScalarArgs], zero[kMaxScalarArgs];
+            for (std::size_t j = 0; j < na; ++j) zero[j] = f_.args[j].kind == ArgKind::amount ? 0.0 : -0.0;
+            for (std::size_t k = 0; k < m; ++k) {
+                for (std::size_t j = 0; j < na; ++j) row[j] = at[j][k] + zero[j];
+                o[k] = to_double(f_.scalar(std::span<const double>(row, na)));
+            }
+        }
+        if (any_error)
+            for (std::size_t k = 0; k < m; ++k)
+                if (err[k] != Error::none) o[k] = error_nan(err[k]);
         // KPI.MAP's budget: every row costs the same here, so a block at a
         // time ends the call where row by row would have.
         if (budget && (*budget -= static_cast<long>(m) * models::kEvaluationCost) <= 0) return false;

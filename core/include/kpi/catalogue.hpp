@@ -108,6 +108,11 @@ struct FunctionInfo {
     // defaulted). Functions reading ranges cell by cell set `eval` instead.
     Result (*scalar)(std::span<const double>) = nullptr;
     Output (*eval)(Args) = nullptr;
+    // Optional, beside `scalar`: the same formula over a block of m rows,
+    // x[j][k] argument j of row k (already reduced as for `scalar`), each
+    // out[k] exactly kpi::to_double(scalar(row k)) but written so that the
+    // compiler vectorises it (the column path, column.hpp; the plain ratios).
+    void (*column)(const double* const* x, std::size_t m, double* out) = nullptr;
 
     // Set by the catalogue from where the entry is written and from the
     // strings table (texts.toml); entries never write them in C++.

@@ -87,4 +87,11 @@ Result score_auc(std::span<const double> scores, std::span<const double> convert
 // then stage[i] / stage[i-1].
 std::vector<Result> funnel(std::span<const double> stage_counts);
 
+// The plain ratios over a block of rows, for the column path (column.hpp):
+// out[k] is exactly what ratio(num[k], den[k]) scaled by `scale` gives (or,
+// with part_of_whole, the part-of-a-whole ratio: a part above its whole is
+// #NUM!), as a double with an error's NaN payload, computed without a
+// branch per row so that it vectorises.
+void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole, double* out);
+
 }  // namespace kpi

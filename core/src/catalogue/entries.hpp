@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kpi/catalogue.hpp"
+#include "kpi/kpi.hpp"
 
 namespace kpi::entries {
 
@@ -24,6 +25,15 @@ inline ArgInfo optional_range(std::string_view name) { return ArgInfo{name, {}, 
 inline ArgInfo name_arg(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::name, false, 0.0}; }
 inline ArgInfo column(std::string_view name, bool optional) {
     return ArgInfo{name, {}, {}, ArgKind::column, optional, 0.0};
+}
+
+// The column form (FunctionInfo::column) of a plain ratio of its two
+// arguments, times Scale; PartOfWhole: a part above its whole is #NUM!.
+// Only for entries whose scalar is exactly that (the column path's test
+// compares the two on every case of the bad-input matrix).
+template <int Scale, bool PartOfWhole = false>
+void ratio_rows(const double* const* x, std::size_t m, double* out) {
+    ratio_column(x[0], x[1], m, Scale, PartOfWhole, out);
 }
 
 // A required argument a blank means 0 for (see ArgInfo::zero_if_blank).

@@ -10,7 +10,8 @@ std::vector<FunctionInfo> pipeline() {
     return {
         // Over a period SQLs may come from earlier MQLs: the rate can exceed 1.
         {.method = "mql2sql", .name = "KPI.MQL2SQL", .shape = Shape::rate, .args = {amount("sqls"), amount("mqls")},
-         .scalar = [](Values x) { return mql2sql(x[0], x[1]); }},
+         .scalar = [](Values x) { return mql2sql(x[0], x[1]); },
+         .column = ratio_rows<1>},
         {.method = "funnel", .name = "KPI.FUNNEL", .shape = Shape::array, .args = {range("stage_counts")},
          .returns = Returns::array, .eval = adapters::funnel},
         {.method = "timetoclose", .name = "KPI.TIMETOCLOSE", .shape = Shape::cells,
@@ -23,7 +24,8 @@ std::vector<FunctionInfo> pipeline() {
          .scalar = [](Values x) { return winrate(x[0], x[1]); }},
         {.method = "pipecoverage", .name = "KPI.PIPECOVERAGE", .shape = Shape::ratio,
          .args = {amount("pipeline"), amount("quota")},
-         .scalar = [](Values x) { return pipecoverage(x[0], x[1]); }},
+         .scalar = [](Values x) { return pipecoverage(x[0], x[1]); },
+         .column = ratio_rows<1>},
     };
 }
 

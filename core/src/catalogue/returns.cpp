@@ -9,7 +9,8 @@ std::vector<FunctionInfo> returns() {
         {.method = "roi", .name = "KPI.ROI", .shape = Shape::gain, .args = {amount("return"), amount("investment")},
          .scalar = [](Values x) { return roi(x[0], x[1]); }},
         {.method = "roas", .name = "KPI.ROAS", .shape = Shape::ratio, .args = {amount("revenue"), amount("ad_spend")},
-         .scalar = [](Values x) { return roas(x[0], x[1]); }},
+         .scalar = [](Values x) { return roas(x[0], x[1]); },
+         .column = ratio_rows<1>},
         {.method = "growth", .name = "KPI.GROWTH", .shape = Shape::gain, .args = {amount("current"), amount("previous")},
          .scalar = [](Values x) { return growth(x[0], x[1]); }},
         // Margin-based: the return a campaign's margin brings, and the ROAS at which it pays for itself.
