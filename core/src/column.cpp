@@ -11,6 +11,17 @@
 #include "kpi/kpi.hpp"
 #include "kpi/stop.hpp"
 
+// The vectorised loops in AVX-512 and AVX2 beside the baseline (SSE2),
+// chosen at load time by the CPU (GCC's function multiversioning, which
+// needs ELF's ifunc: Linux x86-64 only; elsewhere the baseline). NumPy does
+// the same for its own loops. Only "avx2", not "fma": no multiply-add is
+// contracted, so every version gives the same bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define KPI_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KPI_SIMD_CLONES
+#endif
+
 namespace kpi {
 namespace {
 
@@ -41,6 +52,18 @@ Result slow_cell(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks bla
     return Result{y, Error::none};
 }
 
+// One vectorisable pass: is every cell a plain number (finite, and not
+// negative for an amount; NaN fails both)? Written as a selection into a
+// double: the form GCC 12 vectorises (a count of bools it does not).
+KPI_SIMD_CLONES bool all_plain(const double* v, std::size_t m, bool amount) {
+    double other = 0.0;
+    if (amount)
+        for (std::size_t k = 0; k < m; ++k) other = v[k] >= 0.0 && v[k] <= DBL_MAX ? other : 1.0;
+    else
+        for (std::size_t k = 0; k < m; ++k) other = std::fabs(v[k]) <= DBL_MAX ? other : 1.0;
+    return other == 0.0;
+}
+
 // Argument `info`'s cells of rows [i0, i0 + m) into x[k] (k < m), each
 // row's first error into err[k] unless an earlier argument set one (x[k]
 // is then 0). Returns where the row values are: x, or the caller's own
@@ -52,16 +75,7 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
     const std::ptrdiff_t s = c.stride;
     const double* v = c.values + static_cast<std::ptrdiff_t>(i0) * s;
     if (!kErrors && s == 1) {
-        // One vectorisable pass: is every cell a plain number (finite, and
-        // not negative for an amount; NaN fails both)?
-        // (Written as a selection into a double: the form GCC 12 vectorises;
-        // a count of bools it does not.)
-        double other = 0.0;
-        if (amount)
-            for (std::size_t k = 0; k < m; ++k) other = v[k] >= 0.0 && v[k] <= DBL_MAX ? other : 1.0;
-        else
-            for (std::size_t k = 0; k < m; ++k) other = std::fabs(v[k]) <= DBL_MAX ? other : 1.0;
-        const bool plain = other == 0.0;
+        const bool plain = all_plain(v, m, amount);
         // An amount is a sum (args.cpp's amount() adds the cell to 0.0), so
         // -0 reads as 0: run_scalar adds 0.0 before a scalar formula; the
         // column forms never see the difference (ratio_column gives the
@@ -107,7 +121,8 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
 
 // kpi.hpp: ratio() and part_of() of kpi.cpp, over a block (here, where
 // the build vectorises: core/CMakeLists.txt).
-void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole, double* out) {
+KPI_SIMD_CLONES void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole,
+                                  double* out) {
     const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
     // ratio()/part_of() and Result::of, in their order of precedence, as
     // selections rather than branches: a bad argument (#NUM!) before a part
