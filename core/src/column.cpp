@@ -58,7 +58,9 @@ Result slow_cell(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks bla
 KPI_SIMD_CLONES bool all_plain(const double* v, std::size_t m, bool amount) {
     double other = 0.0;
     if (amount)
-        for (std::size_t k = 0; k < m; ++k) other = v[k] >= 0.0 && v[k] <= DBL_MAX ? other : 1.0;
+        // Not signbit: -0 is left to the copy below, which makes it 0, so
+        // that an amount read in place is never -0.
+        for (std::size_t k = 0; k < m; ++k) other = !std::signbit(v[k]) && v[k] <= DBL_MAX ? other : 1.0;
     else
         for (std::size_t k = 0; k < m; ++k) other = std::fabs(v[k]) <= DBL_MAX ? other : 1.0;
     return other == 0.0;
@@ -77,9 +79,7 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
     if (!kErrors && s == 1) {
         const bool plain = all_plain(v, m, amount);
         // An amount is a sum (args.cpp's amount() adds the cell to 0.0), so
-        // -0 reads as 0: run_scalar adds 0.0 before a scalar formula; the
-        // column forms never see the difference (ratio_column gives the
-        // same for -0 and 0).
+        // -0 reads as 0: a block holding one is copied below.
         if (plain) return v;
     }
     const Error* e = kErrors ? c.errors + static_cast<std::ptrdiff_t>(i0) * s : nullptr;
@@ -196,12 +196,9 @@ bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, doub
         if (f_.column) {
             f_.column(at, m, o);
         } else {
-            // + 0.0 turns an amount's -0, read in place, into 0 (as a sum
-            // gives); + -0.0 leaves every number as it is.
-            double row[kMaxScalarArgs], zero[kMaxScalarArgs];
-            for (std::size_t j = 0; j < na; ++j) zero[j] = f_.args[j].kind == ArgKind::amount ? 0.0 : -0.0;
+            double row[kMaxScalarArgs];
             for (std::size_t k = 0; k < m; ++k) {
-                for (std::size_t j = 0; j < na; ++j) row[j] = at[j][k] + zero[j];
+                for (std::size_t j = 0; j < na; ++j) row[j] = at[j][k];
                 o[k] = to_double(f_.scalar(std::span<const double>(row, na)));
             }
         }

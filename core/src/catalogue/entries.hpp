@@ -4,9 +4,11 @@
 // evaluation; its words come from core/catalogue/texts.toml.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "kpi/catalogue.hpp"
+#include "kpi/column.hpp"
 #include "kpi/kpi.hpp"
 
 namespace kpi::entries {
@@ -34,6 +36,21 @@ inline ArgInfo column(std::string_view name, bool optional) {
 template <int Scale, bool PartOfWhole = false>
 void ratio_rows(const double* const* x, std::size_t m, double* out) {
     ratio_column(x[0], x[1], m, Scale, PartOfWhole, out);
+}
+
+// The column form of an entry whose scalar is exactly F(x[0], x[1], ...)
+// over doubles: the same formula called directly per row, without the
+// scalar's indirect call and span (the formulas themselves are not
+// vectorised: they branch).
+template <class... A>
+constexpr std::size_t arity(Result (*)(A...)) { return sizeof...(A); }
+template <auto F, std::size_t... I>
+void formula_rows(const double* const* x, std::size_t m, double* out, std::index_sequence<I...>) {
+    for (std::size_t k = 0; k < m; ++k) out[k] = to_double(F(x[I][k]...));
+}
+template <auto F>
+void formula_rows(const double* const* x, std::size_t m, double* out) {
+    formula_rows<F>(x, m, out, std::make_index_sequence<arity(F)>{});
 }
 
 // A required argument a blank means 0 for (see ArgInfo::zero_if_blank).

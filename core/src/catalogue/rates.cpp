@@ -25,7 +25,8 @@ std::vector<FunctionInfo> rates() {
         // impressions is #NUM!), a view is a watched impression.
         {.method = "frequency", .name = "KPI.FREQUENCY", .shape = Shape::ratio,
          .args = {amount("impressions"), number("reach")},  // reach does not add up: one value
-         .scalar = [](Values x) { return frequency(x[0], x[1]); }},
+         .scalar = [](Values x) { return frequency(x[0], x[1]); },
+         .column = formula_rows<frequency>},
         {.method = "grp", .name = "KPI.GRP", .shape = Shape::ratio, .scale = 100.0,
          .args = {amount("impressions"), amount("population")},
          .scalar = [](Values x) { return grp(x[0], x[1]); },
@@ -38,10 +39,12 @@ std::vector<FunctionInfo> rates() {
         {.method = "lift", .name = "KPI.LIFT", .shape = Shape::formula,
          .args = {amount("conversions_test"), amount("visitors_test"), amount("conversions_control"),
                   amount("visitors_control")},
-         .scalar = [](Values x) { return lift(x[0], x[1], x[2], x[3]); }},
+         .scalar = [](Values x) { return lift(x[0], x[1], x[2], x[3]); },
+         .column = formula_rows<lift>},
         {.method = "abpvalue", .name = "KPI.ABPVALUE", .shape = Shape::formula,
          .args = {amount("conversions_a"), amount("visitors_a"), amount("conversions_b"), amount("visitors_b")},
-         .scalar = [](Values x) { return ab_pvalue(x[0], x[1], x[2], x[3]); }},
+         .scalar = [](Values x) { return ab_pvalue(x[0], x[1], x[2], x[3]); },
+         .column = formula_rows<ab_pvalue>},
     };
 }
 
