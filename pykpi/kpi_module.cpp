@@ -3,7 +3,8 @@
 // postgres/sql_names.hpp), so a new catalogue function needs no code here.
 //
 //   kpi.cpl(30000, 200)                 -> 150.0
-//   kpi.cpl(df.cost, df.leads)          -> a NumPy array, row by row (broadcast)
+//   kpi.cpl(df.cost, df.leads)          -> a NumPy array, row by row (broadcast;
+//                                          the core's column path, GIL released)
 //   kpi.nps(scores)                     -> one value from a whole array
 //   kpi.bgnbd_fit(freq, rec, age)       -> a NumPy array (Calc's order)
 //
