@@ -138,6 +138,58 @@ KPI_SIMD_CLONES void ratio_column(const double* num, const double* den, std::siz
     }
 }
 
+namespace {
+// Result::of as a selection: a value that is not finite is #NUM!, -0 is 0.
+inline double of(double v, double num_error) { return std::fabs(v) <= DBL_MAX ? v + 0.0 : num_error; }
+inline bool nonneg(double x) { return (x >= 0.0) & (x <= DBL_MAX); }  // kpi.cpp's nonneg (NaN fails)
+inline bool fraction(double x) { return (x >= 0.0) & (x <= 1.0); }    // kpi.cpp's is_fraction
+}  // namespace
+
+// kpi.hpp: kpi.cpp's roi() and growth(), clv(), breakevenroas() and
+// retention() as selections, each in the order its checks run there.
+KPI_SIMD_CLONES void gain_column(const double* a, const double* b, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double x = a[k], y = b[k];
+        // ratio(x, y) first (#NUM!, #DIV/0!, its quotient's overflow), then (x - y) / y.
+        double r = of((x - y) / y, num_error);
+        r = std::fabs(x / y) <= DBL_MAX ? r : num_error;
+        r = y == 0.0 ? div0_error : r;
+        out[k] = nonneg(x) & nonneg(y) ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void clv_column(const double* aov, const double* frequency, const double* lifespan, const double* margin,
+                                std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num);
+    for (std::size_t k = 0; k < m; ++k) {
+        const bool good = nonneg(aov[k]) & nonneg(frequency[k]) & nonneg(lifespan[k]) & fraction(margin[k]);
+        out[k] = good ? of(aov[k] * frequency[k] * lifespan[k] * margin[k], num_error) : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void breakevenroas_column(const double* margin, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double g = margin[k];
+        const double r = g == 0.0 ? div0_error : of(1.0 / g, num_error);
+        out[k] = fraction(g) ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void retention_column(const double* end, const double* added, const double* start, std::size_t m,
+                                      double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double e = end[k], a = added[k], s = start[k];
+        const double kept = e - a;  // finite when e and a are
+        // The inputs (#NUM!), kept below 0 or above the start (#NUM!), then part_of(kept, s).
+        const bool good = nonneg(e) & nonneg(a) & nonneg(s) & (kept >= 0.0) & !(kept > s);
+        const double r = s == 0.0 ? div0_error : of(kept / s, num_error);
+        out[k] = good ? r : num_error;
+    }
+}
+
 double error_nan(Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | calc_code(e)); }
 
 Error nan_error(double x) {

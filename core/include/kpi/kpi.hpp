@@ -93,5 +93,11 @@ std::vector<Result> funnel(std::span<const double> stage_counts);
 // #NUM!), as a double with an error's NaN payload, computed without a
 // branch per row so that it vectorises.
 void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole, double* out);
+// The same for roi()/growth() (a gain), clv(), breakevenroas() and retention().
+void gain_column(const double* a, const double* b, std::size_t m, double* out);
+void clv_column(const double* aov, const double* frequency, const double* lifespan, const double* margin,
+                std::size_t m, double* out);
+void breakevenroas_column(const double* margin, std::size_t m, double* out);
+void retention_column(const double* end, const double* added, const double* start, std::size_t m, double* out);
 
 }  // namespace kpi

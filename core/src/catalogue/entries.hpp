@@ -38,6 +38,12 @@ void ratio_rows(const double* const* x, std::size_t m, double* out) {
     ratio_column(x[0], x[1], m, Scale, PartOfWhole, out);
 }
 
+// The branch-free column forms of kpi.hpp, for `.column`.
+inline void gain_rows(const double* const* x, std::size_t m, double* out) { gain_column(x[0], x[1], m, out); }
+inline void clv_rows(const double* const* x, std::size_t m, double* out) { clv_column(x[0], x[1], x[2], x[3], m, out); }
+inline void breakevenroas_rows(const double* const* x, std::size_t m, double* out) { breakevenroas_column(x[0], m, out); }
+inline void retention_rows(const double* const* x, std::size_t m, double* out) { retention_column(x[0], x[1], x[2], m, out); }
+
 // The column form of an entry whose scalar is exactly F(x[0], x[1], ...)
 // over doubles: the same formula called directly per row, without the
 // scalar's indirect call and span (the formulas themselves are not
