@@ -1,5 +1,6 @@
 #include "kpi/map.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -57,41 +58,48 @@ Output each_row(const ColumnCall& call, const FunctionInfo& f, std::size_t first
     const std::size_t n = columns[shape].n;
     for (const Column& c : columns)
         if (c.n != n && c.n != 1) return fail(Error::value);  // columns of different lengths
-    // The cells as the column path reads them: numbers, NaN for an empty
-    // cell, and beside them the errors of the cells that are not numbers.
-    std::vector<std::vector<double>> values(columns.size());
-    std::vector<std::vector<Error>> errors(columns.size());
-    std::vector<ColumnArg> args(f.args.size());
-    for (std::size_t j = 0; j < columns.size(); ++j) {
-        const Column& c = columns[j];
-        values[j].resize(c.n);
-        for (std::size_t i = 0; i < c.n; ++i) {
-            const Cell cell = c.at(i);
-            Error e = Error::none;
-            switch (cell.kind) {
-                case Cell::Kind::empty: values[j][i] = std::numeric_limits<double>::quiet_NaN(); break;
-                case Cell::Kind::text: e = Error::value; break;
-                case Cell::Kind::error: e = cell.error == Error::none ? Error::value : cell.error; break;
-                case Cell::Kind::number:
-                    values[j][i] = cell.number;
-                    if (std::isnan(cell.number)) e = Error::num;  // a number that is none, not a blank
-                    break;
-            }
-            if (e == Error::none) continue;
-            if (errors[j].empty()) errors[j].assign(c.n, Error::none);
-            errors[j][i] = e;
-        }
-        args[first + j] = ColumnArg{values[j].data(), c.n == 1 ? 0 : 1, errors[j].empty() ? nullptr : errors[j].data()};
-    }
-    std::vector<double> out(n);
-    if (!call.run(args, n, out.data(), &budget)) return fail(Error::num);
     Output o;
     o.rows = columns[shape].along_rows ? n : 1;
     o.cols = columns[shape].along_rows ? 1 : n;
     o.cells.reserve(n);
-    for (double v : out) {
-        const Error e = nan_error(v);
-        o.cells.push_back(e == Error::none ? Result{v, Error::none} : Result::fail(e));
+    // A chunk of rows at a time, into buffers reused from chunk to chunk
+    // (a column of a million rows copied whole cost more in page faults
+    // than the loop it fed): the cells as the column path reads them,
+    // numbers with NaN for an empty cell, and beside them the errors of the
+    // cells that are not numbers.
+    constexpr std::size_t kChunk = 4096;
+    std::vector<std::vector<double>> values(columns.size(), std::vector<double>(std::min(n, kChunk)));
+    std::vector<std::vector<Error>> errors(columns.size(), std::vector<Error>(std::min(n, kChunk)));
+    std::vector<double> out(std::min(n, kChunk));
+    std::vector<ColumnArg> args(f.args.size());
+    for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
+        const std::size_t m = std::min(kChunk, n - i0);
+        for (std::size_t j = 0; j < columns.size(); ++j) {
+            const Column& c = columns[j];
+            const std::size_t cells = c.n == 1 ? 1 : m;  // a single cell is read once, repeated (stride 0)
+            bool any = false;
+            for (std::size_t k = 0; k < cells; ++k) {
+                const Cell cell = c.at(c.n == 1 ? 0 : i0 + k);
+                Error e = Error::none;
+                switch (cell.kind) {
+                    case Cell::Kind::empty: values[j][k] = std::numeric_limits<double>::quiet_NaN(); break;
+                    case Cell::Kind::text: e = Error::value; break;
+                    case Cell::Kind::error: e = cell.error == Error::none ? Error::value : cell.error; break;
+                    case Cell::Kind::number:
+                        values[j][k] = cell.number;
+                        if (std::isnan(cell.number)) e = Error::num;  // a number that is none, not a blank
+                        break;
+                }
+                errors[j][k] = e;
+                any |= e != Error::none;
+            }
+            args[first + j] = ColumnArg{values[j].data(), c.n == 1 ? 0 : 1, any ? errors[j].data() : nullptr};
+        }
+        if (!call.run(args, m, out.data(), &budget)) return fail(Error::num);
+        for (std::size_t k = 0; k < m; ++k) {
+            const Error e = nan_error(out[k]);
+            o.cells.push_back(e == Error::none ? Result{out[k], Error::none} : Result::fail(e));
+        }
     }
     return o;
 }
