@@ -58,9 +58,10 @@ Result slow_cell(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks bla
 KPI_SIMD_CLONES bool all_plain(const double* v, std::size_t m, bool amount) {
     double other = 0.0;
     if (amount)
-        // Not signbit: -0 is left to the copy below, which makes it 0, so
-        // that an amount read in place is never -0.
-        for (std::size_t k = 0; k < m; ++k) other = !std::signbit(v[k]) && v[k] <= DBL_MAX ? other : 1.0;
+        // The sign bit clear (copysign: signbit does not vectorise): -0 is
+        // left to the copy below, which makes it 0, so that an amount read
+        // in place is never -0.
+        for (std::size_t k = 0; k < m; ++k) other = std::copysign(1.0, v[k]) > 0.0 && v[k] <= DBL_MAX ? other : 1.0;
     else
         for (std::size_t k = 0; k < m; ++k) other = std::fabs(v[k]) <= DBL_MAX ? other : 1.0;
     return other == 0.0;
@@ -73,7 +74,7 @@ KPI_SIMD_CLONES bool all_plain(const double* v, std::size_t m, bool amount) {
 // case: nothing copied).
 template <bool kErrors>
 const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount,
-                         std::size_t i0, std::size_t m, double* x, Error* err) {
+                         std::size_t i0, std::size_t m, double* x, Error* err, bool& any_error) {
     const std::ptrdiff_t s = c.stride;
     const double* v = c.values + static_cast<std::ptrdiff_t>(i0) * s;
     if (!kErrors && s == 1) {
@@ -90,6 +91,7 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
             if (ce != Error::none) {  // a text or an error cell: its error, whatever the value
                 x[k] = 0.0;
                 if (err[k] == Error::none) err[k] = ce;
+                any_error = true;
                 continue;
             }
         }
@@ -100,21 +102,23 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
         const Result r = slow_cell(info, c, blanks, y, amount);
         x[k] = r.ok() ? r.value : 0.0;
         if (!r.ok() && err[k] == Error::none) err[k] = r.error;
+        any_error |= !r.ok();
     }
     return x;
 }
 
 const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Blanks blanks, bool amount,
-                         std::size_t i0, std::size_t m, double* x, Error* err) {
+                         std::size_t i0, std::size_t m, double* x, Error* err, bool& any_error) {
     if (!c.values) {  // left out: an optional argument's default (a required one cannot be)
         for (std::size_t k = 0; k < m; ++k) {
             x[k] = info.optional ? info.fallback : 0.0;
             if (!info.optional && err[k] == Error::none) err[k] = Error::args;
         }
+        any_error |= !info.optional;
         return x;
     }
-    if (c.errors) return read_block<true>(info, c, blanks, amount, i0, m, x, err);
-    return read_block<false>(info, c, blanks, amount, i0, m, x, err);
+    if (c.errors) return read_block<true>(info, c, blanks, amount, i0, m, x, err, any_error);
+    return read_block<false>(info, c, blanks, amount, i0, m, x, err, any_error);
 }
 
 }  // namespace
@@ -241,9 +245,8 @@ bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, doub
         for (std::size_t j = 0; j < na; ++j) {
             const ArgInfo& info = f_.args[j];
             // A flag is read as a number (non-zero is TRUE), as evaluate() reads it.
-            at[j] = read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x[j], err);
+            at[j] = read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x[j], err, any_error);
         }
-        for (std::size_t k = 0; k < m; ++k) any_error |= err[k] != Error::none;
         double* o = out + i0;
         if (f_.column) {
             f_.column(at, m, o);
