@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "agg_state.hpp"
+#include "kpi/column.hpp"
 #include "kpi/stop.hpp"
 #include "sql_names.hpp"
 #include "views.hpp"
@@ -344,6 +345,25 @@ void scalar_call(Outcome& out, const FunctionInfo& f, int n, const double* reduc
                 scalars.emplace_back(reduced[i]);
                 views.push_back(&scalars.back());
             }
+        }
+        // One value of an elementwise function: the core's column path for
+        // one row (kpi/column.hpp), as Python and KPI.MAP call it: the same
+        // reading of the arguments everywhere, without the per-call Output.
+        // A float8 'NaN' is a value, not a blank (#NUM!, as before).
+        const kpi::ColumnCall column(f, views);
+        if (column.available()) {
+            kpi::ColumnArg cols[kMaxArgs];
+            for (int i = 0; i < n; ++i)
+                if (f.args[i].kind != kpi::ArgKind::range) cols[i] = kpi::ColumnArg{&reduced[i], 0, nullptr, false};
+            double v = 0.0;
+            if (!column.run(std::span<const kpi::ColumnArg>(cols, static_cast<std::size_t>(n)), 1, &v)) {
+                if (!stopped) set_message(out, Outcome::internal, "kpi." + kpisql::sql_name(f) + ": internal error");
+                return;  // stopped: kpi_scalar raises PostgreSQL's own error
+            }
+            const kpi::Error e = kpi::nan_error(v);
+            if (e != kpi::Error::none) return fail(out, f, e, reduced);
+            out.value = Float8GetDatum(v);
+            return;
         }
         deliver(out, f, kpi::evaluate(f, views), reduced, two_d && f.shape == kpi::Shape::array);
     } catch (const std::bad_alloc&) {

@@ -25,6 +25,9 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Every integer of at most this magnitude is exactly a double (2**53).
+constexpr std::uint64_t kExactInDouble = std::uint64_t{1} << 53;
+bool exact_in_double(long long v) { return v >= -static_cast<long long>(kExactInDouble) && v <= static_cast<long long>(kExactInDouble); }
 // datetime.date(1899, 12, 30).toordinal(): day 0 of the serial dates.
 constexpr double kOrdinalOfSerial0 = 693594.0;
 
@@ -107,12 +110,12 @@ double days_of(std::int64_t v, const std::string& unit, std::int64_t count, bool
 // Python types it recognises are looked up once per argument, not per cell.
 class Reader {
 public:
-    explicit Reader(const std::string& where) : where_(where), np_(py::module_::import("numpy")) {}
+    Reader(const std::string& where, bool ids) : where_(where), ids_(ids), np_(py::module_::import("numpy")) {}
 
     Cells read(py::handle x) {
         Cells out;
         std::string text;
-        if (read_plain(x.ptr(), out.one_, text)) {
+        if (read_plain(x.ptr(), out.one_, text, ids_)) {
             if (!text.empty()) out.texts_.push_back(std::move(text));
             return out;
         }
@@ -123,7 +126,13 @@ public:
         out.shape.assign(a.shape(), a.shape() + a.ndim());
         out.single_ = false;
         switch (a.dtype().kind()) {
-            case 'b': case 'i': case 'u': case 'f': {
+            case 'i': case 'u':
+                if (ids_) {
+                    read_integer_ids(a, out);
+                    return out;
+                }
+                [[fallthrough]];
+            case 'b': case 'f': {
                 Doubles d = Doubles::ensure(contiguous(a, py::dtype::of<double>()));
                 if (!d) refuse(where_, "cannot read the array as numbers");
                 own(out, d);
@@ -173,11 +182,23 @@ private:
 
     // The values that need no lookup: None, float, int, bool, str, bytes.
     // False for any other object.
-    static bool read_plain(PyObject* p, double& number, std::string& text) {
+    static bool read_plain(PyObject* p, double& number, std::string& text, bool ids) {
         number = kNaN;
         if (p == Py_None) return true;
         if (PyFloat_Check(p)) {
             number = PyFloat_AS_DOUBLE(p);
+            return true;
+        }
+        if (PyLong_Check(p) && ids) {
+            int overflow = 0;
+            const long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+            if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+            if (overflow == 0 && exact_in_double(v)) {
+                number = static_cast<double>(v);
+            } else {
+                py::str digits = py::reinterpret_borrow<py::object>(p);  // str(): its decimal digits
+                text = std::string(digits);
+            }
             return true;
         }
         if (PyLong_Check(p)) {
@@ -227,7 +248,7 @@ private:
     // One element of an object array.
     double read_object(py::handle o, std::string& text) {
         double number;
-        if (read_plain(o.ptr(), number, text)) return number;
+        if (read_plain(o.ptr(), number, text, ids_)) return number;
         if (!datetime_) {
             py::module_ dt = py::module_::import("datetime");
             datetime_ = dt.attr("datetime");
@@ -323,6 +344,32 @@ private:
         own(out, numbers);
     }
 
+    // Customer ids in an int64 or uint64 array: a bigint id beyond 2**53 has
+    // no double of its own (9007199254740993 read as ...992 merged two
+    // customers, issue 27), so such an id is its decimal text, compared
+    // exactly; the others stay numbers, as Calc holds them (the number 7
+    // and the text "7" remain two customers).
+    void read_integer_ids(const py::array& a, Cells& out) {
+        const bool is_signed = a.dtype().kind() == 'i';
+        py::array native = contiguous(a, py::dtype(is_signed ? "int64" : "uint64"));
+        const auto n = static_cast<std::size_t>(a.size());
+        Doubles numbers(static_cast<py::ssize_t>(n));
+        double* d = numbers.mutable_data();
+        for (std::size_t i = 0; i < n; ++i) {
+            d[i] = kNaN;
+            if (is_signed) {
+                const std::int64_t v = static_cast<const std::int64_t*>(native.data())[i];
+                if (exact_in_double(v)) d[i] = static_cast<double>(v);
+                else set_text(out, i, n, std::to_string(v));
+            } else {
+                const std::uint64_t v = static_cast<const std::uint64_t*>(native.data())[i];
+                if (v <= kExactInDouble) d[i] = static_cast<double>(v);
+                else set_text(out, i, n, std::to_string(v));
+            }
+        }
+        own(out, numbers);
+    }
+
     void read_times(const py::array& a, Cells& out) {
         const bool date = a.dtype().kind() == 'M';
         py::tuple meta = np_.attr("datetime_data")(a.dtype());
@@ -339,12 +386,13 @@ private:
     }
 
     const std::string& where_;
+    const bool ids_;  // the argument holds customer ids (kpisql::is_id)
     py::module_ np_;
     py::object datetime_, date_, timedelta_, pandas_na_;
     bool pandas_na_checked_ = false;
 };
 
-Cells read_cells(py::handle x, const std::string& where) { return Reader(where).read(x); }
+Cells read_cells(py::handle x, const std::string& where, bool ids) { return Reader(where, ids).read(x); }
 
 RangeView::RangeView(const Cells& cells, const std::string& where) : cells_(cells) {
     const auto& s = cells.shape;

@@ -10,6 +10,8 @@
 //   any other str or bytes               a text cell: customer ids compare its
 //                                        content (UTF-8); where a number
 //                                        belongs, the function's error (#VALUE!)
+//   an int beyond 2**53 as a customer id its decimal text (no double holds it
+//                                        exactly: two such ids never merge)
 //   datetime64, datetime, date           a serial date (days since 1899-12-30,
 //                                        the time of day as a fraction)
 //   timedelta64, timedelta               a number of days
@@ -47,6 +49,11 @@ public:
         if (is_text(i)) return kpi::Cell::text();
         return blank(i) ? kpi::Cell::blank() : kpi::Cell::num(number(i));
     }
+    // The numbers in C order (NaN for a blank or a text cell), for the
+    // core's column path (kpi/column.hpp); has_text() says whether any cell
+    // is text.
+    const double* numbers() const { return single_ ? &one_ : data_; }
+    bool has_text() const { return !texts_.empty(); }
 
 private:
     friend class Reader;
@@ -60,8 +67,10 @@ private:
 };
 
 // The cells of `x`; `where` names the argument in error messages
-// ("cpl() argument 'cost'").
-Cells read_cells(py::handle x, const std::string& where);
+// ("cpl() argument 'cost'"). `ids`: the argument holds customer ids
+// (kpisql::is_id): an integer beyond 2**53, which no double holds exactly,
+// is read as its decimal text, so that two such ids never merge.
+Cells read_cells(py::handle x, const std::string& where, bool ids = false);
 
 // A range argument: a single value is one cell, a 1-D array a column, a 2-D
 // array rows x columns (as a sheet range: FUNNEL of a 2-D range is #VALUE!

@@ -3,7 +3,8 @@
 // postgres/sql_names.hpp), so a new catalogue function needs no code here.
 //
 //   kpi.cpl(30000, 200)                 -> 150.0
-//   kpi.cpl(df.cost, df.leads)          -> a NumPy array, row by row (broadcast)
+//   kpi.cpl(df.cost, df.leads)          -> a NumPy array, row by row (broadcast;
+//                                          the core's column path, GIL released)
 //   kpi.nps(scores)                     -> one value from a whole array
 //   kpi.bgnbd_fit(freq, rec, age)       -> a NumPy array (Calc's order)
 //
@@ -34,6 +35,7 @@
 #include "cells.hpp"
 
 #include "kpi/catalogue.hpp"
+#include "kpi/column.hpp"
 #include "kpi/errors.hpp"
 #include "sql_names.hpp"
 
@@ -47,8 +49,7 @@ using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 // Calc's layout for an error in a double: a quiet NaN whose low bits are
 // the FormulaError number (as the add-in returns it).
-double error_nan(kpi::Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | kpi::calc_code(e)); }
-double value(const kpi::Result& r) { return r.ok() ? r.value : error_nan(r.error); }
+double value(const kpi::Result& r) { return kpi::to_double(r); }
 
 bool absent(const py::object& x) { return !x || x.is_none(); }
 
@@ -71,6 +72,9 @@ public:
             step *= dim;
         }
     }
+    bool same() const { return same_; }
+    // The step between two cells of the last dimension: 1, or 0 when it repeats.
+    std::size_t last_stride() const { return strides_.empty() ? 0 : strides_.back(); }
     std::size_t at(std::size_t r) const {
         if (same_) return r;
         std::size_t i = 0;
@@ -128,7 +132,40 @@ std::vector<py::object> bind_arguments(const std::string& name, const std::vecto
     return given;
 }
 
-py::object call(std::size_t index, const py::args& args, const py::kwargs& kwargs) {
+// The rows of an elementwise call through the core's column path
+// (kpi/column.hpp): the arguments read once, the parameter rows parsed
+// once, one tight loop per run of the last dimension (one loop in all when
+// every argument has the result's shape or is a single value), with the
+// GIL released: nothing here touches a Python object.
+void run_columns(const kpi::ColumnCall& column, const std::vector<std::size_t>& single_args,
+                 const std::vector<pykpi::Cells>& cells, const std::vector<Broadcast>& reads,
+                 const std::vector<py::ssize_t>& shape, std::size_t n, std::size_t nargs, double* res) {
+    // A text cell is #VALUE! wherever a number belongs, whatever its position.
+    std::vector<std::vector<kpi::Error>> texts(nargs);
+    for (std::size_t i : single_args) {
+        if (!cells[i].has_text()) continue;
+        const std::size_t size = cells[i].size();
+        texts[i].resize(size);
+        for (std::size_t c = 0; c < size; ++c) texts[i][c] = cells[i].is_text(c) ? kpi::Error::value : kpi::Error::none;
+    }
+    std::vector<kpi::ColumnArg> cols(nargs);  // omitted until given
+    bool flat = true;
+    for (std::size_t k = 0; k < single_args.size(); ++k) flat &= reads[k].same() || cells[single_args[k]].size() == 1;
+    const std::size_t inner = flat || shape.empty() ? n : static_cast<std::size_t>(shape.back());
+    py::gil_scoped_release unlocked;
+    for (std::size_t start = 0; start < n && inner > 0; start += inner) {
+        for (std::size_t k = 0; k < single_args.size(); ++k) {
+            const std::size_t i = single_args[k];
+            const bool one = cells[i].size() == 1;
+            const std::size_t at = one ? 0 : reads[k].at(start);
+            const std::ptrdiff_t stride = one ? 0 : flat ? 1 : static_cast<std::ptrdiff_t>(reads[k].last_stride());
+            cols[i] = kpi::ColumnArg{cells[i].numbers() + at, stride, texts[i].empty() ? nullptr : texts[i].data() + at};
+        }
+        column.run(cols, inner, res + start);
+    }
+}
+
+py::object call(std::size_t index, const py::args& args, const py::kwargs& kwargs, bool per_row = false) {
     const FunctionInfo& f = kpi::catalogue()[index];
     const std::string name = kpisql::sql_name(f);
     const std::size_t nargs = f.args.size();
@@ -150,7 +187,7 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
             continue;
         }
         const std::string where = name + "() argument '" + std::string(f.args[i].name) + "'";
-        cells[i] = pykpi::read_cells(given[i], where);
+        cells[i] = pykpi::read_cells(given[i], where, kpisql::is_id(f.args[i]));
         if (f.args[i].kind == kpi::ArgKind::range) {
             views[i] = &ranges[i].emplace(cells[i], where);
         } else {
@@ -175,8 +212,15 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
             py::gil_scoped_release unlocked;
             o = kpi::evaluate(f, views);
         }
-        // A table (KPI.COHORT) is always rows x columns, its empty cells NaN with #N/A.
-        const bool table = f.returns == kpi::Returns::table && o.cells.size() == o.rows * o.cols;
+        // A table (KPI.COHORT) is always rows x columns, its empty cells NaN
+        // with #N/A. An array computed cell for cell from a 2-D range
+        // (KPI.FUNNEL of a (3, 1) column or a (1, 3) row) keeps the range's
+        // two dimensions, as in Calc and SQL (a float8[][] answers
+        // float8[][]); its error, a 2-D block, is then (1, 1).
+        bool two_d = false;
+        for (std::size_t i = 0; i < nargs; ++i) two_d |= ranges[i] && cells[i].shape.size() == 2;
+        const bool table = (f.returns == kpi::Returns::table || (two_d && f.shape == kpi::Shape::array)) &&
+                           o.cells.size() == o.rows * o.cols;
         Array out(table ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
                   : o.cells.size() == 1 ? std::vector<py::ssize_t>{1}
                   : o.rows > 1 && o.cols > 1 ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(o.rows), static_cast<py::ssize_t>(o.cols)}
@@ -187,7 +231,10 @@ py::object call(std::size_t index, const py::args& args, const py::kwargs& kwarg
 
     Array out(shape);
     double* res = out.mutable_data();
-    {
+    const kpi::ColumnCall column(f, views);
+    if (column.available() && !per_row) {
+        run_columns(column, single_args, cells, reads, shape, n, nargs, res);
+    } else {  // one evaluation per row (KPI.TIMETOCLOSE's statistic broadcast; the tests' reference)
         py::gil_scoped_release unlocked;
         for (std::size_t r = 0; r < n; ++r) {
             for (std::size_t k = 0; k < single_args.size(); ++k) {
@@ -265,6 +312,19 @@ PYBIND11_MODULE(kpi, m) {
         names.append(name);
     }
     m.attr("FUNCTIONS") = names;
+    // For the tests only: the same call evaluated row by row through the
+    // generic per-call path, the reference the column path must equal
+    // (tests/pykpi/test_column_path.py).
+    m.def(
+        "_per_row",
+        [](const std::string& name, py::args a, py::kwargs k) {
+            const auto& all = kpi::catalogue();
+            for (std::size_t i = 0; i < all.size(); ++i)
+                if (kpisql::form(all[i]) != kpisql::Form::none && kpisql::sql_name(all[i]) == name)
+                    return call(i, a, k, true);
+            throw py::value_error("no function " + name);
+        },
+        "For tests: name(*args, **kwargs) evaluated row by row, without the column path.");
     m.def(
         "error",
         [](py::args a, py::kwargs k) {

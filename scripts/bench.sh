@@ -13,6 +13,10 @@
 #   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
 #   portable  kpi-portable against LibreOffice's own conversion of the same
 #           file at 2,000, 20,000 and 200,000 KPI rows (kpitools/bench/portable.py)
+#   pyelementwise  the Python module's elementwise functions against the NumPy
+#           or SciPy expression for the same values: 10,000,000 rows, the
+#           models on 1,000,000 customers (kpitools/bench/pyelementwise.py;
+#           also a table of docs/guide/performance.md)
 #   glue    a call through the binary-UNO glue against the C++ UNO glue it
 #           replaced (kpitools/bench/glue.py): scalar calls and two
 #           100,000-row ranges, each glue in its own soffice, alternated
@@ -23,7 +27,7 @@
 # Builds the benchmark variant of the extension (with the empty method
 # KPI.NOOP) in build-bench/ and runs the core micro-benchmarks first. About
 # 20-30 minutes on 2 cores.
-# usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue|argtypes] [--sizes 10000,100000,1000000] [--repeat 3]
+# usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue|argtypes|pyelementwise] [--sizes 10000,100000,1000000] [--repeat 3]
 #   (--sizes and --repeat: the calc part's)
 #   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
 #   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
@@ -36,7 +40,7 @@ want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 scripts/setup.sh
 # Linux x86-64 only: the benchmarks run here, the other platforms' libraries are not needed.
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKPI_BENCHMARK=ON -DKPI_CALC_TESTS=OFF -DKPI_CROSS_AARCH64=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target oxt core_bench fits_driver
+cmake --build build-bench -j"$(nproc)" --target oxt core_bench fits_driver kpi_py
 oxt=$(ls "$PWD"/build-bench/kpi-functions-*.oxt)
 export PYTHONPATH="$PWD/python"
 if want calc; then
@@ -79,6 +83,12 @@ fi
 if want argtypes; then
   /usr/bin/python3 -m kpitools.bench.argtypes --oxt "$oxt" --out docs/benchmark.md \
       --readme docs/guide/performance.md --workdir "$PWD/build-bench"
+fi
+
+# The Python module's elementwise functions against NumPy and SciPy (issue 26, item 2).
+if want pyelementwise; then
+  PYTHONPATH="$PWD/python:$PWD/build-bench/python" /usr/bin/python3 -m kpitools.bench.pyelementwise \
+      --out docs/benchmark.md --guide docs/guide/performance.md
 fi
 # The glue (issue 22): the C++ UNO glue's benchmark build from git, beside now's.
 if want glue; then

@@ -15,6 +15,8 @@ packages+=(libdlib-dev python3-scipy)
 packages+=(python3-pandas)
 # statsmodels: the independent reference of issue 24's statistics (pykpi.stats_reference).
 packages+=(python3-statsmodels)
+# mpmath: 40-digit arithmetic, the reference of the BG/NBD expectation (pykpi.column_path).
+packages+=(python3-mpmath)
 # Beyond the sheet (issue 16): the PostgreSQL extension and the Python module kpi.
 packages+=(postgresql-15 postgresql-server-dev-15 pybind11-dev python3-dev python3-numpy)
 # The KPI menu's GUI test (gui.menu): a virtual X server, a window manager,

@@ -1,12 +1,13 @@
 #include "kpi/map.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
 
-#include "clvmodels_eval.hpp"
-#include "kpi/clvmodels.hpp"
+#include "kpi/column.hpp"
 
 namespace kpi {
 namespace {
@@ -44,44 +45,63 @@ bool as_column(const ArgView& v, Column& out) {
     return true;
 }
 
-// Applies `fn` to every row of `columns` (a single cell is repeated); the
-// arguments past the given columns take `fallback`. `amount[j]`: column j is
-// an amount (negative -> #NUM!). The result takes the shape of columns[shape].
-// `fn(x, budget)` draws on the call's one budget (kMapBudget), as does every
-// row; when it runs out the whole call is #NUM!.
-template <class Fn>
-Output each_row(const std::vector<Column>& columns, std::size_t shape, std::size_t nargs, const double* fallback,
-                const bool* amount, long budget, Fn&& fn) {
+// Runs `f` over every row of `columns` (a single cell repeated), the
+// arguments past the given columns left out (their defaults), through the
+// core's column path (column.hpp): each column read once into doubles, the
+// rows computed in one loop, a blank cell read as 0 as =C2/D2 reads it.
+// `first`: the argument the first column stands for (after a model's
+// parameter rows, which `call` read once). The result takes the shape of
+// columns[shape]. The call's one budget (kMapBudget) is spent by every row
+// and a model row's series; when it runs out the whole call is #NUM!.
+Output each_row(const ColumnCall& call, const FunctionInfo& f, std::size_t first, const std::vector<Column>& columns,
+                std::size_t shape, long budget) {
     const std::size_t n = columns[shape].n;
     for (const Column& c : columns)
         if (c.n != n && c.n != 1) return fail(Error::value);  // columns of different lengths
-    double x[16] = {};
-    if (nargs > std::size(x)) return fail(Error::value);
-    for (std::size_t j = columns.size(); j < nargs; ++j) x[j] = fallback[j];
-    Output out;
-    out.rows = columns[shape].along_rows ? n : 1;
-    out.cols = columns[shape].along_rows ? 1 : n;
-    out.cells.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        Result row{0.0, Error::none};
-        for (std::size_t j = 0; j < columns.size() && row.ok(); ++j) {
-            const Cell c = columns[j].at(i);
-            switch (c.kind) {
-                case Cell::Kind::empty: x[j] = 0.0; break;  // as =C2/D2 reads a blank
-                case Cell::Kind::text: row = Result::fail(Error::value); break;
-                case Cell::Kind::error: row = Result::fail(c.error == Error::none ? Error::value : c.error); break;
-                case Cell::Kind::number:
-                    // The per-row version of the argument conventions.
-                    if (!std::isfinite(c.number) || (amount[j] && c.number < 0.0)) row = Result::fail(Error::num);
-                    x[j] = c.number;
-                    break;
+    Output o;
+    o.rows = columns[shape].along_rows ? n : 1;
+    o.cols = columns[shape].along_rows ? 1 : n;
+    o.cells.reserve(n);
+    // A chunk of rows at a time, into buffers reused from chunk to chunk
+    // (a column of a million rows copied whole cost more in page faults
+    // than the loop it fed): the cells as the column path reads them,
+    // numbers with NaN for an empty cell, and beside them the errors of the
+    // cells that are not numbers.
+    constexpr std::size_t kChunk = 4096;
+    std::vector<std::vector<double>> values(columns.size(), std::vector<double>(std::min(n, kChunk)));
+    std::vector<std::vector<Error>> errors(columns.size(), std::vector<Error>(std::min(n, kChunk)));
+    std::vector<double> out(std::min(n, kChunk));
+    std::vector<ColumnArg> args(f.args.size());
+    for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
+        const std::size_t m = std::min(kChunk, n - i0);
+        for (std::size_t j = 0; j < columns.size(); ++j) {
+            const Column& c = columns[j];
+            const std::size_t cells = c.n == 1 ? 1 : m;  // a single cell is read once, repeated (stride 0)
+            bool any = false;
+            for (std::size_t k = 0; k < cells; ++k) {
+                const Cell cell = c.at(c.n == 1 ? 0 : i0 + k);
+                Error e = Error::none;
+                switch (cell.kind) {
+                    case Cell::Kind::empty: values[j][k] = std::numeric_limits<double>::quiet_NaN(); break;
+                    case Cell::Kind::text: e = Error::value; break;
+                    case Cell::Kind::error: e = cell.error == Error::none ? Error::value : cell.error; break;
+                    case Cell::Kind::number:
+                        values[j][k] = cell.number;
+                        if (std::isnan(cell.number)) e = Error::num;  // a number that is none, not a blank
+                        break;
+                }
+                errors[j][k] = e;
+                any |= e != Error::none;
             }
+            args[first + j] = ColumnArg{values[j].data(), c.n == 1 ? 0 : 1, any ? errors[j].data() : nullptr};
         }
-        budget -= models::kEvaluationCost;
-        out.cells.push_back(row.ok() ? fn(std::span<const double>(x, nargs), budget) : row);
-        if (budget <= 0) return fail(Error::num);
+        if (!call.run(args, m, out.data(), &budget)) return fail(Error::num);
+        for (std::size_t k = 0; k < m; ++k) {
+            const Error e = nan_error(out[k]);
+            o.cells.push_back(e == Error::none ? Result{out[k], Error::none} : Result::fail(e));
+        }
     }
-    return out;
+    return o;
 }
 
 // The given columns from args[first] on, up to the first omitted one.
@@ -96,28 +116,6 @@ Error read_columns(Args args, std::size_t first, std::vector<Column>& columns) {
     return columns.empty() ? Error::args : Error::none;
 }
 
-// The model functions that take parameter rows: the rows (args[1], and
-// args[2] for KPI.CLV.PREDICT) are read once and shared by every customer;
-// the columns after them are the customer's values.
-Output map_model(std::string_view name, Args args, long budget) {
-    const models::RowModel m = models::row_model(name, args.subspan(1));
-    for (std::size_t j = 0; j < m.param_args; ++j)
-        if (1 + j >= args.size() || args[1 + j] == nullptr || args[1 + j]->omitted()) return fail(Error::args);
-    if (m.error != Error::none) return fail(m.error);
-    std::vector<Column> columns;
-    if (Error e = read_columns(args, 1 + m.param_args, columns); e != Error::none) return fail(e);
-    if (columns.size() > m.row_args) return fail(Error::value);
-    if (columns.size() < m.row_args - m.optional) return fail(Error::args);
-    double fallback[16] = {};
-    bool amount[16] = {};
-    for (std::size_t j = m.row_args - m.optional; j < m.row_args && j < std::size(fallback); ++j) fallback[j] = m.fallback;
-    // A single cell (one horizon t for every customer) is broadcast even when
-    // it comes first: the first column of several cells gives the shape.
-    std::size_t shape = 0;
-    while (shape + 1 < columns.size() && columns[shape].n == 1) ++shape;
-    return each_row(columns, shape, m.row_args, fallback, amount, budget, m.row);
-}
-
 }  // namespace
 
 // The budget is a local of the call: the core keeps no state between calls.
@@ -130,25 +128,30 @@ Output map_rows(Args args, long budget) {
         return fail(Error::value);
     std::string name = upper(name_arg.text(0, 0));
     if (name.rfind("KPI.", 0) != 0) name = "KPI." + name;
-    if (models::is_row_model(name)) return map_model(name, args, budget);
     const FunctionInfo* f = find_name(name);
-    if (!f || !f->scalar || f->returns != Returns::number) return fail(Error::value);
+    if (!f) return fail(Error::value);
+    // A model's parameter rows (args[1], and args[2] for KPI.CLV.PREDICT)
+    // are read once here and shared by every customer; the columns after
+    // them are the customer's values. A function with no column form (it
+    // reads ranges, or returns an array) cannot be mapped.
+    const ColumnCall call(*f, args.subspan(1), ColumnCall::Blanks::zero);
+    if (!call.available()) return fail(Error::value);
+    if (call.range_error() != Error::none) return fail(call.range_error());
+    const std::size_t first = call.range_args();
 
     // The given columns, then the KPI's arguments they stand for.
     std::vector<Column> columns;
-    if (Error e = read_columns(args, 1, columns); e != Error::none) return fail(e);
-    if (columns.size() > f->args.size()) return fail(Error::value);  // more columns than the KPI has arguments
-    for (std::size_t j = columns.size(); j < f->args.size(); ++j)
-        if (!f->args[j].optional) return fail(Error::args);       // a required argument has no column
-    double fallback[16] = {};
-    bool amount[16] = {};
-    if (f->args.size() > std::size(fallback)) return fail(Error::value);
-    for (std::size_t j = 0; j < f->args.size(); ++j) {
-        fallback[j] = f->args[j].fallback;
-        amount[j] = f->args[j].kind == ArgKind::amount;
-    }
-    return each_row(columns, 0, f->args.size(), fallback, amount, budget,
-                    [scalar = f->scalar](std::span<const double> x, long&) { return scalar(x); });
+    if (Error e = read_columns(args, 1 + first, columns); e != Error::none) return fail(e);
+    if (first + columns.size() > f->args.size()) return fail(Error::value);  // more columns than the KPI has arguments
+    for (std::size_t j = first + columns.size(); j < f->args.size(); ++j)
+        if (!f->args[j].optional) return fail(Error::args);  // a required argument has no column
+    // A model's single cell (one horizon t for every customer) is broadcast
+    // even when it comes first: the first column of several cells gives the
+    // shape. (Another KPI's result has its first column's shape.)
+    std::size_t shape = 0;
+    if (first > 0)
+        while (shape + 1 < columns.size() && columns[shape].n == 1) ++shape;
+    return each_row(call, *f, first, columns, shape, budget);
 }
 
 }  // namespace kpi

@@ -106,7 +106,35 @@ REVIEWED = [
     ("kpi.cpl(1 + 2j, 1)", ("raised", "TypeError"), "a complex number is no cell (was its real part, with a warning)"),
     ("kpi.nps(np.frombuffer(b'\\xff\\xff\\xff\\xff', dtype='U1'))", ("raised", "ValueError"),
      "a str array holding no Unicode code point (NumPy's own conversion raises SystemError)"),
-    ("kpi.funnel([[100, 50], [10, 5]])", ("value", (1,), ["#VALUE!"]), "a 2-D range: #VALUE! as in Calc"),
+    ("kpi.funnel([[100, 50], [10, 5]])", ("value", (1, 1), ["#VALUE!"]),
+     "a 2-D block: #VALUE! as in Calc, 2-D as SQL answers a float8[][] (issue 27, item 12)"),
+    # Issue 27, item 12: a 2-D range keeps its shape. Stage 2 is 50 / 100, stage 3 25 / 50.
+    ("kpi.funnel(np.array([[100.], [50.], [25.]]))", ("value", (3, 1), [1.0, 0.5, 0.5]),
+     "a (3, 1) column of stages answers a (3, 1) column, as KPI.FUNNEL in Calc"),
+    ("kpi.funnel(np.array([[100., 50., 25.]]))", ("value", (1, 3), [1.0, 0.5, 0.5]), "a (1, 3) row answers a row"),
+    ("kpi.funnel([100, 50, 25])", ("value", (3,), [1.0, 0.5, 0.5]), "a 1-D array stays 1-D"),
+    # Issue 27, item 11: bigint customer ids are compared exactly. 2**53 + 1 has no
+    # double of its own (it read as 2**53): the two customers merged into one, first
+    # seen on 1 January 2024 and again on 1 February. Two customers: January's cohort
+    # {2**53 + 1} and February's {2**53}, size 1 each, period 0 bought; February is not
+    # over by the last date (1 February): no period 1 is shown.
+    ("kpi.cohort(np.array([2**53 + 1, 2**53], dtype=np.int64), np.array([45292., 45323.]))",
+     ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]), "int64 ids beyond 2**53: two customers, not one"),
+    ("kpi.cohort([2**53 + 1, 2**53], [45292., 45323.])", ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]),
+     "a list of Python ints beyond 2**53"),
+    ("kpi.cohort(np.array([2**64 - 1, 2**64 - 2], dtype=np.uint64), np.array([45292., 45323.]))",
+     ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]), "uint64 ids beyond 2**53"),
+    ("kpi.cohort(np.array([-2**63, -2**63 + 1], dtype=object), np.array([45292., 45323.]))",
+     ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]), "negative ids in an object array"),
+    ("kpi.cohort([2**100 + 1, 2**100], [45292., 45323.])", ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]),
+     "ints beyond 64 bits"),
+    ("kpi.cohort([7, 7.0, '7'], [45292., 45293., 45323.])", ("value", (2, 3), [45292.0, 1, 1, 45323.0, 1, 1]),
+     "small ints stay numbers: 7 and 7.0 one customer (as one number in Calc), the text '7' another"),
+    # The revenue per customer of each cohort, cumulated, as of 29 February (45351):
+    # January's {2**53 + 1}: 10 in January, still 10 by February; February's {2**53}:
+    # 20; its period 1 (March) not reached, #N/A. (Merged: one row, 10 then 30.)
+    ("kpi.cohort_revenue(np.array([2**53 + 1, 2**53], dtype=np.int64), np.array([45292., 45323.]), [10., 20.], 0, 45351)",
+     ("value", (2, 4), [45292.0, 1, 10.0, 10.0, 45323.0, 1, 20.0, "#N/A"]), "COHORT.REVENUE's ids alike"),
     ("kpi.nps(np.zeros((2, 2, 2)))", ("raised", "ValueError"), "a range of three dimensions"),
     ("kpi.cpl(**{'\\udc80': 1})", ("raised", "TypeError"), "a keyword that is no argument name (a lone surrogate)"),
     ("kpi.cpl(1, 2, cost=3)", ("raised", "TypeError"), "an argument given twice (was the last one given)"),

@@ -116,6 +116,11 @@ struct FunctionInfo {
     // are eleven scores) evaluates them as they are, without writing the
     // rows out again.
     Output (*counted)(Args, std::span<const std::int64_t> counts) = nullptr;
+    // Optional, beside `scalar`: the same formula over a block of m rows,
+    // x[j][k] argument j of row k (already reduced as for `scalar`), each
+    // out[k] exactly kpi::to_double(scalar(row k)) but written so that the
+    // compiler vectorises it (the column path, column.hpp; the plain ratios).
+    void (*column)(const double* const* x, std::size_t m, double* out) = nullptr;
 
     // Set by the catalogue from where the entry is written and from the
     // strings table (texts.toml); entries never write them in C++.

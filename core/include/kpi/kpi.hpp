@@ -93,4 +93,17 @@ Result score_auc(std::span<const double> scores, std::span<const double> convert
 // then stage[i] / stage[i-1].
 std::vector<Result> funnel(std::span<const double> stage_counts);
 
+// The plain ratios over a block of rows, for the column path (column.hpp):
+// out[k] is exactly what ratio(num[k], den[k]) scaled by `scale` gives (or,
+// with part_of_whole, the part-of-a-whole ratio: a part above its whole is
+// #NUM!), as a double with an error's NaN payload, computed without a
+// branch per row so that it vectorises.
+void ratio_column(const double* num, const double* den, std::size_t m, double scale, bool part_of_whole, double* out);
+// The same for roi()/growth() (a gain), clv(), breakevenroas() and retention().
+void gain_column(const double* a, const double* b, std::size_t m, double* out);
+void clv_column(const double* aov, const double* frequency, const double* lifespan, const double* margin,
+                std::size_t m, double* out);
+void breakevenroas_column(const double* margin, std::size_t m, double* out);
+void retention_column(const double* end, const double* added, const double* start, std::size_t m, double* out);
+
 }  // namespace kpi

@@ -4,9 +4,12 @@
 // evaluation; its words come from core/catalogue/texts.toml.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "kpi/catalogue.hpp"
+#include "kpi/column.hpp"
+#include "kpi/kpi.hpp"
 
 namespace kpi::entries {
 
@@ -24,6 +27,36 @@ inline ArgInfo optional_range(std::string_view name) { return ArgInfo{name, {}, 
 inline ArgInfo name_arg(std::string_view name) { return ArgInfo{name, {}, {}, ArgKind::name, false, 0.0}; }
 inline ArgInfo column(std::string_view name, bool optional) {
     return ArgInfo{name, {}, {}, ArgKind::column, optional, 0.0};
+}
+
+// The column form (FunctionInfo::column) of a plain ratio of its two
+// arguments, times Scale; PartOfWhole: a part above its whole is #NUM!.
+// Only for entries whose scalar is exactly that (the column path's test
+// compares the two on every case of the bad-input matrix).
+template <int Scale, bool PartOfWhole = false>
+void ratio_rows(const double* const* x, std::size_t m, double* out) {
+    ratio_column(x[0], x[1], m, Scale, PartOfWhole, out);
+}
+
+// The branch-free column forms of kpi.hpp, for `.column`.
+inline void gain_rows(const double* const* x, std::size_t m, double* out) { gain_column(x[0], x[1], m, out); }
+inline void clv_rows(const double* const* x, std::size_t m, double* out) { clv_column(x[0], x[1], x[2], x[3], m, out); }
+inline void breakevenroas_rows(const double* const* x, std::size_t m, double* out) { breakevenroas_column(x[0], m, out); }
+inline void retention_rows(const double* const* x, std::size_t m, double* out) { retention_column(x[0], x[1], x[2], m, out); }
+
+// The column form of an entry whose scalar is exactly F(x[0], x[1], ...)
+// over doubles: the same formula called directly per row, without the
+// scalar's indirect call and span (the formulas themselves are not
+// vectorised: they branch).
+template <class... A>
+constexpr std::size_t arity(Result (*)(A...)) { return sizeof...(A); }
+template <auto F, std::size_t... I>
+void formula_rows(const double* const* x, std::size_t m, double* out, std::index_sequence<I...>) {
+    for (std::size_t k = 0; k < m; ++k) out[k] = to_double(F(x[I][k]...));
+}
+template <auto F>
+void formula_rows(const double* const* x, std::size_t m, double* out) {
+    formula_rows<F>(x, m, out, std::make_index_sequence<arity(F)>{});
 }
 
 // A required argument a blank means 0 for (see ArgInfo::zero_if_blank).

@@ -34,10 +34,12 @@ std::vector<FunctionInfo> models() {
          .returns = Returns::array, .eval = models::eval_sbg_fit},
         {.method = "sbgretention", .name = "KPI.SBG.RETENTION", .shape = Shape::model,
          .args = {number("alpha"), number("beta"), number("t")},
-         .scalar = [](Values x) { return models::sbg_retention(x[0], x[1], x[2]); }},
+         .scalar = [](Values x) { return models::sbg_retention(x[0], x[1], x[2]); },
+         .column = formula_rows<models::sbg_retention>},
         {.method = "sbgsurvival", .name = "KPI.SBG.SURVIVAL", .shape = Shape::model,
          .args = {number("alpha"), number("beta"), number("t")},
-         .scalar = [](Values x) { return models::sbg_survival(x[0], x[1], x[2]); }},
+         .scalar = [](Values x) { return models::sbg_survival(x[0], x[1], x[2]); },
+         .column = formula_rows<models::sbg_survival>},
     };
 }
 

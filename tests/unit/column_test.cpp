@@ -1,0 +1,160 @@
+// The column path (kpi/column.hpp, issue 26 item 2) against the per-call
+// path, evaluate(), for every function that has one: each argument in turn
+// takes every kind of cell (numbers at the edges of the domains, -0, an
+// infinity, a blank, a text, an error cell), the others a valid value, and
+// each row must give evaluate()'s result for the same cells, bit for bit
+// (as doubles with the error's NaN payload). Then the hosts' variants: a
+// float8 NaN (PostgreSQL: a value, #NUM!) and KPI.MAP's blank read as 0.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kpi/catalogue.hpp"
+#include "kpi/column.hpp"
+#include "kpi/map.hpp"
+
+using namespace kpi;
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+// One cell of a row: the double a host passes, and its error (text, error cell).
+struct In {
+    double v;
+    Error e = Error::none;
+};
+Cell cell_of(const In& x) {
+    if (x.e != Error::none) return x.e == Error::value ? Cell::text() : Cell::err(x.e);
+    return std::isnan(x.v) ? Cell::blank() : Cell::num(x.v);
+}
+
+const std::vector<In> kCells = {{0.0},  {-0.0}, {1.0},  {2.5},  {0.3},  {-1.0},          {1e300},
+                                {-1e300}, {5e-324}, {kInf}, {-kInf}, {7.0}, {kNaN} /* blank */,
+                                {0.0, Error::value} /* text */, {0.0, Error::div0} /* error cell */};
+
+// The parameter rows of the models (the CDNOW fits).
+const Grid kBg = Grid::row({Cell::num(0.243), Cell::num(4.414), Cell::num(0.793), Cell::num(2.426)});
+const Grid kGg = Grid::row({Cell::num(6.25), Cell::num(3.74), Cell::num(15.44)});
+
+std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+
+// Every row of the matrix through the column path, then each through
+// evaluate() with one-cell grids.
+void check_function(const FunctionInfo& f) {
+    std::vector<const ArgView*> ranges(f.args.size(), nullptr);
+    std::size_t first = 0;
+    for (std::size_t j = 0; j < f.args.size() && f.args[j].kind == ArgKind::range; ++j, ++first)
+        ranges[j] = f.args[j].name == "gg_params" ? &kGg : (f.method == "ggspend" ? &kGg : &kBg);
+    const ColumnCall call(f, ranges);
+    ASSERT_TRUE(call.available()) << f.name;
+    // Rows: argument i takes each kind of cell in turn, the others 1 (x = tx = T = 1 is a valid customer).
+    std::vector<std::vector<In>> rows;
+    for (std::size_t i = first; i < f.args.size(); ++i)
+        for (const In& c : kCells) {
+            std::vector<In> row(f.args.size(), In{1.0});
+            row[i] = c;
+            rows.push_back(row);
+        }
+    const std::size_t n = rows.size();
+    std::vector<std::vector<double>> values(f.args.size(), std::vector<double>(n));
+    std::vector<std::vector<Error>> errors(f.args.size(), std::vector<Error>(n));
+    std::vector<ColumnArg> cols(f.args.size());
+    for (std::size_t j = first; j < f.args.size(); ++j) {
+        for (std::size_t r = 0; r < n; ++r) {
+            values[j][r] = rows[r][j].v;
+            errors[j][r] = rows[r][j].e;
+        }
+        cols[j] = ColumnArg{values[j].data(), 1, errors[j].data()};
+    }
+    std::vector<double> out(n);
+    ASSERT_TRUE(call.run(cols, n, out.data()));
+    for (std::size_t r = 0; r < n; ++r) {
+        std::vector<Grid> grids;
+        grids.reserve(f.args.size());
+        std::vector<const ArgView*> views;
+        for (std::size_t j = 0; j < f.args.size(); ++j) {
+            if (j < first) {
+                views.push_back(ranges[j]);
+                continue;
+            }
+            grids.emplace_back(cell_of(rows[r][j]));
+            views.push_back(&grids.back());
+        }
+        const double want = to_double(evaluate(f, views).single());
+        std::string cells;
+        for (const In& x : rows[r]) cells += " " + std::to_string(x.v) + (x.e != Error::none ? "(err)" : "");
+        EXPECT_EQ(bits(out[r]), bits(want)) << f.name << " row" << cells << ": column " << out[r] << " "
+                                            << error_name(nan_error(out[r])) << ", per call " << want << " "
+                                            << error_name(nan_error(want));
+    }
+}
+
+}  // namespace
+
+TEST(ColumnPath, EveryElementwiseFunctionEqualsThePerCallPath) {
+    int functions = 0;
+    for (const FunctionInfo& f : catalogue()) {
+        if (!ColumnCall(f, {}).available()) continue;
+        ++functions;
+        check_function(f);
+    }
+    EXPECT_GE(functions, 40);  // the ratios, the formulas, the statistics and four models
+}
+
+TEST(ColumnPath, FunctionsWithoutAColumnFormSayNot) {
+    for (const char* name : {"KPI.NPS", "KPI.FUNNEL", "KPI.COHORT", "KPI.BGNBD.FIT", "KPI.MAP", "KPI.TIMETOCLOSE"})
+        EXPECT_FALSE(ColumnCall(*find_name(name), {}).available()) << name;
+}
+
+TEST(ColumnPath, ParameterRowErrorsAreEveryRowsError) {
+    const Grid short_row = Grid::row({Cell::num(1), Cell::num(2)});
+    const Grid negative = Grid::row({Cell::num(1), Cell::num(-2), Cell::num(3), Cell::num(4)});
+    const FunctionInfo& f = *find_name("KPI.BGNBD.PALIVE");
+    const double x[] = {1, 2}, tx[] = {1, 1}, T[] = {2, 3};
+    const ColumnArg cols[] = {{}, {x, 1}, {tx, 1}, {T, 1}};
+    double out[2];
+    ASSERT_TRUE(ColumnCall(f, std::vector<const ArgView*>{&short_row}).run(cols, 2, out));
+    EXPECT_EQ(nan_error(out[0]), Error::value);  // 2 values where 4 (or 5) belong
+    EXPECT_EQ(nan_error(out[1]), Error::value);
+    ASSERT_TRUE(ColumnCall(f, std::vector<const ArgView*>{&negative}).run(cols, 2, out));
+    EXPECT_EQ(nan_error(out[1]), Error::num);  // a parameter must be > 0
+}
+
+// PostgreSQL passes a float8 NaN as a value: #NUM!, where Python's NaN is a
+// blank (#N/A for a required argument).
+TEST(ColumnPath, NanIsAValueWhereTheHostSaysSo) {
+    const FunctionInfo& f = *find_name("KPI.CPL");
+    const double cost = kNaN, leads = 4;
+    double out = 0;
+    ColumnArg cols[] = {{&cost, 0, nullptr, false}, {&leads, 0}};
+    ASSERT_TRUE(ColumnCall(f, {}).run(cols, 1, &out));
+    EXPECT_EQ(nan_error(out), Error::num);
+    cols[0].nan_is_blank = true;
+    ASSERT_TRUE(ColumnCall(f, {}).run(cols, 1, &out));
+    EXPECT_EQ(nan_error(out), Error::na);
+}
+
+// KPI.MAP reads an empty cell as 0, as =C2/D2 does: CPL(blank; 4) is 0 / 4 = 0,
+// CPL(8; blank) 8 / 0, #DIV/0!; a text cell is #VALUE! in its row only.
+TEST(ColumnPath, MapReadsABlankAsZero) {
+    const Grid name = Grid::of_text("CPL");
+    const Grid cost = Grid::column({Cell::blank(), Cell::num(8), Cell::num(12), Cell::text()});
+    const Grid leads = Grid::column({Cell::num(4), Cell::blank(), Cell::num(3), Cell::num(1)});
+    const Grid omitted;
+    std::vector<const ArgView*> args{&name, &cost, &leads};
+    while (args.size() < find_name("KPI.MAP")->args.size()) args.push_back(&omitted);
+    const Output o = map_rows(args);
+    ASSERT_EQ(o.cells.size(), 4u);
+    EXPECT_EQ(o.rows, 4u);
+    EXPECT_TRUE(o.cells[0].ok());
+    EXPECT_EQ(o.cells[0].value, 0.0);
+    EXPECT_EQ(o.cells[1].error, Error::div0);
+    EXPECT_EQ(o.cells[2].value, 4.0);
+    EXPECT_EQ(o.cells[3].error, Error::value);
+}
