@@ -43,6 +43,22 @@ def _rss_mb(pid):
     return 0.0
 
 
+def _pss_mb(pid):
+    """The process's proportional set size: its resident pages, each shared
+    one divided among the processes sharing it. Summed over a tree it counts
+    each page once: soffice forks children that share its pages until they
+    exec (a tree's summed resident memory then counted soffice two or three
+    times, for a moment)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
 def _program(pid):
     """The program a process runs ("python3.11", "soffice.bin"), from its executable."""
     try:
@@ -51,11 +67,13 @@ def _program(pid):
         return "?"
 
 
-def run(cmd, env=None, interval=0.05):
+def run(cmd, env=None, interval=0.05, pss=False):
     """Runs cmd (its output discarded); returns (returncode, seconds, peak MB
     of the tree's summed resident memory, {program: the peak MB of one of
     its processes}, CPU seconds of the tree: user and system time of the
-    command and of the processes it waited for, soffice included)."""
+    command and of the processes it waited for, soffice included). pss:
+    proportional set sizes rather than resident memory (_pss_mb)."""
+    size = _pss_mb if pss else _rss_mb
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -63,7 +81,7 @@ def run(cmd, env=None, interval=0.05):
     while p.poll() is None:
         total = 0.0
         for pid in tree(p.pid):
-            mb = _rss_mb(pid)
+            mb = size(pid)
             total += mb
             # Read at every sample (a child runs its parent's program until
             # it execs); an exiting process's cannot be read: the last kept.
