@@ -32,15 +32,20 @@ def tree(root):
     return out
 
 
-def _rss_mb(pid):
+def _field_mb(path, key):
+    """The first "key: N kB" line of a /proc file, in MB (0 once the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mb(pid):
+    return _field_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _pss_mb(pid):
@@ -49,14 +54,7 @@ def _pss_mb(pid):
     each page once: soffice forks children that share its pages until they
     exec (a tree's summed resident memory then counted soffice two or three
     times, for a moment)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
+    return _field_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def _program(pid):
