@@ -47,7 +47,7 @@ def peer(path, work):
         with open(tiny, "w") as f:
             f.write("1,2\n")
         proctree.run(soffice_convert(profile, "ods", tiny, out))
-    rc, secs, peak, _by, cpu = proctree.run(soffice_convert(profile, "csv", path, out), pss=True)
+    rc, secs, peak, _by, cpu = proctree.run(soffice_convert(profile, "csv", path, out), forks=False)
     return {"rc": rc, "secs": secs, "cpu": cpu, "peak": peak}
 
 
@@ -56,7 +56,7 @@ def audit(tree, args, a, report_path):
     env = dict(os.environ, PYTHONPATH=f"{tree}:{a.build_python}")
     cmd = [sys.executable, "-m", "kpitools.audit", "--oxt", a.oxt, "--catalogue", a.catalogue, "--quiet",
            "--format", "json", "-o", report_path, "--workdir", a.workdir] + args
-    rc, secs, peak, by_program, cpu = proctree.run(cmd, env=env, pss=True)
+    rc, secs, peak, by_program, cpu = proctree.run(cmd, env=env, forks=False)
     try:
         with open(report_path, encoding="utf-8") as f:
             rep = json.load(f)
@@ -178,9 +178,9 @@ def write(a, rows, peers, load0):
                      f"{n if audited else 'not audited'} | {same} |")
     lines += ["", f"Measured {report.today()} on {report.machine()}, LibreOffice 7.4; `python3 -m kpitools.audit "
               "--format json -o REPORT` from start to exit (soffice's start-up and the extension's installation "
-              "in a fresh profile included, about 2–4 s), the process tree's memory sampled every 50 ms (the sum of "
-              "its processes' proportional set sizes, PSS: soffice forks children that share its pages for a "
-              "moment, which a sum of resident sizes counted twice or three times), "
+              "in a fresh profile included, about 2–4 s), the process tree's resident memory sampled every 50 ms "
+              "(a fork not yet running its own program left out: soffice forks to start helpers, and its pages "
+              "were counted two or three times for a moment), "
               "its CPU time (user and system, soffice included: on 2 cores the wall time can be less; on a loaded "
               "machine, more); "
               f"best of {a.repeat} for the smaller ones; load average {load0:.1f} before, {report.load():.1f} "

@@ -24,11 +24,16 @@ def _children():
 
 def tree(root):
     """root and every process below it, now."""
-    kids, out, todo = _children(), [], [root]
+    return [pid for pid, _parent in tree_with_parents(root)]
+
+
+def tree_with_parents(root):
+    """(pid, its parent's pid or None for root) of root and every process below it, now (parents first)."""
+    kids, out, todo = _children(), [], [(root, None)]
     while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo += kids.get(pid, [])
+        pid, parent = todo.pop()
+        out.append((pid, parent))
+        todo += [(k, pid) for k in kids.get(pid, [])]
     return out
 
 
@@ -48,15 +53,6 @@ def _rss_mb(pid):
     return _field_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
-def _pss_mb(pid):
-    """The process's proportional set size: its resident pages, each shared
-    one divided among the processes sharing it. Summed over a tree it counts
-    each page once: soffice forks children that share its pages until they
-    exec (a tree's summed resident memory then counted soffice two or three
-    times, for a moment)."""
-    return _field_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
-
-
 def _program(pid):
     """The program a process runs ("python3.11", "soffice.bin"), from its executable."""
     try:
@@ -65,22 +61,23 @@ def _program(pid):
         return "?"
 
 
-def run(cmd, env=None, interval=0.05, pss=False):
+def run(cmd, env=None, interval=0.05, forks=True):
     """Runs cmd (its output discarded); returns (returncode, seconds, peak MB
     of the tree's summed resident memory, {program: the peak MB of one of
     its processes}, CPU seconds of the tree: user and system time of the
-    command and of the processes it waited for, soffice included). pss:
-    proportional set sizes rather than resident memory (_pss_mb)."""
-    size = _pss_mb if pss else _rss_mb
+    command and of the processes it waited for, soffice included).
+    forks=False: a process running its parent's program is left out of the
+    sum: a fork that has not yet started its own program, whose pages are
+    its parent's (soffice forks to start helpers: summed, its resident
+    memory counted two or three times for a moment)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak, by_program, names = 0.0, {}, {}
     while p.poll() is None:
         total = 0.0
-        for pid in tree(p.pid):
-            mb = size(pid)
-            total += mb
+        for pid, parent in tree_with_parents(p.pid):
+            mb = _rss_mb(pid)
             # Read at every sample (a child runs its parent's program until
             # it execs); an exiting process's cannot be read: the last kept.
             name = _program(pid)
@@ -89,6 +86,8 @@ def run(cmd, env=None, interval=0.05, pss=False):
             else:
                 names[pid] = name
             by_program[name] = max(by_program.get(name, 0.0), mb)
+            if forks or parent is None or name != names.get(parent):
+                total += mb
         peak = max(peak, total)
         time.sleep(interval)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
