@@ -94,10 +94,12 @@ def audit(ctx, frame, lang, args=None):
         window(step)
 
     budget = Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + min(limit, MENU_TIMEOUT))
+    audited = False
     try:
         try:
             # The previous report is not audited (and stays until the new one replaces it).
             result = engine.audit(ctx, doc, progress=progress, budget=budget, skip=report.is_report)
+            audited = True
         except Stopped as e:
             return False, tr(lang, "audit_failed", str(e))
         except engine.Unavailable:
@@ -106,6 +108,8 @@ def audit(ctx, frame, lang, args=None):
             return False, tr(lang, "audit_failed", e)
     finally:
         window.close()
+        if not audited:
+            status.end()
     undo = doc.UndoManager
     undo.enterUndoContext(tr(lang, "audit_title"))
     try:
