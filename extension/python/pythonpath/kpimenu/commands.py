@@ -209,8 +209,7 @@ def portable(ctx, frame, lang, args=None):
         # loads and as it is written, and its new formulas would escape the
         # user's answer to "update links?" (the rewritten ones never fetch:
         # kpitools.portable.fetch).
-        neutral_copy(tmp, ".ods", quiet, Budget(MENU_MAX_BYTES, MENU_MAX_CELLS,
-                                                time.monotonic() + min(limit, MENU_TIMEOUT)))
+        neutral_copy(tmp, ".ods", quiet, Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + MENU_TIMEOUT))
         progress("copy")
         copy = open_copy(desktop, quiet, "calc8", read_only=False)
         summary = convert_document(copy, lang=lang, progress=progress)
