@@ -9,7 +9,9 @@
 #   models  the same fits in Calc against SciPy; KPI.MAP over the models
 #           against per-row formulas (bench/models_in_calc.py)
 #   audit   kpi-audit on a generated 1.1M-cell workbook and on small files,
-#           the code before the bulk reading against now (kpitools/bench/audit.py)
+#           the code before the findings were streamed against now, and
+#           beside each generated workbook LibreOffice's own load of it, the
+#           peak memory as a multiple of that (kpitools/bench/audit.py)
 #   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
 #   portable  kpi-portable against LibreOffice's own conversion of the same
 #           file at 2,000, 20,000 and 200,000 KPI rows (kpitools/bench/portable.py)
@@ -29,8 +31,7 @@
 # 20-30 minutes on 2 cores.
 # usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue|argtypes|pyelementwise] [--sizes 10000,100000,1000000] [--repeat 3]
 #   (--sizes and --repeat: the calc part's)
-#   AUDIT_BEFORE=<commit> (default 2b5b7f9): the code before the bulk reading, for the audit's "before"
-#   AUDIT_OLD_BIG=1: that code on the 1.1M-cell workbook too (six minutes and more)
+#   AUDIT_BEFORE=<commit> (default 99c87a2): the code before the findings were streamed, for the audit's "before"
 #   GLUE_BEFORE=<commit> (default ffd6c5e): the last commit with the C++ UNO glue, for the glue's "before"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,16 +57,17 @@ if want models; then
       --workdir "$PWD/build-bench" --out docs/benchmark.md --readme docs/guide/performance.md
 fi
 if want audit; then
-  # The audit's code before the bulk reading, from git, beside the code now.
+  # The audit's code before the findings were streamed, from git, beside the code now.
   before="$PWD/build-bench/audit-before"
   rm -rf "$before"
   old=()
-  if mkdir -p "$before" && git archive "${AUDIT_BEFORE:-2b5b7f9}" python | tar -x -C "$before"; then
+  if mkdir -p "$before" && git archive "${AUDIT_BEFORE:-99c87a2}" python | tar -x -C "$before"; then
     old=(--old "$before/python")
   else
-    echo "bench.sh: ${AUDIT_BEFORE:-2b5b7f9} not found: the audit is measured without its 'before'" >&2
+    echo "bench.sh: ${AUDIT_BEFORE:-99c87a2} not found: the audit is measured without its 'before'" >&2
   fi
-  if [ -n "${AUDIT_OLD_BIG:-}" ] && [ ${#old[@]} -gt 0 ]; then old+=(--old-big); fi
+  # That code on the 1.1M-cell workbook too (a minute): the memory before and now.
+  if [ ${#old[@]} -gt 0 ]; then old+=(--old-big); fi
   /usr/bin/python3 -m kpitools.bench.audit --oxt "$oxt" --catalogue "$PWD/build-bench/generated/catalogue.json" \
       --build-python "$PWD/build-bench/python" --new "$PWD/python" "${old[@]}" --workdir "$PWD/build-bench" \
       --out docs/benchmark.md

@@ -117,6 +117,37 @@ class RuleCases(unittest.TestCase):
         self.assertEqual(f["fix"], "=KPI.CPL(B2;C2)")
         self.assertEqual(f["details"]["expected"], {"type": "value", "value": 50.0})
 
+    def test_many_findings_not_held(self):
+        """Issue 26, item 6: a sheet of 12,000 hand-written CPLs, each agreeing
+        with KPI.CPL (one "handwritten-kpi" info finding per row, its own
+        value in its words: none merge). The report lists the first ones by
+        row (MAX_FINDINGS, lowered here to 2,000 to keep the test short) and
+        counts the 10,000 others; the walk hands its findings to that
+        bounded list every FLUSH findings (here 1,000) instead of holding
+        all 12,000 to the end. Traced at the peak, the model included:
+        41 MB before, 10 MB now; the bound is 20 MB."""
+        import tracemalloc
+        from unittest import mock
+        from kpitools.audit import engine, grouping
+        rows = 12_000
+        cells = {"A1": "Cost", "B1": "Leads", "C1": "CPL"}
+        for r in range(2, rows + 2):
+            cost = 100.0 + r  # a distinct value, hence a distinct finding, per row
+            cells.update({f"A{r}": cost, f"B{r}": 7, f"C{r}": (f"=A{r}/B{r}", cost / 7)})
+        tracemalloc.start()
+        try:
+            with mock.patch.object(grouping, "MAX_FINDINGS", 2000), mock.patch.object(engine, "FLUSH", 1000, create=True):
+                audit = audit_cells(cells, self.catalogue, batched=True)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        listed = 2000
+        self.assertEqual([(f["check"], f["cell"]) for f in audit.findings],
+                         [("handwritten-kpi", f"C{r}") for r in range(2, listed + 2)])
+        self.assertEqual(audit.result(audit.book)["findings_unlisted"],
+                         {"info": rows - listed, "warning": 0, "error": 0})
+        self.assertLess(peak / 1024 ** 2, 20, "MB traced at the peak (the model included)")
+
 
 class RuleDefinitions(unittest.TestCase):
     def test_complete(self):

@@ -14,7 +14,7 @@ import time
 
 from kpitools.audit import rules
 from kpitools.audit.formula import parse_formula, strip_parens, walk
-from kpitools.audit.grouping import MAX_INVENTORY, Grouper, listed
+from kpitools.audit.grouping import MAX_INVENTORY, Grouper, Listed
 from kpitools.audit.labels import Labels
 from kpitools.audit.model import SEVERITIES, AuditTimeout, fmt_num, result_json
 from kpitools.sheet.addresses import addr, col_index
@@ -55,7 +55,11 @@ class HandKpi:
 
 # Hand-written KPIs whose check waits for its KPI call, at most: then the
 # calls are computed together (kpi_batch) and the checks completed.
-BATCH = 20_000
+BATCH = 5_000
+# Findings the walk holds at most before those made so far go to the
+# report's bounded list (grouping.Listed): a sheet of 100,000 distinct
+# findings no longer sits whole in memory (issue 26, item 6).
+FLUSH = 5_000
 _KPI = re.compile(r"\bKPI\.", re.I)
 
 
@@ -91,7 +95,10 @@ class Audit:
         self.is_date = is_date or (lambda sheet, r, c: True)  # has the cell a date format?
         self.inventory = []         # the first MAX_INVENTORY KPI cells (grouping.py)
         self.kpi_cells = 0          # all of them
-        self.findings = []
+        self.findings = []          # the findings being made; after run(), those the report lists
+        self.unlisted = {}          # after run(): {"findings_unlisted": counts} of those it does not list
+        self._listed = Listed()
+        self._order = {s: i for i, s in enumerate(book)}
         self._group = Grouper()     # identical findings of adjacent cells merge as they come
         self.stop = None            # () -> True: stop now (kpi-audit's own memory cap, selfguard.py)
         self.no_stored = 0
@@ -119,9 +126,12 @@ class Audit:
         for sheet in self.book.values():
             last = -1
             for r, c, f in sheet.formula_cells():
-                if r != last and (deadline is not None and time.monotonic() > deadline
-                                  or self.stop is not None and self.stop()):
-                    raise AuditTimeout()  # for stop(), the caller says why
+                if r != last:
+                    if deadline is not None and time.monotonic() > deadline or self.stop is not None and self.stop():
+                        raise AuditTimeout()  # for stop(), the caller says why
+                    if len(self.findings) >= FLUSH:  # a new row: the findings so far are final
+                        self.complete()
+                        self._flush(sheet, r)
                 last = r
                 node = parse_formula(f)
                 if _KPI.search(f):
@@ -130,19 +140,32 @@ class Audit:
                     self.handwritten(sheet, r, c, f, node)
                     if len(self._waiting) >= BATCH:
                         self.complete()
+                        self._flush(sheet, r)
             self.complete()
             for family in rules.SHEET_FAMILIES:
                 family.check_sheet(self, sheet)
         for family in rules.BOOK_FAMILIES:
             family.check_book(self)
         self._group.close()
-        # The waiting checks' findings in their places: the report's order
-        # is the one a check at a time would give.
-        self.findings[:] = [x for f in self.findings for x in (f if isinstance(f, _Later) else (f,))]
-        order = {s: i for i, s in enumerate(self.book)}
-        self.findings.sort(key=lambda f: (order.get(f["sheet"], 0), _cell_key(f["cell"]),
-                                          -SEVERITIES.index(f["severity"])))
+        self._flush()
+        # Those the report lists, in its order (the one a check at a time
+        # would give: the waiting checks' findings in their places), and
+        # the others counted.
+        self.findings, self.unlisted = self._listed.result()
         return self
+
+    def _flush(self, sheet=None, row=None):
+        """Hands the findings made so far to the report's bounded list; the
+        walk goes on at this sheet's row (the grouping forgets the blocks
+        that can no longer grow) or is over (row None)."""
+        if row is not None:
+            self._group.forget(self.findings, row)
+        order = self._order
+        for f in self.findings:
+            for x in (f if isinstance(f, _Later) else (f,)):
+                self._listed.add((order.get(x["sheet"], 0),) + _cell_key(x["cell"])
+                                 + (-SEVERITIES.index(x["severity"]),), x)
+        self.findings.clear()  # the same list: the grouping's blocks still name it
 
     def complete(self):
         """Computes the waiting KPI calls together and completes their checks."""
@@ -194,7 +217,7 @@ class Audit:
     def result(self, book):
         """One file's entry of the report (docs/audit-json.md): at most
         MAX_FINDINGS findings and MAX_INVENTORY KPI cells listed, the rest counted."""
-        findings, more = listed(self.findings)
+        findings, more = self.findings, self.unlisted
         out = {"sheets": len(book), "cells": sum(s.rows * s.cols for s in book.values()),
                "kpi_cells": self.kpi_cells, "inventory": self.inventory, "findings": findings}
         if self.kpi_cells > len(self.inventory):

@@ -10,6 +10,8 @@ adjacent cells: a run along a row, then runs of the same columns in the
 rows below (a column of single cells is such a stack). Anything in doubt
 (another finding made in between in the same list) ends the block: a
 block is never wrong, at worst split in two."""
+import heapq
+
 from kpitools.sheet.addresses import addr
 
 # How many findings and KPI cells one file's report lists at most; the rest
@@ -65,6 +67,14 @@ class Grouper:
         lst.append(f)
         self.run = _Block(lst, key, f, r, c)
 
+    def forget(self, lst, row):
+        """Drops the blocks of lst that no run may continue any more: those
+        ending above row - 1, when the findings are made row by row from
+        row on (the walk over the formula cells). Without it `above` would
+        keep every finding of a large sheet alive (issue 26, item 6)."""
+        self.close()
+        self.above = {k: b for k, b in self.above.items() if b.lst is lst and b.r2 >= row - 1}
+
     def close(self):
         """Ends the current run: it continues the block above it (same
         columns, the row just above), or becomes a block later runs may continue."""
@@ -80,6 +90,36 @@ class Grouper:
             block.write()
         else:
             self.above[k] = run
+
+
+class Listed:
+    """The findings a report lists, kept as they are made rather than all
+    held to the end (issue 26, item 6): the first MAX_FINDINGS in the
+    report's order (key: sheet, cell, severity, then the order they were
+    made, as a stable sort gives) in a heap; those pushed out are counted
+    by severity. add() wants each finding once it is final (the grouping
+    may still widen its range: that changes neither its key nor its
+    severity)."""
+
+    def __init__(self, limit=None):
+        self.limit = MAX_FINDINGS if limit is None else limit
+        self.heap = []          # (negated key, finding): the largest key on top
+        self.seq = 0
+        self.counts = {"info": 0, "warning": 0, "error": 0}
+
+    def add(self, key, f):
+        self.seq += 1
+        item = (tuple(-k for k in key) + (-self.seq,), f)
+        if len(self.heap) < self.limit:
+            heapq.heappush(self.heap, item)
+            return
+        out = heapq.heappushpop(self.heap, item)[1]
+        self.counts[out["severity"]] += 1
+
+    def result(self):
+        """(the listed findings in the report's order, {findings_unlisted} or {})."""
+        shown = [f for _k, f in sorted(self.heap, reverse=True)]
+        return shown, ({"findings_unlisted": dict(self.counts)} if any(self.counts.values()) else {})
 
 
 def listed(findings):

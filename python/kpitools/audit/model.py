@@ -1,6 +1,7 @@
 """A workbook as read from LibreOffice after recalculation: sheets of values,
 formulas and error codes, and how results are shown and compared."""
 import math
+from array import array
 
 from kpitools.sheet.errors import ERROR_NAMES
 
@@ -87,17 +88,17 @@ class SheetData:
         """(row, col, value, label above) of every number typed in (no formula, no error)."""
         if not hasattr(self, "_up_row"):
             self._nearest()
-        data, forms, errors = self.data, self.forms, self.errors
+        data, forms, errors, up = self.data, self.forms, self.errors, self._up_row
         cols = range(self.cols)
         for r in range(self.rows):
-            line, frow, up = data[r], forms[r], self._up_row[r]
+            line, frow, base = data[r], forms[r], r * self.cols
             for c in cols:
                 v = line[c]
                 if isinstance(v, float):
                     f = frow[c]
                     if isinstance(f, str) and f.startswith("=") or (r, c) in errors:
                         continue
-                    rr = up[c]
+                    rr = up[base + c]
                     yield r, c, v, data[rr][c] if rr >= 0 else None
 
     def typed_inputs(self):
@@ -124,13 +125,14 @@ class SheetData:
         # One pass over the sheet: for each cell, the row of the nearest text
         # above it and the column of the nearest text to its left (a scan per
         # cell would be quadratic on large sheets). Rows whose text cells lie
-        # in the same columns share one list of left labels.
+        # in the same columns share one list of left labels; the rows above
+        # are one flat array (4 bytes a cell, not a list per row: issue 26, item 6).
         cols, errors = self.cols, self.errors
-        self._up_row, self._left_col = [], []
-        last_up = [-1] * cols
+        self._up_row, self._left_col = array("i"), []
+        last_up = array("i", [-1] * cols)
         shared = {}
         for r, line in enumerate(self.data):
-            self._up_row.append(last_up[:])
+            self._up_row.extend(last_up)
             texts = tuple(c for c, v in enumerate(line) if isinstance(v, str) and v.strip() != "" and
                           (r, c) not in errors)  # is_text(r, c)
             left = shared.get(texts)
@@ -148,7 +150,7 @@ class SheetData:
         """(text, distance) of the nearest text cell above (r, c): the header of a table however long."""
         if not hasattr(self, "_up_row"):
             self._nearest()
-        rr = self._up_row[r][c] if r < self.rows and c < self.cols else -1
+        rr = self._up_row[r * self.cols + c] if r < self.rows and c < self.cols else -1
         return (self.data[rr][c], r - rr) if rr >= 0 else (None, None)
 
     def label_left(self, r, c):

@@ -59,12 +59,12 @@ def defuse_surrogates(doc, formulas_only=False):
     return found
 
 
-# Above this many formula ranges in a sheet, its formulas are read in one
-# call over the whole used area rather than one call per range.
+# Above this many formula ranges in a sheet, its formulas are read over the
+# whole used area (READ_ROWS rows a call) rather than one call per range.
 FORMULA_RANGES = 64
 
 
-def read_book(doc, max_cells, progress, own_copy=False, odf=False):
+def read_book(doc, max_cells, progress, own_copy=False, odf=False, functions=None, skip=None, tick=None):
     """({sheet name: SheetData}, is_date) after recalculation; enforces the
     cell limit. Each sheet is read with a few calls whatever its size: its
     values (getDataArray), where its formulas and its errors are (Calc's
@@ -72,12 +72,15 @@ def read_book(doc, max_cells, progress, own_copy=False, odf=False):
     error_codes). own_copy: the document is kpi-audit's copy of the file,
     which may get a scratch sheet (the KPI menu audits the user's own
     document, and never writes it); odf: loaded from an ODF file (see
-    defuse_surrogates)."""
+    defuse_surrogates). The KPI menu also gives: functions, Calc's
+    FunctionAccess (the document it may not write: see uniform_codes);
+    skip(sheet): a sheet left out (its own report); tick(): called between
+    reads, where it may stop the reading (raise: its Cancel button)."""
     with without_cycle_collector():  # millions of cells become Python objects
-        return _read_book(doc, max_cells, progress, own_copy, odf)
+        return _read_book(doc, max_cells, progress, own_copy, odf, functions, skip, tick or (lambda: None))
 
 
-def _read_book(doc, max_cells, progress, own_copy, odf):
+def _read_book(doc, max_cells, progress, own_copy, odf, functions, skip, tick):
     from com.sun.star.sheet.FormulaResult import ERROR
     # Only in kpi-audit's own copy: the KPI menu runs inside soffice, where no
     # process bridge carries the text, and must never rewrite the user's cells.
@@ -88,21 +91,23 @@ def _read_book(doc, max_cells, progress, own_copy, odf):
     ranges = []
     for i in range(sheets.getCount()):
         sh = sheets.getByIndex(i)
+        if skip is not None and skip(sh):
+            continue
         cur = sh.createCursor()
         cur.gotoEndOfUsedArea(False)
         a = cur.getRangeAddress()
         total += (a.EndRow + 1) * (a.EndColumn + 1)
-        ranges.append((sh, a.EndRow, a.EndColumn))
+        ranges.append((i, sh, a.EndRow, a.EndColumn))
     if total > max_cells:
         raise AuditError(f"workbook spans {total:,} cells, above the {max_cells:,}-cell limit "
                          "(raise it with --max-cells): not audited")
     if total > 100_000:
         progress(f"reading {total:,} cells")
     bad = []  # (sheet's SheetData, row, col) of the cells showing an error
-    for i, (sh, er, ec) in enumerate(ranges):
+    for i, sh, er, ec in ranges:
         name = sh.getName()
         rng = sh.getCellRangeByPosition(0, 0, ec, er)
-        data = rng.getDataArray()   # an error cell reads as None
+        data = _values(sh, er, ec, tick)   # an error cell reads as None
         # Which cells hold a formula, from Calc itself: a text cell may also
         # start with '=' (a note such as "=KPI.NPS(...) gives the same").
         where = rng.queryContentCells(FORMULA_FLAG).getRangeAddresses()
@@ -114,9 +119,10 @@ def _read_book(doc, max_cells, progress, own_copy, odf):
                 forms[r][c] = formula
         sheet = SheetData(name, i, data, forms, {})
         addresses = rng.queryFormulaCells(ERROR).getRangeAddresses()
-        wide = [a for a in addresses if _size(a) >= UNIFORM_BLOCK] if own_copy else []
+        wide = [a for a in addresses if _size(a) >= UNIFORM_BLOCK] if own_copy or functions is not None else []
         blocks = []
-        for a, code in zip(wide, uniform_codes(doc, name, wide)):
+        codes = uniform_codes(doc, name, wide) if own_copy else [uniform_code(functions, sh, a) for a in wide]
+        for a, code in zip(wide, codes):
             if code:
                 blocks.append((a.StartRow, a.StartColumn, a.EndRow, a.EndColumn, code))
         if blocks:
@@ -126,7 +132,8 @@ def _read_book(doc, max_cells, progress, own_copy, odf):
                 bad += [(sheet, r, c) for r in range(a.StartRow, a.EndRow + 1)
                         for c in range(a.StartColumn, a.EndColumn + 1)]
         book[name] = sheet
-    for (sheet, r, c), code in zip(bad, error_codes(doc, [(s.name, r, c) for s, r, c in bad], own_copy)):
+    tick()
+    for (sheet, r, c), code in zip(bad, error_codes(doc, [(s.name, r, c) for s, r, c in bad], own_copy, tick)):
         if code:
             sheet.errors[(r, c)] = code
     return book, DateFormats(doc)
@@ -137,6 +144,26 @@ def _read_book(doc, max_cells, progress, own_copy, odf):
 # ERRORTYPE per cell, which for the million #N/A cells of one array formula
 # took most of a minute (issue 27, item 6).
 UNIFORM_BLOCK = 64
+
+
+def uniform_code(functions, sh, a):
+    """uniform_codes without writing into the document (the KPI menu's, the
+    user's own): the first cell's error number, then COUNTIF of its text
+    over the block computed by Calc's FunctionAccess, which works on its own
+    copy of the cells (error results included). Measured on the million
+    #N/A cells of issue 27's KPI.FUNNEL: seconds, against one UNO call per
+    cell (97 s)."""
+    from kpitools.sheet.errors import ERROR_NAMES
+    code = sh.getCellByPosition(a.StartColumn, a.StartRow).getError()
+    text = ERROR_NAMES.get(code)
+    if not code or text is None:
+        return None
+    try:
+        n = functions.callFunction("COUNTIF", (sh.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn,
+                                                                         a.EndRow), text))
+    except Exception:  # Calc refused it: each cell is asked
+        return None
+    return code if n == _size(a) else None
 
 
 def _size(a):
@@ -179,6 +206,37 @@ def uniform_codes(doc, sheet_name, blocks):
     return out
 
 
+# Rows read in one call. The whole used area in one call held its values
+# three times at the peak (Calc's copy, the bridge's and Python's): a
+# million cells cost some 150 MB more than the model itself (issue 26, item 6).
+READ_ROWS = 8192
+# Distinct texts shared rather than one object per cell (a column of
+# channel or country names holds a few words 100,000 times), up to this many.
+SHARED_TEXTS = 65_536
+
+
+def _values(sh, last_row, last_col, tick=lambda: None):
+    """getDataArray of the used area, read READ_ROWS rows at a time, each
+    repeated text one object."""
+    data = []
+    texts = {}
+    for r0 in range(0, last_row + 1, READ_ROWS):
+        tick()
+        block = sh.getCellRangeByPosition(0, r0, last_col, min(last_row, r0 + READ_ROWS - 1)).getDataArray()
+        for line in block:
+            if str in map(type, line):
+                line = tuple([v if type(v) is not str else texts.get(v) or _share(texts, v) for v in line])
+            data.append(line)
+        del block
+    return data
+
+
+def _share(texts, v):
+    if len(texts) < SHARED_TEXTS:
+        texts[v] = v
+    return v
+
+
 def _formulas(sh, rng, where, rows, cols):
     """The formula of each formula cell (None elsewhere), row by row; a row
     without formulas is one shared tuple of None. The formulas are read
@@ -187,31 +245,42 @@ def _formulas(sh, rng, where, rows, cols):
     braces."""
     empty = (None,) * cols
     forms = [empty] * rows
-    whole = rng.getFormulaArray() if len(where) > FORMULA_RANGES else None
+    if len(where) > FORMULA_RANGES:
+        # READ_ROWS rows of the used area at a time, each range's part of them.
+        for b0 in range(0, rows, READ_ROWS):
+            b1 = min(rows, b0 + READ_ROWS) - 1
+            block = sh.getCellRangeByPosition(0, b0, cols - 1, b1).getFormulaArray()
+            for a in where:
+                lo, hi = max(a.StartRow, b0), min(a.EndRow, b1)
+                if lo <= hi:
+                    _copy_formulas(forms, empty, block, b0, 0, lo, hi, a.StartColumn, a.EndColumn, cols)
+            del block
+        return forms
     for a in where:
-        if whole is None:
-            block, r0, c0 = sh.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn,
-                                                      a.EndRow).getFormulaArray(), a.StartRow, a.StartColumn
-        else:
-            block, r0, c0 = whole, 0, 0
-        for r in range(a.StartRow, a.EndRow + 1):
-            line = block[r - r0]
-            row = forms[r]
-            if row is empty:
-                row = forms[r] = [None] * cols
-            for c in range(a.StartColumn, a.EndColumn + 1):
-                f = line[c - c0]
-                row[c] = f[1:-1] if f.startswith("{=") and f.endswith("}") else f
+        block = sh.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow).getFormulaArray()
+        _copy_formulas(forms, empty, block, a.StartRow, a.StartColumn, a.StartRow, a.EndRow,
+                       a.StartColumn, a.EndColumn, cols)
     return forms
 
 
-# Error cells whose numbers one scratch formula reads (Calc allows 8,192
+def _copy_formulas(forms, empty, block, r0, c0, first, last, c_first, c_last, cols):
+    """Rows first..last, columns c_first..c_last of block (whose top left is r0, c0) into forms."""
+    for r in range(first, last + 1):
+        line = block[r - r0]
+        row = forms[r]
+        if row is empty:
+            row = forms[r] = [None] * cols
+        for c in range(c_first, c_last + 1):
+            f = line[c - c0]
+            row[c] = f[1:-1] if f.startswith("{=") and f.endswith("}") else f
+
+
 # Error cells whose numbers one scratch formula reads (Calc allows 8,192
 # tokens in a formula; each cell takes 9).
 ERRORS_PER_FORMULA = 500
 
 
-def error_codes(doc, cells, own_copy):
+def error_codes(doc, cells, own_copy, tick=lambda: None):
     """Calc's error number of each (sheet name, row, col), in order. In
     kpi-audit's own copy, a scratch sheet's cell joins the ERRORTYPE() of
     hundreds of them in one formula (the copy is loaded read-only, which
@@ -221,7 +290,12 @@ def error_codes(doc, cells, own_copy):
         return []
     sheets = doc.Sheets
     if not own_copy:
-        return [_error_of(sheets, name, r, c) for name, r, c in cells]
+        out = []
+        for k, (name, r, c) in enumerate(cells):
+            if not k % 1024:
+                tick()
+            out.append(_error_of(sheets, name, r, c))
+        return out
     from kpitools.sheet.addresses import addr
     name = "kpi_audit_" + uuid.uuid4().hex[:8]
     sheets.insertNewByName(name, sheets.getCount())

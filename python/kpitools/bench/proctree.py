@@ -24,23 +24,33 @@ def _children():
 
 def tree(root):
     """root and every process below it, now."""
-    kids, out, todo = _children(), [], [root]
+    return [pid for pid, _parent in tree_with_parents(root)]
+
+
+def tree_with_parents(root):
+    """(pid, its parent's pid or None for root) of root and every process below it, now (parents first)."""
+    kids, out, todo = _children(), [], [(root, None)]
     while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo += kids.get(pid, [])
+        pid, parent = todo.pop()
+        out.append((pid, parent))
+        todo += [(k, pid) for k in kids.get(pid, [])]
     return out
 
 
-def _rss_mb(pid):
+def _field_mb(path, key):
+    """The first "key: N kB" line of a /proc file, in MB (0 once the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mb(pid):
+    return _field_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _program(pid):
@@ -51,20 +61,23 @@ def _program(pid):
         return "?"
 
 
-def run(cmd, env=None, interval=0.05):
+def run(cmd, env=None, interval=0.05, forks=True):
     """Runs cmd (its output discarded); returns (returncode, seconds, peak MB
     of the tree's summed resident memory, {program: the peak MB of one of
     its processes}, CPU seconds of the tree: user and system time of the
-    command and of the processes it waited for, soffice included)."""
+    command and of the processes it waited for, soffice included).
+    forks=False: a process running its parent's program is left out of the
+    sum: a fork that has not yet started its own program, whose pages are
+    its parent's (soffice forks to start helpers: summed, its resident
+    memory counted two or three times for a moment)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak, by_program, names = 0.0, {}, {}
     while p.poll() is None:
         total = 0.0
-        for pid in tree(p.pid):
+        for pid, parent in tree_with_parents(p.pid):
             mb = _rss_mb(pid)
-            total += mb
             # Read at every sample (a child runs its parent's program until
             # it execs); an exiting process's cannot be read: the last kept.
             name = _program(pid)
@@ -73,6 +86,8 @@ def run(cmd, env=None, interval=0.05):
             else:
                 names[pid] = name
             by_program[name] = max(by_program.get(name, 0.0), mb)
+            if forks or parent is None or name != names.get(parent):
+                total += mb
         peak = max(peak, total)
         time.sleep(interval)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

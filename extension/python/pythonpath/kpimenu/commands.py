@@ -64,25 +64,60 @@ class _StatusBar:
             self.ind.end()
 
 
-def audit(ctx, frame, lang):
+def audit(ctx, frame, lang, args=None):
+    """The audit of the open workbook, behind a progress window with Cancel
+    and a time limit (AUDIT_LIMIT; a macro or a test may pass MaxSeconds
+    and CancelAfter, as for the portable copy). The document is only read
+    until the audit is done: a stop leaves it as it was (the previous
+    report and its marks too); the report is then written in one go."""
     from . import engine
+    try:
+        from kpitools.audit.package import Budget
+    except ImportError:
+        return False, tr(lang, "audit_unavailable")
     doc = _document(frame)
     if not _is_calc(doc):
         return False, tr(lang, "audit_not_sheet")
-    undo = doc.UndoManager
-    undo.enterUndoContext(tr(lang, "audit_title"))
+    if doc.Sheets.hasByName(report.REPORT_SHEET) and not report.is_report(doc.Sheets.getByName(report.REPORT_SHEET)):
+        return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
+    limit = min(AUDIT_LIMIT, float((args or {}).get("MaxSeconds") or AUDIT_LIMIT))
+    cancel_after = (args or {}).get("CancelAfter")
     status = _StatusBar(frame)  # the audit runs on Calc's own thread: say what it is doing
+    window = Progress(ctx, frame.getContainerWindow() if frame is not None else None, lang, limit,
+                      float(cancel_after) if cancel_after is not None else None, kind="audit")
+    said = []
+
+    def progress(step):
+        if not said or said[-1] != step:
+            said.append(step)
+            status.say(tr(lang, "progress_" + step))
+        window(step)
+
+    budget = Budget(MENU_MAX_BYTES, MENU_MAX_CELLS, time.monotonic() + min(limit, MENU_TIMEOUT))
+    audited = False
     try:
         try:
-            removed = report.remove_previous(doc)  # before the audit: never audit our own report
-            result = engine.audit(ctx, doc, progress=lambda step: status.say(tr(lang, "progress_" + step)))
-            status.say(tr(lang, "progress_report"))
-        except report.NotOurs:
-            return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
+            # The previous report is not audited (and stays until the new one replaces it).
+            result = engine.audit(ctx, doc, progress=progress, budget=budget, skip=report.is_report)
+            audited = True
+        except Stopped as e:
+            return False, tr(lang, "audit_failed", str(e))
         except engine.Unavailable:
             return False, tr(lang, "audit_unavailable")
         except engine.Failed as e:
             return False, tr(lang, "audit_failed", e)
+    finally:
+        window.close()
+        if not audited:
+            status.end()
+    undo = doc.UndoManager
+    undo.enterUndoContext(tr(lang, "audit_title"))
+    try:
+        status.say(tr(lang, "progress_report"))
+        try:
+            removed = report.remove_previous(doc)
+        except report.NotOurs:
+            return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
         title = os.path.basename(doc.getURL()) or doc.Title
         drawn = report.write(doc, result, lang, title)
         # The frames are drawn outside Calc's undo (report._no_undo): this action of the same
@@ -97,9 +132,15 @@ def audit(ctx, frame, lang):
     return True, f"{n} finding(s), {len(drawn)} cell(s) marked"
 
 
-# The bounds of the pass that removes the copy's links: the user's document
-# is open already (no bomb to fear), so only a runaway pass is bounded.
-MENU_MAX_BYTES, MENU_MAX_CELLS, MENU_TIMEOUT = 1 << 40, 1 << 40, 600
+# The bounds of the passes over the document's file (the portable copy's
+# link removal, the audit's reading of the values stored in the file as last
+# saved): the document is open already, so these only stop a runaway pass,
+# above what kpi-audit allows by default (200 MB, 5,000,000 cells: a file
+# that full unpacks to some 700 MB): 1 GB unpacked, 10,000,000 cells, and
+# the command's own time limit (docs/guide/robustness.md).
+MENU_MAX_BYTES, MENU_MAX_CELLS, MENU_TIMEOUT = 1024 ** 3, 10_000_000, 300
+# The audit's time limit, reading and rules (its report is written after).
+AUDIT_LIMIT = 120
 # The conversion itself shows a progress window with Cancel and stops by
 # itself after PORTABLE_LIMIT seconds (kpimenu/progress.py): Calc's window
 # is never held longer without a way out. A macro or a test may pass
@@ -272,7 +313,7 @@ def run(ctx, frame, name, args=None):
         return False, busy_text(lang)
     try:
         fn = COMMANDS[name]
-        ok, text = fn(ctx, frame, lang, args) if name in ("portable", "reference") else fn(ctx, frame, lang)
+        ok, text = fn(ctx, frame, lang, args) if name in ("portable", "reference", "audit") else fn(ctx, frame, lang)
     except Exception as e:
         detail = getattr(e, "Message", None) or str(e) or type(e).__name__
         traceback.print_exc()

@@ -21,8 +21,9 @@ class Failed(Exception):
     """The workbook could not be audited (too many cells…): one line for the user."""
 
 
-def _stored_values(ka, doc):
-    """The values stored in the document's file as last saved, or {}."""
+def _stored_values(ka, doc, budget=None):
+    """The values stored in the document's file as last saved, or {}.
+    budget: the menu's bounds on that reading (commands.MENU_MAX_*)."""
     url = doc.getURL()
     if not url.startswith("file:"):
         return {}
@@ -31,7 +32,7 @@ def _stored_values(ka, doc):
     if kind not in ka.FILTERS or not os.path.isfile(path):
         return {}
     try:
-        return ka.read_stored(path, kind)
+        return ka.read_stored(path, kind, budget=budget)
     except ka.AuditError:
         return {}
 
@@ -71,10 +72,14 @@ def _rules():
                            read_book=workbook.read_book, read_stored=readers.read_stored)
 
 
-def audit(ctx, doc, max_cells=None, progress=lambda step: None):
+def audit(ctx, doc, max_cells=None, progress=lambda step: None, budget=None, skip=None):
     """One FILE of kpi-audit's JSON report (docs/audit-json.md) for the open
     document: sheets, cells, inventory, findings. max_cells: the command
-    line's default limit; progress(step) is told "read", then "rules"."""
+    line's default limit; progress(step) is told "read", then "rules", and
+    again and again while it works (kpimenu/progress.py: it may raise
+    Stopped there, before anything is written); budget: the bounds of the
+    reading of the stored values; skip(sheet): a sheet not audited (the
+    previous report)."""
     try:
         ka = _rules()
     except ImportError as e:
@@ -88,10 +93,15 @@ def audit(ctx, doc, max_cells=None, progress=lambda step: None):
         catalogue = load_catalogue(finder.CATALOGUE)  # with catalogue-tables.json, shipped beside it
     except CatalogueError as e:
         raise Failed(str(e))
-    stored = _stored_values(ka, doc)
+    stored = _stored_values(ka, doc, budget)
+    progress("read")
     doc.calculateAll()
+    # Calc's FunctionAccess counts the cells of a block of errors without
+    # writing into the document (workbook.uniform_code).
+    functions = ctx.ServiceManager.createInstanceWithContext("com.sun.star.sheet.FunctionAccess", ctx)
     try:
-        book, is_date = ka.read_book(doc, max_cells, lambda msg: None)
+        book, is_date = ka.read_book(doc, max_cells, lambda msg: None, functions=functions, skip=skip,
+                                     tick=lambda: progress("read"))
     except ka.AuditError as e:
         raise Failed(str(e))
     progress("rules")
@@ -100,6 +110,7 @@ def audit(ctx, doc, max_cells=None, progress=lambda step: None):
         run = ka.Audit(book, stored, catalogue, scratch.eval, is_date, kpi_batch=scratch.eval_many)
         run.keep_texts = True  # the report renders the rules' texts in the UI language
         run.live = True
+        run.stop = lambda: progress("rules")  # row by row; a click on Cancel raises there
         run.run()
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as e:
         # A bug of the rules, not of the workbook: said as the command line says it.

@@ -1,5 +1,5 @@
 """A progress window with a Cancel button for the menu's long commands
-(issue 27, item 4).
+(issue 27, item 4): the portable copy and the audit.
 
 The menu's commands run on Calc's own thread: while one works, the window
 cannot repaint and no click is seen. A long portable copy froze Calc for
@@ -22,13 +22,22 @@ TEXT = {
            "cancelled": "cancelled: no copy was written",
            "busy": "Another KPI command is still working: wait for it to finish, or cancel it.",
            "timeout": "stopped after {s:.0f} s (the limit): no copy was written. kpi-portable, the command line, "
-                      "has no such limit (--timeout)"},
+                      "has no such limit (--timeout)",
+           # KPI ▸ Audit this workbook (kind "audit")
+           "audit_title": "KPI audit", "audit_read": "Reading the workbook…", "audit_rules": "Checking the KPI cells…",
+           "audit_cancelled": "cancelled: the workbook is unchanged",
+           "audit_timeout": "stopped after {s:.0f} s (the limit): the workbook is unchanged. kpi-audit, the command "
+                            "line, audits large workbooks (--timeout)"},
     "fr": {"title": "Enregistrer une copie portable", "copy": "Copie du classeur…", "plan": "Lecture des formules KPI…",
            "write": "Écriture des formules natives…", "save": "Enregistrement de la copie…", "cancel": "Annuler",
            "cancelled": "annulé : aucune copie n'a été écrite",
            "busy": "Une autre commande KPI est en cours : attendez qu'elle se termine, ou annulez-la.",
            "timeout": "arrêté après {s:.0f} s (la limite) : aucune copie n'a été écrite. kpi-portable, en ligne "
-                      "de commande, n'a pas cette limite (--timeout)"},
+                      "de commande, n'a pas cette limite (--timeout)",
+           "audit_title": "Audit KPI", "audit_read": "Lecture du classeur…", "audit_rules": "Contrôle des cellules KPI…",
+           "audit_cancelled": "annulé : le classeur n'a pas été modifié",
+           "audit_timeout": "arrêté après {s:.0f} s (la limite) : le classeur n'a pas été modifié. kpi-audit, en "
+                            "ligne de commande, audite les grands classeurs (--timeout)"},
 }
 
 
@@ -66,8 +75,12 @@ class Progress:
 
     TICK = 0.1  # seconds between two updates: the events handled, the bar moved
 
-    def __init__(self, ctx, parent, lang, limit_s, cancel_after=None):
-        self.text = TEXT.get(lang, TEXT["en"])
+    def __init__(self, ctx, parent, lang, limit_s, cancel_after=None, kind="portable"):
+        text = TEXT.get(lang, TEXT["en"])
+        # kind "audit": the audit's words (its keys without their "audit_").
+        self.text = dict(text, **{k[6:]: v for k, v in text.items() if k.startswith("audit_")}) \
+            if kind == "audit" else text
+        self.first = "read" if kind == "audit" else "copy"  # the first stage's words
         self.limit = limit_s
         self.start = self.last = time.monotonic()
         self.cancelled = False
@@ -89,7 +102,7 @@ class Progress:
         model.Width, model.Height, model.Title = 200, 56, self.text["title"]
         label = model.createInstance("com.sun.star.awt.UnoControlFixedTextModel")
         label.PositionX, label.PositionY, label.Width, label.Height = 8, 6, 184, 10
-        label.Label = self.text["copy"]
+        label.Label = self.text[self.first]
         model.insertByName("label", label)
         bar = model.createInstance("com.sun.star.awt.UnoControlProgressBarModel")
         bar.PositionX, bar.PositionY, bar.Width, bar.Height = 8, 20, 184, 10
@@ -120,13 +133,13 @@ class Progress:
 
     def __call__(self, stage, done=0, total=0):
         now = time.monotonic()
-        if now - self.last < self.TICK and stage != "save":
-            return
-        self.last = now
-        if self.dialog is not None:
-            self.model.getByName("label").Label = self.text.get(stage, "")
-            self.model.getByName("bar").ProgressValue = int(1000 * done / total) if total else 0
-            self._events()
+        if now - self.last >= self.TICK or stage == "save":
+            self.last = now
+            if self.dialog is not None:
+                self.model.getByName("label").Label = self.text.get(stage, "")
+                self.model.getByName("bar").ProgressValue = int(1000 * done / total) if total else 0
+                self._events()
+        # Asked at every call (a clock read): a short command is stopped too.
         if self.cancel_after is not None and now - self.start >= self.cancel_after:
             self.cancelled = True
         if self.cancelled:

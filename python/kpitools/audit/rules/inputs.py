@@ -44,10 +44,18 @@ RULES = [NegativeInput, CountAboveTotal]
 
 
 def check_sheet(audit, sheet):
-    by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers; col -> ... from row labels
+    by_row, by_col = {}, {}   # row -> {kind: (c, value)} from column headers (one row); col -> ... from row labels
     kind_of = {}              # label -> input kind: a sheet has few distinct labels
     paired = {k for part, whole, _severity in audit.labels.part_of for k in (part, whole)}  # the kinds _part_of reads
+    row = None  # the row whose inputs by_row holds: checked once the walk leaves it, then dropped
     for r, c, v, above, left in sheet.typed_inputs():
+        if r != row:
+            # A large sheet's rows are not all held at once (issue 26, item 6): the
+            # findings are those a pass after the walk gave, each cell's in the same order.
+            for kinds in by_row.values():
+                _part_of(audit, sheet, kinds, lambda pos: (row, pos))
+            by_row.clear()
+            row = r
         ka = kind_of.get(above, 0)
         if ka == 0:
             ka = kind_of[above] = audit.labels.input_kind(above) if above else None
@@ -63,8 +71,8 @@ def check_sheet(audit, sheet):
             by_row.setdefault(r, {}).setdefault(ka, (c, v))
         if kl in paired:
             by_col.setdefault(c, {}).setdefault(kl, (r, v))
-    for r, kinds in by_row.items():
-        _part_of(audit, sheet, kinds, lambda pos: (r, pos))
+    for kinds in by_row.values():
+        _part_of(audit, sheet, kinds, lambda pos: (row, pos))
     for c, kinds in by_col.items():
         _part_of(audit, sheet, kinds, lambda pos: (pos, c))
 
