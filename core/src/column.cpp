@@ -234,6 +234,16 @@ KPI_SIMD_CLONES void payback_column(const double* cac, const double* revenue, co
     }
 }
 
+KPI_SIMD_CLONES void romi_column(const double* revenue, const double* margin, const double* cost, std::size_t m,
+                                 double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        // romi(): the inputs (#NUM!), a zero cost (#DIV/0!), then its value.
+        const double r = cost[k] == 0.0 ? div0_error : of(revenue[k] * margin[k] / cost[k] - 1.0, num_error);
+        out[k] = nonneg(revenue[k]) & fraction(margin[k]) & nonneg(cost[k]) ? r : num_error;
+    }
+}
+
 KPI_SIMD_CLONES void quickratio_column(const double* new_revenue, const double* expansion, const double* contraction,
                                        const double* churned, std::size_t m, double* out) {
     const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
