@@ -30,6 +30,10 @@ struct RowModel {
     // One customer's values; `budget` is the whole call's work budget
     // (clvmodels.hpp), which the row reduces by the series it sums.
     std::function<Result(std::span<const double>, long& budget)> row;
+    // Optional (GG.SPEND): the same over a block of m customers, x[j][k]
+    // argument j of customer k, each out[k] exactly to_double(row(...)), for
+    // a model whose row spends nothing of the budget but its evaluation.
+    std::function<void(const double* const* x, std::size_t m, double* out)> block;
 };
 // `name` in upper case with its "KPI." prefix; false when it is not one of them.
 bool is_row_model(std::string_view name);

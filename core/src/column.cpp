@@ -84,6 +84,23 @@ const double* read_block(const ArgInfo& info, const ColumnArg& c, ColumnCall::Bl
         if (plain) return v;
     }
     const Error* e = kErrors ? c.errors + static_cast<std::ptrdiff_t>(i0) * s : nullptr;
+    if (s == 0) {
+        // One cell for every row (a single value broadcast, as SBG.RETENTION's
+        // alpha and beta usually are): read once, copied to the block.
+        Result r{0.0, kErrors ? e[0] : Error::none};
+        if (r.ok()) {
+            const double y = v[0];
+            const bool plain = amount ? (y >= 0.0 && y <= DBL_MAX) : std::fabs(y) <= DBL_MAX;
+            r = plain ? Result{amount ? y + 0.0 : y, Error::none} : slow_cell(info, c, blanks, y, amount);
+        }
+        std::fill_n(x, m, r.ok() ? r.value : 0.0);
+        if (!r.ok()) {
+            for (std::size_t k = 0; k < m; ++k)
+                if (err[k] == Error::none) err[k] = r.error;
+            any_error = true;
+        }
+        return x;
+    }
     for (std::size_t k = 0; k < m; ++k) {
         const double y = v[static_cast<std::ptrdiff_t>(k) * s];
         if constexpr (kErrors) {
@@ -194,6 +211,96 @@ KPI_SIMD_CLONES void retention_column(const double* end, const double* added, co
     }
 }
 
+KPI_SIMD_CLONES void frequency_column(const double* impressions, const double* reach, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double a = impressions[k], b = reach[k];
+        // frequency(): more reached than impressions (#NUM!), then ratio(a, b).
+        const double r = b == 0.0 ? div0_error : of(a / b, num_error);
+        out[k] = nonneg(a) & nonneg(b) & !(b > a) ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void payback_column(const double* cac, const double* revenue, const double* margin, std::size_t m,
+                                    double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        // The inputs (#NUM!), then ratio(cac, revenue * margin): that product
+        // of a finite amount and a fraction is finite and not negative (it
+        // may underflow to 0: #DIV/0!, as there).
+        const double d = revenue[k] * margin[k];
+        const double r = d == 0.0 ? div0_error : of(cac[k] / d, num_error);
+        out[k] = nonneg(cac[k]) & nonneg(revenue[k]) & fraction(margin[k]) ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void romi_column(const double* revenue, const double* margin, const double* cost, std::size_t m,
+                                 double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        // romi(): the inputs (#NUM!), a zero cost (#DIV/0!), then its value.
+        const double r = cost[k] == 0.0 ? div0_error : of(revenue[k] * margin[k] / cost[k] - 1.0, num_error);
+        out[k] = nonneg(revenue[k]) & fraction(margin[k]) & nonneg(cost[k]) ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void quickratio_column(const double* new_revenue, const double* expansion, const double* contraction,
+                                       const double* churned, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double gained = new_revenue[k] + expansion[k], lost = contraction[k] + churned[k];
+        // stats.cpp's quick_ratio(): the inputs, then sums that overflow (#NUM!), a zero loss (#DIV/0!).
+        const bool good = nonneg(new_revenue[k]) & nonneg(expansion[k]) & nonneg(contraction[k]) & nonneg(churned[k]) &
+                          (gained <= DBL_MAX) & (lost <= DBL_MAX);
+        const double r = lost == 0.0 ? div0_error : of(gained / lost, num_error);
+        out[k] = good ? r : num_error;
+    }
+}
+
+namespace {
+// clvmodels.cpp's whole(t) for t >= 0 (false for NaN), without floor (which
+// SSE2 has no instruction for: a call per row): below 2^52, adding 2^52
+// rounds t to a whole number, which is t only when t was one; from 2^52 on
+// every double is whole. -ffp-contract=off and no -ffast-math: the
+// compiler may not fold (t + 2^52) - 2^52 into t.
+inline bool whole_nonneg(double t) {
+    constexpr double two52 = 4503599627370496.0;
+    return (t >= 0.0) & (t <= DBL_MAX) & ((t >= two52) | ((t + two52) - two52 == t));
+}
+inline bool positive(double x) { return (x > 0.0) & (x <= DBL_MAX); }  // > 0 and finite (NaN fails)
+}  // namespace
+
+namespace models {
+KPI_SIMD_CLONES void sbg_retention_column(const double* alpha, const double* beta, const double* t, std::size_t m,
+                                          double* out) {
+    const double num_error = error_nan(Error::num);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double a = alpha[k], b = beta[k], p = t[k];
+        // clvmodels.cpp's sbg_retention(): the parameters, a whole period >= 1, then its value.
+        const bool good = positive(a) & positive(b) & whole_nonneg(p) & (p >= 1.0);
+        const double r = of((b + p - 1) / (a + b + p - 1), num_error);
+        out[k] = good ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void gg_spend_column(const std::array<double, 3>& par, const double* x, const double* zbar, std::size_t m,
+                                     double* out) {
+    const double num_error = error_nan(Error::num);
+    const double p = par[0], q = par[1], g = par[2];
+    for (std::size_t k = 0; k < m; ++k) {
+        const double n = x[k], z = zbar[k];
+        // clvmodels.cpp's gg_spend(): a whole x >= 0 and a finite zbar, zbar
+        // > 0 when x > 0, p x + q - 1 > 0, then its value (x zbar only when
+        // x > 0, as there: 0 times an infinite zbar is not computed into it).
+        const double den = p * n + q - 1;
+        const bool good = whole_nonneg(n) & (std::fabs(z) <= DBL_MAX) & (!(n > 0) | (z > 0)) & (den > 0);
+        const double s = n > 0 ? n * z : 0.0;
+        const double r = of(p * (g + s) / den, num_error);
+        out[k] = good ? r : num_error;
+    }
+}
+}  // namespace models
+
 double error_nan(Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | calc_code(e)); }
 
 Error nan_error(double x) {
@@ -225,6 +332,7 @@ ColumnCall::ColumnCall(const FunctionInfo& f, Args ranges, Blanks blanks) : f_(f
     optional_ = m.optional;
     fallback_ = m.fallback;
     row_ = m.row;
+    if (row_args_ <= kMaxScalarArgs) block_ = m.block;
 }
 
 bool ColumnCall::run(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
@@ -233,7 +341,12 @@ bool ColumnCall::run(std::span<const ColumnArg> cols, std::size_t n, double* out
 }
 
 bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
-    const std::size_t na = f_.args.size();
+    return run_blocks(cols, n, out, budget, 0);
+}
+
+bool ColumnCall::run_blocks(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget,
+                            std::size_t first) const {
+    const std::size_t na = f_.args.size() - first;
     double x[kMaxScalarArgs][kBlock];  // argument j of row k: x[j][k] (when copied)
     const double* at[kMaxScalarArgs];
     Error err[kBlock];
@@ -243,12 +356,14 @@ bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, doub
         std::fill_n(err, m, Error::none);
         bool any_error = false;
         for (std::size_t j = 0; j < na; ++j) {
-            const ArgInfo& info = f_.args[j];
+            const ArgInfo& info = f_.args[first + j];
             // A flag is read as a number (non-zero is TRUE), as evaluate() reads it.
-            at[j] = read_block(info, cols[j], blanks_, info.kind == ArgKind::amount, i0, m, x[j], err, any_error);
+            at[j] = read_block(info, cols[first + j], blanks_, info.kind == ArgKind::amount, i0, m, x[j], err, any_error);
         }
         double* o = out + i0;
-        if (f_.column) {
+        if (kind_ == Kind::model) {
+            block_(at, m, o);
+        } else if (f_.column) {
             f_.column(at, m, o);
         } else {
             double row[kMaxScalarArgs];
@@ -268,6 +383,11 @@ bool ColumnCall::run_scalar(std::span<const ColumnArg> cols, std::size_t n, doub
 }
 
 bool ColumnCall::run_model(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const {
+    // A model's row values are read as a formula's number arguments are
+    // (an error cell its error, a blank #N/A or the optional one's default,
+    // an infinity #NUM!, the first problem in argument order), so its block
+    // form reads them the same way; every row costs one evaluation.
+    if (block_ && param_error_ == Error::none) return run_blocks(cols, n, out, budget, param_args_);
     double x[16] = {};
     if (row_args_ > std::size(x)) return false;
     const std::size_t first = param_args_;

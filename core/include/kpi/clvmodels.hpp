@@ -22,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <span>
 #include <vector>
 
@@ -76,6 +77,10 @@ double gg_log_likelihood(const std::array<double, 3>& p, std::span<const double>
 Fit fit_gg(std::span<const double> x, std::span<const double> zbar);
 // E[M | p, q, gamma, x, zbar] = p (gamma + x zbar) / (p x + q - 1).
 Result gg_spend(const std::array<double, 3>& p, double x, double zbar);
+// The same over a block of customers, as kpi.hpp's column forms: out[k] is
+// exactly gg_spend(p, x[k], zbar[k]) as a double (an error as its NaN,
+// column.hpp), without a branch per row (the column path, column.cpp).
+void gg_spend_column(const std::array<double, 3>& p, const double* x, const double* zbar, std::size_t m, double* out);
 
 // --- CLV: discounted expected spend over `horizon` periods -----------------
 // Period i (1..horizon) covers model time ((i-1) u, i u], u = units_per_period,
@@ -90,6 +95,8 @@ Result clv_predict(const std::array<double, 4>& bg, const std::array<double, 3>&
 // survivors[t] = customers still active at period t (t = 0, 1, ...), non-increasing.
 Fit fit_sbg(std::span<const double> survivors);
 Result sbg_retention(double alpha, double beta, double t);  // r_t, t = 1, 2, ...
+// Its column form (exactly sbg_retention() per row, branch-free: column.cpp).
+void sbg_retention_column(const double* alpha, const double* beta, const double* t, std::size_t m, double* out);
 Result sbg_survival(double alpha, double beta, double t);   // S(t), t = 0, 1, ...
 
 }  // namespace kpi::models

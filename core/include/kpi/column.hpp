@@ -86,6 +86,9 @@ private:
     enum class Kind { none, scalar, model };
     bool run_scalar(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const;
     bool run_model(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget) const;
+    // Blocks of rows: each argument from `first` on read over a block, then
+    // the block computed (f_.column, f_.scalar per row, or block_).
+    bool run_blocks(std::span<const ColumnArg> cols, std::size_t n, double* out, long* budget, std::size_t first) const;
 
     const FunctionInfo& f_;
     Kind kind_ = Kind::none;
@@ -98,6 +101,9 @@ private:
     std::size_t row_args_ = 0, optional_ = 0;
     double fallback_ = 0.0;
     std::function<Result(std::span<const double>, long&)> row_;
+    // The model's block form when it has one (GG.SPEND): its rows read and
+    // computed a block at a time, as a formula's.
+    std::function<void(const double* const*, std::size_t, double*)> block_;
 };
 
 }  // namespace kpi

@@ -105,5 +105,12 @@ void clv_column(const double* aov, const double* frequency, const double* lifesp
                 std::size_t m, double* out);
 void breakevenroas_column(const double* margin, std::size_t m, double* out);
 void retention_column(const double* end, const double* added, const double* start, std::size_t m, double* out);
+// frequency(), payback(), romi() and stats.hpp's quick_ratio() (clvmodels.hpp:
+// the sBG retention and the Gamma-Gamma spend).
+void frequency_column(const double* impressions, const double* reach, std::size_t m, double* out);
+void payback_column(const double* cac, const double* revenue, const double* margin, std::size_t m, double* out);
+void romi_column(const double* revenue, const double* margin, const double* cost, std::size_t m, double* out);
+void quickratio_column(const double* new_revenue, const double* expansion, const double* contraction,
+                       const double* churned, std::size_t m, double* out);
 
 }  // namespace kpi

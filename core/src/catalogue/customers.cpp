@@ -37,7 +37,7 @@ std::vector<FunctionInfo> customers() {
         {.method = "payback", .name = "KPI.PAYBACK", .shape = Shape::formula,
          .args = {number("cac"), number("monthly_revenue_per_customer"), optional_number("gross_margin", 1.0)},
          .scalar = [](Values x) { return payback(x[0], x[1], x[2]); },
-         .column = formula_rows<payback>},
+         .column = payback_rows},
         {.method = "nps", .name = "KPI.NPS", .shape = Shape::cells, .args = {range("scores")},
          .eval = adapters::nps, .counted = adapters::nps_counted},
         {.method = "npscount", .name = "KPI.NPSCOUNT", .shape = Shape::formula,

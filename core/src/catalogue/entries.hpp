@@ -43,6 +43,12 @@ inline void gain_rows(const double* const* x, std::size_t m, double* out) { gain
 inline void clv_rows(const double* const* x, std::size_t m, double* out) { clv_column(x[0], x[1], x[2], x[3], m, out); }
 inline void breakevenroas_rows(const double* const* x, std::size_t m, double* out) { breakevenroas_column(x[0], m, out); }
 inline void retention_rows(const double* const* x, std::size_t m, double* out) { retention_column(x[0], x[1], x[2], m, out); }
+inline void frequency_rows(const double* const* x, std::size_t m, double* out) { frequency_column(x[0], x[1], m, out); }
+inline void romi_rows(const double* const* x, std::size_t m, double* out) { romi_column(x[0], x[1], x[2], m, out); }
+inline void payback_rows(const double* const* x, std::size_t m, double* out) { payback_column(x[0], x[1], x[2], m, out); }
+inline void quickratio_rows(const double* const* x, std::size_t m, double* out) {
+    quickratio_column(x[0], x[1], x[2], x[3], m, out);
+}
 
 // The column form of an entry whose scalar is exactly F(x[0], x[1], ...)
 // over doubles: the same formula called directly per row, without the

@@ -35,7 +35,9 @@ std::vector<FunctionInfo> models() {
         {.method = "sbgretention", .name = "KPI.SBG.RETENTION", .shape = Shape::model,
          .args = {number("alpha"), number("beta"), number("t")},
          .scalar = [](Values x) { return models::sbg_retention(x[0], x[1], x[2]); },
-         .column = formula_rows<models::sbg_retention>},
+         .column = [](const double* const* x, std::size_t m, double* out) {
+             models::sbg_retention_column(x[0], x[1], x[2], m, out);
+         }},
         {.method = "sbgsurvival", .name = "KPI.SBG.SURVIVAL", .shape = Shape::model,
          .args = {number("alpha"), number("beta"), number("t")},
          .scalar = [](Values x) { return models::sbg_survival(x[0], x[1], x[2]); },

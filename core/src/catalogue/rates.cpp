@@ -26,7 +26,7 @@ std::vector<FunctionInfo> rates() {
         {.method = "frequency", .name = "KPI.FREQUENCY", .shape = Shape::ratio,
          .args = {amount("impressions"), number("reach")},  // reach does not add up: one value
          .scalar = [](Values x) { return frequency(x[0], x[1]); },
-         .column = formula_rows<frequency>},
+         .column = frequency_rows},
         {.method = "grp", .name = "KPI.GRP", .shape = Shape::ratio, .scale = 100.0,
          .args = {amount("impressions"), amount("population")},
          .scalar = [](Values x) { return grp(x[0], x[1]); },

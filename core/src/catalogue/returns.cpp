@@ -19,7 +19,7 @@ std::vector<FunctionInfo> returns() {
         {.method = "romi", .name = "KPI.ROMI", .shape = Shape::formula,
          .args = {amount("incremental_revenue"), number("gross_margin"), amount("marketing_cost")},
          .scalar = [](Values x) { return romi(x[0], x[1], x[2]); },
-         .column = formula_rows<romi>},
+         .column = romi_rows},
         {.method = "breakevenroas", .name = "KPI.BREAKEVENROAS", .shape = Shape::formula, .args = {number("gross_margin")},
          .scalar = [](Values x) { return breakevenroas(x[0]); },
          .column = breakevenroas_rows},

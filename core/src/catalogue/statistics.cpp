@@ -16,7 +16,7 @@ std::vector<FunctionInfo> statistics() {
         {.method = "quickratio", .name = "KPI.QUICKRATIO", .shape = Shape::formula,
          .args = {amount("new_revenue"), amount("expansion"), amount("contraction"), amount("churned")},
          .scalar = [](Values x) { return quick_ratio(x[0], x[1], x[2], x[3]); },
-         .column = formula_rows<quick_ratio>},
+         .column = quickratio_rows},
         {.method = "incremental", .name = "KPI.INCREMENTAL", .shape = Shape::formula,
          .args = {amount("conv_exposed"), amount("n_exposed"), amount("conv_holdout"), amount("n_holdout")},
          .scalar = [](Values x) { return incremental(x[0], x[1], x[2], x[3]); },
