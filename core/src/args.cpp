@@ -16,13 +16,13 @@ Error shape_error(const ArgView& arg) {
     return Error::none;
 }
 
+}  // namespace
+
 std::size_t cell_count(const ArgView& arg) {
     std::size_t n = 0;
     for (std::size_t r = 0, nr = arg.rows(); r < nr; ++r) n += arg.cols(r);
     return n;
 }
-
-}  // namespace
 
 Result amount(const ArgView& arg) {
     if (Error e = shape_error(arg); e != Error::none) return Result::fail(e);

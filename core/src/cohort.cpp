@@ -133,12 +133,6 @@ private:
     std::vector<std::string> texts_;
 };
 
-std::size_t cell_count(const ArgView& v) {
-    std::size_t k = 0;
-    for (std::size_t r = 0; r < v.rows(); ++r) k += v.cols(r);
-    return k;
-}
-
 }  // namespace
 
 namespace purchases {

@@ -6,7 +6,6 @@
 #include <limits>
 #include <numeric>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
@@ -226,12 +225,6 @@ Output lift_ci_eval(Args a) {
 
 namespace {
 
-std::size_t cell_count(const ArgView& v) {
-    std::size_t k = 0;
-    for (std::size_t r = 0; r < v.rows(); ++r) k += v.cols(r);
-    return k;
-}
-
 Error error_of(const Cell& c) { return c.error == Error::none ? Error::value : c.error; }
 bool blank_cell(const Cell& c, const CellCursor& cur) {
     // An empty string (a formula giving "") is a blank, as Calc passes it.
@@ -346,10 +339,10 @@ Output cohort_revenue(Args args) {
     const std::uint32_t customers = p.customers;
     const std::vector<std::uint32_t>& who = p.customer;
     const std::vector<double>& amount_of = p.amount;
-    const std::vector<long> day(p.day.begin(), p.day.end());
+    const std::vector<std::int32_t>& day = p.day;
 
     std::vector<long> first(customers, std::numeric_limits<long>::max());
-    for (std::size_t i = 0; i < who.size(); ++i) first[who[i]] = std::min(first[who[i]], day[i]);
+    for (std::size_t i = 0; i < who.size(); ++i) first[who[i]] = std::min<long>(first[who[i]], day[i]);
     const long end = as_of.given ? as_of.day : p.last;  // the last day the data cover
 
     // Cohorts by the month of the first purchase, oldest first.

@@ -25,6 +25,10 @@
 
 namespace kpi {
 
+// The number of cells of an argument (rows may be ragged): what two ranges
+// read as rows of one table must agree on.
+std::size_t cell_count(const ArgView& arg);
+
 // Sum of an amount or count argument.
 Result amount(const ArgView& arg);
 
