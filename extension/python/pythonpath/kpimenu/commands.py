@@ -64,6 +64,18 @@ class _StatusBar:
             self.ind.end()
 
 
+def _progress_window(ctx, frame, lang, args, default_limit, **kw):
+    """The progress window with Cancel of a long command, and its time limit:
+    default_limit, or the lower MaxSeconds a macro or a test passes (with
+    CancelAfter, a simulated click after that many seconds)."""
+    args = args or {}
+    limit = min(default_limit, float(args.get("MaxSeconds") or default_limit))
+    cancel_after = args.get("CancelAfter")
+    window = Progress(ctx, frame.getContainerWindow() if frame is not None else None, lang, limit,
+                      float(cancel_after) if cancel_after is not None else None, **kw)
+    return window, limit
+
+
 def audit(ctx, frame, lang, args=None):
     """The audit of the open workbook, behind a progress window with Cancel
     and a time limit (AUDIT_LIMIT; a macro or a test may pass MaxSeconds
@@ -80,11 +92,8 @@ def audit(ctx, frame, lang, args=None):
         return False, tr(lang, "audit_not_sheet")
     if doc.Sheets.hasByName(report.REPORT_SHEET) and not report.is_report(doc.Sheets.getByName(report.REPORT_SHEET)):
         return False, tr(lang, "audit_not_ours", report.REPORT_SHEET)
-    limit = min(AUDIT_LIMIT, float((args or {}).get("MaxSeconds") or AUDIT_LIMIT))
-    cancel_after = (args or {}).get("CancelAfter")
     status = _StatusBar(frame)  # the audit runs on Calc's own thread: say what it is doing
-    window = Progress(ctx, frame.getContainerWindow() if frame is not None else None, lang, limit,
-                      float(cancel_after) if cancel_after is not None else None, kind="audit")
+    window, limit = _progress_window(ctx, frame, lang, args, AUDIT_LIMIT, kind="audit")
     said = []
 
     def progress(step):
@@ -196,10 +205,7 @@ def portable(ctx, frame, lang, args=None):
     tmp = os.path.join(tmp_dir, "copy.ods")
     quiet = os.path.join(tmp_dir, "quiet.ods")
     copy = None
-    limit = min(PORTABLE_LIMIT, float((args or {}).get("MaxSeconds") or PORTABLE_LIMIT))
-    cancel_after = (args or {}).get("CancelAfter")
-    progress = Progress(ctx, frame.getContainerWindow() if frame is not None else None, lang,
-                        limit, float(cancel_after) if cancel_after is not None else None)
+    progress, _ = _progress_window(ctx, frame, lang, args, PORTABLE_LIMIT)
     try:
         # Convert a copy: the user's document keeps its formulas, its file and its undo history.
         doc.storeToURL(file_url(tmp), props(FilterName="calc8"))
