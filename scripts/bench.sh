@@ -103,3 +103,6 @@ if want glue; then
   /usr/bin/python3 -m kpitools.bench.glue --before "$(ls "$before"/build/kpi-functions-*.oxt)" --now "$oxt" \
       --workdir "$PWD/build-bench" --out docs/benchmark.md
 fi
+
+# The README's performance table: one figure per workload, read from what was just written.
+/usr/bin/python3 -m kpitools.bench.summary --benchmark docs/benchmark.md --readme README.md

@@ -17,3 +17,5 @@ fi
 if [ "$WHICH" = all ] || [ "$WHICH" = sharded ]; then
   nice -n 10 /usr/bin/python3 tests/postgres/bench_sharded.py /usr/lib/postgresql/15/bin "$BUILD_DIR" docs/benchmark.md
 fi
+# The README's performance table reads the PostgreSQL figures from docs/benchmark.md.
+/usr/bin/python3 -m kpitools.bench.summary --benchmark docs/benchmark.md --readme README.md
