@@ -191,8 +191,9 @@ class _Addresses:
 class _FakeSheet:
     """A generated campaign sheet as Calc's API shows it, each block made
     when asked for: Cost, Leads, CPL (=B/C), Channel (6 words), a note
-    (text of spaces in one row), a blank column; row 0 the headers."""
-    HEADERS = ("Cost", "Leads", "CPL", "Channel", "Note", "Empty")
+    (text of spaces in one row), a column of error cells (None, as
+    getDataArray gives them); row 0 the headers."""
+    HEADERS = ("Cost", "Leads", "CPL", "Channel", "Note", "Errors")
 
     def __init__(self, rows):
         self.rows, self.calls = rows, []
@@ -202,7 +203,7 @@ class _FakeSheet:
             return (("Day",) + self.HEADERS)[c]
         cost, leads = 100.0 + r, float(1 + r % 7)
         return (float(r), cost, leads, cost / leads, ("Search", "Social", "Display", "E-mail", "Video", "TV")[r % 6],
-                "   " if r == 5 else "", "")[c]
+                "   " if r == 5 else "", None)[c]
 
     def formula(self, r, c):
         return f"=B{r + 1}/C{r + 1}" if c == 3 and r > 0 else None
@@ -257,7 +258,7 @@ class CompactModel(unittest.TestCase):
         rng = random.Random(26)
         words = ["CPL", "Cost", "Leads", "  ", "Clicks", "x" * 40]
         rows, cols = 40, 7
-        data = [[rng.choice([float(rng.randint(-5, 500)), rng.choice(words), "", ""]) for _c in range(cols)]
+        data = [[rng.choice([float(rng.randint(-5, 500)), rng.choice(words), "", "", None]) for _c in range(cols)]
                 for _r in range(rows)]
         forms = [[None] * cols for _r in range(rows)]
         for _ in range(60):
@@ -346,7 +347,7 @@ class CompactModel(unittest.TestCase):
         self.assertEqual(sum(1 for _ in sheet.formula_cells()), rows - 1)
         self.assertEqual(sheet.result(12, 3), ("value", 112.0 / 6.0))
         self.assertEqual(sheet.labels(40_000, 2), [("Leads", 40_000)])
-        self.assertEqual(sheet.texts(), {"Day", "Cost", "Leads", "CPL", "Channel", "Note", "Empty", "",
+        self.assertEqual(sheet.texts(), {"Day", "Cost", "Leads", "CPL", "Channel", "Note", "Errors", "",
                                          "   ", "Search", "Social", "Display", "E-mail", "Video", "TV"})
         self.assertLess(peak / 1024 ** 2, 12, "MB traced at the peak of the reading, the model included")
         # No call over more than a block of rows (the bridge and Calc hold one block at a time).

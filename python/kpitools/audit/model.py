@@ -55,8 +55,10 @@ class BlockErrors(dict):
 # names holds a few words 100,000 times), up to this many; past it a text is
 # kept as it comes.
 SHARED_TEXTS = 65_536
-# What a cell of Cells holds (its byte in Cells.kinds).
-FLOAT, BLANK, TEXT, OTHER = 0, 1, 2, 3
+# What a cell of Cells holds (its byte in Cells.kinds): NONE is how
+# getDataArray gives an error cell (a million of them in an array formula's
+# block, issue 27 item 6: no entry of their own), OTHER anything else.
+FLOAT, BLANK, TEXT, NONE, OTHER = 0, 1, 2, 3, 4
 
 
 class _Rows:
@@ -89,7 +91,7 @@ class Cells(_Rows):
         self.kinds = bytearray()
         self.vals = array("d")
         self.texts = []
-        self.other = {}     # {cell index: value} of what is neither a float nor a text (None)
+        self.other = {}     # {cell index: value} of what is neither a float, a text nor None
         self._ids = {}      # text -> its index, while rows are appended
 
     @classmethod
@@ -122,6 +124,9 @@ class Cells(_Rows):
                         ids[x] = i
                 kinds.append(TEXT)
                 vals.append(i)
+            elif x is None:
+                kinds.append(NONE)
+                vals.append(0.0)
             else:
                 self.other[len(kinds)] = x
                 kinds.append(OTHER)
@@ -142,7 +147,7 @@ class Cells(_Rows):
             return self.vals[i]
         if k == TEXT:
             return self.texts[int(self.vals[i])]
-        return "" if k == BLANK else self.other.get(i)
+        return "" if k == BLANK else self.other.get(i)  # None for NONE
 
     def row(self, r):
         i = r * self.cols
