@@ -165,18 +165,20 @@ class Cells(_Rows):
 
 
 class Formulas(_Rows):
-    """The formula of each formula cell of a sheet, in one string: the
-    cells' indices (row * cols + col, rising) and where each formula ends in
-    it. 100,000 formulas took 20 MB as rows of Python lists and strings, 2
-    MB here (issue 26, item 6). formulas[r] is row r as a tuple (None where
-    no formula); get(r, c) one formula or None."""
+    """The formula of each formula cell of a sheet, in a few long strings:
+    the cells' indices (row * cols + col, rising) and where each formula
+    ends in its string (CHUNK formulas a string). 100,000 formulas took 20
+    MB as rows of Python lists and strings, 2 MB here (issue 26, item 6).
+    formulas[r] is row r as a tuple (None where no formula); get(r, c) one
+    formula or None."""
+    CHUNK = 4096
 
     def __init__(self, cols):
         self.cols = cols
         self.index = array("q")   # cell index of each formula, rising
-        self.ends = array("q")    # where each formula ends in text
-        self.text = ""
-        self._parts = []          # while formulas are added: the strings not yet joined into text
+        self.ends = array("l")    # where each formula ends in its chunk
+        self.chunks = []          # formulas k * CHUNK ... (k + 1) * CHUNK - 1, joined
+        self._parts = []          # the formulas of the chunk being filled
         self._length = 0
         self.rows = 0
 
@@ -198,18 +200,21 @@ class Formulas(_Rows):
         self._length += len(formula)
         self.ends.append(self._length)
         self._parts.append(formula)
-        if len(self._parts) >= 4096:  # joined as it goes: one string object, not 100,000
-            self.text += "".join(self._parts)
-            self._parts = []
+        if len(self._parts) == self.CHUNK:
+            self._close_chunk()
+
+    def _close_chunk(self):
+        self.chunks.append("".join(self._parts))
+        self._parts, self._length = [], 0
 
     def done(self, rows):
-        self.text += "".join(self._parts)
-        self._parts = []
+        if self._parts:
+            self._close_chunk()
         self.rows = rows
         return self
 
     def _at(self, k):
-        return self.text[self.ends[k - 1] if k else 0:self.ends[k]]
+        return self.chunks[k // self.CHUNK][self.ends[k - 1] if k % self.CHUNK else 0:self.ends[k]]
 
     def get(self, r, c):
         i = r * self.cols + c

@@ -60,7 +60,7 @@ def defuse_surrogates(doc, formulas_only=False):
 
 
 # Above this many formula ranges in a sheet, its formulas are read over the
-# whole used area (READ_ROWS rows a call) rather than one call per range.
+# whole used area (a block of rows a call, _block_rows) rather than one call per range.
 FORMULA_RANGES = 64
 
 
@@ -202,19 +202,27 @@ def uniform_codes(doc, sheet_name, blocks):
     return out
 
 
-# Rows read in one call. The whole used area in one call held its values
-# three times at the peak (Calc's copy, the bridge's and Python's): a
-# million cells cost some 150 MB more than the model itself (issue 26, item 6).
-READ_ROWS = 8192
+# Cells read in one call, at most: blocks of 8,192 rows of the 11-column
+# benchmark workbook. The whole used area in one call held its values three
+# times at the peak (Calc's copy, the bridge's and Python's): a million cells
+# cost some 150 MB more than the model itself; a block of rows as wide as a
+# 1000 x 1000 array formula's held its million formulas at once (issue 26,
+# item 6).
+READ_CELLS = 8192 * 11
+
+
+def _block_rows(cols):
+    return max(1, READ_CELLS // max(1, cols))
 
 
 def _values(sh, last_row, last_col, tick=lambda: None):
-    """getDataArray of the used area, read READ_ROWS rows at a time into
+    """getDataArray of the used area, read a block of rows at a time into
     the compact model (model.Cells)."""
     data = Cells(last_col + 1)
-    for r0 in range(0, last_row + 1, READ_ROWS):
+    step = _block_rows(last_col + 1)
+    for r0 in range(0, last_row + 1, step):
         tick()
-        block = sh.getCellRangeByPosition(0, r0, last_col, min(last_row, r0 + READ_ROWS - 1)).getDataArray()
+        block = sh.getCellRangeByPosition(0, r0, last_col, min(last_row, r0 + step - 1)).getDataArray()
         for line in block:
             data.append(line)
         del block
@@ -222,16 +230,17 @@ def _values(sh, last_row, last_col, tick=lambda: None):
 
 
 def _formulas(sh, where, rows, cols, defused, tick=lambda: None):
-    """The formulas of the formula cells (model.Formulas), read READ_ROWS
-    rows at a time: each formula range's part of those rows, or the rows
+    """The formulas of the formula cells (model.Formulas), read a block of
+    rows at a time (_block_rows): each formula range's part of those rows, or the rows
     of the whole used area in one call when the formulas lie in many
     ranges. A range read whole in one call made Calc and the bridge hold
     its 100,000 formulas at once (issue 26, item 6). An array formula's
     cells read "{=...}": its formula without the braces. defused: {(row,
     col): formula} of the cells whose text defuse_surrogates replaced."""
     forms = Formulas(cols)
-    for b0 in range(0, rows, READ_ROWS):
-        b1 = min(rows, b0 + READ_ROWS) - 1
+    step = _block_rows(cols)
+    for b0 in range(0, rows, step):
+        b1 = min(rows, b0 + step) - 1
         found = {}
         if len(where) > FORMULA_RANGES:
             tick()
