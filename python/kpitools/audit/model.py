@@ -376,17 +376,53 @@ class SheetData:
         return [above] if above[0] else [left] if left[0] else []
 
 
+class _StoredPart:
+    """One sheet's stored values: cells as rising keys (row << 32 | col),
+    each a double (a stored number) or an entry of `other` (anything else);
+    `aside` the cells whose row or column does not fit a key (a hostile
+    file's)."""
+    __slots__ = ("keys", "vals", "other", "rising", "aside")
+
+    def __init__(self):
+        self.keys, self.vals, self.other, self.rising, self.aside = array("q"), array("d"), {}, True, {}
+
+    def put(self, pos, value):
+        if type(value) is tuple and len(value) == 2 and value[0] == "value" and type(value[1]) is float:
+            self.vals[pos] = value[1]
+            self.other.pop(pos, None)
+        else:
+            self.other[pos] = value
+
+    def ready(self):
+        """Sorts the cells and keeps the last value of a cell written twice
+        (only when they did not come in rising order); returns how many
+        cells were dropped."""
+        if self.rising:
+            return 0
+        keys, vals, other = self.keys, self.vals, self.other
+        order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: a later write stays after
+        nk, nv, no = array("q"), array("d"), {}
+        for j, pos in enumerate(order):
+            if j + 1 < len(order) and keys[order[j + 1]] == keys[pos]:
+                continue  # written again later: the later one wins
+            if pos in other:
+                no[len(nk)] = other[pos]
+            nk.append(keys[pos])
+            nv.append(vals[pos])
+        dropped = len(keys) - len(nk)
+        self.keys, self.vals, self.other, self.rising = nk, nv, no, True
+        return dropped
+
+
 class StoredValues(MutableMapping):
     """{(sheet, row, col): stored result} of the formula cells, as read from
-    the file (readers.read_stored), held compactly: each sheet's cells as
-    rising keys (row << 32 | col) in an array, a number stored as a double
-    (("value", x), nearly every cell) and anything else as itself. 100,000
-    stored values took 21 MB as a dict of tuples, 2 MB here (issue 26,
-    item 6). Cells may come in any order; a cell written twice keeps its
-    last value."""
+    the file (readers.read_stored), held compactly (_StoredPart): a number,
+    ("value", x), nearly every cell, is a double. 100,000 stored values took
+    21 MB as a dict of tuples, 1.6 MB here (issue 26, item 6). Cells may
+    come in any order; a cell written twice keeps its last value."""
 
     def __init__(self, items=()):
-        self._sheets = {}   # sheet -> [keys array('q'), values array('d'), {position: other result}, sorted]
+        self._sheets = {}   # sheet -> _StoredPart
         self._n = 0
         for k, v in (items.items() if isinstance(items, Mapping) else items):
             self[k] = v
@@ -397,90 +433,63 @@ class StoredValues(MutableMapping):
             return r << 32 | c
         return None
 
-    def _part(self, sheet):
-        part = self._sheets.get(sheet)
-        if part is None:
-            part = self._sheets[sheet] = [array("q"), array("d"), {}, True, {}]  # the last: cells of no packed key
-        return part
-
     def __setitem__(self, key, value):
         sheet, r, c = key
-        part = self._part(sheet)
+        part = self._sheets.get(sheet)
+        if part is None:
+            part = self._sheets[sheet] = _StoredPart()
         k = self._key(r, c)
         if k is None:
-            if (r, c) not in part[4]:
-                self._n += 1
-            part[4][(r, c)] = value
+            self._n += (r, c) not in part.aside
+            part.aside[(r, c)] = value
             return
-        keys, vals, other = part[0], part[1], part[2]
+        keys = part.keys
         if keys and k <= keys[-1]:
-            if part[3]:
+            if part.rising:
                 pos = bisect_left(keys, k)
                 if keys[pos] == k:  # written again
-                    other.pop(pos, None)
-                    self._put(vals, other, pos, value)
+                    part.put(pos, value)
                     return
-            part[3] = False  # sorted and made unique when next read
+            part.rising = False  # sorted when next read (ready)
         keys.append(k)
-        vals.append(0.0)
-        self._put(vals, other, len(keys) - 1, value)
+        part.vals.append(0.0)
+        part.put(len(keys) - 1, value)
         self._n += 1
 
-    @staticmethod
-    def _put(vals, other, pos, value):
-        if type(value) is tuple and len(value) == 2 and value[0] == "value" and type(value[1]) is float:
-            vals[pos] = value[1]
-        else:
-            other[pos] = value
-
-    def _ready(self, part):
-        if part[3]:
-            return part
-        keys, vals, other = part[0], part[1], part[2]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        nk, nv, no = array("q"), array("d"), {}
-        for j, pos in enumerate(order):
-            last = j + 1 == len(order) or keys[order[j + 1]] != keys[pos]
-            if not last:  # the same cell written again later: the later one wins
-                continue
-            if nk and nk[-1] == keys[pos]:
-                continue
-            if pos in other:
-                no[len(nk)] = other[pos]
-            nk.append(keys[pos])
-            nv.append(vals[pos])
-        self._n -= len(keys) - len(nk)
-        part[0], part[1], part[2], part[3] = nk, nv, no, True
+    def _part(self, sheet):
+        part = self._sheets.get(sheet)
+        if part is not None:
+            self._n -= part.ready()
         return part
 
     def __getitem__(self, key):
         sheet, r, c = key
-        part = self._sheets.get(sheet)
+        part = self._part(sheet)
         if part is None:
             raise KeyError(key)
         k = self._key(r, c)
         if k is None:
-            return part[4][(r, c)]
-        keys, vals, other = self._ready(part)[:3]
+            return part.aside[(r, c)]
+        keys = part.keys
         pos = bisect_left(keys, k)
         if pos == len(keys) or keys[pos] != k:
             raise KeyError(key)
-        return other[pos] if pos in other else ("value", vals[pos])
+        return part.other[pos] if pos in part.other else ("value", part.vals[pos])
 
     def __delitem__(self, key):
         raise TypeError("stored values are not removed")
 
     def __iter__(self):
-        for sheet, part in list(self._sheets.items()):
-            keys = self._ready(part)[0]
-            for k in keys:
+        for sheet in list(self._sheets):
+            part = self._part(sheet)
+            for k in part.keys:
                 yield (sheet, k >> 32, k & 0xFFFFFFFF)
-            for r, c in part[4]:
+            for r, c in part.aside:
                 yield (sheet, r, c)
 
     def __len__(self):
-        for part in self._sheets.values():
-            self._ready(part)
+        for sheet in self._sheets:
+            self._part(sheet)
         return self._n
 
     def __repr__(self):
