@@ -9,7 +9,7 @@
 #   models  the same fits in Calc against SciPy; KPI.MAP over the models
 #           against per-row formulas (bench/models_in_calc.py)
 #   audit   kpi-audit on a generated 1.1M-cell workbook and on small files,
-#           the code before the findings were streamed against now, and
+#           the code before the compact workbook model against now, and
 #           beside each generated workbook LibreOffice's own load of it, the
 #           peak memory as a multiple of that (kpitools/bench/audit.py)
 #   imports pasting a 10,000-row export into the campaign dashboard (scripts/bench_imports.sh)
@@ -31,7 +31,7 @@
 # 20-30 minutes on 2 cores.
 # usage: scripts/bench.sh [--only calc|fits|models|audit|imports|portable|glue|argtypes|pyelementwise] [--sizes 10000,100000,1000000] [--repeat 3]
 #   (--sizes and --repeat: the calc part's)
-#   AUDIT_BEFORE=<commit> (default 99c87a2): the code before the findings were streamed, for the audit's "before"
+#   AUDIT_BEFORE=<commit> (default 23227db): the code before the compact workbook model, for the audit's "before"
 #   GLUE_BEFORE=<commit> (default ffd6c5e): the last commit with the C++ UNO glue, for the glue's "before"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,20 +57,20 @@ if want models; then
       --workdir "$PWD/build-bench" --out docs/benchmark.md --readme docs/guide/performance.md
 fi
 if want audit; then
-  # The audit's code before the findings were streamed, from git, beside the code now.
+  # The audit's code before the compact workbook model (issue 26 item 6), from git, beside the code now.
   before="$PWD/build-bench/audit-before"
   rm -rf "$before"
   old=()
-  if mkdir -p "$before" && git archive "${AUDIT_BEFORE:-99c87a2}" python | tar -x -C "$before"; then
+  if mkdir -p "$before" && git archive "${AUDIT_BEFORE:-23227db}" python | tar -x -C "$before"; then
     old=(--old "$before/python")
   else
-    echo "bench.sh: ${AUDIT_BEFORE:-99c87a2} not found: the audit is measured without its 'before'" >&2
+    echo "bench.sh: ${AUDIT_BEFORE:-23227db} not found: the audit is measured without its 'before'" >&2
   fi
   # That code on the 1.1M-cell workbook too (a minute): the memory before and now.
   if [ ${#old[@]} -gt 0 ]; then old+=(--old-big); fi
   /usr/bin/python3 -m kpitools.bench.audit --oxt "$oxt" --catalogue "$PWD/build-bench/generated/catalogue.json" \
       --build-python "$PWD/build-bench/python" --new "$PWD/python" "${old[@]}" --workdir "$PWD/build-bench" \
-      --out docs/benchmark.md
+      --old-note "the code before the compact workbook model (${AUDIT_BEFORE:-23227db}; issue 26 item 6)" --out docs/benchmark.md
 fi
 # Pasting an export into the campaign dashboard (issue 13: its own section too).
 if want imports; then

@@ -2,6 +2,7 @@
 read with expat's namespace processing, or without it where the bytes show
 every namespace declared once on the root element (prefixes then stand for
 their namespaces: a third faster on a million cells)."""
+from kpitools.audit.model import StoredValues
 from kpitools.audit.xmlpass import NAVIGATION, XLINK_HREF, Areas, ReadError, external, number
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -24,7 +25,7 @@ class OdfReader:
 
     def __init__(self, budget, prefixes=None):
         self.budget = budget
-        self.out = {}
+        self.out = StoredValues()  # compact: a value per formula cell (model.py)
         self.areas = Areas(budget)
         self.depth = 0
         self.sheet, self.row, self.col = None, 0, 0

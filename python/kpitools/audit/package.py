@@ -19,6 +19,7 @@ import re
 import shutil
 import zipfile
 
+from kpitools.audit.model import StoredValues
 from kpitools.audit.odf import OdfReader
 from kpitools.audit.ooxml import OFFICE_RELS, RELS, SML, SharedStrings, XlsxSheet, _Collect, _external_rel
 from kpitools.audit.xmlpass import CHUNK, Areas, Budget, ReadError, XmlPass, plain_xml
@@ -166,17 +167,17 @@ def _xlsx(z, dst, budget):
         elif name == "xl/sharedStrings.xml":
             reader = shared
         elif re.match(r"xl/worksheets/[^/]+\.xml$", name):
-            per_member[name] = {}
+            per_member[name] = StoredValues()
             reader = XlsxSheet(budget, name, per_member[name], Areas(budget))
         _copy_member(z, dst, info, budget, reader, rewrite=name.endswith(".rels"),
                      drop=_external_rel if name.endswith(".rels") else None)
     targets = {r.get("Id"): r.get("Target") or "" for r in rels.items}
-    out = {}
+    out = StoredValues()
     for sh in workbook.items:
         target = targets.get(sh.get(OFFICE_RELS + " id"), "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         sheet = sh.get("name")
-        for (_m, r, c), v in per_member.get(target, {}).items():
+        for (_m, r, c), v in per_member.get(target, StoredValues()).items():
             if v is not None and v[0] == "sst":
                 i = v[1]
                 v = ("text", shared.items[i]) if 0 <= i < len(shared.items) else \

@@ -2,7 +2,7 @@
 import uuid
 
 from kpitools.audit.engine import Audit, without_cycle_collector
-from kpitools.audit.model import AuditError, BlockErrors, SheetData
+from kpitools.audit.model import AuditError, BlockErrors, Cells, Formulas, SheetData
 from kpitools.audit.readers import FILTERS
 from kpitools.office.untrusted import OpenFailed, open_copy
 
@@ -60,7 +60,7 @@ def defuse_surrogates(doc, formulas_only=False):
 
 
 # Above this many formula ranges in a sheet, its formulas are read over the
-# whole used area (READ_ROWS rows a call) rather than one call per range.
+# whole used area (a block of rows a call, _block_rows) rather than one call per range.
 FORMULA_RANGES = 64
 
 
@@ -111,12 +111,8 @@ def _read_book(doc, max_cells, progress, own_copy, odf, functions, skip, tick):
         # Which cells hold a formula, from Calc itself: a text cell may also
         # start with '=' (a note such as "=KPI.NPS(...) gives the same").
         where = rng.queryContentCells(FORMULA_FLAG).getRangeAddresses()
-        forms = _formulas(sh, rng, where, er + 1, ec + 1)
-        for (sname, r, c), formula in defused.items():
-            if sname == name and formula:  # its formula, replaced by its text to be read
-                if type(forms[r]) is tuple:
-                    forms[r] = list(forms[r])
-                forms[r][c] = formula
+        mine = {(r, c): f for (sname, r, c), f in defused.items() if sname == name and f}
+        forms = _formulas(sh, where, er + 1, ec + 1, mine, tick)
         sheet = SheetData(name, i, data, forms, {})
         addresses = rng.queryFormulaCells(ERROR).getRangeAddresses()
         wide = [a for a in addresses if _size(a) >= UNIFORM_BLOCK] if own_copy or functions is not None else []
@@ -206,73 +202,78 @@ def uniform_codes(doc, sheet_name, blocks):
     return out
 
 
-# Rows read in one call. The whole used area in one call held its values
-# three times at the peak (Calc's copy, the bridge's and Python's): a
-# million cells cost some 150 MB more than the model itself (issue 26, item 6).
-READ_ROWS = 8192
-# Distinct texts shared rather than one object per cell (a column of
-# channel or country names holds a few words 100,000 times), up to this many.
-SHARED_TEXTS = 65_536
+# Cells read in one call, at most: blocks of 8,192 rows of the 11-column
+# benchmark workbook. The whole used area in one call held its values three
+# times at the peak (Calc's copy, the bridge's and Python's): a million cells
+# cost some 150 MB more than the model itself; a block of rows as wide as a
+# 1000 x 1000 array formula's held its million formulas at once (issue 26,
+# item 6).
+READ_CELLS = 8192 * 11
+
+
+def _block_rows(cols):
+    return max(1, READ_CELLS // max(1, cols))
 
 
 def _values(sh, last_row, last_col, tick=lambda: None):
-    """getDataArray of the used area, read READ_ROWS rows at a time, each
-    repeated text one object."""
-    data = []
-    texts = {}
-    for r0 in range(0, last_row + 1, READ_ROWS):
+    """getDataArray of the used area, read a block of rows at a time into
+    the compact model (model.Cells)."""
+    data = Cells(last_col + 1)
+    step = _block_rows(last_col + 1)
+    for r0 in range(0, last_row + 1, step):
         tick()
-        block = sh.getCellRangeByPosition(0, r0, last_col, min(last_row, r0 + READ_ROWS - 1)).getDataArray()
+        block = sh.getCellRangeByPosition(0, r0, last_col, min(last_row, r0 + step - 1)).getDataArray()
         for line in block:
-            if str in map(type, line):
-                line = tuple([v if type(v) is not str else texts.get(v) or _share(texts, v) for v in line])
             data.append(line)
         del block
-    return data
+    return data.done()
 
 
-def _share(texts, v):
-    if len(texts) < SHARED_TEXTS:
-        texts[v] = v
-    return v
-
-
-def _formulas(sh, rng, where, rows, cols):
-    """The formula of each formula cell (None elsewhere), row by row; a row
-    without formulas is one shared tuple of None. The formulas are read
-    range by range, or in one call over the used area when they lie in many
-    ranges. An array formula's cells read "{=...}": its formula without the
-    braces."""
-    empty = (None,) * cols
-    forms = [empty] * rows
-    if len(where) > FORMULA_RANGES:
-        # READ_ROWS rows of the used area at a time, each range's part of them.
-        for b0 in range(0, rows, READ_ROWS):
-            b1 = min(rows, b0 + READ_ROWS) - 1
+def _formulas(sh, where, rows, cols, defused, tick=lambda: None):
+    """The formulas of the formula cells (model.Formulas), read a block of
+    rows at a time (_block_rows): each formula range's part of those rows, or the rows
+    of the whole used area in one call when the formulas lie in many
+    ranges. A range read whole in one call made Calc and the bridge hold
+    its 100,000 formulas at once (issue 26, item 6). An array formula's
+    cells read "{=...}": its formula without the braces. defused: {(row,
+    col): formula} of the cells whose text defuse_surrogates replaced."""
+    forms = Formulas(cols)
+    step = _block_rows(cols)
+    for b0 in range(0, rows, step):
+        b1 = min(rows, b0 + step) - 1
+        found = {}
+        if len(where) > FORMULA_RANGES:
+            tick()
             block = sh.getCellRangeByPosition(0, b0, cols - 1, b1).getFormulaArray()
             for a in where:
                 lo, hi = max(a.StartRow, b0), min(a.EndRow, b1)
                 if lo <= hi:
-                    _copy_formulas(forms, empty, block, b0, 0, lo, hi, a.StartColumn, a.EndColumn, cols)
+                    _copy_formulas(found, block, b0, 0, lo, hi, a.StartColumn, a.EndColumn, cols)
             del block
-        return forms
-    for a in where:
-        block = sh.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow).getFormulaArray()
-        _copy_formulas(forms, empty, block, a.StartRow, a.StartColumn, a.StartRow, a.EndRow,
-                       a.StartColumn, a.EndColumn, cols)
-    return forms
+        else:
+            for a in where:
+                lo, hi = max(a.StartRow, b0), min(a.EndRow, b1)
+                if lo <= hi:
+                    tick()
+                    block = sh.getCellRangeByPosition(a.StartColumn, lo, a.EndColumn, hi).getFormulaArray()
+                    _copy_formulas(found, block, lo, a.StartColumn, lo, hi, a.StartColumn, a.EndColumn, cols)
+                    del block
+        for (r, c), f in defused.items():
+            if b0 <= r <= b1 and c < cols:
+                found[r * cols + c] = f
+        for i in sorted(found):
+            forms.add(i // cols, i % cols, found[i])
+    return forms.done(rows)
 
 
-def _copy_formulas(forms, empty, block, r0, c0, first, last, c_first, c_last, cols):
-    """Rows first..last, columns c_first..c_last of block (whose top left is r0, c0) into forms."""
+def _copy_formulas(found, block, r0, c0, first, last, c_first, c_last, cols):
+    """Rows first..last, columns c_first..c_last of block (whose top left is
+    r0, c0) into found, {cell index: formula}."""
     for r in range(first, last + 1):
         line = block[r - r0]
-        row = forms[r]
-        if row is empty:
-            row = forms[r] = [None] * cols
         for c in range(c_first, c_last + 1):
             f = line[c - c0]
-            row[c] = f[1:-1] if f.startswith("{=") and f.endswith("}") else f
+            found[r * cols + c] = f[1:-1] if f.startswith("{=") and f.endswith("}") else f
 
 
 # Error cells whose numbers one scratch formula reads (Calc allows 8,192

@@ -7,8 +7,8 @@ one LibreOffice for each run, started by it. Side by side in one run:
 
   - the small workbooks of tests/audit/cases/, one run for the folder;
   - a generated workbook of --old-rows rows (auditbook.py), by the code
-    before the bulk reading (--old, a copy of its python/ folder) and now,
-    their findings compared;
+    before (--old, a copy of its python/ folder: bench.sh takes the code
+    before the compact workbook model) and now, their findings compared;
   - the generated 1.1M-cell workbook (--rows 100,000 rows), now (and
     before with --old-big);
   - beside each generated workbook, its peer (issue 26, item 6): LibreOffice's
@@ -87,7 +87,7 @@ def main():
     ap.add_argument("--build-python", required=True, help="the build's python folder (the kpi module)")
     ap.add_argument("--new", required=True, help="the python/ folder of the code measured")
     ap.add_argument("--old", help="the python/ folder of the code before")
-    ap.add_argument("--old-note", default="the code before the findings were streamed (issue 26 item 6)",
+    ap.add_argument("--old-note", default="the code before the compact workbook model (issue 26 item 6)",
                     help="what the code before is, for the note under the table")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--old-rows", type=int, default=10_000)
@@ -182,7 +182,8 @@ def write(a, rows, peers, load0):
               "(a fork not yet running its own program left out: soffice forks to start helpers, and its pages "
               "were counted two or three times for a moment), "
               "its CPU time (user and system, soffice included: on 2 cores the wall time can be less; on a loaded "
-              "machine, more); "
+              "machine, more); the kpi-audit (Python) and soffice columns: each process's own peak (the tree's is "
+              "their sum at one moment, at most theirs added); "
               f"best of {a.repeat} for the smaller ones; load average {load0:.1f} before, {report.load():.1f} "
               f"after. \"Before\": {a.old_note}; --max-cells raised where the "
               f"default refuses the workbook ({DEFAULT_MAX_CELLS:,}); no time limit, --max-bytes raised. "

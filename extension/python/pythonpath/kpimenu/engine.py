@@ -45,6 +45,9 @@ class _Scratch:
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         from .ui import props
         self.doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, props(Hidden=True))
+        # No undo: each batch of KPI calls written and cleared would be kept
+        # until the audit ends (as in kpi-audit's, office/watchdog.py).
+        self.doc.IsUndoEnabled = False
         self.cell = self.doc.Sheets.getByIndex(0).getCellByPosition(0, 0)
 
     def eval(self, formula):

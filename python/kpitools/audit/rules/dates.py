@@ -68,14 +68,14 @@ def _series(audit, sheet):
     if not heads:
         return
     # The header cells, column by column, each from the top.
-    for c, r in sorted((c, r) for r, line in enumerate(sheet.data) for c, v in enumerate(line) if v in heads):
+    for c, r in sorted((c, r) for r, c in sheet.text_cells(heads)):
         if (r, c) in sheet.errors:  # not a text (is_text)
             continue
         vals = []
         rr = r + 1
-        while rr < sheet.rows and isinstance(sheet.data[rr][c], float) and not sheet.formula(rr, c) \
+        while rr < sheet.rows and isinstance(sheet.value(rr, c), float) and not sheet.formula(rr, c) \
                 and (rr, c) not in sheet.errors:
-            vals.append((rr, sheet.data[rr][c]))
+            vals.append((rr, sheet.value(rr, c)))
             rr += 1
         if len(vals) < 3:
             continue
@@ -94,6 +94,6 @@ def _series(audit, sheet):
             if (b < a) if up else (b > a):
                 DatesOutOfOrder.report(audit, sheet, r2, c,
                                        T("series_rising" if up else "series_falling", cell=addr(r2, c),
-                                         label=sheet.data[r][c]), T("series_fix"),
+                                         label=sheet.value(r, c)), T("series_fix"),
                                        severity="warning")
                 break
