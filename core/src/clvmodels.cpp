@@ -3,6 +3,8 @@
 // clvmodels_optim.cpp.
 #include "kpi/clvmodels.hpp"
 
+#include "palive.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -97,8 +99,8 @@ Result bgnbd_palive(const std::array<double, 4>& p, const Customer& c) {
     if (check_customer(c) != Error::none) return Result::fail(Error::num);
     const auto [r, al, a, b] = p;
     if (c.x == 0) return Result::of(1.0);
-    const double lt = std::log(a) - std::log(b + c.x - 1) + (r + c.x) * (std::log(al + c.T) - std::log(al + c.tx));
-    return Result::of(1.0 / (1.0 + std::exp(lt)));
+    // The core's own log and exp (vecmath.hpp), as the column form computes it.
+    return Result::of(palive_formula(vecmath::log(a), r, al, b, c.x, c.tx, c.T));
 }
 
 Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& c) {

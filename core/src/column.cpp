@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "clvmodels_eval.hpp"
+#include "palive.hpp"
 #include "kpi/clvmodels.hpp"
 #include "kpi/kpi.hpp"
 #include "kpi/stop.hpp"
@@ -297,6 +298,21 @@ KPI_SIMD_CLONES void gg_spend_column(const std::array<double, 3>& par, const dou
         const double s = n > 0 ? n * z : 0.0;
         const double r = of(p * (g + s) / den, num_error);
         out[k] = good ? r : num_error;
+    }
+}
+
+KPI_SIMD_CLONES void bgnbd_palive_column(const std::array<double, 4>& par, const double* x, const double* tx,
+                                         const double* T, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num);
+    const double r = par[0], alpha = par[1], a = par[2], b = par[3];
+    const double log_a = vecmath::log(a);  // once per parameter row
+    for (std::size_t k = 0; k < m; ++k) {
+        const double n = x[k], t = tx[k], age = T[k];
+        // clvmodels.cpp's check_customer(): x whole and >= 0, 0 <= tx <= T
+        // (both finite), tx = 0 when x = 0; then 1 for x = 0, else the formula.
+        const bool good = whole_nonneg(n) & (t >= 0.0) & (age <= DBL_MAX) & (t <= age) & ((n > 0.0) | (t == 0.0));
+        const double v = n == 0.0 ? 1.0 : of(palive_formula(log_a, r, alpha, b, n, t, age), num_error);
+        out[k] = good ? v : num_error;
     }
 }
 }  // namespace models
