@@ -32,8 +32,8 @@ constexpr std::size_t kBlock = 256;
 static_assert(kStopEvery % kBlock == 0, "a block starts on every row the stop is polled at");
 // Rows per pass when the formula reads the caller's arrays in place (no
 // copy to hold in the cache): longer, so that the per-pass costs (the
-// dispatch to the SIMD version, the error constants, the NaN scan's setup)
-// are spread over more rows.
+// dispatch to the SIMD version, the error constants) are spread over more
+// rows; short enough that a block's rows read again are still cached.
 constexpr std::size_t kRawBlock = 4096;
 static_assert(kStopEvery % kRawBlock == 0, "a block starts on every row the stop is polled at");
 constexpr std::size_t kMaxScalarArgs = 8;  // evaluate()'s limit for scalar functions
@@ -411,7 +411,7 @@ bool ColumnCall::run_blocks(std::span<const ColumnArg> cols, std::size_t n, doub
     Error err[kBlock];
     // A formula that takes the cells as they are (FunctionInfo::column_cells)
     // on contiguous numbers without text: one pass per block, on the caller's arrays.
-    bool raw = kind_ == Kind::scalar && f_.column_cells;
+    bool raw = kind_ == Kind::scalar && f_.column && f_.column_cells;
     for (std::size_t j = 0; raw && j < na; ++j)
         raw = cols[first + j].values && cols[first + j].stride == 1 && !cols[first + j].errors;
     const std::size_t block = raw ? kRawBlock : kBlock;
@@ -421,10 +421,10 @@ bool ColumnCall::run_blocks(std::span<const ColumnArg> cols, std::size_t n, doub
         if (raw) {
             double* o = out + i0;
             for (std::size_t j = 0; j < na; ++j) at[j] = cols[first + j].values + i0;
-            // The first rows up to a 64-byte boundary of `out` apart (as NumPy
-            // does): the rest of the block is then written in whole cache
-            // lines, where a 64-byte store across two of them costs twice
-            // (NumPy's arrays start 16 bytes past a boundary).
+            // The first rows up to a 64-byte boundary of `out` apart, as
+            // NumPy's own loops do (its arrays start 16 bytes past one): the
+            // rest of the block is then written in whole cache lines, not
+            // one AVX-512 store across two of them.
             const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(o) % 64;
             const std::size_t lead = misaligned % sizeof(double) == 0
                                          ? std::min(m, (64 - misaligned) % 64 / sizeof(double))
