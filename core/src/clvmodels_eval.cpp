@@ -149,6 +149,10 @@ RowModel row_model(std::string_view name, Args a) {
         } else {
             m.row_args = 3;  // x, tx, T
             m.row = [bg](std::span<const double> v, long&) { return bgnbd_palive(bg, {v[0], v[1], v[2]}); };
+            // Its block form: the core's own exp and log, vectorised (vecmath.hpp).
+            m.block = [bg](const double* const* x, std::size_t n, double* out) {
+                bgnbd_palive_column(bg, x[0], x[1], x[2], n, out);
+            };
         }
     }
     if (a.size() < m.param_args) m.error = Error::args;

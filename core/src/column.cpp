@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "clvmodels_eval.hpp"
+#include "palive.hpp"
 #include "kpi/clvmodels.hpp"
 #include "kpi/kpi.hpp"
 #include "kpi/stop.hpp"
@@ -29,6 +30,12 @@ namespace {
 // its own (branch-predictable, no call), then the formula runs per row.
 constexpr std::size_t kBlock = 256;
 static_assert(kStopEvery % kBlock == 0, "a block starts on every row the stop is polled at");
+// Rows per pass when the formula reads the caller's arrays in place (no
+// copy to hold in the cache): longer, so that the per-pass costs (the
+// dispatch to the SIMD version, the error constants) are spread over more
+// rows; short enough that a block's rows read again are still cached.
+constexpr std::size_t kRawBlock = 4096;
+static_assert(kStopEvery % kRawBlock == 0, "a block starts on every row the stop is polled at");
 constexpr std::size_t kMaxScalarArgs = 8;  // evaluate()'s limit for scalar functions
 // A row's own budget when the call has none: more than any one function
 // call may spend (each clamps it to its own limit), so a row computes what
@@ -189,13 +196,50 @@ KPI_SIMD_CLONES void clv_column(const double* aov, const double* frequency, cons
     }
 }
 
+namespace {
+// breakevenroas(): for g in (0, 1], 1 / g >= 1 is finite unless g is below
+// this subnormal (2^-1024 + 2^-1074; 1 / 2^-1024 overflows): a test of g
+// replaces Result::of's test of 1 / g, which would wait for the division.
+constexpr double kLeastMargin = 0x0.4000000000001p-1022;
+}  // namespace
+
 KPI_SIMD_CLONES void breakevenroas_column(const double* margin, std::size_t m, double* out) {
     const double num_error = error_nan(Error::num), div0_error = error_nan(Error::div0);
     for (std::size_t k = 0; k < m; ++k) {
+        // A fraction (#NUM!), not 0 (#DIV/0!, -0 too), then 1 / g.
         const double g = margin[k];
-        const double r = g == 0.0 ? div0_error : of(1.0 / g, num_error);
-        out[k] = fraction(g) ? r : num_error;
+        out[k] = (g >= kLeastMargin) & (g <= 1.0) ? 1.0 / g : (g == 0.0 ? div0_error : num_error);
     }
+}
+
+// The forms over cells as they are: each error row a NaN, whichever it is,
+// and whether there was one, found in the formula's own pass (a selection
+// into a double, which vectorises); the column path sorts those rows out
+// afterwards. BREAKEVENROAS's loop is then NumPy's bare 1 / m and a test.
+KPI_SIMD_CLONES bool clv_column_cells(const double* aov, const double* frequency, const double* lifespan,
+                                      const double* margin, std::size_t m, double* out) {
+    const double nan = error_nan(Error::num);
+    double errors = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+        const double v = aov[k] * frequency[k] * lifespan[k] * margin[k];
+        const bool good = nonneg(aov[k]) & nonneg(frequency[k]) & nonneg(lifespan[k]) & fraction(margin[k]) &
+                          (v <= DBL_MAX);  // v >= 0 or -0 when good
+        out[k] = good ? v + 0.0 : nan;
+        errors = good ? errors : 1.0;
+    }
+    return errors != 0.0;
+}
+
+KPI_SIMD_CLONES bool breakevenroas_column_cells(const double* margin, std::size_t m, double* out) {
+    const double nan = error_nan(Error::num);
+    double errors = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+        const double g = margin[k];
+        const bool good = (g >= kLeastMargin) & (g <= 1.0);
+        out[k] = good ? 1.0 / g : nan;
+        errors = good ? errors : 1.0;
+    }
+    return errors != 0.0;
 }
 
 KPI_SIMD_CLONES void retention_column(const double* end, const double* added, const double* start, std::size_t m,
@@ -299,6 +343,21 @@ KPI_SIMD_CLONES void gg_spend_column(const std::array<double, 3>& par, const dou
         out[k] = good ? r : num_error;
     }
 }
+
+KPI_SIMD_CLONES void bgnbd_palive_column(const std::array<double, 4>& par, const double* x, const double* tx,
+                                         const double* T, std::size_t m, double* out) {
+    const double num_error = error_nan(Error::num);
+    const double r = par[0], alpha = par[1], a = par[2], b = par[3];
+    const double log_a = vecmath::log(a);  // once per parameter row
+    for (std::size_t k = 0; k < m; ++k) {
+        const double n = x[k], t = tx[k], age = T[k];
+        // clvmodels.cpp's check_customer(): x whole and >= 0, 0 <= tx <= T
+        // (both finite), tx = 0 when x = 0; then 1 for x = 0, else the formula.
+        const bool good = whole_nonneg(n) & (t >= 0.0) & (age <= DBL_MAX) & (t <= age) & ((n > 0.0) | (t == 0.0));
+        const double v = n == 0.0 ? 1.0 : of(palive_formula(log_a, r, alpha, b, n, t, age), num_error);
+        out[k] = good ? v : num_error;
+    }
+}
 }  // namespace models
 
 double error_nan(Error e) { return std::bit_cast<double>(UINT64_C(0x7FF8000000000000) | calc_code(e)); }
@@ -350,9 +409,52 @@ bool ColumnCall::run_blocks(std::span<const ColumnArg> cols, std::size_t n, doub
     double x[kMaxScalarArgs][kBlock];  // argument j of row k: x[j][k] (when copied)
     const double* at[kMaxScalarArgs];
     Error err[kBlock];
-    for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
+    // A formula that takes the cells as they are (FunctionInfo::column_cells)
+    // on contiguous numbers without text: one pass per block, on the caller's arrays.
+    bool raw = kind_ == Kind::scalar && f_.column && f_.column_cells;
+    for (std::size_t j = 0; raw && j < na; ++j)
+        raw = cols[first + j].values && cols[first + j].stride == 1 && !cols[first + j].errors;
+    const std::size_t block = raw ? kRawBlock : kBlock;
+    for (std::size_t i0 = 0; i0 < n; i0 += block) {
         if (stop_at(i0)) return false;
-        const std::size_t m = std::min(kBlock, n - i0);
+        const std::size_t m = std::min(block, n - i0);
+        if (raw) {
+            double* o = out + i0;
+            for (std::size_t j = 0; j < na; ++j) at[j] = cols[first + j].values + i0;
+            // The first rows up to a 64-byte boundary of `out` apart, as
+            // NumPy's own loops do (its arrays start 16 bytes past one): the
+            // rest of the block is then written in whole cache lines, not
+            // one AVX-512 store across two of them.
+            const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(o) % 64;
+            const std::size_t lead = misaligned % sizeof(double) == 0
+                                         ? std::min(m, (64 - misaligned) % 64 / sizeof(double))
+                                         : 0;
+            bool errors = lead > 0 && f_.column_cells(at, lead, o);
+            if (lead < m) {
+                const double* rest[kMaxScalarArgs];
+                for (std::size_t j = 0; j < na; ++j) rest[j] = at[j] + lead;
+                errors |= f_.column_cells(rest, m - lead, o + lead);
+            }
+            // The rows it gave a NaN for (rare: an error, a blank, an
+            // infinity) are read again by the argument conventions and
+            // computed alone by the formula's exact form.
+            if (errors)
+                for (std::size_t k = 0; k < m; ++k) {
+                    if (o[k] == o[k]) continue;
+                    Error e = Error::none;
+                    bool bad = false;
+                    for (std::size_t j = 0; j < na; ++j) {
+                        const ArgInfo& info = f_.args[first + j];
+                        at[j] = read_block(info, cols[first + j], blanks_, info.kind == ArgKind::amount, i0 + k, 1, x[j],
+                                           &e, bad);
+                    }
+                    f_.column(at, 1, o + k);
+                    if (e != Error::none) o[k] = error_nan(e);
+                    for (std::size_t j = 0; j < na; ++j) at[j] = cols[first + j].values + i0;
+                }
+            if (budget && (*budget -= static_cast<long>(m) * models::kEvaluationCost) <= 0) return false;
+            continue;
+        }
         std::fill_n(err, m, Error::none);
         bool any_error = false;
         for (std::size_t j = 0; j < na; ++j) {

@@ -185,6 +185,38 @@ palive = 1 / (1 + odds)
 got = kpi.bgnbd_palive(params, x, tx, T)
 check(close(got, palive), f"kpi.bgnbd_palive = the closed form in NumPy: worst relative error "
       f"{np.max(np.abs(got - palive) / palive):.2e}")
+# P(alive) in 40-digit arithmetic (mpmath), to 1e-13 relative, through the column path and the per-call
+# path alike (both compute it with the core's own exp and log, core/include/kpi/vecmath.hpp): the CDNOW
+# customers above, and customers whose ratio (alpha + T) / (alpha + tx) is close to 1 (alpha 2e4)
+# raised to a power of hundreds of purchases, where ln(alpha + T) - ln(alpha + tx) loses digits
+# (glibc's logs in that form were 3e-12 off) and P(alive) is small (its relative error is lt's).
+
+
+def exact_palive(p, X, TX, TT):
+    Rm, ALm, Am, Bm = (mp.mpf(float(v)) for v in p)
+    X, TX, TT = (mp.mpf(float(v)) for v in (X, TX, TT))
+    return mp.mpf(1) if X == 0 else 1 / (1 + Am / (Bm + X - 1) * ((ALm + TT) / (ALm + TX)) ** (Rm + X))
+
+
+mp.mp.dps = 40
+hard = np.array([0.5, 2e4, 0.8, 2.5])
+hx = rng.integers(100, 2000, 600).astype(float)
+hT = rng.uniform(1, 400, 600)
+htx = rng.uniform(0, 1, 600) * hT
+for label, p, xs, txs, Ts in (("CDNOW customers", params, x[:600], tx[:600], T[:600]),
+                              ("alpha 2e4, hundreds of purchases", hard, hx, htx, hT)):
+    col = kpi.bgnbd_palive(p, xs, txs, Ts)
+    one = np.array([float(kpi._per_row("bgnbd_palive", p, xs[i], txs[i], Ts[i])) for i in range(len(xs))])
+    worst = max(float(abs(mp.mpf(float(col[i])) - exact_palive(p, xs[i], txs[i], Ts[i])) / exact_palive(p, xs[i], txs[i], Ts[i]))
+                for i in range(len(xs)))
+    check(worst <= 1e-13 and same_bits(col, one),
+          f"kpi.bgnbd_palive = FHL 2005 eq. 11 in 40-digit arithmetic, {label}: worst relative error {worst:.2e}, "
+          "the per-call path the same bits")
+# texts.toml's worked example, by hand: a / (b + x - 1) = 0.793 / 3.426, (alpha + T) / (alpha + tx) =
+# 43.274 / 34.844, raised to r + x = 2.243: 1 / (1 + 0.2314653 * 1.6257888) = 0.726578570080673.
+got = float(kpi.bgnbd_palive(params, 2.0, 30.43, 38.86))
+check(abs(got - 0.726578570080673) <= 1e-14, f"kpi.bgnbd_palive(CDNOW; 2; 30.43; 38.86) = 0.726578570080673 (got {got!r})")
+
 # The expectation: eq. 10 in SciPy loses digits in 1 - P 2F1 (up to 9e-13 measured: SciPy's value,
 # not the core's, is the one off, by mpmath's), so against SciPy to 1e-11 on 20,000 customers, and
 # to 1e-13 against the same formula in 40-digit arithmetic (mpmath) on 300 of them.
@@ -197,7 +229,6 @@ expected = ((a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** 
 got = kpi.bgnbd_expected(params, t, x, tx, T)
 check(close(got, expected, 1e-11), f"kpi.bgnbd_expected = eq. 10 with scipy.special.hyp2f1: worst relative error "
       f"{np.max(np.abs(got - expected) / expected):.2e}")
-mp.mp.dps = 40
 R, AL, A, B = (mp.mpf(v) for v in (r, alpha, a, b))
 worst = 0.0
 for i in range(300):

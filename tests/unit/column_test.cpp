@@ -230,3 +230,60 @@ TEST(ColumnPath, MapReadsABlankAsZero) {
     EXPECT_EQ(o.cells[2].value, 4.0);
     EXPECT_EQ(o.cells[3].error, Error::value);
 }
+
+// The formulas that take the cells as they are (FunctionInfo::column_cells:
+// CLV, BREAKEVENROAS) on long plain columns, several blocks, the result
+// array starting at every offset from a cache line: valid rows, the rare
+// bad cell sprinkled in (a blank, an infinity, a negative, -0, 0, a
+// subnormal on either side of the least margin whose inverse is finite, a
+// product that overflows), read as a sheet reads them, a blank as zero
+// (KPI.MAP) and NaN as a value (SQL): each row bit for bit evaluate()'s.
+TEST(ColumnPath, FormulasOnTheCellsAsTheyAreFixTheirRareBadRows) {
+    const double least = 0x0.4000000000001p-1022, below = 0x0.4p-1022;
+    const std::vector<double> bad = {kNaN, kInf, -kInf, -1.0, -0.0, 0.0, least, below, 5e-324, 1.0,
+                                     std::nextafter(1.0, 2.0), 1.6e308, 1e300};
+    int functions = 0;
+    for (const FunctionInfo& f : catalogue()) {
+        if (!f.column_cells) continue;
+        ++functions;
+        const std::size_t na = f.args.size(), n = 10'000;
+        std::vector<std::vector<double>> values(na, std::vector<double>(n + 8));
+        std::uint64_t s = 12345;
+        const auto rnd = [&s] { return (s = s * 6364136223846793005ULL + 1442695040888963407ULL) >> 11; };
+        for (std::size_t k = 0; k < n + 8; ++k)
+            for (std::size_t j = 0; j < na; ++j) {
+                values[j][k] = 0.01 + static_cast<double>(rnd() % 1000) / 1001.0;  // a valid amount or fraction
+                if (rnd() % 97 == 0) values[j][k] = bad[rnd() % bad.size()];
+            }
+        for (const auto& [blanks, nan_is_blank] :
+             {std::pair{ColumnCall::Blanks::rule, true}, {ColumnCall::Blanks::zero, true}, {ColumnCall::Blanks::rule, false}}) {
+            const ColumnCall call(f, {}, blanks);
+            for (std::size_t shift = 0; shift < 8; ++shift) {
+                std::vector<ColumnArg> cols(na);
+                for (std::size_t j = 0; j < na; ++j) cols[j] = ColumnArg{values[j].data() + shift, 1, nullptr, nan_is_blank};
+                std::vector<double> out(n + 8);
+                ASSERT_TRUE(call.run(cols, n, out.data() + shift));
+                for (std::size_t k = 0; k < n; ++k) {
+                    std::vector<Grid> grids;
+                    grids.reserve(na);
+                    std::vector<const ArgView*> views;
+                    for (std::size_t j = 0; j < na; ++j) {
+                        const double v = values[j][k + shift];
+                        // The hosts' readings of NaN: a blank cell, an empty cell read as 0, a value (#NUM!).
+                        grids.emplace_back(!std::isnan(v) ? Cell::num(v)
+                                           : !nan_is_blank ? Cell::err(Error::num)
+                                           : blanks == ColumnCall::Blanks::zero ? Cell::num(0.0)
+                                                                                : Cell::blank());
+                        views.push_back(&grids.back());
+                    }
+                    const double want = to_double(evaluate(f, views).single());
+                    ASSERT_EQ(bits(out[k + shift]), bits(want))
+                        << f.name << " row " << k << " shift " << shift << ": " << out[k + shift] << " "
+                        << error_name(nan_error(out[k + shift])) << ", per call " << want << " "
+                        << error_name(nan_error(want));
+                }
+            }
+        }
+    }
+    EXPECT_EQ(functions, 2);
+}

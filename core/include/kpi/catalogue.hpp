@@ -121,6 +121,18 @@ struct FunctionInfo {
     // out[k] exactly kpi::to_double(scalar(row k)) but written so that the
     // compiler vectorises it (the column path, column.hpp; the plain ratios).
     void (*column)(const double* const* x, std::size_t m, double* out) = nullptr;
+    // Optional, beside `column`: the same formula given the cells as they
+    // are, unread: out[k] is `column`'s value for row k where that is a
+    // number, and a NaN (any) where it is an error or where a cell is not a
+    // plain number (NaN, an infinity, a negative value; -0 may give either
+    // the value for 0 or a NaN); it returns whether any out[k] is a NaN. The
+    // column path runs it on the caller's arrays, one pass per block (no
+    // pass of checks before it), and only when it returns true computes the
+    // block's NaN rows again, each read by the argument conventions (a blank
+    // is #N/A or a default, a text #VALUE!, where the formula alone says
+    // #NUM!) and given to `column`. The column path's tests compare both
+    // with `scalar`.
+    bool (*column_cells)(const double* const* x, std::size_t m, double* out) = nullptr;
 
     // Set by the catalogue from where the entry is written and from the
     // strings table (texts.toml); entries never write them in C++.

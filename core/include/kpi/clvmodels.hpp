@@ -69,6 +69,11 @@ Result bgnbd_expected(const std::array<double, 4>& p, double t, const Customer& 
 // P(alive at T | x, tx, T) (Fader, Hardie & Lee 2008, "Computing P(alive)
 // using the BG/NBD model").
 Result bgnbd_palive(const std::array<double, 4>& p, const Customer& c);
+// The same over a block of customers: out[k] is exactly bgnbd_palive(p, {x[k],
+// tx[k], T[k]}) as a double (an error as its NaN, column.hpp), branch-free and
+// vectorised (column.cpp).
+void bgnbd_palive_column(const std::array<double, 4>& p, const double* x, const double* tx, const double* T,
+                         std::size_t m, double* out);
 
 // --- Gamma-Gamma: params p, q, gamma ----------------------------------------
 // Rows with x = 0 are left out (the model describes repeat purchases);

@@ -104,6 +104,13 @@ void gain_column(const double* a, const double* b, std::size_t m, double* out);
 void clv_column(const double* aov, const double* frequency, const double* lifespan, const double* margin,
                 std::size_t m, double* out);
 void breakevenroas_column(const double* margin, std::size_t m, double* out);
+// clv() and breakevenroas() over cells as they are (FunctionInfo::column_cells):
+// out[k] is the row's value where it is a number and a NaN where the row is
+// an error or holds a cell that is not a plain number; returns whether any
+// out[k] is a NaN.
+bool clv_column_cells(const double* aov, const double* frequency, const double* lifespan, const double* margin,
+                      std::size_t m, double* out);
+bool breakevenroas_column_cells(const double* margin, std::size_t m, double* out);
 void retention_column(const double* end, const double* added, const double* start, std::size_t m, double* out);
 // frequency(), payback(), romi() and stats.hpp's quick_ratio() (clvmodels.hpp:
 // the sBG retention and the Gamma-Gamma spend).

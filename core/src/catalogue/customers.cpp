@@ -27,7 +27,7 @@ std::vector<FunctionInfo> customers() {
          .args = {number("average_order_value"), number("purchase_frequency"), number("lifespan"),
                   optional_number("gross_margin", 1.0)},
          .scalar = [](Values x) { return clv(x[0], x[1], x[2], x[3]); },
-         .column = clv_rows},
+         .column = clv_rows, .column_cells = clv_cells},
         {.method = "clvret", .name = "KPI.CLVRET", .shape = Shape::formula,
          .args = {number("margin"), number("retention_rate"), number("discount_rate"), optional_flag("first_margin_now")},
          .scalar = [](Values x) { return clvret(x[0], x[1], x[2], x[3] != 0.0); }},

@@ -42,6 +42,13 @@ void ratio_rows(const double* const* x, std::size_t m, double* out) {
 inline void gain_rows(const double* const* x, std::size_t m, double* out) { gain_column(x[0], x[1], m, out); }
 inline void clv_rows(const double* const* x, std::size_t m, double* out) { clv_column(x[0], x[1], x[2], x[3], m, out); }
 inline void breakevenroas_rows(const double* const* x, std::size_t m, double* out) { breakevenroas_column(x[0], m, out); }
+// Their forms over cells as they are, for `.column_cells`.
+inline bool clv_cells(const double* const* x, std::size_t m, double* out) {
+    return clv_column_cells(x[0], x[1], x[2], x[3], m, out);
+}
+inline bool breakevenroas_cells(const double* const* x, std::size_t m, double* out) {
+    return breakevenroas_column_cells(x[0], m, out);
+}
 inline void retention_rows(const double* const* x, std::size_t m, double* out) { retention_column(x[0], x[1], x[2], m, out); }
 inline void frequency_rows(const double* const* x, std::size_t m, double* out) { frequency_column(x[0], x[1], m, out); }
 inline void romi_rows(const double* const* x, std::size_t m, double* out) { romi_column(x[0], x[1], x[2], m, out); }

@@ -22,7 +22,7 @@ std::vector<FunctionInfo> returns() {
          .column = romi_rows},
         {.method = "breakevenroas", .name = "KPI.BREAKEVENROAS", .shape = Shape::formula, .args = {number("gross_margin")},
          .scalar = [](Values x) { return breakevenroas(x[0]); },
-         .column = breakevenroas_rows},
+         .column = breakevenroas_rows, .column_cells = breakevenroas_cells},
     };
 }
 
