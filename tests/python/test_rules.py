@@ -296,6 +296,41 @@ class CompactModel(unittest.TestCase):
         self.assertEqual(sheet.text_cells({"CPL"}), [(r, c) for r in range(rows) for c in range(cols)
                                                      if data[r][c] == "CPL"])
 
+    def test_whole_rows_and_blocks(self):
+        """Rows of numbers only or of errors only (None) take a shorter way
+        into Cells, and formulas come in blocks of rows (add_indexed): the
+        cells read back are still the rows', one by one."""
+        import random
+        from kpitools.audit.model import Cells, Formulas
+        rng = random.Random(7)
+        cols = 5
+        rows = []
+        for r in range(300):
+            kind = r % 4
+            rows.append(tuple(float(rng.randint(0, 9)) / 7 for _ in range(cols)) if kind == 0 else
+                        (None,) * cols if kind == 1 else
+                        tuple(rng.choice([1.5, "a", "", None, True]) for _ in range(cols)))
+        cells = Cells.of_rows(rows)
+        for r, line in enumerate(rows):
+            self.assertEqual(cells.row(r), line)
+            for c in range(cols):
+                self.assertEqual(cells.cell(r, c), line[c])
+        want = {(r, c): f"=A{r}+{c}" for r in range(300) for c in range(cols) if rng.random() < 0.3}
+        forms = Formulas(cols)
+        forms.CHUNK = 16  # many chunks, blocks across their ends
+        keys = sorted(r * cols + c for r, c in want)
+        k = 0
+        while k < len(keys):
+            n = rng.randint(0, 40)
+            forms.add_indexed([(i, want[divmod(i, cols)]) for i in keys[k:k + n]])
+            k += n
+        forms.done(300)
+        for r in range(300):
+            self.assertEqual(forms.row(r), tuple(want.get((r, c)) for c in range(cols)))
+        self.assertEqual(list(forms.cells()), [(r, c, want[(r, c)]) for r, c in sorted(want)])
+        with self.assertRaises(ValueError):  # cells must come after those added
+            forms.add_indexed([(keys[0], "=x")])
+
     def test_stored_values_as_a_dict(self):
         import random
         from kpitools.audit.model import StoredValues

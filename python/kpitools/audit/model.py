@@ -4,6 +4,7 @@ import math
 from array import array
 from collections.abc import Mapping, MutableMapping
 from bisect import bisect_left
+from itertools import accumulate
 
 from kpitools.sheet.errors import ERROR_NAMES
 
@@ -106,6 +107,16 @@ class Cells(_Rows):
         kinds, vals, texts, ids = self.kinds, self.vals, self.texts, self._ids
         if len(line) != self.cols:
             raise ValueError(f"a row of {len(line)} cells in a sheet of {self.cols} columns")
+        # A row of numbers only, or of error cells only (a million-cell #N/A
+        # block), at C speed: the menu's audit runs inside soffice, where
+        # this loop cell by cell was 2-3 s of a million-cell array's audit.
+        held = set(map(type, line))
+        if len(held) == 1 and (float in held or type(None) in held):
+            number = float in held
+            kinds.extend(bytes((FLOAT if number else NONE,)) * self.cols)
+            vals.extend(line if number else array("d", bytes(8 * self.cols)))
+            self.rows += 1
+            return
         for x in line:
             t = type(x)
             if t is float:
@@ -202,6 +213,29 @@ class Formulas(_Rows):
         self._parts.append(formula)
         if len(self._parts) == self.CHUNK:
             self._close_chunk()
+
+    def add_indexed(self, items):
+        """Adds (cell index, formula) pairs, their indices rising and above
+        those added before: add() for a whole block of rows at once, its
+        appends done by the arrays themselves (a million-cell array
+        formula's cells, read from the menu inside soffice, spent a second
+        in add())."""
+        if not items:
+            return
+        if self.index and items[0][0] <= self.index[-1]:
+            raise ValueError("formulas must be added row by row")
+        pos = 0
+        while pos < len(items):
+            take = items[pos:pos + self.CHUNK - len(self._parts)]
+            cells, formulas = zip(*take)
+            self.index.extend(cells)
+            ends = list(accumulate(map(len, formulas), initial=self._length))
+            self.ends.extend(ends[1:])
+            self._length = ends[-1]
+            self._parts.extend(formulas)
+            pos += len(take)
+            if len(self._parts) == self.CHUNK:
+                self._close_chunk()
 
     def _close_chunk(self):
         self.chunks.append("".join(self._parts))
@@ -414,6 +448,9 @@ class _StoredPart:
         return dropped
 
 
+_MISSING = object()
+
+
 class StoredValues(MutableMapping):
     """{(sheet, row, col): stored result} of the formula cells, as read from
     the file (readers.read_stored), held compactly (_StoredPart): a number,
@@ -462,19 +499,34 @@ class StoredValues(MutableMapping):
             self._n -= part.ready()
         return part
 
-    def __getitem__(self, key):
+    def get(self, key, default=None):
+        # Written out (not Mapping.get through __getitem__ and KeyError):
+        # the rules ask once per KPI cell, a million times for a
+        # million-cell array formula.
         sheet, r, c = key
-        part = self._part(sheet)
+        part = self._sheets.get(sheet)
         if part is None:
+            return default
+        if not part.rising:
+            self._n -= part.ready()
+        if type(r) is int and type(c) is int and 0 <= r < 1 << 31 and 0 <= c < 1 << 32:
+            k = r << 32 | c
+            keys = part.keys
+            pos = bisect_left(keys, k)
+            if pos == len(keys) or keys[pos] != k:
+                return default
+            other = part.other
+            return other[pos] if pos in other else ("value", part.vals[pos])
+        return part.aside.get((r, c), default)
+
+    def __getitem__(self, key):
+        v = self.get(key, _MISSING)
+        if v is _MISSING:
             raise KeyError(key)
-        k = self._key(r, c)
-        if k is None:
-            return part.aside[(r, c)]
-        keys = part.keys
-        pos = bisect_left(keys, k)
-        if pos == len(keys) or keys[pos] != k:
-            raise KeyError(key)
-        return part.other[pos] if pos in part.other else ("value", part.vals[pos])
+        return v
+
+    def __contains__(self, key):
+        return self.get(key, _MISSING) is not _MISSING
 
     def __delitem__(self, key):
         raise TypeError("stored values are not removed")

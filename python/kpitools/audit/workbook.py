@@ -261,8 +261,7 @@ def _formulas(sh, where, rows, cols, defused, tick=lambda: None):
         for (r, c), f in defused.items():
             if b0 <= r <= b1 and c < cols:
                 found[r * cols + c] = f
-        for i in sorted(found):
-            forms.add(i // cols, i % cols, found[i])
+        forms.add_indexed(sorted(found.items()))
     return forms.done(rows)
 
 
