@@ -195,31 +195,18 @@ class Formulas(_Rows):
 
     @classmethod
     def of_rows(cls, rows):
-        forms = cls(len(rows[0]) if rows else 0)
-        for r, line in enumerate(rows):
-            for c, f in enumerate(line):
-                if f is not None:
-                    forms.add(r, c, f)
+        cols = len(rows[0]) if rows else 0
+        forms = cls(cols)
+        forms.add_indexed([(r * cols + c, f) for r, line in enumerate(rows) for c, f in enumerate(line)
+                           if f is not None])
         return forms.done(len(rows))
 
-    def add(self, r, c, formula):
-        """Adds a formula; cells come in rising order (row by row)."""
-        i = r * self.cols + c
-        if self.index and i <= self.index[-1]:
-            raise ValueError("formulas must be added row by row")
-        self.index.append(i)
-        self._length += len(formula)
-        self.ends.append(self._length)
-        self._parts.append(formula)
-        if len(self._parts) == self.CHUNK:
-            self._close_chunk()
-
     def add_indexed(self, items):
-        """Adds (cell index, formula) pairs, their indices rising and above
-        those added before: add() for a whole block of rows at once, its
-        appends done by the arrays themselves (a million-cell array
-        formula's cells, read from the menu inside soffice, spent a second
-        in add())."""
+        """Adds (cell index, formula) pairs (index = row * cols + col), their
+        indices rising and above those added before: a whole block of rows
+        at once, its appends done by the arrays themselves (one call per
+        cell was a second of a million-cell array formula's audit, read
+        from the menu inside soffice)."""
         if not items:
             return
         if self.index and items[0][0] <= self.index[-1]:
@@ -504,13 +491,11 @@ class StoredValues(MutableMapping):
         # the rules ask once per KPI cell, a million times for a
         # million-cell array formula.
         sheet, r, c = key
-        part = self._sheets.get(sheet)
+        part = self._part(sheet)
         if part is None:
             return default
-        if not part.rising:
-            self._n -= part.ready()
-        if type(r) is int and type(c) is int and 0 <= r < 1 << 31 and 0 <= c < 1 << 32:
-            k = r << 32 | c
+        k = self._key(r, c)
+        if k is not None:
             keys = part.keys
             pos = bisect_left(keys, k)
             if pos == len(keys) or keys[pos] != k:

@@ -177,7 +177,7 @@ def _xlsx(z, dst, budget):
         target = targets.get(sh.get(OFFICE_RELS + " id"), "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         sheet = sh.get("name")
-        for (_m, r, c), v in per_member.get(target, StoredValues()).items():
+        for (_m, r, c), v in per_member.get(target, {}).items():
             if v is not None and v[0] == "sst":
                 i = v[1]
                 v = ("text", shared.items[i]) if 0 <= i < len(shared.items) else \
