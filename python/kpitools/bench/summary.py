@@ -15,10 +15,9 @@ import argparse
 import re
 import sys
 
-from kpitools.bench.report import section
+from kpitools.bench.report import replace_section, section
 
-BEGIN = "<!-- performance:begin (written by python -m kpitools.bench.summary from docs/benchmark.md) -->"
-END = "<!-- performance:end -->"
+WRITER = "python -m kpitools.bench.summary from docs/benchmark.md"
 
 
 def tables(body):
@@ -154,11 +153,11 @@ def table(bench):
     return "\n".join(lines)
 
 
-def block(bench):
-    return (f"{BEGIN}\n\n{table(bench)}\n\nOne figure per workload from [docs/benchmark.md](docs/benchmark.md), "
+def body(bench):
+    return (f"{table(bench)}\n\nOne figure per workload from [docs/benchmark.md](docs/benchmark.md), "
             "where each is measured side by side with its peer in one run of `scripts/bench.sh` "
             "(PostgreSQL: `scripts/bench_pg.sh`) on a shared 2-core machine, with the load average "
-            "and every size.\n\n" + END)
+            "and every size.")
 
 
 def main(argv=None):
@@ -167,22 +166,20 @@ def main(argv=None):
     ap.add_argument("--readme", default="README.md")
     ap.add_argument("--check", action="store_true", help="fail if the README's table is not the one derived")
     a = ap.parse_args(argv)
-    text = open(a.readme, encoding="utf-8").read()
-    m = re.search(r"<!-- performance:begin[^\n]*-->.*?<!-- performance:end -->", text, re.S)
-    if not m:
+    now = section(a.readme, "performance")
+    if now is None:  # the README places the table itself: never appended at its end
         sys.exit(f"{a.readme} has no performance markers")
     try:
-        new = block(a.benchmark)
+        new = body(a.benchmark)
     except (Missing, ValueError, KeyError) as e:
         sys.exit(f"docs/benchmark.md: cannot read a headline figure: {e}")
     if a.check:
-        if m.group(0) != new:
+        if now != new:
             sys.exit(f"{a.readme}'s performance table is not the one docs/benchmark.md gives; "
                      "run python3 -m kpitools.bench.summary")
         print("README's performance table matches docs/benchmark.md")
         return
-    with open(a.readme, "w", encoding="utf-8") as f:
-        f.write(text[:m.start()] + new + text[m.end():])
+    replace_section(a.readme, "performance", WRITER, new)
 
 
 if __name__ == "__main__":
